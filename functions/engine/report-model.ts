@@ -1,0 +1,128 @@
+/**
+ * The shape of `report.json` (spec: INTERFACE.md). Scripts depend on these names: add freely,
+ * never rename.
+ */
+
+/** Baseline and current side of one statistic, as in the oracle files. */
+export interface Sides<T> {
+  baseline: T;
+  current: T;
+}
+
+/** Kolmogorov-Smirnov two-sample test result. */
+export interface KsResult {
+  statistic: number;
+  pValue: number;
+}
+
+/** Pearson chi-squared test of homogeneity result. */
+export interface ChiSquareResult {
+  statistic: number;
+  pValue: number;
+}
+
+/** Metrics of a numeric feature (METRICS.md, "Numeric features"). */
+export interface NumericMetrics {
+  count: Sides<number>;
+  ks: KsResult;
+  linfRobust: number;
+  binEdges: number[];
+  binProportions: Sides<number[]>;
+  psi: number;
+  jensenShannon: number;
+  wasserstein: number;
+  /** `null` when the baseline's standard deviation is 0. */
+  wassersteinNorm: number | null;
+  mean: Sides<number>;
+  stdDev: Sides<number>;
+  min: Sides<number>;
+  max: Sides<number>;
+  sum: Sides<number>;
+}
+
+/** Metrics of a categorical feature (METRICS.md, "Categorical features"). */
+export interface CategoricalMetrics {
+  count: Sides<number>;
+  /** Sorted union of the categories of both sides. */
+  categories: string[];
+  proportions: Sides<number[]>;
+  linf: number;
+  linfRobust: number;
+  chiSquare: ChiSquareResult;
+  psi: number;
+  jensenShannon: number;
+}
+
+export type FeatureRole = 'input' | 'output';
+export type FeatureKind = 'numeric' | 'categorical';
+/** `exact` when both sides were kept value by value, `sketch` when either side is a quantile sketch. */
+export type DistributionMethod = 'exact' | 'sketch';
+
+/** One feature's row of the report. */
+export interface FeatureDrift {
+  name: string;
+  role: FeatureRole;
+  type: FeatureKind;
+  /** Present (non-missing, well-typed) values in the window. */
+  count: number;
+  missing: number;
+  typeMismatch: number;
+  method: DistributionMethod;
+  /** `null` when the window has no values of the feature or the baseline has no distribution for it. */
+  metrics: NumericMetrics | CategoricalMetrics | null;
+  /** The distance the drift decision uses (METRICS.md "Drift decision"); `null` when not compared. */
+  distance: number | null;
+  threshold: number | null;
+  /** Which distance `distance` is: `linfRobust`, `ks`, `linf` or `chiSquarePValue`. */
+  distanceMetric: string | null;
+  drifted: boolean;
+  /** Why the feature was not compared, when it was not. */
+  note?: string;
+}
+
+/** A SageMaker `constraint_violations.json` entry. */
+export interface Violation {
+  feature_name: string;
+  constraint_check_type:
+    | 'data_type_check'
+    | 'completeness_check'
+    | 'baseline_drift_check'
+    | 'missing_column_check'
+    | 'extra_column_check'
+    | 'categorical_values_check';
+  description: string;
+}
+
+/** Record accounting: `total = profiled + rejected`, always. */
+export interface RecordCounts {
+  total: number;
+  profiled: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+}
+
+export interface DatasetDrift {
+  monitoredFeatures: number;
+  driftedFeatures: number;
+  share: number;
+  /** The share at and above which the dataset counts as drifted. */
+  threshold: number;
+  detected: boolean;
+}
+
+/** The whole `report.json`. */
+export interface Report {
+  version: 1;
+  window: { start: string | null; end: string | null };
+  generatedAt: string;
+  records: RecordCounts;
+  features: FeatureDrift[];
+  datasetDrift: DatasetDrift;
+  violations: Violation[];
+  // biome-ignore lint/suspicious/noExplicitAny: filled in by the quality module (issue 3); typed there.
+  quality: any | null;
+  /** Where the baseline came from and how it was compared. */
+  baseline: { source: 'driftwatch' | 'sagemaker'; path: string };
+  /** Notes for the reader: limits hit, files skipped. */
+  warnings: string[];
+}
