@@ -76,6 +76,8 @@ export interface FeatureDrift {
   /** Which distance `distance` is: `linfRobust`, `ks`, `linf` or `chiSquarePValue`. */
   distanceMetric: string | null;
   drifted: boolean;
+  /** Whether the feature counts toward dataset drift (compared, comparison enabled). */
+  monitored: boolean;
   /** Why the feature was not compared, when it was not. */
   note?: string;
 }

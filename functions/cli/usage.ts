@@ -1,0 +1,33 @@
+/** Help text and the usage error, kept apart from the command code. */
+
+export const VERSION = '0.1.0';
+
+export const HELP = `driftwatch ${VERSION}: a model monitor for Amazon SageMaker endpoints.
+
+Usage:
+  driftwatch baseline DATA --out DIR [--label-column NAME] [--categorical COL,...] [--numeric COL,...]
+                         [--no-header] [--problem-type TYPE --prediction-column NAME --probability-column NAME]
+  driftwatch run --baseline DIR|s3://... --capture DIR|s3://... --out DIR
+                 [--ground-truth DIR|s3://...] [--start ISO --end ISO]
+                 [--problem-type BinaryClassification|MulticlassClassification|Regression]
+                 [--probability-threshold X] [--fail-on-violation] [--json]
+
+Commands:
+  baseline   Profile a training set (CSV with a header, or JSON Lines) and write SageMaker-format
+             statistics.json and constraints.json, plus baseline.json for exact comparisons.
+  run        Compare one window of captured requests with a baseline folder (driftwatch's, or
+             SageMaker's own statistics.json + constraints.json). Writes report.json,
+             statistics.json, constraint_violations.json and report.html to --out and prints a
+             summary (or report.json with --json).
+
+Limits (run): --exact-cap N (numeric values kept exactly per feature, default 100000),
+  --max-categories N (distinct values counted per feature, default 10000),
+  --max-line-bytes N (default 33554432), --max-columns N (default 2000),
+  --dataset-drift-share X (default 0.5).
+
+Exit status: 0 completed; 1 completed with violations and --fail-on-violation; 2 bad usage or
+unreadable input (nothing written). Malformed capture lines are counted, not failures.
+`;
+
+/** Bad usage: the message says what to change. Exit status 2. */
+export class UsageError extends Error {}

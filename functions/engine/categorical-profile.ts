@@ -1,0 +1,97 @@
+/**
+ * The distribution of one categorical feature in one window: exact counts per value for up to
+ * `maxCategories` distinct values; values first seen after that are counted together as
+ * `overflow` (so an id-like feature cannot grow memory without bound) and a HyperLogLog keeps
+ * the distinct-count estimate. Profiles merge.
+ */
+import { HyperLogLog } from './hyperloglog.ts';
+
+/** Default number of distinct values counted exactly per feature. */
+export const DEFAULT_MAX_CATEGORIES = 10_000;
+/** Longest category value kept as is; longer values are cut and marked (memory under attack). */
+export const MAX_CATEGORY_LENGTH = 256;
+
+export interface CategoricalProfileJson {
+  count: number;
+  overflow: number;
+  truncated: number;
+  maxCategories: number;
+  counts: Array<[string, number]>;
+  hll: string;
+}
+
+export class CategoricalProfile {
+  count = 0;
+  /** Values not counted by name because the category limit was reached. */
+  overflow = 0;
+  /** Values longer than MAX_CATEGORY_LENGTH, counted under their cut form. */
+  truncated = 0;
+  readonly counts = new Map<string, number>();
+  private hll = new HyperLogLog();
+
+  constructor(readonly maxCategories: number = DEFAULT_MAX_CATEGORIES) {}
+
+  add(value: string): void {
+    if (value.length > MAX_CATEGORY_LENGTH) {
+      value = `${value.slice(0, MAX_CATEGORY_LENGTH)}…`;
+      this.truncated++;
+    }
+    this.count++;
+    this.hll.add(value);
+    const c = this.counts.get(value);
+    if (c !== undefined) this.counts.set(value, c + 1);
+    else if (this.counts.size < this.maxCategories) this.counts.set(value, 1);
+    else this.overflow++;
+  }
+
+  merge(other: CategoricalProfile): void {
+    this.count += other.count;
+    this.overflow += other.overflow;
+    this.truncated += other.truncated;
+    this.hll.merge(other.hll);
+    for (const [value, n] of other.counts) {
+      const c = this.counts.get(value);
+      if (c !== undefined) this.counts.set(value, c + n);
+      else if (this.counts.size < this.maxCategories) this.counts.set(value, n);
+      else this.overflow += n;
+    }
+  }
+
+  /** Exact number of distinct values when nothing overflowed, else the HyperLogLog estimate. */
+  distinctCount(): number {
+    return this.overflow === 0 ? this.counts.size : Math.max(this.counts.size, this.hll.estimate());
+  }
+
+  /** The counts as used by the drift metrics; overflowed values form one `(other)` category. */
+  countsForDrift(): Map<string, number> {
+    if (this.overflow === 0) return this.counts;
+    const m = new Map(this.counts);
+    m.set(OVERFLOW_CATEGORY, (m.get(OVERFLOW_CATEGORY) ?? 0) + this.overflow);
+    return m;
+  }
+
+  toJSON(): CategoricalProfileJson {
+    const counts = [...this.counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return {
+      count: this.count,
+      overflow: this.overflow,
+      truncated: this.truncated,
+      maxCategories: this.maxCategories,
+      counts,
+      hll: this.hll.toJSON(),
+    };
+  }
+
+  static fromJSON(j: CategoricalProfileJson): CategoricalProfile {
+    const p = new CategoricalProfile(j.maxCategories);
+    p.count = j.count;
+    p.overflow = j.overflow;
+    p.truncated = j.truncated;
+    for (const [v, n] of j.counts) p.counts.set(v, n);
+    p.hll = HyperLogLog.fromJSON(j.hll);
+    return p;
+  }
+}
+
+/** The name under which values past the category limit are compared. */
+export const OVERFLOW_CATEGORY = '(other values past the category limit)';

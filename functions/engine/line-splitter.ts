@@ -1,0 +1,124 @@
+/**
+ * Splits a stream of bytes into text lines without holding more than one line (plus one
+ * chunk) in memory. Handles a UTF-8 byte order mark, CRLF, blank lines, a missing final
+ * newline, invalid UTF-8 and lines longer than a limit, reporting each instead of throwing.
+ */
+
+/** What the splitter hands out for each non-blank line. */
+export type LineEvent =
+  | { kind: 'line'; text: string }
+  | { kind: 'invalid_utf8' }
+  | { kind: 'line_too_long'; bytes: number };
+
+/** Default longest line: SageMaker's 6 MB payload limit, base64-encoded, both sides, with room. */
+export const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
+
+const LF = 10;
+const CR = 13;
+const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Feed chunks with `push`, then call `end`; both call `onLine` for each line in order.
+ * One instance per file: the BOM is only stripped at the start.
+ */
+export class LineSplitter {
+  private carry: Uint8Array | null = null;
+  private atStart = true;
+  /** Bytes of an over-long line being skipped, or -1 when not skipping. */
+  private skipping = -1;
+
+  constructor(
+    private readonly onLine: (event: LineEvent) => void,
+    private readonly maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    let start = 0;
+    if (this.atStart && chunk.length > 0) {
+      this.atStart = false;
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
+    }
+    for (;;) {
+      const nl = chunk.indexOf(LF, start);
+      if (nl === -1) break;
+      if (this.skipping >= 0) {
+        this.onLine({ kind: 'line_too_long', bytes: this.skipping + (nl - start) });
+        this.skipping = -1;
+      } else if (this.carry !== null) {
+        const tail = chunk.subarray(start, nl);
+        const whole = new Uint8Array(this.carry.length + tail.length);
+        whole.set(this.carry, 0);
+        whole.set(tail, this.carry.length);
+        this.carry = null;
+        this.emit(whole, 0, whole.length);
+      } else {
+        this.emit(chunk, start, nl);
+      }
+      start = nl + 1;
+    }
+    if (start >= chunk.length) return;
+    const rest = chunk.subarray(start);
+    if (this.skipping >= 0) {
+      this.skipping += rest.length;
+      return;
+    }
+    const carried = this.carry === null ? 0 : this.carry.length;
+    if (carried + rest.length > this.maxLineBytes) {
+      this.skipping = carried + rest.length;
+      this.carry = null;
+      return;
+    }
+    if (this.carry === null) {
+      // Copy: the caller may reuse the chunk's memory.
+      this.carry = rest.slice();
+    } else {
+      const whole = new Uint8Array(carried + rest.length);
+      whole.set(this.carry, 0);
+      whole.set(rest, carried);
+      this.carry = whole;
+    }
+  }
+
+  /** Flushes a last line that has no final newline. */
+  end(): void {
+    if (this.skipping >= 0) {
+      this.onLine({ kind: 'line_too_long', bytes: this.skipping });
+      this.skipping = -1;
+    } else if (this.carry !== null) {
+      const last = this.carry;
+      this.carry = null;
+      this.emit(last, 0, last.length);
+    }
+  }
+
+  private emit(bytes: Uint8Array, start: number, end: number): void {
+    if (end > start && bytes[end - 1] === CR) end--;
+    if (end - start > this.maxLineBytes) {
+      this.onLine({ kind: 'line_too_long', bytes: end - start });
+      return;
+    }
+    // Blank (or whitespace-only) lines are separators, not records.
+    let blank = true;
+    for (let i = start; i < end; i++) {
+      const b = bytes[i]!;
+      if (b !== 32 && b !== 9 && b !== CR) {
+        blank = false;
+        break;
+      }
+    }
+    if (blank) return;
+    const view = bytes.subarray(start, end);
+    const text = lenientDecoder.decode(view);
+    // U+FFFD may be real text; only then pay for the strict decoder to tell.
+    if (text.indexOf('\ufffd') !== -1) {
+      try {
+        strictDecoder.decode(view);
+      } catch {
+        this.onLine({ kind: 'invalid_utf8' });
+        return;
+      }
+    }
+    this.onLine({ kind: 'line', text });
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The distribution of one numeric feature in one window: every value while there are at most
+ * `cap` of them (then every metric is exact), a KLL sketch past that (bounded memory, metrics
+ * within the sketch's error). Moments are kept alongside either way. Profiles merge.
+ */
+import { KllSketch, type KllSketchJson } from './kll-sketch.ts';
+import { exactMoments, type Moments } from './stats/moments.ts';
+
+/** Default number of values kept exactly per feature (METRICS.md). */
+export const DEFAULT_EXACT_CAP = 100_000;
+
+/** Count, sum, mean, population standard deviation (SageMaker's `std_dev`), min, max. */
+export type NumericMoments = Moments;
+
+export interface NumericProfileJson {
+  count: number;
+  min: number | null;
+  max: number | null;
+  mean: number;
+  m2: number;
+  sum: number;
+  sumComp: number;
+  cap: number;
+  /** Present in exact mode: the values, sorted. */
+  values?: number[];
+  /** Present in sketch mode. */
+  sketch?: KllSketchJson;
+}
+
+export class NumericProfile {
+  count = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+  // Welford/Chan running moments, used in sketch mode; exact mode recomputes from the values.
+  private mean = 0;
+  private m2 = 0;
+  // Neumaier-compensated sum.
+  private sum = 0;
+  private sumComp = 0;
+  private values: Float64Array | null = new Float64Array(256);
+  private sketch: KllSketch | null = null;
+
+  constructor(readonly cap: number = DEFAULT_EXACT_CAP) {}
+
+  get isExact(): boolean {
+    return this.sketch === null;
+  }
+
+  add(x: number): void {
+    const n = this.count + 1;
+    this.count = n;
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+    const d = x - this.mean;
+    this.mean += d / n;
+    this.m2 += d * (x - this.mean);
+    const t = this.sum + x;
+    this.sumComp += Math.abs(this.sum) >= Math.abs(x) ? this.sum - t + x : x - t + this.sum;
+    this.sum = t;
+    const values = this.values;
+    if (values !== null) {
+      if (n > this.cap) {
+        this.toSketch();
+        this.sketch!.update(x);
+        return;
+      }
+      if (n > values.length) {
+        const bigger = new Float64Array(Math.min(values.length * 2, Math.max(this.cap, 1)));
+        bigger.set(values);
+        this.values = bigger;
+        bigger[n - 1] = x;
+      } else values[n - 1] = x;
+    } else this.sketch!.update(x);
+  }
+
+  /** Folds `other` into this profile (`other` is left unchanged). */
+  merge(other: NumericProfile): void {
+    if (other.count === 0) return;
+    const n = this.count + other.count;
+    const delta = other.mean - this.mean;
+    this.mean += (delta * other.count) / n;
+    this.m2 += other.m2 + (delta * delta * this.count * other.count) / n;
+    const before = this.count;
+    this.count = n;
+    if (other.min < this.min) this.min = other.min;
+    if (other.max > this.max) this.max = other.max;
+    this.addToSum(other.sum);
+    this.addToSum(other.sumComp);
+    if (this.values !== null && other.values !== null && n <= this.cap) {
+      if (n > this.values.length) {
+        const bigger = new Float64Array(Math.max(n, Math.min(this.values.length * 2, this.cap)));
+        bigger.set(this.values.subarray(0, before));
+        this.values = bigger;
+      }
+      this.values.set(other.values.subarray(0, other.count), before);
+      return;
+    }
+    if (this.values !== null) {
+      this.count = before;
+      this.toSketch();
+      this.count = n;
+    }
+    if (other.values !== null) this.sketch!.updateMany(other.values, 0, other.count);
+    else this.sketch!.merge(other.sketch!);
+  }
+
+  /** The exact values, sorted (exact mode only). */
+  sortedValues(): Float64Array {
+    if (this.values === null) throw new Error('sortedValues() on a sketched profile');
+    return this.values.slice(0, this.count).sort();
+  }
+
+  /** Values and weights for the drift metrics: weight 1 each in exact mode. */
+  weightedSample(): { values: Float64Array; weights: Float64Array | null } {
+    if (this.values !== null) return { values: this.sortedValues(), weights: null };
+    return this.sketch!.weightedItems();
+  }
+
+  /** A KLL sketch of the distribution (built from the values in exact mode), for statistics.json. */
+  toKll(): KllSketch {
+    if (this.sketch !== null) return this.sketch;
+    const s = new KllSketch();
+    s.updateMany(this.values!, 0, this.count);
+    return s;
+  }
+
+  /**
+   * Count, sum, mean, population std, min, max. Exact mode sums the sorted values, so the
+   * result does not depend on the order values arrived or profiles merged.
+   */
+  moments(): NumericMoments {
+    if (this.count === 0) return { count: 0, sum: 0, mean: Number.NaN, stdDev: Number.NaN, min: Number.NaN, max: Number.NaN };
+    if (this.values !== null) return exactMoments(this.sortedValues());
+    const sum = this.sum + this.sumComp;
+    return {
+      count: this.count,
+      sum,
+      mean: this.mean,
+      stdDev: Math.sqrt(Math.max(0, this.m2 / this.count)),
+      min: this.min,
+      max: this.max,
+    };
+  }
+
+  toJSON(): NumericProfileJson {
+    const base = {
+      count: this.count,
+      min: this.count ? this.min : null,
+      max: this.count ? this.max : null,
+      mean: this.mean,
+      m2: this.m2,
+      sum: this.sum,
+      sumComp: this.sumComp,
+      cap: this.cap,
+    };
+    if (this.values !== null) return { ...base, values: Array.from(this.sortedValues()) };
+    return { ...base, sketch: this.sketch!.toJSON() };
+  }
+
+  static fromJSON(j: NumericProfileJson): NumericProfile {
+    const p = new NumericProfile(j.cap);
+    p.count = j.count;
+    p.min = j.min ?? Number.POSITIVE_INFINITY;
+    p.max = j.max ?? Number.NEGATIVE_INFINITY;
+    p.mean = j.mean;
+    p.m2 = j.m2;
+    p.sum = j.sum;
+    p.sumComp = j.sumComp;
+    if (j.values !== undefined) {
+      p.values = Float64Array.from(j.values);
+      if (p.values.length === 0) p.values = new Float64Array(256);
+    } else if (j.sketch !== undefined) {
+      p.values = null;
+      p.sketch = KllSketch.fromJSON(j.sketch);
+    } else throw new Error('numeric profile has neither values nor sketch');
+    return p;
+  }
+
+  /**
+   * A sketched profile from a sketch and exact moments, as SageMaker's statistics.json gives
+   * them (its mean, sum, std_dev, min and max are exact; the distribution is a KLL sketch).
+   */
+  static fromSketch(sketch: KllSketch, m: NumericMoments, cap = DEFAULT_EXACT_CAP): NumericProfile {
+    const p = new NumericProfile(cap);
+    p.values = null;
+    p.sketch = sketch;
+    p.count = m.count;
+    p.min = m.min;
+    p.max = m.max;
+    p.mean = m.mean;
+    p.m2 = m.stdDev * m.stdDev * m.count;
+    p.sum = m.sum;
+    return p;
+  }
+
+  private toSketch(): void {
+    const s = new KllSketch();
+    s.updateMany(this.values!, 0, this.count);
+    this.sketch = s;
+    this.values = null;
+  }
+
+  private addToSum(x: number): void {
+    const t = this.sum + x;
+    this.sumComp += Math.abs(this.sum) >= Math.abs(x) ? this.sum - t + x : x - t + this.sum;
+    this.sum = t;
+  }
+}

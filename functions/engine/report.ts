@@ -1,0 +1,73 @@
+/**
+ * Assembles one window's results: report.json, the window's statistics.json and
+ * constraint_violations.json. Pure: the caller decides where they go.
+ */
+import type { Baseline } from './baseline.ts';
+import { REJECT_REASON_TEXT, type RejectReason } from './capture-record.ts';
+import { dataQualityViolations } from './checks.ts';
+import { type CompareOptions, compareWindow } from './compare.ts';
+import type { Report, Violation } from './report-model.ts';
+import { type StatisticsDoc, toStatisticsDoc } from './sagemaker-statistics.ts';
+import type { WindowProfile } from './window-profile.ts';
+
+export interface WindowResult {
+  report: Report;
+  statistics: StatisticsDoc;
+  violations: { violations: Violation[] };
+}
+
+export interface BuildReportOptions extends CompareOptions {
+  /** Where the baseline was read from, for the report. */
+  baselinePath: string;
+  /** Clock, passed in so reports are reproducible in tests. */
+  now: Date;
+}
+
+export function buildWindowResult(baseline: Baseline, window: WindowProfile, options: BuildReportOptions): WindowResult {
+  const { features, datasetDrift } = compareWindow(baseline, window, options);
+  const violations = dataQualityViolations(baseline, window, features);
+  const warnings: string[] = [];
+  for (const [limit, n] of window.limitsHit) warnings.push(`limit ${limit} reached: ${n} values not profiled`);
+  for (const f of window.features.values()) {
+    if (f.categorical && f.categorical.overflow > 0 && (f.kind === 'categorical' || f.inferredType() === 'String'))
+      warnings.push(
+        `feature "${f.name}": more than ${f.categorical.maxCategories} distinct values; ${f.categorical.overflow} values counted together past the category limit`,
+      );
+    if (f.categorical && f.categorical.truncated > 0)
+      warnings.push(`feature "${f.name}": ${f.categorical.truncated} values longer than 256 characters were cut`);
+  }
+  if (window.outsideWindow > 0)
+    warnings.push(`${window.outsideWindow} records under the capture path had an inferenceTime outside the window and were skipped`);
+  const rejectedByReason = Object.fromEntries([...window.rejectedByReason.entries()].sort());
+  const report: Report = {
+    version: 1,
+    window: window.window,
+    generatedAt: options.now.toISOString(),
+    records: {
+      total: window.total,
+      profiled: window.profiled,
+      rejected: window.rejected,
+      rejectedByReason,
+    },
+    features,
+    datasetDrift,
+    violations,
+    quality: null,
+    baseline: { source: baseline.source, path: options.baselinePath },
+    warnings,
+  };
+  const typeOf = new Map(baseline.features.map((f) => [f.name, f.inferredType] as const));
+  const statistics = toStatisticsDoc(
+    window.rows,
+    [...window.features.values()].map((profile) => ({
+      profile,
+      inferredType: typeOf.get(profile.name) ?? profile.inferredType(),
+    })),
+  );
+  return { report, statistics, violations: { violations } };
+}
+
+/** Reader-facing text for a rejection reason (unknown reasons are shown as they are). */
+export function rejectReasonText(reason: string): string {
+  return REJECT_REASON_TEXT[reason as RejectReason] ?? reason;
+}

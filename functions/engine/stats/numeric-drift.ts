@@ -1,0 +1,60 @@
+/**
+ * All drift metrics of one numeric feature (METRICS.md, "Numeric features"), from the two sides'
+ * samples and exact moments.
+ */
+
+import type { NumericMetrics } from '../report-model.ts';
+import { binEdges, binProportions } from './binning.ts';
+import { jensenShannonDistance, psi } from './divergence.ts';
+import { ksPValue, ksStatistic, linfRobust } from './ks.ts';
+import type { Moments } from './moments.ts';
+import { wasserstein } from './wasserstein.ts';
+import type { WeightedSample } from './weighted-sample.ts';
+
+/**
+ * One side of a numeric comparison. The moments come from the caller's profile and are exact
+ * even in sketch mode; `count` (not the sample's total weight) is the n or m of the KS p-value
+ * and the robust distance. Distribution-shaped metrics (KS, bins, Wasserstein) are computed
+ * from `sample`, normalised by its own total weight.
+ */
+export interface NumericSide extends Moments {
+  sample: WeightedSample;
+}
+
+function checkSide(side: NumericSide, name: string): void {
+  if (!(side.count > 0) || side.sample.values.length === 0) {
+    throw new RangeError(`${name} side has no values to compare; report the feature without metrics`);
+  }
+}
+
+/**
+ * Compares a baseline side `b` with a current side `c`. Bins are the baseline's deciles;
+ * `wassersteinNorm` divides by the baseline's population standard deviation and is null when
+ * that is 0. Throws a RangeError when either side is empty (the report then carries no metrics
+ * for the feature).
+ */
+export function numericMetrics(b: NumericSide, c: NumericSide): NumericMetrics {
+  checkSide(b, 'baseline');
+  checkSide(c, 'current');
+  const d = ksStatistic(b.sample, c.sample);
+  const edges = binEdges(b.sample);
+  const proportionsB = binProportions(b.sample, edges);
+  const proportionsC = binProportions(c.sample, edges);
+  const w = wasserstein(b.sample, c.sample);
+  return {
+    count: { baseline: b.count, current: c.count },
+    ks: { statistic: d, pValue: ksPValue(d, b.count, c.count) },
+    linfRobust: linfRobust(d, b.count, c.count),
+    binEdges: edges,
+    binProportions: { baseline: proportionsB, current: proportionsC },
+    psi: psi(proportionsB, proportionsC),
+    jensenShannon: jensenShannonDistance(proportionsB, proportionsC),
+    wasserstein: w,
+    wassersteinNorm: b.stdDev === 0 ? null : w / b.stdDev,
+    mean: { baseline: b.mean, current: c.mean },
+    stdDev: { baseline: b.stdDev, current: c.stdDev },
+    min: { baseline: b.min, current: c.min },
+    max: { baseline: b.max, current: c.max },
+    sum: { baseline: b.sum, current: c.sum },
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * Reads capture lines into a WindowProfile. Every line ends up profiled, rejected under a named
+ * reason, or (when a time window is set) skipped as outside the window: nothing throws and
+ * nothing is lost. A record is all or nothing: if any of its rows cannot be named, none is used.
+ */
+import { type CaptureRecord, parseCaptureLine, parseInferenceTime, type RejectReason } from './capture-record.ts';
+import type { CaptureSchema } from './capture-schema.ts';
+import { splitCsvRecord } from './csv.ts';
+import { DEFAULT_LIMITS, type FeatureProfile, type ProfileLimits } from './feature-profile.ts';
+import { DEFAULT_MAX_LINE_BYTES, type LineEvent, LineSplitter } from './line-splitter.ts';
+import { type DecodedPayload, decodePayload, type PayloadRow } from './payload.ts';
+import type { FeatureRole } from './report-model.ts';
+import { WindowProfile } from './window-profile.ts';
+
+export interface WindowProfilerOptions {
+  /** Records with inferenceTime in [start, end) are the window; null: every record. */
+  window?: { start: string | null; end: string | null };
+  limits?: ProfileLimits;
+  /** Longest capture line read; longer lines are rejected as `line_too_long`. */
+  maxLineBytes?: number;
+  /** Most distinct columns a window may have (named JSON keys included). */
+  maxColumns?: number;
+  /**
+   * Called for each profiled row with its join key (inferenceId, else eventId) and its output
+   * values by name; used to join ground truth. Costs an object per row, so only set when needed.
+   */
+  onRow?: (key: string | undefined, inputs: Record<string, unknown>, outputs: Record<string, unknown>) => void;
+}
+
+export const DEFAULT_MAX_COLUMNS = 2_000;
+
+interface Slots {
+  input: FeatureProfile[];
+  output: FeatureProfile[];
+}
+
+type Side = { kind: 'csv'; fields: string[][] } | { kind: 'json'; rows: PayloadRow[] } | null;
+
+export class WindowProfiler {
+  readonly profile: WindowProfile;
+  private readonly startMs: number;
+  private readonly endMs: number;
+  private readonly timed: boolean;
+  private readonly maxLineBytes: number;
+  private readonly maxColumns: number;
+  private readonly schemaFeatures: FeatureProfile[];
+  private readonly slotCache = new Map<number, Slots | RejectReason>();
+  private readonly inFields: string[] = [];
+  private readonly outFields: string[] = [];
+  private stamp = 0;
+
+  constructor(
+    private readonly schema: CaptureSchema,
+    private readonly options: WindowProfilerOptions = {},
+  ) {
+    const window = options.window ?? { start: null, end: null };
+    this.profile = new WindowProfile(window, options.limits ?? DEFAULT_LIMITS, schema.features);
+    this.startMs = window.start ? Date.parse(window.start) : Number.NEGATIVE_INFINITY;
+    this.endMs = window.end ? Date.parse(window.end) : Number.POSITIVE_INFINITY;
+    this.timed = window.start !== null || window.end !== null;
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
+    this.schemaFeatures = schema.features.map((f) => this.profile.features.get(f.name)!);
+  }
+
+  /** A line splitter for one file, feeding this profiler. */
+  fileSplitter(): LineSplitter {
+    this.profile.files++;
+    return new LineSplitter((e) => this.onLineEvent(e), this.maxLineBytes);
+  }
+
+  onLineEvent(e: LineEvent): void {
+    if (e.kind === 'line') this.addLine(e.text);
+    else this.profile.reject(e.kind);
+  }
+
+  /** Profiles one non-blank capture line. */
+  addLine(line: string): void {
+    const parsed = parseCaptureLine(line);
+    if (!parsed.ok) {
+      this.profile.reject(parsed.reason);
+      return;
+    }
+    const rec = parsed.record;
+    if (this.timed) {
+      const t = parseInferenceTime(rec.inferenceTime);
+      if (Number.isNaN(t)) {
+        this.profile.reject('invalid_inference_time');
+        return;
+      }
+      if (t < this.startMs || t >= this.endMs) {
+        this.profile.outsideWindow++;
+        return;
+      }
+    }
+    const reason = this.addRecord(rec);
+    if (reason !== null) this.profile.reject(reason);
+    else {
+      this.profile.total++;
+      this.profile.profiled++;
+    }
+  }
+
+  private addRecord(rec: CaptureRecord): RejectReason | null {
+    const input = this.decodeSide(rec.input === undefined ? null : decodePayload(rec.input), this.inFields);
+    if (typeof input === 'string') return input;
+    const output = this.decodeSide(rec.output === undefined ? null : decodePayload(rec.output), this.outFields);
+    if (typeof output === 'string') return output;
+    const nIn = sideRows(input);
+    const nOut = sideRows(output);
+    if (input !== null && output !== null && nIn !== nOut) return 'input_output_row_mismatch';
+    const n = Math.max(nIn, nOut);
+    // Name every row before profiling any, so a record is used whole or not at all.
+    const slots: Array<Slots | null> = [];
+    for (let r = 0; r < n; r++) {
+      const a = positionalLength(input, r);
+      const b = positionalLength(output, r);
+      if (a < 0 && b < 0) {
+        slots.push(null);
+        continue;
+      }
+      const s = this.slotsFor(Math.max(a, 0), Math.max(b, 0));
+      if (typeof s === 'string') return s;
+      slots.push(s);
+    }
+    const key = rec.inferenceId ?? rec.eventId;
+    for (let r = 0; r < n; r++) {
+      const stamp = ++this.stamp;
+      const s = slots[r] ?? null;
+      this.addSide(input, r, s?.input, 'input', stamp);
+      this.addSide(output, r, s?.output, 'output', stamp);
+      // A baseline feature this row did not mention (absent JSON key, side not captured) is missing.
+      for (const f of this.schemaFeatures) if (f.stamp !== stamp) f.addMissing();
+      if (this.options.onRow) this.options.onRow(key, rowValues(input, r, s?.input), rowValues(output, r, s?.output));
+    }
+    this.profile.rows += n;
+    return null;
+  }
+
+  private decodeSide(d: DecodedPayload | null, reuse: string[]): Side | RejectReason {
+    if (d === null) return null;
+    if (d.kind === 'error') return d.reason;
+    if (d.kind === 'json') return d;
+    if (d.records.length === 1) {
+      const n = splitCsvRecord(d.records[0]!, reuse);
+      reuse.length = n;
+      if (n > this.maxColumns) return 'too_many_columns';
+      return { kind: 'csv', fields: [reuse] };
+    }
+    const fields: string[][] = [];
+    for (const rec of d.records) {
+      const out: string[] = [];
+      out.length = splitCsvRecord(rec, out);
+      if (out.length > this.maxColumns) return 'too_many_columns';
+      fields.push(out);
+    }
+    return { kind: 'csv', fields };
+  }
+
+  private slotsFor(inputCols: number, outputCols: number): Slots | RejectReason {
+    const key = inputCols * 65536 + outputCols;
+    let s = this.slotCache.get(key);
+    if (s === undefined) {
+      const naming = this.schema.csvNaming(inputCols, outputCols);
+      if ('reject' in naming) s = naming.reject;
+      else
+        s = {
+          input: naming.input.map((n) => this.featureFor(n, 'input')),
+          output: naming.output.map((n) => this.featureFor(n, 'output')),
+        };
+      this.slotCache.set(key, s);
+    }
+    return s;
+  }
+
+  private featureFor(name: string, role: FeatureRole): FeatureProfile {
+    const f = this.profile.features.get(name) ?? this.profile.extraFeature(name, role);
+    if (role === 'output') f.role = 'output';
+    return f;
+  }
+
+  /** Adds row r of one side, stamping each feature it gives a value (present or missing). */
+  private addSide(side: Side, r: number, slots: FeatureProfile[] | undefined, role: FeatureRole, stamp: number): void {
+    if (side === null) return;
+    if (side.kind === 'csv') {
+      const fields = side.fields[r]!;
+      for (let c = 0; c < fields.length; c++) {
+        const f = slots![c]!;
+        f.addText(fields[c]!);
+        f.stamp = stamp;
+      }
+      return;
+    }
+    const row = side.rows[r]!;
+    if (Array.isArray(row)) {
+      for (let c = 0; c < row.length; c++) {
+        const f = slots![c]!;
+        f.addJson(row[c]);
+        f.stamp = stamp;
+      }
+      return;
+    }
+    for (const k in row) {
+      let f = this.profile.features.get(k);
+      if (f === undefined) {
+        if (this.profile.features.size >= this.maxColumns) {
+          // Past the column limit new keys are counted, not profiled (memory under attack).
+          this.profile.noteLimit('max_columns');
+          continue;
+        }
+        f = this.profile.extraFeature(k, role);
+      }
+      if (role === 'output') f.role = 'output';
+      f.addJson(row[k]);
+      f.stamp = stamp;
+    }
+  }
+}
+
+function sideRows(side: Side): number {
+  if (side === null) return 0;
+  return side.kind === 'csv' ? side.fields.length : side.rows.length;
+}
+
+/** Column count of a positional row, or -1 for a named row or no side. */
+function positionalLength(side: Side, r: number): number {
+  if (side === null) return -1;
+  if (side.kind === 'csv') return side.fields[r]!.length;
+  const row = side.rows[r]!;
+  return Array.isArray(row) ? row.length : -1;
+}
+
+function rowValues(side: Side, r: number, slots: FeatureProfile[] | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (side === null) return out;
+  if (side.kind === 'csv') {
+    const fields = side.fields[r]!;
+    for (let c = 0; c < fields.length; c++) out[slots![c]!.name] = fields[c];
+    return out;
+  }
+  const row = side.rows[r]!;
+  if (Array.isArray(row)) {
+    for (let c = 0; c < row.length; c++) out[slots![c]!.name] = row[c];
+    return out;
+  }
+  return row;
+}

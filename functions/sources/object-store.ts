@@ -1,0 +1,34 @@
+/**
+ * Where files come from and go to: a local folder or an S3 prefix, behind one interface so the
+ * CLI, the Lambdas and the tests drive the same engine code.
+ */
+
+export interface StoredObject {
+  /** Path relative to the store's root, with `/` separators. */
+  key: string;
+  size: number;
+}
+
+export interface ObjectStore {
+  /** A printable location (`/path/to/dir` or `s3://bucket/prefix`) for messages. */
+  readonly location: string;
+  /** Every object under `prefix` (relative to the root), in key order; paginates without limit. */
+  list(prefix?: string): AsyncIterable<StoredObject>;
+  /** The object's bytes as a stream of chunks. */
+  read(key: string): AsyncIterable<Uint8Array>;
+  /** The object's text, or null when it does not exist. */
+  getText(key: string): Promise<string | null>;
+  putText(key: string, body: string, contentType: string): Promise<void>;
+}
+
+/** A location is an S3 URI when it starts with `s3://`. */
+export function isS3Uri(location: string): boolean {
+  return location.startsWith('s3://');
+}
+
+export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!m) throw new Error(`${uri}: not an S3 URI; use s3://bucket/prefix`);
+  const prefix = m[2]!;
+  return { bucket: m[1]!, prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
+}
