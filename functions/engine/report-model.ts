@@ -101,6 +101,11 @@ export interface RecordCounts {
   profiled: number;
   rejected: number;
   rejectedByReason: Record<string, number>;
+  /**
+   * Records read from the window's folders whose inferenceTime falls outside [start, end)
+   * (the late-hour folder holds the next hour's requests). Not part of the window, not in total.
+   */
+  outsideWindow: number;
 }
 
 export interface DatasetDrift {

@@ -36,8 +36,6 @@ export function buildWindowResult(baseline: Baseline, window: WindowProfile, opt
     if (f.categorical && f.categorical.truncated > 0)
       warnings.push(`feature "${f.name}": ${f.categorical.truncated} values longer than 256 characters were cut`);
   }
-  if (window.outsideWindow > 0)
-    warnings.push(`${window.outsideWindow} records under the capture path had an inferenceTime outside the window and were skipped`);
   const rejectedByReason = Object.fromEntries([...window.rejectedByReason.entries()].sort());
   const report: Report = {
     version: 1,
@@ -48,6 +46,7 @@ export function buildWindowResult(baseline: Baseline, window: WindowProfile, opt
       profiled: window.profiled,
       rejected: window.rejected,
       rejectedByReason,
+      outsideWindow: window.outsideWindow,
     },
     features,
     datasetDrift,
