@@ -16,7 +16,10 @@ const rand = () => {
 const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 const pick = (items, weights) => {
   let u = rand() * weights.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < items.length; i++) if ((u -= weights[i]) < 0) return items[i];
+  for (let i = 0; i < items.length; i++) {
+    u -= weights[i];
+    if (u < 0) return items[i];
+  }
   return items.at(-1);
 };
 const uuid = () =>
@@ -37,19 +40,46 @@ function customer(drift) {
   const state = pick(STATES, [12, 10, 9, 8, 5, 5, 4, 4]);
   const plan = pick(PLANS, drift ? [25, 30, 45] : [60, 28, 12]);
   const vmail = rand() < 0.27 ? 'yes' : 'no';
-  const z = -5 + 0.012 * day_mins + 0.55 * custserv_calls + (plan === 'premium' ? -0.6 : 0) + (vmail === 'yes' ? -0.7 : 0);
+  const z =
+    -5 +
+    0.012 * day_mins +
+    0.55 * custserv_calls +
+    (plan === 'premium' ? -0.6 : 0) +
+    (vmail === 'yes' ? -0.7 : 0);
   const score = 1 / (1 + Math.exp(-z));
   // Labels follow the score (a calibrated model) in normal hours; after the drift the model
   // is overconfident: real churn is lower than it predicts.
   const churn = rand() < (drift ? score * 0.6 : score) ? 1 : 0;
-  return { account_length, day_mins, eve_mins, night_mins, intl_mins, custserv_calls, state, plan, vmail, score, churn };
+  return {
+    account_length,
+    day_mins,
+    eve_mins,
+    night_mins,
+    intl_mins,
+    custserv_calls,
+    state,
+    plan,
+    vmail,
+    score,
+    churn,
+  };
 }
 
-const FEATURES = ['account_length', 'day_mins', 'eve_mins', 'night_mins', 'intl_mins', 'custserv_calls', 'state', 'plan', 'vmail'];
+const FEATURES = [
+  'account_length',
+  'day_mins',
+  'eve_mins',
+  'night_mins',
+  'intl_mins',
+  'custserv_calls',
+  'state',
+  'plan',
+  'vmail',
+];
 rmSync(root, { recursive: true, force: true });
 mkdirSync(root, { recursive: true });
 
-const train = ['churn,score,' + FEATURES.join(',')];
+const train = [`churn,score,${FEATURES.join(',')}`];
 for (let i = 0; i < 3000; i++) {
   const c = customer(0);
   train.push([c.churn, c.score.toFixed(6), ...FEATURES.map((f) => c[f])].join(','));
@@ -77,8 +107,18 @@ for (const [hour, drift] of HOURS) {
       lines.push(
         JSON.stringify({
           captureData: {
-            endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: FEATURES.map((k) => c[k]).join(','), encoding: 'CSV' },
-            endpointOutput: { observedContentType: 'text/csv; charset=utf-8', mode: 'OUTPUT', data: c.score.toFixed(6), encoding: 'CSV' },
+            endpointInput: {
+              observedContentType: 'text/csv',
+              mode: 'INPUT',
+              data: FEATURES.map((k) => c[k]).join(','),
+              encoding: 'CSV',
+            },
+            endpointOutput: {
+              observedContentType: 'text/csv; charset=utf-8',
+              mode: 'OUTPUT',
+              data: c.score.toFixed(6),
+              encoding: 'CSV',
+            },
           },
           eventMetadata: { eventId, inferenceTime: time },
           eventVersion: '0',
@@ -89,11 +129,18 @@ for (const [hour, drift] of HOURS) {
         const late = `${date}T${String(Number(hh) + 1 + (rand() < 0.3 ? 1 : 0)).padStart(2, '0')}`;
         if (!labelsByHour.has(late)) labelsByHour.set(late, []);
         labelsByHour.get(late).push(
-          JSON.stringify({ groundTruthData: { data: String(c.churn), encoding: 'CSV' }, eventMetadata: { eventId }, eventVersion: '0' }),
+          JSON.stringify({
+            groundTruthData: { data: String(c.churn), encoding: 'CSV' },
+            eventMetadata: { eventId },
+            eventVersion: '0',
+          }),
         );
       }
     }
-    writeFileSync(join(dir, `${String(f * 15).padStart(2, '0')}-00-000-${uuid()}.jsonl`), `${lines.join('\n')}\n`);
+    writeFileSync(
+      join(dir, `${String(f * 15).padStart(2, '0')}-00-000-${uuid()}.jsonl`),
+      `${lines.join('\n')}\n`,
+    );
   }
 }
 for (const [hour, lines] of labelsByHour) {

@@ -5,8 +5,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BaselineFileError } from '../engine/baseline-error.ts';
 import { baselineStatistics, baselineToJson } from '../engine/baseline.ts';
+import { BaselineFileError } from '../engine/baseline-error.ts';
 import { reportHtml } from '../engine/report-html.ts';
 import { summaryTable } from '../engine/summary-table.ts';
 import { runWindow } from '../pipeline/run-window.ts';
@@ -51,7 +51,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.stderr(`driftwatch: ${e.message}\n`);
       return 2;
     }
-    if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (e as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (
+      (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+      (e as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+    ) {
       io.stderr(`driftwatch: ${(e as Error).message} (driftwatch --help)\n`);
       return 2;
     }
@@ -61,27 +64,35 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 }
 
 function list(v: string | undefined): string[] {
-  return v === undefined ? [] : v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v === undefined
+    ? []
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 function positiveInt(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive whole number; got "${v}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${flag} must be a positive whole number; got "${v}"`);
   return n;
 }
 
 function fraction(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${flag} must be a number from 0 to 1; got "${v}"`);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new UsageError(`${flag} must be a number from 0 to 1; got "${v}"`);
   return n;
 }
 
 function isoTime(v: string | undefined, flag: string): string | null {
   if (v === undefined) return null;
   const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new UsageError(`${flag} must be an ISO-8601 time such as 2026-11-26T05:00:00Z; got "${v}"`);
+  if (Number.isNaN(t))
+    throw new UsageError(`${flag} must be an ISO-8601 time such as 2026-11-26T05:00:00Z; got "${v}"`);
   return new Date(t).toISOString();
 }
 
@@ -103,12 +114,18 @@ async function baselineCommand(args: string[], io: Io): Promise<number> {
     },
   });
   const data = positionals[0];
-  if (!data || positionals.length > 1) throw new UsageError('baseline takes one DATA file: driftwatch baseline DATA --out DIR');
-  if (!values.out) throw new UsageError('baseline needs --out DIR (where statistics.json and constraints.json go)');
+  if (!data || positionals.length > 1)
+    throw new UsageError('baseline takes one DATA file: driftwatch baseline DATA --out DIR');
+  if (!values.out)
+    throw new UsageError('baseline needs --out DIR (where statistics.json and constraints.json go)');
   if (!isS3Uri(data) && !existsSync(data)) throw new UsageError(`${data}: no such file`);
-  const store = isS3Uri(data) ? openStore(data.slice(0, data.lastIndexOf('/') + 1)) : new LocalStore(dirname(data));
+  const store = isS3Uri(data)
+    ? openStore(data.slice(0, data.lastIndexOf('/') + 1))
+    : new LocalStore(dirname(data));
   const key = isS3Uri(data) ? data.slice(data.lastIndexOf('/') + 1) : basename(data);
-  const outputColumns = [values['probability-column'], values['prediction-column']].filter((c): c is string => !!c);
+  const outputColumns = [values['probability-column'], values['prediction-column']].filter(
+    (c): c is string => !!c,
+  );
   const baseline = await readTrainingData(store, key, {
     labelColumn: values['label-column'],
     outputColumns,
@@ -126,8 +143,16 @@ async function baselineCommand(args: string[], io: Io): Promise<number> {
   });
   const out = openStore(values.out);
   await out.putText(BASELINE_FILE, JSON.stringify(baselineToJson(baseline)), 'application/json');
-  await out.putText(STATISTICS_FILE, `${JSON.stringify(baselineStatistics(baseline), null, 2)}\n`, 'application/json');
-  await out.putText(CONSTRAINTS_FILE, `${JSON.stringify(baseline.constraints, null, 2)}\n`, 'application/json');
+  await out.putText(
+    STATISTICS_FILE,
+    `${JSON.stringify(baselineStatistics(baseline), null, 2)}\n`,
+    'application/json',
+  );
+  await out.putText(
+    CONSTRAINTS_FILE,
+    `${JSON.stringify(baseline.constraints, null, 2)}\n`,
+    'application/json',
+  );
   const numeric = baseline.features.filter((f) => f.kind === 'numeric').length;
   io.stdout(
     `Baseline of ${baseline.itemCount} rows: ${baseline.features.length} features (${numeric} numeric, ${baseline.features.length - numeric} categorical)` +
@@ -160,16 +185,22 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     },
   });
   if (positionals.length) throw new UsageError(`run takes no positional arguments; got "${positionals[0]}"`);
-  if (!values.baseline) throw new UsageError('run needs --baseline DIR (a folder made by `driftwatch baseline`, or SageMaker\'s)');
-  if (!values.capture) throw new UsageError('run needs --capture DIR|s3://bucket/prefix (the data-capture location)');
+  if (!values.baseline)
+    throw new UsageError("run needs --baseline DIR (a folder made by `driftwatch baseline`, or SageMaker's)");
+  if (!values.capture)
+    throw new UsageError('run needs --capture DIR|s3://bucket/prefix (the data-capture location)');
   if (!values.out) throw new UsageError('run needs --out DIR (where report.json and the rest go)');
-  for (const [flag, loc] of [['--baseline', values.baseline], ['--capture', values.capture]] as const) {
+  for (const [flag, loc] of [
+    ['--baseline', values.baseline],
+    ['--capture', values.capture],
+  ] as const) {
     if (!isS3Uri(loc) && !(existsSync(loc) && statSync(loc).isDirectory()))
       throw new UsageError(`${flag} ${loc}: no such folder`);
   }
   const start = isoTime(values.start, '--start');
   const end = isoTime(values.end, '--end');
-  if (start && end && Date.parse(start) >= Date.parse(end)) throw new UsageError(`--start ${start} is not before --end ${end}`);
+  if (start && end && Date.parse(start) >= Date.parse(end))
+    throw new UsageError(`--start ${start} is not before --end ${end}`);
   const baselineStore = openStore(values.baseline);
   const baseline = await loadBaseline(baselineStore);
   const t0 = Date.now();
@@ -182,7 +213,9 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     end,
     limits: {
       ...(values['exact-cap'] ? { exactCap: positiveInt(values['exact-cap'], '--exact-cap')! } : {}),
-      ...(values['max-categories'] ? { maxCategories: positiveInt(values['max-categories'], '--max-categories')! } : {}),
+      ...(values['max-categories']
+        ? { maxCategories: positiveInt(values['max-categories'], '--max-categories')! }
+        : {}),
     },
     maxLineBytes: positiveInt(values['max-line-bytes'], '--max-line-bytes'),
     maxColumns: positiveInt(values['max-columns'], '--max-columns'),
@@ -201,9 +234,17 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   const { report } = result;
   await out.putText('report.json', `${JSON.stringify(report, null, 2)}\n`, 'application/json');
   await out.putText('statistics.json', `${JSON.stringify(result.statistics, null, 2)}\n`, 'application/json');
-  await out.putText('constraint_violations.json', `${JSON.stringify(result.violations, null, 2)}\n`, 'application/json');
+  await out.putText(
+    'constraint_violations.json',
+    `${JSON.stringify(result.violations, null, 2)}\n`,
+    'application/json',
+  );
   await out.putText('report.html', reportHtml(report), 'text/html; charset=utf-8');
   if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout(summaryTable(report) + `\nWrote ${values.out}/{report.json,statistics.json,constraint_violations.json,report.html}\n`);
+  else
+    io.stdout(
+      summaryTable(report) +
+        `\nWrote ${values.out}/{report.json,statistics.json,constraint_violations.json,report.html}\n`,
+    );
   return values['fail-on-violation'] && report.violations.length > 0 ? 1 : 0;
 }

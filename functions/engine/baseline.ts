@@ -66,13 +66,17 @@ export class BaselineBuilder {
   ) {
     const outputs = new Set(options.outputColumns ?? []);
     this.profiles = columns.map(
-      (c) => new FeatureProfile(c, outputs.has(c) ? 'output' : 'input', 'infer', options.limits ?? DEFAULT_LIMITS),
+      (c) =>
+        new FeatureProfile(c, outputs.has(c) ? 'output' : 'input', 'infer', options.limits ?? DEFAULT_LIMITS),
     );
     this.labelIndex = options.labelColumn === undefined ? -1 : columns.indexOf(options.labelColumn);
     for (const name of [...(options.categorical ?? []), ...(options.numeric ?? []), ...outputs])
-      if (!columns.includes(name)) throw new Error(`column "${name}" is not in the data (columns: ${columns.join(', ')})`);
+      if (!columns.includes(name))
+        throw new Error(`column "${name}" is not in the data (columns: ${columns.join(', ')})`);
     if (options.labelColumn !== undefined && this.labelIndex === -1)
-      throw new Error(`label column "${options.labelColumn}" is not in the data (columns: ${columns.join(', ')})`);
+      throw new Error(
+        `label column "${options.labelColumn}" is not in the data (columns: ${columns.join(', ')})`,
+      );
   }
 
   /** One CSV row, fields in column order; a short row's last columns are missing. */
@@ -104,9 +108,17 @@ export class BaselineBuilder {
       let inferredType = p.inferredType();
       if (categorical.has(p.name)) inferredType = 'String';
       else if (numeric.has(p.name) && inferredType === 'String') inferredType = 'Fractional';
-      const kind: FeatureKind = inferredType === 'Integral' || inferredType === 'Fractional' ? 'numeric' : 'categorical';
+      const kind: FeatureKind =
+        inferredType === 'Integral' || inferredType === 'Fractional' ? 'numeric' : 'categorical';
       const profile = p.narrowTo(kind);
-      features.push({ name: p.name, role: p.role, kind, inferredType, profile, hasDistribution: hasDistribution(profile) });
+      features.push({
+        name: p.name,
+        role: p.role,
+        kind,
+        inferredType,
+        profile,
+        hasDistribution: hasDistribution(profile),
+      });
     });
     const inputs = features.filter((f) => f.role === 'input').map((f) => f.name);
     const outputs = (this.options.outputColumns ?? []).filter((c) => c !== this.options.labelColumn);
@@ -202,8 +214,12 @@ export function baselineToJson(b: Baseline): BaselineJson {
 export function baselineFromJson(json: unknown, constraints: ConstraintsDoc | null, file: string): Baseline {
   const j = json as BaselineJson;
   if (j === null || typeof j !== 'object' || j.format !== 'driftwatch-baseline')
-    throw new BaselineFileError(file, 'is not a driftwatch baseline (format "driftwatch-baseline"); rebuild it with `driftwatch baseline`');
-  if (j.version !== 1) throw new BaselineFileError(file, `has version ${j.version}; this driftwatch reads version 1`);
+    throw new BaselineFileError(
+      file,
+      'is not a driftwatch baseline (format "driftwatch-baseline"); rebuild it with `driftwatch baseline`',
+    );
+  if (j.version !== 1)
+    throw new BaselineFileError(file, `has version ${j.version}; this driftwatch reads version 1`);
   if (!Array.isArray(j.features)) throw new BaselineFileError(file, 'has no "features" list');
   const features = j.features.map((f) => ({
     name: f.name,
@@ -248,7 +264,14 @@ export function baselineFromSageMaker(stats: StatisticsDoc, constraints: Constra
         has = buckets.length > 0;
       }
     }
-    return { name: f.name, role: 'input', kind, inferredType: f.inferred_type, profile, hasDistribution: has };
+    return {
+      name: f.name,
+      role: 'input',
+      kind,
+      inferredType: f.inferred_type,
+      profile,
+      hasDistribution: has,
+    };
   });
   return {
     source: 'sagemaker',

@@ -37,7 +37,8 @@ export const REJECT_REASON_TEXT: Readonly<Record<RejectReason, string>> = {
   empty_payload: 'the payload is empty',
   invalid_utf8: 'the line is not valid UTF-8',
   line_too_long: 'the line is longer than the line limit (--max-line-bytes)',
-  invalid_inference_time: 'eventMetadata.inferenceTime is missing or not a date, and a time window was asked for',
+  invalid_inference_time:
+    'eventMetadata.inferenceTime is missing or not a date, and a time window was asked for',
   csv_too_few_columns: 'a CSV row has fewer columns than the baseline',
   csv_too_many_columns: 'a CSV row has more columns than the baseline',
   input_output_row_mismatch: 'the input and output payloads hold different numbers of rows',
@@ -74,10 +75,12 @@ export function parseCaptureLine(line: string): CaptureParse {
   } catch {
     return { ok: false, reason: 'invalid_json' };
   }
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return { ok: false, reason: 'not_an_object' };
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
+    return { ok: false, reason: 'not_an_object' };
   const o = obj as Record<string, unknown>;
   const cd = o.captureData;
-  if (cd === null || typeof cd !== 'object' || Array.isArray(cd)) return { ok: false, reason: 'missing_capture_data' };
+  if (cd === null || typeof cd !== 'object' || Array.isArray(cd))
+    return { ok: false, reason: 'missing_capture_data' };
   const c = cd as Record<string, unknown>;
   const input = readPayload(c.endpointInput);
   if (typeof input === 'string') return { ok: false, reason: input };

@@ -60,7 +60,10 @@ export class CaptureSchema {
       return { input: cols.slice(outputCols), output: cols.slice(0, outputCols) };
     }
     if (inputCols === cols.length || (inputCols === 0 && outputCols <= cols.length)) {
-      return { input: cols.slice(0, inputCols), output: inputCols === 0 ? cols.slice(0, outputCols) : outputsNamed([]) };
+      return {
+        input: cols.slice(0, inputCols),
+        output: inputCols === 0 ? cols.slice(0, outputCols) : outputsNamed([]),
+      };
     }
     if (inputCols === cols.length - 1 && outputCols === 0) return { input: cols.slice(1), output: [] };
     return { reject: inputCols + outputCols < cols.length ? 'csv_too_few_columns' : 'csv_too_many_columns' };

@@ -11,7 +11,11 @@ import type { WindowProfile } from './window-profile.ts';
 /** Name used for violations about the dataset as a whole (CSV rows with the wrong column count). */
 export const DATASET_FEATURE_NAME = '*';
 
-export function dataQualityViolations(baseline: Baseline, window: WindowProfile, drifts: FeatureDrift[]): Violation[] {
+export function dataQualityViolations(
+  baseline: Baseline,
+  window: WindowProfile,
+  drifts: FeatureDrift[],
+): Violation[] {
   const out: Violation[] = [];
   const mc = baseline.constraints.monitoring_config;
   const typeThreshold = mc.datatype_check_threshold ?? DEFAULT_MONITORING_CONFIG.datatype_check_threshold;

@@ -5,13 +5,7 @@
 import type { Baseline, BaselineFeature } from './baseline.ts';
 import type { FeatureProfile } from './feature-profile.ts';
 import type { NumericProfile } from './numeric-profile.ts';
-import type {
-  CategoricalMetrics,
-  DatasetDrift,
-  DistributionMethod,
-  FeatureDrift,
-
-} from './report-model.ts';
+import type { CategoricalMetrics, DatasetDrift, DistributionMethod, FeatureDrift } from './report-model.ts';
 import { driftRule } from './sagemaker-constraints.ts';
 import { categoricalMetrics } from './stats/categorical-drift.ts';
 import { type NumericSide, numericMetrics } from './stats/numeric-drift.ts';
@@ -31,7 +25,9 @@ export function compareWindow(
   window: WindowProfile,
   options: CompareOptions = {},
 ): { features: FeatureDrift[]; datasetDrift: DatasetDrift } {
-  const features: FeatureDrift[] = baseline.features.map((bf) => compareFeature(baseline, bf, window.features.get(bf.name), options));
+  const features: FeatureDrift[] = baseline.features.map((bf) =>
+    compareFeature(baseline, bf, window.features.get(bf.name), options),
+  );
   const known = new Set(baseline.features.map((f) => f.name));
   for (const wf of window.features.values()) {
     if (known.has(wf.name) || wf.present + wf.missing === 0) continue;
@@ -149,4 +145,3 @@ function numericSide(p: NumericProfile): NumericSide {
 function methodOf(a: NumericProfile, b: NumericProfile): DistributionMethod {
   return a.isExact && b.isExact ? 'exact' : 'sketch';
 }
-

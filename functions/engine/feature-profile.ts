@@ -4,7 +4,11 @@
  * categorical distribution. A feature whose type is not known yet (`infer`, when building a
  * baseline or meeting a column the baseline lacks) keeps both distributions.
  */
-import { CategoricalProfile, type CategoricalProfileJson, DEFAULT_MAX_CATEGORIES } from './categorical-profile.ts';
+import {
+  CategoricalProfile,
+  type CategoricalProfileJson,
+  DEFAULT_MAX_CATEGORIES,
+} from './categorical-profile.ts';
 import { DEFAULT_EXACT_CAP, NumericProfile, type NumericProfileJson } from './numeric-profile.ts';
 import type { FeatureKind, FeatureRole } from './report-model.ts';
 import { classifyNumericText, ValueClass } from './value-parse.ts';
@@ -22,7 +26,10 @@ export interface ProfileLimits {
   maxCategories: number;
 }
 
-export const DEFAULT_LIMITS: ProfileLimits = { exactCap: DEFAULT_EXACT_CAP, maxCategories: DEFAULT_MAX_CATEGORIES };
+export const DEFAULT_LIMITS: ProfileLimits = {
+  exactCap: DEFAULT_EXACT_CAP,
+  maxCategories: DEFAULT_MAX_CATEGORIES,
+};
 
 export interface FeatureProfileJson {
   name: string;

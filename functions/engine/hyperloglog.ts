@@ -19,7 +19,8 @@ export class HyperLogLog {
   }
 
   merge(other: HyperLogLog): void {
-    for (let i = 0; i < M; i++) if (other.registers[i]! > this.registers[i]!) this.registers[i] = other.registers[i]!;
+    for (let i = 0; i < M; i++)
+      if (other.registers[i]! > this.registers[i]!) this.registers[i] = other.registers[i]!;
   }
 
   estimate(): number {

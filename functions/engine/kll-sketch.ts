@@ -172,6 +172,6 @@ export class KllSketch {
     let t = this.rngState;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) < 0x80000000;
+    return (t ^ (t >>> 14)) >>> 0 < 0x80000000;
   }
 }

@@ -129,7 +129,8 @@ export class NumericProfile {
    * result does not depend on the order values arrived or profiles merged.
    */
   moments(): NumericMoments {
-    if (this.count === 0) return { count: 0, sum: 0, mean: Number.NaN, stdDev: Number.NaN, min: Number.NaN, max: Number.NaN };
+    if (this.count === 0)
+      return { count: 0, sum: 0, mean: Number.NaN, stdDev: Number.NaN, min: Number.NaN, max: Number.NaN };
     if (this.values !== null) return exactMoments(this.sortedValues());
     const sum = this.sum + this.sumComp;
     return {

@@ -3,8 +3,8 @@
  * Every value that comes from captured data or the baseline goes through escapeHtml.
  */
 import { escapeHtml as e } from './html-escape.ts';
-import type { Report } from './report-model.ts';
 import { rejectReasonText } from './report.ts';
+import type { Report } from './report-model.ts';
 
 export function reportHtml(r: Report, title = 'driftwatch report'): string {
   const num = (x: number | null) => (x === null ? '–' : Number.isInteger(x) ? String(x) : x.toPrecision(4));
@@ -16,7 +16,10 @@ export function reportHtml(r: Report, title = 'driftwatch report'): string {
     )
     .join('\n');
   const violations = r.violations
-    .map((v) => `<tr><td>${e(v.feature_name)}</td><td>${e(v.constraint_check_type)}</td><td>${e(v.description)}</td></tr>`)
+    .map(
+      (v) =>
+        `<tr><td>${e(v.feature_name)}</td><td>${e(v.constraint_check_type)}</td><td>${e(v.description)}</td></tr>`,
+    )
     .join('\n');
   const rejected = Object.entries(r.records.rejectedByReason)
     .map(([k, n]) => `<tr><td>${e(k)}</td><td>${n}</td><td>${e(rejectReasonText(k))}</td></tr>`)

@@ -23,18 +23,29 @@ export interface BuildReportOptions extends CompareOptions {
   now: Date;
 }
 
-export function buildWindowResult(baseline: Baseline, window: WindowProfile, options: BuildReportOptions): WindowResult {
+export function buildWindowResult(
+  baseline: Baseline,
+  window: WindowProfile,
+  options: BuildReportOptions,
+): WindowResult {
   const { features, datasetDrift } = compareWindow(baseline, window, options);
   const violations = dataQualityViolations(baseline, window, features);
   const warnings: string[] = [];
-  for (const [limit, n] of window.limitsHit) warnings.push(`limit ${limit} reached: ${n} values not profiled`);
+  for (const [limit, n] of window.limitsHit)
+    warnings.push(`limit ${limit} reached: ${n} values not profiled`);
   for (const f of window.features.values()) {
-    if (f.categorical && f.categorical.overflow > 0 && (f.kind === 'categorical' || f.inferredType() === 'String'))
+    if (
+      f.categorical &&
+      f.categorical.overflow > 0 &&
+      (f.kind === 'categorical' || f.inferredType() === 'String')
+    )
       warnings.push(
         `feature "${f.name}": more than ${f.categorical.maxCategories} distinct values; ${f.categorical.overflow} values counted together past the category limit`,
       );
     if (f.categorical && f.categorical.truncated > 0)
-      warnings.push(`feature "${f.name}": ${f.categorical.truncated} values longer than 256 characters were cut`);
+      warnings.push(
+        `feature "${f.name}": ${f.categorical.truncated} values longer than 256 characters were cut`,
+      );
   }
   const rejectedByReason = Object.fromEntries([...window.rejectedByReason.entries()].sort());
   const report: Report = {

@@ -68,7 +68,10 @@ export interface DriftRule {
 
 /** Resolves the drift rule of a feature: per-feature overrides (either spelling) win. */
 export function driftRule(doc: ConstraintsDoc | null, featureName: string): DriftRule {
-  const base = { ...DEFAULT_MONITORING_CONFIG.distribution_constraints, ...(doc?.monitoring_config.distribution_constraints ?? {}) };
+  const base = {
+    ...DEFAULT_MONITORING_CONFIG.distribution_constraints,
+    ...(doc?.monitoring_config.distribution_constraints ?? {}),
+  };
   const f = doc?.features.find((x) => x.name === featureName);
   const o: DistributionConstraints = {
     ...(f?.monitoringConfigOverrides ?? {}),
@@ -84,7 +87,8 @@ export function driftRule(doc: ConstraintsDoc | null, featureName: string): Drif
     numericThreshold: threshold,
     // A feature override of comparison_threshold applies to categorical features too, unless
     // the override also names the categorical threshold.
-    categoricalThreshold: o.categorical_comparison_threshold ?? o.comparison_threshold ?? d.categorical_comparison_threshold,
+    categoricalThreshold:
+      o.categorical_comparison_threshold ?? o.comparison_threshold ?? d.categorical_comparison_threshold,
   };
 }
 
@@ -107,10 +111,21 @@ export function parseConstraints(json: unknown, file: string): ConstraintsDoc {
     const fc = f as FeatureConstraint;
     if (typeof fc.name !== 'string') fail(`features[${i}] has no "name" string`);
     if (fc.inferred_type !== undefined && !TYPES.has(fc.inferred_type))
-      fail(`feature "${fc.name}" has inferred_type "${fc.inferred_type}"; use Integral, Fractional, String or Unknown`);
-    if (fc.completeness !== undefined && (typeof fc.completeness !== 'number' || fc.completeness < 0 || fc.completeness > 1))
-      fail(`feature "${fc.name}" has completeness ${JSON.stringify(fc.completeness)}; use a number from 0 to 1`);
-    for (const ov of [fc.monitoringConfigOverrides, fc.num_constraints?.monitoring_config_overrides, fc.string_constraints?.monitoring_config_overrides])
+      fail(
+        `feature "${fc.name}" has inferred_type "${fc.inferred_type}"; use Integral, Fractional, String or Unknown`,
+      );
+    if (
+      fc.completeness !== undefined &&
+      (typeof fc.completeness !== 'number' || fc.completeness < 0 || fc.completeness > 1)
+    )
+      fail(
+        `feature "${fc.name}" has completeness ${JSON.stringify(fc.completeness)}; use a number from 0 to 1`,
+      );
+    for (const ov of [
+      fc.monitoringConfigOverrides,
+      fc.num_constraints?.monitoring_config_overrides,
+      fc.string_constraints?.monitoring_config_overrides,
+    ])
       if (ov) checkDistribution(ov, `feature "${fc.name}" overrides`, fail);
     out.push(fc);
   });
@@ -118,9 +133,11 @@ export function parseConstraints(json: unknown, file: string): ConstraintsDoc {
   if (typeof mc !== 'object') fail('"monitoring_config" must be an object');
   for (const k of ['datatype_check_threshold', 'domain_content_threshold'] as const) {
     const v = mc[k];
-    if (v !== undefined && (typeof v !== 'number' || v < 0 || v > 1)) fail(`monitoring_config.${k} is ${JSON.stringify(v)}; use a number from 0 to 1`);
+    if (v !== undefined && (typeof v !== 'number' || v < 0 || v > 1))
+      fail(`monitoring_config.${k} is ${JSON.stringify(v)}; use a number from 0 to 1`);
   }
-  if (mc.distribution_constraints) checkDistribution(mc.distribution_constraints, 'monitoring_config.distribution_constraints', fail);
+  if (mc.distribution_constraints)
+    checkDistribution(mc.distribution_constraints, 'monitoring_config.distribution_constraints', fail);
   return { version: typeof o.version === 'number' ? o.version : 0, features: out, monitoring_config: mc };
 }
 
@@ -128,7 +145,9 @@ function checkDistribution(d: DistributionConstraints, where: string, fail: (w: 
   if (d.comparison_method !== undefined && !METHODS.has(d.comparison_method))
     fail(`${where}: comparison_method is "${d.comparison_method}"; use "Robust" or "Simple"`);
   if (d.categorical_drift_method !== undefined && !CAT_METHODS.has(d.categorical_drift_method))
-    fail(`${where}: categorical_drift_method is "${d.categorical_drift_method}"; use "LInfinity" or "ChiSquared"`);
+    fail(
+      `${where}: categorical_drift_method is "${d.categorical_drift_method}"; use "LInfinity" or "ChiSquared"`,
+    );
   for (const k of ['comparison_threshold', 'categorical_comparison_threshold'] as const) {
     const v = d[k];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0))

@@ -70,7 +70,11 @@ function featureStatistics({ profile, inferredType }: StatisticsInput): FeatureS
   const rows = present + profile.missing;
   const common = { num_present: present, num_missing: profile.missing };
   const completeness = rows === 0 ? 0 : present / rows;
-  if (profile.kind !== 'categorical' && profile.numeric && (inferredType === 'Integral' || inferredType === 'Fractional')) {
+  if (
+    profile.kind !== 'categorical' &&
+    profile.numeric &&
+    (inferredType === 'Integral' || inferredType === 'Fractional')
+  ) {
     const num = profile.numeric;
     const m = num.moments();
     const stats: NumericalStatistics = {
@@ -129,22 +133,30 @@ export function parseStatistics(json: unknown, file: string): StatisticsDoc {
   };
   if (json === null || typeof json !== 'object' || Array.isArray(json)) fail('is not a JSON object');
   const o = json as Record<string, unknown>;
-  if (!Array.isArray(o.features)) fail('has no "features" list; is this a SageMaker data-quality statistics.json?');
+  if (!Array.isArray(o.features))
+    fail('has no "features" list; is this a SageMaker data-quality statistics.json?');
   const features = o.features as FeatureStatistics[];
   features.forEach((f, i) => {
-    if (f === null || typeof f !== 'object' || typeof f.name !== 'string') fail(`features[${i}] has no "name"`);
+    if (f === null || typeof f !== 'object' || typeof f.name !== 'string')
+      fail(`features[${i}] has no "name"`);
     const ns = f.numerical_statistics;
     const ss = f.string_statistics;
     if (!ns && !ss) fail(`feature "${f.name}" has neither numerical_statistics nor string_statistics`);
     if (ns) {
       for (const k of ['mean', 'sum', 'std_dev', 'min', 'max'] as const)
-        if (typeof ns[k] !== 'number') fail(`feature "${f.name}" has no numeric numerical_statistics.${k}; rebuild the baseline`);
+        if (typeof ns[k] !== 'number')
+          fail(`feature "${f.name}" has no numeric numerical_statistics.${k}; rebuild the baseline`);
       if (!ns.common || typeof ns.common.num_present !== 'number')
         fail(`feature "${f.name}" has no numerical_statistics.common.num_present`);
       const data = ns.distribution?.kll?.sketch?.data;
       if (ns.common.num_present > 0 && !Array.isArray(data))
-        fail(`feature "${f.name}" has no distribution.kll.sketch.data; rebuild the baseline or set perform_comparison to "Disabled" for it`);
-      if (Array.isArray(data) && !data.every((l) => Array.isArray(l) && l.every((x) => typeof x === 'number')))
+        fail(
+          `feature "${f.name}" has no distribution.kll.sketch.data; rebuild the baseline or set perform_comparison to "Disabled" for it`,
+        );
+      if (
+        Array.isArray(data) &&
+        !data.every((l) => Array.isArray(l) && l.every((x) => typeof x === 'number'))
+      )
         fail(`feature "${f.name}" has a distribution.kll.sketch.data that is not a list of lists of numbers`);
     }
     if (ss?.distribution?.categorical?.buckets !== undefined) {
@@ -154,13 +166,21 @@ export function parseStatistics(json: unknown, file: string): StatisticsDoc {
     }
   });
   const ds = (o.dataset ?? {}) as { item_count?: number };
-  return { version: typeof o.version === 'number' ? o.version : 0, dataset: { item_count: ds.item_count ?? 0 }, features };
+  return {
+    version: typeof o.version === 'number' ? o.version : 0,
+    dataset: { item_count: ds.item_count ?? 0 },
+    features,
+  };
 }
 
 /** A numeric profile standing for SageMaker's statistics of one feature (sketch mode). */
 export function numericProfileFromStatistics(ns: NumericalStatistics): NumericProfile {
   const sk = ns.distribution?.kll?.sketch;
-  const sketch = KllSketch.fromLevels(sk?.data ?? [], sk?.parameters.k ?? KLL_DEFAULT_K, sk?.parameters.c ?? KLL_DEFAULT_C);
+  const sketch = KllSketch.fromLevels(
+    sk?.data ?? [],
+    sk?.parameters.k ?? KLL_DEFAULT_K,
+    sk?.parameters.c ?? KLL_DEFAULT_C,
+  );
   return NumericProfile.fromSketch(sketch, {
     count: ns.common.num_present,
     sum: ns.sum,

@@ -2,17 +2,23 @@
  * The plain-text summary `driftwatch run` prints: verdict, records, then one line per feature,
  * drifted features first (largest distance over threshold first), then violations.
  */
-import type { FeatureDrift, Report } from './report-model.ts';
+
 import { rejectReasonText } from './report.ts';
+import type { FeatureDrift, Report } from './report-model.ts';
 
 export function summaryTable(r: Report): string {
   const lines: string[] = [];
-  const w = r.window.start || r.window.end ? `${r.window.start ?? '…'} to ${r.window.end ?? '…'}` : 'all records';
+  const w =
+    r.window.start || r.window.end ? `${r.window.start ?? '…'} to ${r.window.end ?? '…'}` : 'all records';
   const dd = r.datasetDrift;
   lines.push(`Window: ${w}`);
   lines.push(
     `Records: ${r.records.total} read, ${r.records.profiled} profiled, ${r.records.rejected} rejected` +
-      (r.records.rejected ? ` (${Object.entries(r.records.rejectedByReason).map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''),
+      (r.records.rejected
+        ? ` (${Object.entries(r.records.rejectedByReason)
+            .map(([k, n]) => `${k}: ${n}`)
+            .join(', ')})`
+        : ''),
   );
   lines.push(
     `Dataset drift: ${dd.detected ? 'DETECTED' : 'not detected'} (${dd.driftedFeatures} of ${dd.monitoredFeatures} monitored features drifted, share ${fmt(dd.share)}, threshold ${fmt(dd.threshold)})`,
@@ -20,7 +26,21 @@ export function summaryTable(r: Report): string {
   lines.push(`Violations: ${r.violations.length}`);
   lines.push('');
   const rows = [...r.features].sort(byConcern);
-  const table: string[][] = [['feature', 'role', 'type', 'count', 'missing', 'distance', 'threshold', 'metric', 'drift', 'psi', 'p-value']];
+  const table: string[][] = [
+    [
+      'feature',
+      'role',
+      'type',
+      'count',
+      'missing',
+      'distance',
+      'threshold',
+      'metric',
+      'drift',
+      'psi',
+      'p-value',
+    ],
+  ];
   for (const f of rows) {
     const m = f.metrics as { psi?: number; ks?: { pValue: number }; chiSquare?: { pValue: number } } | null;
     table.push([
@@ -40,11 +60,13 @@ export function summaryTable(r: Report): string {
   lines.push(...formatTable(table));
   if (r.violations.length) {
     lines.push('', 'Violations:');
-    for (const v of r.violations) lines.push(`  ${v.feature_name}  ${v.constraint_check_type}  ${v.description}`);
+    for (const v of r.violations)
+      lines.push(`  ${v.feature_name}  ${v.constraint_check_type}  ${v.description}`);
   }
   if (r.records.rejected) {
     lines.push('', 'Rejected records:');
-    for (const [k, n] of Object.entries(r.records.rejectedByReason)) lines.push(`  ${n}  ${k}: ${rejectReasonText(k)}`);
+    for (const [k, n] of Object.entries(r.records.rejectedByReason))
+      lines.push(`  ${n}  ${k}: ${rejectReasonText(k)}`);
   }
   for (const warning of r.warnings) lines.push(`Warning: ${warning}`);
   return `${lines.join('\n')}\n`;
@@ -69,5 +91,10 @@ function fmt(x: number): string {
 
 function formatTable(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd(),
+  );
 }

@@ -4,7 +4,7 @@
  * a JSON value may already be a number.
  */
 
-export const enum ValueClass {
+export enum ValueClass {
   Missing = 0,
   Integral = 1,
   Fractional = 2,

@@ -72,7 +72,8 @@ export class WindowProfile {
     this.rows += other.rows;
     this.outsideWindow += other.outsideWindow;
     this.files += other.files;
-    for (const [r, n] of other.rejectedByReason) this.rejectedByReason.set(r, (this.rejectedByReason.get(r) ?? 0) + n);
+    for (const [r, n] of other.rejectedByReason)
+      this.rejectedByReason.set(r, (this.rejectedByReason.get(r) ?? 0) + n);
     for (const [l, n] of other.limitsHit) this.noteLimit(l, n);
     for (const [name, f] of other.features) {
       const mine = this.features.get(name);

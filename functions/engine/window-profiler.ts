@@ -3,7 +3,12 @@
  * reason, or (when a time window is set) skipped as outside the window: nothing throws and
  * nothing is lost. A record is all or nothing: if any of its rows cannot be named, none is used.
  */
-import { type CaptureRecord, parseCaptureLine, parseInferenceTime, type RejectReason } from './capture-record.ts';
+import {
+  type CaptureRecord,
+  parseCaptureLine,
+  parseInferenceTime,
+  type RejectReason,
+} from './capture-record.ts';
 import type { CaptureSchema } from './capture-schema.ts';
 import { splitCsvRecord } from './csv.ts';
 import { DEFAULT_LIMITS, type FeatureProfile, type ProfileLimits } from './feature-profile.ts';
@@ -24,7 +29,11 @@ export interface WindowProfilerOptions {
    * Called for each profiled row with its join key (inferenceId, else eventId) and its output
    * values by name; used to join ground truth. Costs an object per row, so only set when needed.
    */
-  onRow?: (key: string | undefined, inputs: Record<string, unknown>, outputs: Record<string, unknown>) => void;
+  onRow?: (
+    key: string | undefined,
+    inputs: Record<string, unknown>,
+    outputs: Record<string, unknown>,
+  ) => void;
 }
 
 export const DEFAULT_MAX_COLUMNS = 2_000;
@@ -104,7 +113,10 @@ export class WindowProfiler {
   private addRecord(rec: CaptureRecord): RejectReason | null {
     const input = this.decodeSide(rec.input === undefined ? null : decodePayload(rec.input), this.inFields);
     if (typeof input === 'string') return input;
-    const output = this.decodeSide(rec.output === undefined ? null : decodePayload(rec.output), this.outFields);
+    const output = this.decodeSide(
+      rec.output === undefined ? null : decodePayload(rec.output),
+      this.outFields,
+    );
     if (typeof output === 'string') return output;
     const nIn = sideRows(input);
     const nOut = sideRows(output);
@@ -131,7 +143,8 @@ export class WindowProfiler {
       this.addSide(output, r, s?.output, 'output', stamp);
       // A baseline feature this row did not mention (absent JSON key, side not captured) is missing.
       for (const f of this.schemaFeatures) if (f.stamp !== stamp) f.addMissing();
-      if (this.options.onRow) this.options.onRow(key, rowValues(input, r, s?.input), rowValues(output, r, s?.output));
+      if (this.options.onRow)
+        this.options.onRow(key, rowValues(input, r, s?.input), rowValues(output, r, s?.output));
     }
     this.profile.rows += n;
     return null;
@@ -180,7 +193,13 @@ export class WindowProfiler {
   }
 
   /** Adds row r of one side, stamping each feature it gives a value (present or missing). */
-  private addSide(side: Side, r: number, slots: FeatureProfile[] | undefined, role: FeatureRole, stamp: number): void {
+  private addSide(
+    side: Side,
+    r: number,
+    slots: FeatureProfile[] | undefined,
+    role: FeatureRole,
+    stamp: number,
+  ): void {
     if (side === null) return;
     if (side.kind === 'csv') {
       const fields = side.fields[r]!;

@@ -3,8 +3,9 @@
  * comparisons), else SageMaker's own `statistics.json` (sketch comparisons); `constraints.json`
  * from the same folder in both cases.
  */
-import { BaselineFileError } from '../engine/baseline-error.ts';
+
 import { type Baseline, baselineFromJson, baselineFromSageMaker } from '../engine/baseline.ts';
+import { BaselineFileError } from '../engine/baseline-error.ts';
 import { type ConstraintsDoc, parseConstraints } from '../engine/sagemaker-constraints.ts';
 import { parseStatistics } from '../engine/sagemaker-statistics.ts';
 import type { ObjectStore } from './object-store.ts';
@@ -17,22 +18,31 @@ export async function loadBaseline(store: ObjectStore): Promise<Baseline> {
   const where = (f: string) => `${store.location.replace(/\/$/, '')}/${f}`;
   const constraintsText = await store.getText(CONSTRAINTS_FILE);
   const constraints: ConstraintsDoc | null =
-    constraintsText === null ? null : parseConstraints(parseJson(constraintsText, where(CONSTRAINTS_FILE)), where(CONSTRAINTS_FILE));
+    constraintsText === null
+      ? null
+      : parseConstraints(parseJson(constraintsText, where(CONSTRAINTS_FILE)), where(CONSTRAINTS_FILE));
   const own = await store.getText(BASELINE_FILE);
-  if (own !== null) return baselineFromJson(parseJson(own, where(BASELINE_FILE)), constraints, where(BASELINE_FILE));
+  if (own !== null)
+    return baselineFromJson(parseJson(own, where(BASELINE_FILE)), constraints, where(BASELINE_FILE));
   const stats = await store.getText(STATISTICS_FILE);
   if (stats === null)
     throw new BaselineFileError(
       store.location,
-      'holds neither baseline.json nor statistics.json; create one with `driftwatch baseline TRAIN.csv --out DIR` or point --baseline at SageMaker\'s baseline output',
+      "holds neither baseline.json nor statistics.json; create one with `driftwatch baseline TRAIN.csv --out DIR` or point --baseline at SageMaker's baseline output",
     );
-  return baselineFromSageMaker(parseStatistics(parseJson(stats, where(STATISTICS_FILE)), where(STATISTICS_FILE)), constraints);
+  return baselineFromSageMaker(
+    parseStatistics(parseJson(stats, where(STATISTICS_FILE)), where(STATISTICS_FILE)),
+    constraints,
+  );
 }
 
 function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new BaselineFileError(file, `is not valid JSON (${(e as Error).message}); restore it or rebuild the baseline`);
+    throw new BaselineFileError(
+      file,
+      `is not valid JSON (${(e as Error).message}); restore it or rebuild the baseline`,
+    );
   }
 }

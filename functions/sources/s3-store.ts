@@ -30,7 +30,10 @@ export class S3Store implements ObjectStore {
   }
 
   async *list(prefix = ''): AsyncIterable<StoredObject> {
-    const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.prefix + prefix });
+    const pages = paginateListObjectsV2(
+      { client: this.client },
+      { Bucket: this.bucket, Prefix: this.prefix + prefix },
+    );
     for await (const page of pages) {
       for (const o of page.Contents ?? []) {
         if (o.Key === undefined || o.Key.endsWith('/')) continue;
@@ -47,7 +50,9 @@ export class S3Store implements ObjectStore {
 
   async getText(key: string): Promise<string | null> {
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+      const res = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
+      );
       return (await res.Body?.transformToString('utf-8')) ?? '';
     } catch (e) {
       if (e instanceof NoSuchKey || (e as { name?: string }).name === 'NoSuchKey') return null;
@@ -57,7 +62,12 @@ export class S3Store implements ObjectStore {
 
   async putText(key: string, body: string, contentType: string): Promise<void> {
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, ContentType: contentType }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: this.prefix + key,
+        Body: body,
+        ContentType: contentType,
+      }),
     );
   }
 }

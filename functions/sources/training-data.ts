@@ -28,7 +28,9 @@ export async function readTrainingData(store: ObjectStore, key: string, options:
       try {
         row = JSON.parse(text);
       } catch {
-        throw new TrainingDataError(`${file}: line ${lineNo} is not valid JSON; a JSON Lines training set needs one object per line`);
+        throw new TrainingDataError(
+          `${file}: line ${lineNo} is not valid JSON; a JSON Lines training set needs one object per line`,
+        );
       }
       if (row === null || typeof row !== 'object' || Array.isArray(row))
         throw new TrainingDataError(`${file}: line ${lineNo} is not a JSON object`);
@@ -50,7 +52,8 @@ export async function readTrainingData(store: ObjectStore, key: string, options:
   };
   const splitter = new LineSplitter((e) => {
     lineNo++;
-    if (e.kind !== 'line') throw new TrainingDataError(`${file}: line ${lineNo}: ${e.kind.replace(/_/g, ' ')}`);
+    if (e.kind !== 'line')
+      throw new TrainingDataError(`${file}: line ${lineNo}: ${e.kind.replace(/_/g, ' ')}`);
     if (json) {
       onRecord(e.text);
       return;
@@ -72,6 +75,7 @@ export async function readTrainingData(store: ObjectStore, key: string, options:
   }
   splitter.end();
   if (pending) onRecord(pending);
-  if (builder === null) throw new TrainingDataError(`${file}: is empty; a training set needs a header and at least one row`);
+  if (builder === null)
+    throw new TrainingDataError(`${file}: is empty; a training set needs a header and at least one row`);
   return (builder as BaselineBuilder).finish();
 }
