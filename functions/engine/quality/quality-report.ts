@@ -93,7 +93,7 @@ export interface QualityReport {
 interface Evaluated {
   columns: LabelledColumns<unknown, unknown>;
   metrics: QualityMetrics | null;
-  /** Values by canonical name, for the constraints. */
+  /** Values by canonical name, for the constraints; lazy, as only constraints need them. */
   values: () => QualityMetricValues;
 }
 
