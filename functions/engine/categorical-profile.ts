@@ -37,18 +37,28 @@ export class CategoricalProfile {
       this.truncated++;
     }
     this.count++;
-    this.hll.add(value);
     const c = this.counts.get(value);
     if (c !== undefined) this.counts.set(value, c + 1);
     else if (this.counts.size < this.maxCategories) this.counts.set(value, 1);
-    else this.overflow++;
+    else {
+      // The HyperLogLog is only needed once exact counting stops: seed it with the counted keys.
+      if (this.overflow === 0) this.seedHll();
+      this.overflow++;
+      this.hll.add(value);
+    }
+  }
+
+  private seedHll(): void {
+    for (const key of this.counts.keys()) this.hll.add(key);
   }
 
   merge(other: CategoricalProfile): void {
     this.count += other.count;
-    this.overflow += other.overflow;
     this.truncated += other.truncated;
+    if (this.overflow === 0) this.seedHll();
     this.hll.merge(other.hll);
+    if (other.overflow === 0) for (const key of other.counts.keys()) this.hll.add(key);
+    this.overflow += other.overflow;
     for (const [value, n] of other.counts) {
       const c = this.counts.get(value);
       if (c !== undefined) this.counts.set(value, c + n);

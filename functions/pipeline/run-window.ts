@@ -8,7 +8,9 @@ import type { ProfileLimits } from '../engine/feature-profile.ts';
 import { DEFAULT_LIMITS } from '../engine/feature-profile.ts';
 import { buildWindowResult, type WindowResult } from '../engine/report.ts';
 import { WindowProfiler, type WindowProfilerOptions } from '../engine/window-profiler.ts';
+import type { WindowProfile } from '../engine/window-profile.ts';
 import type { ObjectStore, StoredObject } from '../sources/object-store.ts';
+import { profileInParallel } from '../sources/parallel-profile.ts';
 import { profileObjects, selectCaptureObjects } from '../sources/profile-capture.ts';
 
 export interface RunWindowOptions {
@@ -26,8 +28,16 @@ export interface RunWindowOptions {
   featureThresholds?: Record<string, number>;
   now: Date;
   onRow?: WindowProfilerOptions['onRow'];
+  /**
+   * Worker threads to profile files on (CLI: one per core). Used when the window has several
+   * files and at least PARALLEL_MIN_BYTES, and no per-row callback is needed. @default 1
+   */
+  workers?: number;
   onProgress?: (p: { objects: number; objectsDone: number; bytes: number; bytesDone: number }) => void;
 }
+
+/** Below this much capture, starting workers costs more than it saves. */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 
 export interface RunWindowOutput extends WindowResult {
   objects: StoredObject[];
@@ -44,17 +54,25 @@ export async function runWindow(o: RunWindowOptions): Promise<RunWindowOutput> {
     objects.push(...sel.objects);
     skippedFiles.push(...sel.skipped);
   }
-  const profiler = new WindowProfiler(captureSchema(o.baseline), {
+  const profilerOptions = {
     window: { start: o.start, end: o.end },
     limits: { ...DEFAULT_LIMITS, ...(o.limits ?? {}) },
     maxLineBytes: o.maxLineBytes,
     maxColumns: o.maxColumns,
-    onRow: o.onRow,
-  });
+  };
   const totalBytes = objects.reduce((s, x) => s + x.size, 0);
-  const window = await profileObjects(o.capture, objects, profiler, (done, bytes) =>
-    o.onProgress?.({ objects: objects.length, objectsDone: done, bytes: totalBytes, bytesDone: bytes }),
-  );
+  const workers = o.workers ?? 1;
+  let window: WindowProfile;
+  if (workers > 1 && !o.onRow && objects.length > 1 && totalBytes >= PARALLEL_MIN_BYTES) {
+    window = await profileInParallel(o.baseline, o.capture.location, objects, profilerOptions, workers, (bytesDone) =>
+      o.onProgress?.({ objects: objects.length, objectsDone: 0, bytes: totalBytes, bytesDone }),
+    );
+  } else {
+    const profiler = new WindowProfiler(captureSchema(o.baseline), { ...profilerOptions, onRow: o.onRow });
+    window = await profileObjects(o.capture, objects, profiler, (done, bytes) =>
+      o.onProgress?.({ objects: objects.length, objectsDone: done, bytes: totalBytes, bytesDone: bytes }),
+    );
+  }
   const result = buildWindowResult(o.baseline, window, {
     baselinePath: o.baselinePath,
     now: o.now,

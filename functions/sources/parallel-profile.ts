@@ -1,0 +1,79 @@
+/**
+ * Profiles a window's files on worker threads, one per core, and merges the partial profiles
+ * in a fixed order, so the result does not depend on which worker finished first.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type BaselineJson, baselineToJson, type Baseline } from '../engine/baseline.ts';
+import { WindowProfile, type WindowProfileJson } from '../engine/window-profile.ts';
+import type { WindowProfilerOptions } from '../engine/window-profiler.ts';
+import type { StoredObject } from './object-store.ts';
+
+/** What one worker is asked to do (structured-cloned to it). */
+export interface ProfileTask {
+  baseline: BaselineJson;
+  location: string;
+  objects: StoredObject[];
+  options: Omit<WindowProfilerOptions, 'onRow'>;
+}
+
+/** Where the bundled worker lives: next to the bundle, or in dist/ when running from source. */
+function workerUrl(): URL {
+  return import.meta.url.endsWith('.ts')
+    ? new URL('../../dist/profile-worker.mjs', import.meta.url)
+    : new URL('./profile-worker.mjs', import.meta.url);
+}
+
+/** Splits objects into `n` groups of similar total size (largest first into the lightest group). */
+export function partitionBySize(objects: readonly StoredObject[], n: number): StoredObject[][] {
+  const groups = Array.from({ length: n }, () => ({ bytes: 0, items: [] as StoredObject[] }));
+  for (const o of [...objects].sort((a, b) => b.size - a.size || (a.key < b.key ? -1 : 1))) {
+    const g = groups.reduce((min, x) => (x.bytes < min.bytes ? x : min));
+    g.items.push(o);
+    g.bytes += o.size;
+  }
+  return groups.map((g) => g.items.sort((a, b) => (a.key < b.key ? -1 : 1))).filter((g) => g.length > 0);
+}
+
+export function defaultWorkerCount(): number {
+  return availableParallelism();
+}
+
+export async function profileInParallel(
+  baseline: Baseline,
+  location: string,
+  objects: readonly StoredObject[],
+  options: Omit<WindowProfilerOptions, 'onRow'>,
+  workers: number,
+  onProgress?: (bytesDone: number) => void,
+): Promise<WindowProfile> {
+  const groups = partitionBySize(objects, Math.max(1, Math.min(workers, objects.length)));
+  const baselineJson = baselineToJson(baseline);
+  const done = new Array<number>(groups.length).fill(0);
+  const parts = await Promise.all(
+    groups.map(
+      (group, i) =>
+        new Promise<WindowProfileJson>((resolve, reject) => {
+          const w = new Worker(workerUrl());
+          w.on('message', (m: { progress?: { bytes: number }; profile?: WindowProfileJson; error?: string }) => {
+            if (m.progress) {
+              done[i] = m.progress.bytes;
+              onProgress?.(done.reduce((a, b) => a + b, 0));
+            } else if (m.profile) {
+              resolve(m.profile);
+              void w.terminate();
+            } else if (m.error) {
+              reject(new Error(`profile worker failed: ${m.error}`));
+              void w.terminate();
+            }
+          });
+          w.on('error', reject);
+          const task: ProfileTask = { baseline: baselineJson, location, objects: group, options };
+          w.postMessage(task);
+        }),
+    ),
+  );
+  const merged = WindowProfile.fromJSON(parts[0]!);
+  for (const p of parts.slice(1)) merged.merge(WindowProfile.fromJSON(p));
+  return merged;
+}
