@@ -1,48 +1,42 @@
 // `npm start`: runs driftwatch on the bundled example (examples/churn: a churn model's training
-// set and three hours of SageMaker capture, the last hour drifted) and prints the drift summary.
-import { main } from '../dist/cli.mjs';
+// set, three hours of SageMaker capture, the last hour drifted, and ground-truth labels that
+// arrive one to two hours late, about 10% never) and prints the drift and model-quality summary.
+// The arguments are exported so a test runs exactly what `npm start` runs.
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
-const out = 'examples/out';
-const quiet = {
-  stdout: () => {},
-  stderr: (s) => process.stderr.write(s),
-  stderrIsTty: false,
-  now: () => new Date(),
-};
-const loud = { ...quiet, stdout: (s) => process.stdout.write(s) };
+export const EXAMPLE_HOURS = ['03', '04', '05'];
 
-const step = async (args, io) => {
-  const code = await main(args, io);
-  if (code !== 0) process.exit(code);
-};
-
-console.log(
-  '$ driftwatch baseline examples/churn/train.csv --label-column churn --probability-column score --out examples/out/baseline',
-);
-await step(
-  [
+/** The `driftwatch baseline` arguments of the example. */
+export function exampleBaselineArgs(out = 'examples/out') {
+  return [
     'baseline',
     'examples/churn/train.csv',
     '--label-column',
     'churn',
     '--probability-column',
     'score',
+    '--problem-type',
+    'BinaryClassification',
     '--out',
     `${out}/baseline`,
-  ],
-  loud,
-);
+  ];
+}
 
-const hours = ['03', '04', '05'];
-for (const hh of hours) {
+/** The `driftwatch run` arguments of one hour of the example (`hh` is `03`, `04` or `05`). */
+export function exampleRunArgs(hh, out = 'examples/out') {
   const start = `2026-11-26T${hh}:00:00Z`;
   const end = `2026-11-26T${String(Number(hh) + 1).padStart(2, '0')}:00:00Z`;
-  const args = [
+  return [
     'run',
     '--baseline',
     `${out}/baseline`,
     '--capture',
     'examples/churn/capture',
+    '--ground-truth',
+    'examples/churn/ground-truth',
+    '--problem-type',
+    'BinaryClassification',
     '--start',
     start,
     '--end',
@@ -50,13 +44,46 @@ for (const hh of hours) {
     '--out',
     `${out}/2026-11-26T${hh}`,
   ];
-  console.log(`\n$ driftwatch ${args.join(' ')}`);
-  await step(args, hh === hours.at(-1) ? loud : quiet);
-  if (hh !== hours.at(-1)) {
-    const { readFileSync } = await import('node:fs');
-    const r = JSON.parse(readFileSync(`${out}/2026-11-26T${hh}/report.json`, 'utf8'));
-    console.log(
-      `${r.records.profiled} records profiled; dataset drift ${r.datasetDrift.detected ? 'DETECTED' : 'not detected'}: ${r.datasetDrift.driftedFeatures} of ${r.datasetDrift.monitoredFeatures} features drifted; ${r.violations.length} violations`,
-    );
+}
+
+async function runExample() {
+  const { main } = await import('../dist/cli.mjs');
+  const out = 'examples/out';
+  const quiet = {
+    stdout: () => {},
+    stderr: (s) => process.stderr.write(s),
+    stderrIsTty: false,
+    now: () => new Date(),
+  };
+  const loud = { ...quiet, stdout: (s) => process.stdout.write(s) };
+
+  const step = async (args, io) => {
+    const code = await main(args, io);
+    if (code !== 0) process.exit(code);
+  };
+
+  const baselineArgs = exampleBaselineArgs(out);
+  console.log(`$ driftwatch ${baselineArgs.join(' ')}`);
+  await step(baselineArgs, loud);
+
+  for (const hh of EXAMPLE_HOURS) {
+    const args = exampleRunArgs(hh, out);
+    const last = hh === EXAMPLE_HOURS.at(-1);
+    console.log(`\n$ driftwatch ${args.join(' ')}`);
+    await step(args, last ? loud : quiet);
+    if (!last) {
+      const r = JSON.parse(readFileSync(`${out}/2026-11-26T${hh}/report.json`, 'utf8'));
+      const q = r.quality;
+      const quality =
+        q?.metrics == null
+          ? 'no labels yet'
+          : `accuracy ${q.metrics.accuracy.toFixed(3)} (estimated ${q.estimated?.accuracy.toFixed(3) ?? '-'}), auc ${q.metrics.auc?.toFixed(3) ?? '-'} on ${q.matched} labelled predictions, ${q.unmatchedPredictions} still unlabelled; ${q.violations.length} quality violations`;
+      console.log(
+        `${r.records.profiled} records profiled; dataset drift ${r.datasetDrift.detected ? 'DETECTED' : 'not detected'}: ${r.datasetDrift.driftedFeatures} of ${r.datasetDrift.monitoredFeatures} features drifted; ${r.violations.length} violations`,
+      );
+      console.log(`model quality: ${quality}`);
+    }
   }
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runExample();

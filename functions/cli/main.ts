@@ -7,12 +7,40 @@ import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { baselineStatistics, baselineToJson } from '../engine/baseline.ts';
 import { BaselineFileError } from '../engine/baseline-error.ts';
+import { parseFiniteNumber } from '../engine/quality/labelled-records.ts';
+import {
+  constraintsProblemType,
+  type ModelQualityConstraints,
+  parseQualityConstraints,
+  suggestQualityConstraints,
+} from '../engine/quality/quality-constraints.ts';
+import {
+  computeModelQualityStatistics,
+  type ModelQualityStatistics,
+  statisticsValues,
+} from '../engine/quality/sagemaker-quality-statistics.ts';
+import { type LabelledPrediction, PROBLEM_TYPES, type ProblemType } from '../engine/quality/types.ts';
 import { reportHtml } from '../engine/report-html.ts';
 import { summaryTable } from '../engine/summary-table.ts';
+import {
+  loadQualityBaseline,
+  PredictionCollector,
+  predictionColumnOf,
+  QUALITY_CONSTRAINTS_FILE,
+  QUALITY_SETTINGS_FILE,
+  QUALITY_STATISTICS_FILE,
+  type QualityBaselineSettings,
+  type QualityWindowResult,
+  qualityForWindow,
+  sliceBaselines,
+  WINDOW_QUALITY_STATISTICS_FILE,
+  WINDOW_QUALITY_VIOLATIONS_FILE,
+} from '../pipeline/quality-window.ts';
 import { runWindow } from '../pipeline/run-window.ts';
 import { BASELINE_FILE, CONSTRAINTS_FILE, loadBaseline, STATISTICS_FILE } from '../sources/baseline-store.ts';
 import { LocalStore } from '../sources/local-store.ts';
-import { isS3Uri } from '../sources/object-store.ts';
+import { isS3Uri, type ObjectStore } from '../sources/object-store.ts';
+import { defaultWorkerCount } from '../sources/parallel-profile.ts';
 import { readTrainingData, TrainingDataError } from '../sources/training-data.ts';
 import { openStore } from './stores.ts';
 import { HELP, UsageError, VERSION } from './usage.ts';
@@ -96,6 +124,103 @@ function isoTime(v: string | undefined, flag: string): string | null {
   return new Date(t).toISOString();
 }
 
+function problemTypeOf(v: string | undefined, flag: string): ProblemType | undefined {
+  if (v === undefined) return undefined;
+  const found = PROBLEM_TYPES.find((p) => p.toLowerCase() === v.trim().toLowerCase());
+  if (found === undefined)
+    throw new UsageError(`${flag} must be one of ${PROBLEM_TYPES.join(', ')}; got "${v}"`);
+  return found;
+}
+
+function threshold(v: string | undefined, flag: string): number | undefined {
+  if (v !== undefined && v.trim() === '')
+    throw new UsageError(`${flag} must be a number from 0 to 1; got ""`);
+  return fraction(v, flag);
+}
+
+function nonNegativeInt(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < 0)
+    throw new UsageError(`${flag} must be a whole number, 0 or more; got "${v}"`);
+  return n;
+}
+
+/** A value of a labelled row as a label or prediction; anything else is left for the parsers to count. */
+function scalar(v: unknown): string | number | boolean | undefined {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : undefined;
+}
+
+/** What `baseline --problem-type` needs, checked before anything is read. */
+function qualityBaselineSettings(values: {
+  'problem-type'?: string;
+  'label-column'?: string;
+  'probability-column'?: string;
+  'prediction-column'?: string;
+  'probability-threshold'?: string;
+}): QualityBaselineSettings | null {
+  const problemType = problemTypeOf(values['problem-type'], '--problem-type');
+  const limit = threshold(values['probability-threshold'], '--probability-threshold');
+  if (problemType === undefined) {
+    if (limit !== undefined)
+      throw new UsageError('--probability-threshold needs --problem-type BinaryClassification');
+    return null;
+  }
+  const label = values['label-column'];
+  if (!label)
+    throw new UsageError(
+      `--problem-type ${problemType} needs --label-column NAME (the ground-truth column of the labelled set)`,
+    );
+  const probability = values['probability-column'] ?? null;
+  const prediction = values['prediction-column'] ?? null;
+  if (problemType === 'BinaryClassification') {
+    if (probability === null && prediction === null)
+      throw new UsageError(
+        '--problem-type BinaryClassification needs --probability-column NAME (the score) or --prediction-column NAME (a 0/1 prediction)',
+      );
+  } else {
+    if (prediction === null)
+      throw new UsageError(
+        `--problem-type ${problemType} needs --prediction-column NAME (the model's output)`,
+      );
+    if (probability !== null)
+      throw new UsageError(
+        `--probability-column applies to BinaryClassification only; the problem type is ${problemType}`,
+      );
+    if (limit !== undefined)
+      throw new UsageError(
+        `--probability-threshold applies to BinaryClassification only; the problem type is ${problemType}`,
+      );
+  }
+  return {
+    format: 'driftwatch-quality-baseline',
+    version: 1,
+    problemType,
+    labelColumn: label,
+    probabilityColumn: probability,
+    predictionColumn: prediction,
+    threshold: problemType === 'BinaryClassification' ? (limit ?? 0.5) : null,
+  };
+}
+
+/** A labelled training row as the quality engine takes it. */
+function labelledRow(
+  settings: QualityBaselineSettings,
+  row: Readonly<Record<string, unknown>>,
+): LabelledPrediction {
+  const label = scalar(row[settings.labelColumn]) ?? '';
+  const prediction = settings.predictionColumn === null ? undefined : scalar(row[settings.predictionColumn]);
+  const out: LabelledPrediction = {
+    label,
+    prediction: typeof prediction === 'boolean' ? String(prediction) : prediction,
+  };
+  if (settings.probabilityColumn !== null) {
+    // An unreadable score stays unreadable: NaN is counted as an invalid prediction.
+    out.score = parseFiniteNumber(row[settings.probabilityColumn]) ?? Number.NaN;
+  }
+  return out;
+}
+
 async function baselineCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -109,6 +234,7 @@ async function baselineCommand(args: string[], io: Io): Promise<number> {
       'problem-type': { type: 'string' },
       'prediction-column': { type: 'string' },
       'probability-column': { type: 'string' },
+      'probability-threshold': { type: 'string' },
       'exact-cap': { type: 'string' },
       'max-categories': { type: 'string' },
     },
@@ -126,7 +252,10 @@ async function baselineCommand(args: string[], io: Io): Promise<number> {
   const outputColumns = [values['probability-column'], values['prediction-column']].filter(
     (c): c is string => !!c,
   );
+  const quality = qualityBaselineSettings(values);
+  const labelled: LabelledPrediction[] = [];
   const baseline = await readTrainingData(store, key, {
+    onRow: quality === null ? undefined : (row) => labelled.push(labelledRow(quality, row)),
     labelColumn: values['label-column'],
     outputColumns,
     categorical: list(values.categorical),
@@ -141,6 +270,18 @@ async function baselineCommand(args: string[], io: Io): Promise<number> {
     if (e.message.includes('is not in the data')) throw new UsageError(`${data}: ${e.message}`);
     throw e;
   });
+  // Model quality is computed before anything is written, so a set without usable labels writes nothing.
+  let qualityStatistics: ModelQualityStatistics | null = null;
+  if (quality !== null) {
+    try {
+      qualityStatistics = computeModelQualityStatistics(quality.problemType, labelled, {
+        threshold: quality.threshold ?? undefined,
+      });
+    } catch (e) {
+      if (e instanceof RangeError) throw new UsageError(`${data}: ${e.message}`);
+      throw e;
+    }
+  }
   const out = openStore(values.out);
   await out.putText(BASELINE_FILE, JSON.stringify(baselineToJson(baseline)), 'application/json');
   await out.putText(
@@ -159,7 +300,43 @@ async function baselineCommand(args: string[], io: Io): Promise<number> {
       `${baseline.labelColumn ? `, label column "${baseline.labelColumn}" left out` : ''}.\n` +
       `Wrote ${values.out}/{${STATISTICS_FILE},${CONSTRAINTS_FILE},${BASELINE_FILE}}\n`,
   );
+  if (quality !== null && qualityStatistics !== null) {
+    const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+    await out.putText(QUALITY_STATISTICS_FILE, json(qualityStatistics), 'application/json');
+    await out.putText(
+      QUALITY_CONSTRAINTS_FILE,
+      json(suggestQualityConstraints(qualityStatistics)),
+      'application/json',
+    );
+    await out.putText(QUALITY_SETTINGS_FILE, json(quality), 'application/json');
+    const n = qualityStatistics.dataset.item_count;
+    io.stdout(
+      `Model quality (${quality.problemType}) of ${n} labelled rows` +
+        (n < labelled.length
+          ? ` (${labelled.length - n} left out: label or prediction does not parse)`
+          : '') +
+        `: ${qualityHeadline(qualityStatistics)}.\n` +
+        `Wrote ${values.out}/{${QUALITY_STATISTICS_FILE},${QUALITY_CONSTRAINTS_FILE},${QUALITY_SETTINGS_FILE}}\n`,
+    );
+  }
   return 0;
+}
+
+/** The headline metrics of a model-quality statistics.json, for the baseline's message. */
+function qualityHeadline(statistics: ModelQualityStatistics): string {
+  const values = statisticsValues(statistics);
+  const names =
+    'binary_classification_metrics' in statistics
+      ? ['accuracy', 'precision', 'recall', 'f1', 'auc']
+      : 'multiclass_classification_metrics' in statistics
+        ? ['accuracy', 'weighted_precision', 'weighted_recall', 'weighted_f1']
+        : ['mae', 'rmse', 'r2'];
+  return names
+    .map((name) => {
+      const v = values[name];
+      return `${name} ${v === null || v === undefined ? 'NaN' : Number(v.toPrecision(4))}`;
+    })
+    .join(', ');
 }
 
 async function runCommand(args: string[], io: Io): Promise<number> {
@@ -182,6 +359,10 @@ async function runCommand(args: string[], io: Io): Promise<number> {
       'max-line-bytes': { type: 'string' },
       'max-columns': { type: 'string' },
       'dataset-drift-share': { type: 'string' },
+      'label-lookback-hours': { type: 'string' },
+      'quality-constraints': { type: 'string' },
+      'min-slice-support': { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   if (positionals.length) throw new UsageError(`run takes no positional arguments; got "${positionals[0]}"`);
@@ -203,6 +384,17 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError(`--start ${start} is not before --end ${end}`);
   const baselineStore = openStore(values.baseline);
   const baseline = await loadBaseline(baselineStore);
+  const quality = await qualityRunOf(values, baselineStore);
+  const slices = quality === null ? {} : sliceBaselines(baseline);
+  // Collecting predictions needs the rows in this thread, so runWindow profiles without workers then.
+  const collector =
+    quality === null
+      ? null
+      : new PredictionCollector({
+          problemType: quality.problemType,
+          outputColumn: quality.outputColumn,
+          sliceFeatures: Object.keys(slices),
+        });
   const t0 = Date.now();
   let lastProgress = 0;
   const result = await runWindow({
@@ -221,17 +413,35 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     maxColumns: positiveInt(values['max-columns'], '--max-columns'),
     datasetDriftShare: fraction(values['dataset-drift-share'], '--dataset-drift-share'),
     now: io.now(),
+    onRow: collector?.onRow,
+    workers: positiveInt(values.workers, '--workers') ?? defaultWorkerCount(),
     onProgress: (p) => {
       const now = Date.now();
       if (now - t0 < 1000 || now - lastProgress < (io.stderrIsTty ? 200 : 5000)) return;
       lastProgress = now;
-      const line = `profiling: ${p.objectsDone}/${p.objects} files, ${(p.bytesDone / 1e6).toFixed(0)}/${(p.bytes / 1e6).toFixed(0)} MB`;
+      const line = `profiling: ${p.objects} files, ${(p.bytesDone / 1e6).toFixed(0)}/${(p.bytes / 1e6).toFixed(0)} MB`;
       io.stderr(io.stderrIsTty ? `\r${line}` : `${line}\n`);
     },
   });
   if (io.stderrIsTty && lastProgress) io.stderr('\n');
-  const out = openStore(values.out);
   const { report } = result;
+  let qualityResult: QualityWindowResult | null = null;
+  if (quality !== null && collector !== null) {
+    qualityResult = await qualityForWindow(collector, {
+      problemType: quality.problemType,
+      threshold: quality.threshold,
+      constraints: quality.constraints,
+      sliceBaselines: slices,
+      minSliceSupport: quality.minSliceSupport,
+      window: { start, end },
+      now: io.now(),
+      groundTruth: openStore(quality.groundTruth),
+      labelLookbackHours: quality.labelLookbackHours,
+      maxLineBytes: positiveInt(values['max-line-bytes'], '--max-line-bytes'),
+    });
+    report.quality = qualityResult.quality;
+  }
+  const out = openStore(values.out);
   await out.putText('report.json', `${JSON.stringify(report, null, 2)}\n`, 'application/json');
   await out.putText('statistics.json', `${JSON.stringify(result.statistics, null, 2)}\n`, 'application/json');
   await out.putText(
@@ -240,11 +450,127 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     'application/json',
   );
   await out.putText('report.html', reportHtml(report), 'text/html; charset=utf-8');
-  if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else
-    io.stdout(
-      summaryTable(report) +
-        `\nWrote ${values.out}/{report.json,statistics.json,constraint_violations.json,report.html}\n`,
+  const written = ['report.json', 'statistics.json', 'constraint_violations.json', 'report.html'];
+  if (qualityResult !== null) {
+    await out.putText(
+      WINDOW_QUALITY_VIOLATIONS_FILE,
+      `${JSON.stringify(qualityResult.violations, null, 2)}\n`,
+      'application/json',
     );
-  return values['fail-on-violation'] && report.violations.length > 0 ? 1 : 0;
+    written.push(WINDOW_QUALITY_VIOLATIONS_FILE);
+    if (qualityResult.statistics !== null) {
+      await out.putText(
+        WINDOW_QUALITY_STATISTICS_FILE,
+        `${JSON.stringify(qualityResult.statistics, null, 2)}\n`,
+        'application/json',
+      );
+      written.push(WINDOW_QUALITY_STATISTICS_FILE);
+    }
+  }
+  if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout(`${summaryTable(report)}\nWrote ${values.out}/{${written.join(',')}}\n`);
+  const violations = report.violations.length + (report.quality?.violations.length ?? 0);
+  return values['fail-on-violation'] && violations > 0 ? 1 : 0;
+}
+
+/** How `run` computes model quality; `null` without --ground-truth. */
+interface QualityRun {
+  groundTruth: string;
+  problemType: ProblemType;
+  threshold: number;
+  constraints: ModelQualityConstraints | null;
+  /** Output column the score or prediction is read from; `null`: each row's first output. */
+  outputColumn: string | null;
+  labelLookbackHours: number | undefined;
+  minSliceSupport: number | undefined;
+}
+
+const QUALITY_FLAGS = [
+  'problem-type',
+  'probability-threshold',
+  'label-lookback-hours',
+  'quality-constraints',
+  'min-slice-support',
+] as const;
+
+/**
+ * Checks run's quality flags and reads the quality constraints (--quality-constraints, else the
+ * baseline's model-quality/constraints.json). The problem type is --problem-type, else the quality
+ * baseline's, else the constraints'. Bad values are usage errors naming the flag or the file.
+ */
+async function qualityRunOf(
+  values: Partial<Record<(typeof QUALITY_FLAGS)[number] | 'ground-truth', string>>,
+  baselineStore: ObjectStore,
+): Promise<QualityRun | null> {
+  const groundTruth = values['ground-truth'];
+  if (groundTruth === undefined) {
+    const given = QUALITY_FLAGS.find((f) => values[f] !== undefined);
+    if (given !== undefined)
+      throw new UsageError(
+        `--${given} needs --ground-truth DIR|s3://... (the labels to join to predictions)`,
+      );
+    return null;
+  }
+  if (!isS3Uri(groundTruth) && !(existsSync(groundTruth) && statSync(groundTruth).isDirectory()))
+    throw new UsageError(`--ground-truth ${groundTruth}: no such folder`);
+  const explicitType = problemTypeOf(values['problem-type'], '--problem-type');
+  const limit = threshold(values['probability-threshold'], '--probability-threshold');
+  const labelLookbackHours = nonNegativeInt(values['label-lookback-hours'], '--label-lookback-hours');
+  const minSliceSupport = positiveInt(values['min-slice-support'], '--min-slice-support');
+  const files = await loadQualityBaseline(baselineStore);
+  let constraints = files.constraints;
+  let constraintsSource = `${baselineStore.location.replace(/\/$/, '')}/${QUALITY_CONSTRAINTS_FILE}`;
+  const constraintsFile = values['quality-constraints'];
+  if (constraintsFile !== undefined) {
+    constraints = await readQualityConstraints(constraintsFile);
+    constraintsSource = constraintsFile;
+  }
+  const problemType =
+    explicitType ??
+    files.settings?.problemType ??
+    (constraints === null ? undefined : constraintsProblemType(constraints));
+  if (problemType === undefined)
+    throw new UsageError(
+      `--ground-truth needs --problem-type ${PROBLEM_TYPES.join('|')} (the baseline has no model-quality files to take it from)`,
+    );
+  if (limit !== undefined && problemType !== 'BinaryClassification')
+    throw new UsageError(
+      `--probability-threshold applies to BinaryClassification only; the problem type is ${problemType}`,
+    );
+  if (constraints !== null && constraintsProblemType(constraints) !== problemType)
+    throw new UsageError(
+      `${constraintsSource}: holds ${constraintsProblemType(constraints)} constraints but the problem type is ${problemType}; pass --problem-type ${constraintsProblemType(constraints)} or --quality-constraints FILE for ${problemType}`,
+    );
+  const settings = files.settings?.problemType === problemType ? files.settings : null;
+  return {
+    groundTruth,
+    problemType,
+    threshold: limit ?? settings?.threshold ?? 0.5,
+    constraints,
+    outputColumn: predictionColumnOf(settings, problemType),
+    labelLookbackHours,
+    minSliceSupport,
+  };
+}
+
+/** Reads a model-quality constraints file given with --quality-constraints (local or s3://). */
+async function readQualityConstraints(file: string): Promise<ModelQualityConstraints> {
+  if (!isS3Uri(file) && !(existsSync(file) && statSync(file).isFile()))
+    throw new UsageError(`--quality-constraints ${file}: no such file`);
+  const cut = file.lastIndexOf('/') + 1;
+  const text = isS3Uri(file)
+    ? await openStore(file.slice(0, cut)).getText(file.slice(cut))
+    : await new LocalStore(dirname(file)).getText(basename(file));
+  if (text === null) throw new UsageError(`--quality-constraints ${file}: no such file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file}: is not valid JSON (${(e as Error).message})`);
+  }
+  try {
+    return parseQualityConstraints(json, file);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

@@ -6,11 +6,13 @@ export const HELP = `driftwatch ${VERSION}: a model monitor for Amazon SageMaker
 
 Usage:
   driftwatch baseline DATA --out DIR [--label-column NAME] [--categorical COL,...] [--numeric COL,...]
-                         [--no-header] [--problem-type TYPE --prediction-column NAME --probability-column NAME]
+                         [--no-header] [--problem-type TYPE --prediction-column NAME --probability-column NAME
+                          --probability-threshold X]
   driftwatch run --baseline DIR|s3://... --capture DIR|s3://... --out DIR
                  [--ground-truth DIR|s3://...] [--start ISO --end ISO]
                  [--problem-type BinaryClassification|MulticlassClassification|Regression]
-                 [--probability-threshold X] [--fail-on-violation] [--json]
+                 [--probability-threshold X] [--label-lookback-hours N] [--quality-constraints FILE]
+                 [--min-slice-support N] [--fail-on-violation] [--json]
 
 Commands:
   baseline   Profile a training set (CSV with a header, or JSON Lines) and write SageMaker-format
@@ -19,6 +21,17 @@ Commands:
              SageMaker's own statistics.json + constraints.json). Writes report.json,
              statistics.json, constraint_violations.json and report.html to --out and prints a
              summary (or report.json with --json).
+
+Model quality:
+  baseline --problem-type TYPE --label-column L (--probability-column P | --prediction-column P)
+             also writes model-quality/statistics.json and constraints.json (SageMaker's format).
+  run --ground-truth DIR|s3://...  joins SageMaker ground-truth labels (eventId = the capture's
+             inferenceId, else eventId) to the window's predictions: labels collected from the
+             window's start to --label-lookback-hours after its end (default 24) are read. Writes
+             report.json's quality (metrics, worst slices, the estimate from scores),
+             model_quality_statistics.json and model_quality_constraint_violations.json. The
+             constraints are the baseline's model-quality/constraints.json or --quality-constraints
+             FILE (SageMaker's files as they are). Predictions are held in memory for the join.
 
 Limits (run): --exact-cap N (numeric values kept exactly per feature, default 100000),
   --max-categories N (distinct values counted per feature, default 10000),

@@ -3,6 +3,8 @@
  * never rename.
  */
 
+import type { QualityReport } from './quality/quality-report.ts';
+
 /** Baseline and current side of one statistic, as in the oracle files. */
 export interface Sides<T> {
   baseline: T;
@@ -117,6 +119,43 @@ export interface DatasetDrift {
   detected: boolean;
 }
 
+/**
+ * How a window's predictions were joined to ground truth (`functions/pipeline/quality-window.ts`
+ * states the rules): what was read on each side and what could not be used.
+ */
+export interface QualityJoin {
+  /** The capture field the join key comes from. */
+  key: 'inferenceId, else eventId';
+  /** The label-collection hours read, [start, end); `null` ends: every hour. */
+  labelHours: { start: string | null; end: string | null };
+  /** Hours of labels read after the window's end (late labels); `null` without a window. */
+  lookbackHours: number | null;
+  /** Ground-truth files read. */
+  labelFiles: number;
+  /** Distinct ids labelled in those files. */
+  labels: number;
+  /** Ground-truth lines that could not be used, by reason (never thrown). */
+  labelsRejected: number;
+  labelsRejectedByReason: Record<string, number>;
+  /** Profiled rows of the window (each a prediction when it has an output). */
+  rows: number;
+  /** Rows with no output value to evaluate (input-only capture): not predictions. */
+  rowsWithoutOutput: number;
+  /** Rows without inferenceId or eventId: they can never match a label. */
+  predictionsWithoutKey: number;
+  /** Rows whose key an earlier row of the window already had (a batch record, a reused id): the last row is joined. */
+  repeatedPredictionKeys: number;
+}
+
+/** `report.json`'s `quality`: the engine's quality report, and how the join went. */
+export interface WindowQuality extends QualityReport {
+  /** Fewest records a listed slice has. */
+  minSliceSupport: number;
+  join: QualityJoin;
+  /** Plain-language notes on what the numbers cover (late labels, unmatched labels, estimates). */
+  notes: string[];
+}
+
 /** The whole `report.json`. */
 export interface Report {
   version: 1;
@@ -126,8 +165,8 @@ export interface Report {
   features: FeatureDrift[];
   datasetDrift: DatasetDrift;
   violations: Violation[];
-  // biome-ignore lint/suspicious/noExplicitAny: filled in by the quality module (issue 3); typed there.
-  quality: any | null;
+  /** Model quality from ground truth; `null` when no ground truth was asked for. */
+  quality: WindowQuality | null;
   /** Where the baseline came from and how it was compared. */
   baseline: { source: 'driftwatch' | 'sagemaker'; path: string };
   /** Notes for the reader: limits hit, files skipped. */

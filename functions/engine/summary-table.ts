@@ -1,10 +1,11 @@
 /**
  * The plain-text summary `driftwatch run` prints: verdict, records, then one line per feature,
- * drifted features first (largest distance over threshold first), then violations.
+ * drifted features first (largest distance over threshold first), then violations, then model
+ * quality when ground truth was joined (metrics next to their estimate, worst slices).
  */
 
 import { rejectReasonText } from './report.ts';
-import type { FeatureDrift, Report } from './report-model.ts';
+import type { FeatureDrift, Report, WindowQuality } from './report-model.ts';
 
 export function summaryTable(r: Report): string {
   const lines: string[] = [];
@@ -63,6 +64,7 @@ export function summaryTable(r: Report): string {
     for (const v of r.violations)
       lines.push(`  ${v.feature_name}  ${v.constraint_check_type}  ${v.description}`);
   }
+  if (r.quality) lines.push('', ...qualityLines(r.quality));
   if (r.records.rejected) {
     lines.push('', 'Rejected records:');
     for (const [k, n] of Object.entries(r.records.rejectedByReason))
@@ -70,6 +72,79 @@ export function summaryTable(r: Report): string {
   }
   for (const warning of r.warnings) lines.push(`Warning: ${warning}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Metrics shown per problem type, and whether the estimate has each one. */
+const SHOWN_METRICS: Record<WindowQuality['problemType'], readonly string[]> = {
+  BinaryClassification: ['accuracy', 'precision', 'recall', 'f1', 'auc'],
+  MulticlassClassification: [
+    'accuracy',
+    'precision_macro',
+    'recall_macro',
+    'f1_macro',
+    'precision_weighted',
+    'recall_weighted',
+    'f1_weighted',
+  ],
+  Regression: ['mae', 'mse', 'rmse', 'r2'],
+};
+
+function qualityLines(q: WindowQuality): string[] {
+  const lines: string[] = [];
+  lines.push(
+    `Model quality: ${q.problemType}${q.threshold === null ? '' : `, positive when score >= ${q.threshold}`}`,
+  );
+  const labelText = [
+    `${q.matched} predictions matched`,
+    `${q.unmatchedPredictions} without a label yet`,
+    `${q.unmatchedLabels} labels matching no prediction of this window`,
+  ];
+  if (q.duplicateLabels) labelText.push(`${q.duplicateLabels} duplicate labels (last wins)`);
+  if (q.join.labelsRejected) labelText.push(`${q.join.labelsRejected} label lines rejected`);
+  if (q.invalidLabels) labelText.push(`${q.invalidLabels} labels that do not parse`);
+  if (q.invalidPredictions) labelText.push(`${q.invalidPredictions} predictions that do not parse`);
+  lines.push(`Labels: ${labelText.join(', ')}`);
+  const metrics = (q.metrics ?? {}) as unknown as Record<string, unknown>;
+  const estimated = (q.estimated ?? {}) as unknown as Record<string, unknown>;
+  const cell = (v: unknown) => (typeof v === 'number' ? fmt(v) : '-');
+  const table: string[][] = [q.estimated ? ['metric', 'realised', 'estimated'] : ['metric', 'realised']];
+  for (const name of SHOWN_METRICS[q.problemType]) {
+    const row = [name, cell(metrics[name])];
+    if (q.estimated) row.push(cell(estimated[name]));
+    table.push(row);
+  }
+  lines.push(...formatTable(table).map((l) => `  ${l}`));
+  const cm = q.metrics && 'confusionMatrix' in q.metrics ? q.metrics.confusionMatrix : null;
+  const matrix = (m: { tn: number; fp: number; fn: number; tp: number }) =>
+    `tn ${fmt(m.tn)}, fp ${fmt(m.fp)}, fn ${fmt(m.fn)}, tp ${fmt(m.tp)}`;
+  if (cm) lines.push(`  confusion matrix: ${matrix(cm)}`);
+  if (q.estimated)
+    lines.push(
+      `  estimated from ${q.estimated.count} scores (assumes calibrated scores): ${matrix(q.estimated.confusionMatrix)}`,
+    );
+  lines.push(`Quality violations: ${q.violations.length}`);
+  for (const v of q.violations)
+    lines.push(`  ${v.metric_name}  ${v.constraint_check_type}  ${v.description}`);
+  if (q.slices.length) {
+    const measure = q.slices[0]!.measure === 'mae' ? 'mae' : 'error rate';
+    lines.push(
+      `Worst slices (at least ${q.minSliceSupport} records; difference from the whole window's ${measure}):`,
+    );
+    const slices: string[][] = [['feature', 'slice', 'support', measure, 'difference']];
+    for (const s of q.slices)
+      slices.push([
+        s.feature,
+        s.unseen ? `${s.slice} (unseen in baseline)` : s.slice,
+        String(s.support),
+        fmt(s.error),
+        `${s.difference > 0 ? '+' : ''}${fmt(s.difference)}`,
+      ]);
+    lines.push(...formatTable(slices).map((l) => `  ${l}`));
+  } else if (q.metrics) {
+    lines.push(`Worst slices: none with at least ${q.minSliceSupport} records`);
+  }
+  for (const note of q.notes) lines.push(`Note: ${note}`);
+  return lines;
 }
 
 function byConcern(a: FeatureDrift, b: FeatureDrift): number {

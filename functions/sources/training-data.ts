@@ -10,6 +10,11 @@ import type { ObjectStore } from './object-store.ts';
 export interface TrainingDataOptions extends BaselineOptions {
   /** The CSV has no header row: columns are named `_c0`, `_c1`, ... as SageMaker names them. */
   noHeader?: boolean;
+  /**
+   * Called with each data row by column name (CSV fields as text, JSON values as they are), e.g.
+   * to collect labels and predictions for a model-quality baseline. Costs an object per row.
+   */
+  onRow?: (row: Readonly<Record<string, unknown>>) => void;
 }
 
 /** Thrown for a training file that cannot be read; the message names the file and the fix. */
@@ -36,6 +41,7 @@ export async function readTrainingData(store: ObjectStore, key: string, options:
         throw new TrainingDataError(`${file}: line ${lineNo} is not a JSON object`);
       if (builder === null) builder = new BaselineBuilder(Object.keys(row), options);
       builder.addNamed(row as Record<string, unknown>);
+      options.onRow?.(row as Record<string, unknown>);
       return;
     }
     const n = splitCsvRecord(text, fields);
@@ -49,6 +55,13 @@ export async function readTrainingData(store: ObjectStore, key: string, options:
       if (!options.noHeader) return;
     }
     builder.addFields(fields, n);
+    if (options.onRow) {
+      const row: Record<string, unknown> = {};
+      builder.columns.forEach((c, i) => {
+        if (i < n) row[c] = fields[i];
+      });
+      options.onRow(row);
+    }
   };
   const splitter = new LineSplitter((e) => {
     lineNo++;

@@ -2,9 +2,9 @@
 // (shared/bench/reference_monitor.py) run on the same files: fixtures/window-4k/reference.json.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { runWindow } from '../../functions/pipeline/run-window.ts';
 import { LocalStore } from '../../functions/sources/local-store.ts';
 import { readTrainingData } from '../../functions/sources/training-data.ts';
-import { runWindow } from '../../functions/pipeline/run-window.ts';
 import { expectDeepClose } from '../support/compare.ts';
 
 const dir = new URL('../fixtures/window-4k/', import.meta.url).pathname;
@@ -23,7 +23,11 @@ describe('a generated window against reference_monitor.py', () => {
       now: new Date('2026-11-26T06:00:00Z'),
     });
 
-    expect(report.records).toMatchObject({ total: reference.records, profiled: reference.records, rejected: 0 });
+    expect(report.records).toMatchObject({
+      total: reference.records,
+      profiled: reference.records,
+      rejected: 0,
+    });
     let compared = 0;
     for (const [name, expected] of Object.entries(reference.features)) {
       const feature = report.features.find((f) => f.name === name);

@@ -1,7 +1,7 @@
 // Drop-in compatibility with SageMaker's own files: the statistics SageMaker computed on the
 // aai540 training set (fixtures/sagemaker/aai540_statistics.json) against ours, and a run
 // against SageMaker's baseline folder as it is.
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,7 +34,8 @@ describe('driftwatch baseline on aai540_train_data.csv equals SageMaker statisti
         const e = expected.numerical_statistics;
         const a = actual.numerical_statistics!;
         expect(a.common).toEqual(e.common);
-        for (const k of ['mean', 'sum', 'std_dev', 'min', 'max'] as const) expectClose(a[k], e[k], `${expected.name}.${k}`);
+        for (const k of ['mean', 'sum', 'std_dev', 'min', 'max'] as const)
+          expectClose(a[k], e[k], `${expected.name}.${k}`);
         const eb = e.distribution!.kll.buckets;
         const ab = a.distribution!.kll.buckets;
         expect(ab).toHaveLength(10);
@@ -42,7 +43,9 @@ describe('driftwatch baseline on aai540_train_data.csv equals SageMaker statisti
           expectClose(b.lower_bound, eb[i]!.lower_bound, `bucket ${i} lower`);
           expectClose(b.upper_bound, eb[i]!.upper_bound, `bucket ${i} upper`);
           // SageMaker's bucket counts are estimates from its KLL sketch; ours are exact counts.
-          expect(Math.abs(b.count - eb[i]!.count), `bucket ${i} count`).toBeLessThanOrEqual(0.001 * e.common.num_present);
+          expect(Math.abs(b.count - eb[i]!.count), `bucket ${i} count`).toBeLessThanOrEqual(
+            0.001 * e.common.num_present,
+          );
         });
         expect(ab.reduce((s, b) => s + b.count, 0)).toBe(e.common.num_present);
         // The sketch has SageMaker's shape: parameters c and k, and levels whose weights add up.
@@ -55,23 +58,34 @@ describe('driftwatch baseline on aai540_train_data.csv equals SageMaker statisti
         expect(a.common).toEqual(e.common);
         const eb = e.distribution?.categorical?.buckets;
         const ab = a.distribution?.categorical?.buckets;
-        expect(ab === undefined, 'categorical buckets present exactly where SageMaker has them').toBe(eb === undefined);
+        expect(ab === undefined, 'categorical buckets present exactly where SageMaker has them').toBe(
+          eb === undefined,
+        );
         if (eb && ab) {
-          const toMap = (bs: Array<{ value: string; count: number }>) => Object.fromEntries(bs.map((b) => [b.value, b.count]));
+          const toMap = (bs: Array<{ value: string; count: number }>) =>
+            Object.fromEntries(bs.map((b) => [b.value, b.count]));
           expect(toMap(ab)).toEqual(toMap(eb));
         }
         // distinct_count is an estimate on both sides.
-        expect(Math.abs(a.distinct_count - e.distinct_count)).toBeLessThanOrEqual(0.05 * e.distinct_count + 1);
+        expect(Math.abs(a.distinct_count - e.distinct_count)).toBeLessThanOrEqual(
+          0.05 * e.distinct_count + 1,
+        );
       }
     });
   }
 });
 
-describe('driftwatch run against SageMaker\'s own baseline files', () => {
+describe("driftwatch run against SageMaker's own baseline files", () => {
   it('reads statistics.json + constraints.json, compares in sketch mode, and finds no drift in a window of the same data', async () => {
     const baselineDir = mkdtempSync(join(tmpdir(), 'dw-smb-'));
-    writeFileSync(join(baselineDir, 'statistics.json'), readFileSync(join(fixtures, 'aai540_statistics.json')));
-    writeFileSync(join(baselineDir, 'constraints.json'), readFileSync(join(fixtures, 'aai540_constraints.json')));
+    writeFileSync(
+      join(baselineDir, 'statistics.json'),
+      readFileSync(join(fixtures, 'aai540_statistics.json')),
+    );
+    writeFileSync(
+      join(baselineDir, 'constraints.json'),
+      readFileSync(join(fixtures, 'aai540_constraints.json')),
+    );
     const captureDir = mkdtempSync(join(tmpdir(), 'dw-smc-'));
     const hour = join(captureDir, 'aai540', 'AllTraffic', '2026', '11', '26', '05');
     mkdirSync(hour, { recursive: true });
@@ -81,7 +95,9 @@ describe('driftwatch run against SageMaker\'s own baseline files', () => {
       .filter((_, i) => i % 7 === 0)
       .map((data, i) =>
         JSON.stringify({
-          captureData: { endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data, encoding: 'CSV' } },
+          captureData: {
+            endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data, encoding: 'CSV' },
+          },
           eventMetadata: { eventId: `e-${i}`, inferenceTime: '2026-11-26T05:10:00Z' },
           eventVersion: '0',
         }),
@@ -108,11 +124,9 @@ describe('driftwatch run against SageMaker\'s own baseline files', () => {
       expect(f.metrics).not.toBeNull();
     }
     // Categorical features with SageMaker buckets (event_time, state, county) are compared exactly.
-    expect(report.features.filter((f) => f.type === 'categorical' && f.monitored).map((f) => f.name)).toEqual([
-      'event_time',
-      'state',
-      'county',
-    ]);
+    expect(report.features.filter((f) => f.type === 'categorical' && f.monitored).map((f) => f.name)).toEqual(
+      ['event_time', 'state', 'county'],
+    );
     expect(report.datasetDrift).toMatchObject({ driftedFeatures: 0, detected: false, monitoredFeatures: 11 });
     expect(report.violations.filter((v) => v.constraint_check_type === 'baseline_drift_check')).toEqual([]);
   });

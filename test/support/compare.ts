@@ -21,7 +21,10 @@ export function expectDeepClose(actual: unknown, expected: unknown, path = '$', 
   if (Array.isArray(expected)) {
     expect(Array.isArray(actual), `${path} is an array`).toBe(true);
     expect((actual as unknown[]).length, `${path}.length`).toBe(expected.length);
-    return expected.reduce((n: number, e, i) => n + expectDeepClose((actual as unknown[])[i], e, `${path}[${i}]`, tol), 0);
+    return expected.reduce(
+      (n: number, e, i) => n + expectDeepClose((actual as unknown[])[i], e, `${path}[${i}]`, tol),
+      0,
+    );
   }
   let n = 0;
   for (const [k, v] of Object.entries(expected)) {

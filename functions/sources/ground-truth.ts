@@ -1,0 +1,230 @@
+/**
+ * Reads SageMaker ground-truth labels (FORMATS.md, "Ground truth") from any ObjectStore: one JSON
+ * object per line, `{"groundTruthData": {"data", "encoding"}, "eventMetadata": {"eventId"}}`, in
+ * files under `ENDPOINT/yyyy/mm/dd/hh/` by the hour the label was collected (any other tree is
+ * read whole). Files stream line by line; a line that cannot be used is counted under a named
+ * reason, never thrown: labels are written by people and scripts, and one bad line must not lose
+ * a window's quality.
+ */
+
+import type { RejectReason } from '../engine/capture-record.ts';
+import { hourOfKey, isCaptureKey } from '../engine/capture-window.ts';
+import { splitCsvRecord } from '../engine/csv.ts';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../engine/line-splitter.ts';
+import { decodePayload } from '../engine/payload.ts';
+import type { ObjectStore } from './object-store.ts';
+
+/** Why a ground-truth line was not used. These names appear in the report's label counts. */
+export type LabelRejectReason =
+  | 'invalid_json'
+  | 'not_an_object'
+  | 'missing_ground_truth_data'
+  | 'missing_event_id'
+  | 'unknown_encoding'
+  | 'invalid_base64'
+  | 'unsupported_content_type'
+  | 'invalid_json_payload'
+  | 'empty_label'
+  | 'multiple_labels'
+  | 'unsupported_label_payload'
+  | 'invalid_utf8'
+  | 'line_too_long';
+
+/** A reader-facing explanation of each {@link LabelRejectReason}. */
+export const LABEL_REJECT_REASON_TEXT: Readonly<Record<LabelRejectReason, string>> = {
+  invalid_json: 'the line is not valid JSON',
+  not_an_object: 'the line is JSON but not an object',
+  missing_ground_truth_data: 'the object has no groundTruthData with a string "data" field',
+  missing_event_id: 'eventMetadata.eventId (the join key) is missing or not a string',
+  unknown_encoding: 'groundTruthData.encoding is not CSV, JSON or BASE64',
+  invalid_base64: 'BASE64 data does not decode to UTF-8 text',
+  unsupported_content_type: 'BASE64 data has a content type that is neither CSV nor JSON',
+  invalid_json_payload: 'JSON data does not parse',
+  empty_label: 'the label is empty or null',
+  multiple_labels: 'the data holds more than one record; a label is one value',
+  unsupported_label_payload:
+    'JSON data is neither a scalar, a one-element list, nor an object with one value or a "label" key',
+  invalid_utf8: 'the line is not valid UTF-8',
+  line_too_long: 'the line is longer than the line limit',
+};
+
+/** One ground-truth line, read. */
+export type GroundTruthLine =
+  | { ok: true; eventId: string; label: string | number }
+  | { ok: false; reason: LabelRejectReason };
+
+/** Keys of a JSON label object that name its label, when the object has more than one key. */
+const LABEL_KEYS = ['label', 'ground_truth', 'groundTruth', 'actual', 'target'] as const;
+
+type LabelRead = { ok: true; label: string | number } | { ok: false; reason: LabelRejectReason };
+
+const rejected = (reason: LabelRejectReason): LabelRead => ({ ok: false, reason });
+
+/** A scalar label: numbers stay numbers, booleans become `"true"`/`"false"`, text is trimmed. */
+function scalarLabel(value: unknown): LabelRead {
+  if (value === null || value === undefined) return rejected('empty_label');
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? { ok: true, label: value } : rejected('unsupported_label_payload');
+  if (typeof value === 'boolean') return { ok: true, label: String(value) };
+  if (typeof value !== 'string') return rejected('unsupported_label_payload');
+  const text = value.trim();
+  return text === '' ? rejected('empty_label') : { ok: true, label: text };
+}
+
+/** The one value a JSON label document holds: a scalar, `[x]`, `{"label": x}` or `{"anyName": x}`. */
+function jsonLabel(row: unknown): LabelRead {
+  if (Array.isArray(row))
+    return row.length === 1 ? scalarLabel(row[0]) : rejected('unsupported_label_payload');
+  if (row === null || typeof row !== 'object') return scalarLabel(row);
+  const o = row as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 1) return scalarLabel(o[keys[0]!]);
+  for (const k of LABEL_KEYS) if (k in o) return scalarLabel(o[k]);
+  return rejected('unsupported_label_payload');
+}
+
+/** Capture payload rejections as label rejections. */
+const DECODE_REASONS: Partial<Record<RejectReason, LabelRejectReason>> = {
+  invalid_base64: 'invalid_base64',
+  unsupported_content_type: 'unsupported_content_type',
+  invalid_json_payload: 'invalid_json_payload',
+  empty_payload: 'empty_label',
+};
+
+/** The label of decoded data (see {@link parseGroundTruthLine}). */
+function dataLabel(data: string, encoding: 'CSV' | 'JSON' | 'BASE64', contentType: string): LabelRead {
+  const decoded = decodePayload({ data, encoding, contentType });
+  if (decoded.kind === 'error')
+    return rejected(DECODE_REASONS[decoded.reason] ?? 'unsupported_label_payload');
+  if (decoded.kind === 'csv') {
+    if (decoded.records.length > 1) return rejected('multiple_labels');
+    const fields: string[] = [];
+    splitCsvRecord(decoded.records[0] ?? '', fields);
+    return scalarLabel(fields[0]);
+  }
+  return decoded.rows.length > 1 ? rejected('multiple_labels') : jsonLabel(decoded.rows[0]);
+}
+
+/**
+ * Parses one non-blank ground-truth line; never throws. The label is the data decoded by its
+ * `encoding`: CSV gives the first field of its one record; JSON a scalar, a one-element list or
+ * a label object; BASE64 the same after decoding (CSV or JSON by `observedContentType`, or by
+ * the text's first character when there is none).
+ */
+export function parseGroundTruthLine(line: string): GroundTruthLine {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'invalid_json' };
+  }
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
+    return { ok: false, reason: 'not_an_object' };
+  const o = obj as Record<string, unknown>;
+  const gt = o.groundTruthData;
+  if (gt === null || typeof gt !== 'object' || Array.isArray(gt))
+    return { ok: false, reason: 'missing_ground_truth_data' };
+  const g = gt as Record<string, unknown>;
+  if (typeof g.data !== 'string') return { ok: false, reason: 'missing_ground_truth_data' };
+  const meta = o.eventMetadata;
+  const eventId =
+    meta !== null && typeof meta === 'object' ? (meta as Record<string, unknown>).eventId : undefined;
+  if (typeof eventId !== 'string' || eventId === '') return { ok: false, reason: 'missing_event_id' };
+  const encoding = typeof g.encoding === 'string' ? g.encoding.toUpperCase() : '';
+  if (encoding !== 'CSV' && encoding !== 'JSON' && encoding !== 'BASE64')
+    return { ok: false, reason: 'unknown_encoding' };
+  const contentType = typeof g.observedContentType === 'string' ? g.observedContentType : '';
+  const read = dataLabel(g.data, encoding, contentType);
+  return read.ok ? { ok: true, eventId, label: read.label } : read;
+}
+
+/** Options of {@link readGroundTruth}. */
+export interface ReadGroundTruthOptions {
+  /**
+   * Reads only the hour folders that overlap [startMs, endMs) (ms since the epoch); files with no
+   * `yyyy/mm/dd/hh/` folders in their key are always read. Open ends read everything.
+   */
+  startMs?: number;
+  endMs?: number;
+  /** A prefix under the store to read (e.g. the endpoint's folder); default the whole store. */
+  prefix?: string;
+  /** Longest line read; longer lines are counted as `line_too_long`. */
+  maxLineBytes?: number;
+}
+
+/** What {@link readGroundTruth} read. */
+export interface GroundTruthLabels {
+  /** The label of each join key (`eventMetadata.eventId`); the last one read wins. */
+  labels: Map<string, string | number>;
+  /** Labels that replaced an earlier label for the same id. */
+  duplicates: number;
+  /** Non-blank lines read (used, duplicate or rejected). */
+  lines: number;
+  /** Lines not used, by reason. */
+  rejectedByReason: Partial<Record<LabelRejectReason, number>>;
+  /** Files read. */
+  files: number;
+  /** Files in the range that are not JSON Lines (`.jsonl`/`.json`), not read. */
+  skipped: string[];
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Reads every ground-truth label in the store (or in the hour folders of a time range). Files
+ * are read in key order and lines in order, so when an id is labelled twice the label read last
+ * (the later hour, the later line) wins; the replaced ones are counted as `duplicates`.
+ * Memory: one map entry per distinct id read.
+ */
+export async function readGroundTruth(
+  store: ObjectStore,
+  options: ReadGroundTruthOptions = {},
+): Promise<GroundTruthLabels> {
+  const startMs = options.startMs ?? Number.NEGATIVE_INFINITY;
+  const endMs = options.endMs ?? Number.POSITIVE_INFINITY;
+  const out: GroundTruthLabels = {
+    labels: new Map(),
+    duplicates: 0,
+    lines: 0,
+    rejectedByReason: {},
+    files: 0,
+    skipped: [],
+  };
+  const reject = (reason: LabelRejectReason) => {
+    out.rejectedByReason[reason] = (out.rejectedByReason[reason] ?? 0) + 1;
+  };
+  const keys: string[] = [];
+  for await (const o of store.list(options.prefix ?? '')) {
+    const hour = hourOfKey(o.key);
+    if (hour !== null && (hour + HOUR <= startMs || hour >= endMs)) continue;
+    if (isCaptureKey(o.key)) keys.push(o.key);
+    else out.skipped.push(o.key);
+  }
+  for (const key of keys) {
+    out.files++;
+    const splitter = new LineSplitter((e) => {
+      out.lines++;
+      if (e.kind !== 'line') {
+        reject(e.kind);
+        return;
+      }
+      const parsed = parseGroundTruthLine(e.text);
+      if (!parsed.ok) {
+        reject(parsed.reason);
+        return;
+      }
+      if (out.labels.has(parsed.eventId)) out.duplicates++;
+      out.labels.set(parsed.eventId, parsed.label);
+    }, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    for await (const chunk of store.read(key)) splitter.push(chunk);
+    splitter.end();
+  }
+  return out;
+}
+
+/** Total of {@link GroundTruthLabels.rejectedByReason}. */
+export function rejectedLabelCount(labels: Pick<GroundTruthLabels, 'rejectedByReason'>): number {
+  let n = 0;
+  for (const v of Object.values(labels.rejectedByReason)) n += v ?? 0;
+  return n;
+}

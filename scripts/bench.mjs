@@ -1,0 +1,111 @@
+// `npm run bench`: measures `driftwatch run` on generated capture windows of 100k and 1M records
+// (5M with --5m): records/s, MB/s, wall time and peak resident memory, with the peers of the
+// shared benchmark (pandas + scipy reference, the JSON.parse floor) measured back to back on the
+// same files when they are available.
+//   npm run bench [-- --sizes 100000,1000000] [--5m] [--data DIR] [--peers DIR] [--workers N]
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100000,1000000' },
+    '5m': { type: 'boolean', default: false },
+    data: { type: 'string', default: 'bench-data' },
+    peers: { type: 'string', default: resolve('../shared/bench') },
+    workers: { type: 'string' },
+  },
+});
+const sizes = values.sizes.split(',').map(Number);
+if (values['5m']) sizes.push(5_000_000);
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+/** Runs a command under /usr/bin/time; returns wall seconds and peak RSS in MB. */
+function measure(cmd, args) {
+  const t0 = process.hrtime.bigint();
+  const r = TIME
+    ? spawnSync(TIME, ['-f', '%e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
+  const last = TIME ? r.stderr.trim().split('\n').at(-1).split(' ') : null;
+  return { wall, rssMb: last ? Number(last[1]) / 1024 : Number.NaN, stdout: r.stdout };
+}
+
+const bytesUnder = (dir) =>
+  readdirSync(dir, { recursive: true }).reduce((s, f) => {
+    const p = join(dir, String(f));
+    return statSync(p).isFile() ? s + statSync(p).size : s;
+  }, 0);
+
+const rows = [];
+for (const n of sizes) {
+  const dir = join(values.data, String(n));
+  if (!existsSync(join(dir, 'train.csv'))) {
+    console.error(`generating ${n} records in ${dir} ...`);
+    const g = spawnSync('node', ['scripts/gen-capture.mjs', dir, '--records', String(n), '--files', '20'], {
+      stdio: 'inherit',
+    });
+    if (g.status !== 0) process.exit(1);
+  }
+  const capture = join(dir, 'capture');
+  const mb = bytesUnder(capture) / 1e6;
+  const base = join(dir, 'baseline');
+  if (!existsSync(join(base, 'baseline.json')))
+    measure('node', [
+      'bin/driftwatch.mjs',
+      'baseline',
+      join(dir, 'train.csv'),
+      '--label-column',
+      'label',
+      '--out',
+      base,
+    ]);
+  const runArgs = [
+    'bin/driftwatch.mjs',
+    'run',
+    '--baseline',
+    base,
+    '--capture',
+    capture,
+    '--out',
+    join(dir, 'out'),
+  ];
+  if (values.workers) runArgs.push('--workers', values.workers);
+  const dw = measure('node', runArgs);
+  const one = measure('node', [...runArgs, '--workers', '1']);
+  rows.push({ tool: 'driftwatch run', n, mb, ...dw });
+  rows.push({ tool: 'driftwatch run --workers 1', n, mb, ...one });
+  if (existsSync(join(values.peers, 'floor.mjs')))
+    rows.push({
+      tool: 'floor.mjs (one core)',
+      n,
+      mb,
+      ...measure('node', [join(values.peers, 'floor.mjs'), capture]),
+    });
+  const py = '/usr/bin/python3';
+  const ref = join(values.peers, 'reference_monitor.py');
+  if (existsSync(ref) && spawnSync(py, ['-c', 'import pandas, scipy']).status === 0 && n <= 1_000_000)
+    rows.push({
+      tool: 'reference_monitor.py (pandas+scipy)',
+      n,
+      mb,
+      ...measure(py, [ref, join(dir, 'train.csv'), capture]),
+    });
+}
+
+console.log('\n| records | tool | wall s | records/s | MB/s | peak RSS MB |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows)
+  console.log(
+    `| ${r.n.toLocaleString('en-US')} | ${r.tool} | ${r.wall.toFixed(2)} | ${Math.round(r.n / r.wall).toLocaleString('en-US')} | ${(r.mb / r.wall).toFixed(0)} | ${r.rssMb.toFixed(0)} |`,
+  );
+for (const n of sizes) {
+  const dw = rows.find((r) => r.n === n && r.tool === 'driftwatch run');
+  const ref = rows.find((r) => r.n === n && r.tool.startsWith('reference'));
+  const floor = rows.find((r) => r.n === n && r.tool.startsWith('floor'));
+  const one = rows.find((r) => r.n === n && r.tool === 'driftwatch run --workers 1');
+  if (ref) console.log(`${n}: reference_monitor.py / driftwatch = ${(ref.wall / dw.wall).toFixed(1)}x`);
+  if (floor) console.log(`${n}: driftwatch on one core / floor = ${(one.wall / floor.wall).toFixed(2)}x`);
+}
