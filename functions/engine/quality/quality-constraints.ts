@@ -93,19 +93,40 @@ function withSection(problemType: ProblemType, section: MetricConstraints): Mode
  * R²) or `GreaterThanThreshold` where lower is better (error rates, MAE, MSE, RMSE). A metric
  * whose baseline value is "NaN" (AUC with one class) gets no constraint.
  */
-export function suggestQualityConstraints(statistics: ModelQualityStatistics): ModelQualityConstraints {
+export function suggestQualityConstraints(
+  statistics: ModelQualityStatistics,
+  margin: SuggestionMargin = {},
+): ModelQualityConstraints {
   const problemType = statisticsProblemType(statistics);
   const values = statisticsValues(statistics);
+  const raw = (statistics as unknown as Record<string, Record<string, { standard_deviation?: unknown }>>)[
+    STATISTICS_SECTION[problemType]
+  ];
   const section: MetricConstraints = {};
   for (const m of metricNamesOf(problemType)) {
     const value = m.sagemaker === null ? null : values[m.sagemaker];
     if (!m.suggested || m.sagemaker === null || value === null || value === undefined) continue;
+    const sd = raw?.[m.sagemaker]?.standard_deviation;
+    const slack = Math.max(
+      (margin.deviations ?? 0) * (typeof sd === 'number' ? sd : 0),
+      (margin.relative ?? 0) * Math.abs(value),
+    );
     section[m.sagemaker] = {
-      threshold: value,
+      threshold: m.better === 'higher' ? value - slack : value + slack,
       comparison_operator: m.better === 'higher' ? 'LessThanThreshold' : 'GreaterThanThreshold',
     };
   }
   return withSection(problemType, section);
+}
+
+/**
+ * Room between the baseline value and a suggested threshold, so an ordinary hour's sampling
+ * noise does not raise violations: the larger of `deviations` bootstrap standard deviations and
+ * `relative` times the value. Both 0 (SageMaker's suggestion: the baseline value itself) by default.
+ */
+export interface SuggestionMargin {
+  deviations?: number;
+  relative?: number;
 }
 
 /**

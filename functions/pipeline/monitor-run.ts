@@ -1,0 +1,254 @@
+/**
+ * What the monitor Lambda does for its endpoint: profile one window (the last complete hour on
+ * schedule, or each hour of a backfill) from S3, write the report files, publish the metrics,
+ * send a summary when the window has violations. Clients and the clock come in as parameters.
+ */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { Baseline } from '../engine/baseline.ts';
+import { hourFolders } from '../engine/capture-window.ts';
+import type { MonitorRuntimeConfig } from '../handlers/monitor-config.ts';
+import { metricsForReport, publishMetrics } from '../sinks/cloudwatch-metrics.ts';
+import { hourLabel, reportFolder, writeReportFiles } from '../sinks/report-writer.ts';
+import { claimObject, SUMMARY_MARKER, type SummaryOutcome, sendWindowSummary } from '../sinks/sns-summary.ts';
+import { loadBaseline } from '../sources/baseline-store.ts';
+import { S3Store } from '../sources/s3-store.ts';
+import { runWindow } from './run-window.ts';
+
+const HOUR = 3_600_000;
+/** CloudWatch takes data points up to two weeks old; older windows get reports but no metrics. */
+const METRICS_MAX_AGE_MS = 14 * 24 * HOUR - 10 * 60_000;
+/** Most hours one backfill invocation takes. */
+export const MAX_BACKFILL_HOURS = 744;
+/** Lambda arm64 price per GB-second in USD (us-east-1). */
+export const DEFAULT_PRICE_PER_GB_SECOND = 0.0000133334;
+
+export interface MonitorDeps {
+  config: MonitorRuntimeConfig;
+  s3: S3Client;
+  cloudwatch: CloudWatchClient;
+  sns: SNSClient;
+  /** The clock: which hour is the last complete one, `generatedAt`, and run durations. */
+  now: () => Date;
+  /** The function's memory in MB, for the run-cost metric. */
+  memoryMb: number;
+  /** Where the one structured line per window goes. @default console.log */
+  log?: (line: string) => void;
+}
+
+/** A hand invocation: profile every hour in [start, end), one window at a time. */
+export interface BackfillEvent {
+  endpoint: string;
+  /** ISO-8601, on the hour. */
+  start: string;
+  /** ISO-8601, on the hour; not after the start of the current hour. */
+  end: string;
+}
+
+/** What one window came to. */
+export interface WindowOutcome {
+  start: string;
+  end: string;
+  /** Capture objects read. */
+  objects: number;
+  records: { total: number; profiled: number; rejected: number };
+  driftedFeatures: number;
+  violations: number;
+  /** The window's report folder, `s3://bucket/.../hh/`. */
+  reportLocation: string;
+  /** PutMetricData requests sent; 0 when the window is too old for CloudWatch. */
+  metricRequests: number;
+  summary: SummaryOutcome;
+  seconds: number;
+}
+
+export interface MonitorResult {
+  endpoint: string;
+  scheduleName: string;
+  windows: WindowOutcome[];
+}
+
+/** Thrown for an invocation event the monitor cannot act on; the message says what it takes. */
+export class MonitorEventError extends Error {}
+
+const EVENT_FORMS =
+  'invoke with {} (the last complete hour), an EventBridge scheduled event, or {"endpoint", "start", "end"} to backfill';
+
+function hourStart(ms: number): number {
+  return Math.floor(ms / HOUR) * HOUR;
+}
+
+function parseHour(value: unknown, field: 'start' | 'end'): number {
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms))
+    throw new MonitorEventError(
+      `event.${field} must be an ISO-8601 time such as 2026-11-26T05:00:00Z; got ${JSON.stringify(value)}`,
+    );
+  if (ms % HOUR !== 0)
+    throw new MonitorEventError(
+      `event.${field} ${value} is not on the hour; windows are whole UTC hours, e.g. ${new Date(hourStart(ms)).toISOString()}`,
+    );
+  return ms;
+}
+
+/** The windows (start ms of each hour) an invocation event asks for. */
+export function windowsOfEvent(event: unknown, config: MonitorRuntimeConfig, now: Date): number[] {
+  const lastComplete = hourStart(now.getTime()) - HOUR;
+  if (event === null || event === undefined) return [lastComplete];
+  if (typeof event !== 'object' || Array.isArray(event))
+    throw new MonitorEventError(`the event is not an object; ${EVENT_FORMS}`);
+  const e = event as Record<string, unknown>;
+  if ('endpoint' in e || 'start' in e || 'end' in e) {
+    if (e.endpoint !== config.endpoint)
+      throw new MonitorEventError(
+        `event.endpoint ${JSON.stringify(e.endpoint)} is not ${JSON.stringify(config.endpoint)}, the endpoint this function monitors; invoke that endpoint's monitor function`,
+      );
+    const start = parseHour(e.start, 'start');
+    const end = parseHour(e.end, 'end');
+    if (start >= end) throw new MonitorEventError(`event.start ${e.start} is not before event.end ${e.end}`);
+    if (end > lastComplete + HOUR)
+      throw new MonitorEventError(
+        `event.end ${e.end} is after the last complete hour, which ends at ${new Date(lastComplete + HOUR).toISOString()}; an hour is profiled once it is over`,
+      );
+    const hours = (end - start) / HOUR;
+    if (hours > MAX_BACKFILL_HOURS)
+      throw new MonitorEventError(
+        `the backfill spans ${hours} hours; one invocation takes at most ${MAX_BACKFILL_HOURS}: split the range`,
+      );
+    return Array.from({ length: hours }, (_, i) => start + i * HOUR);
+  }
+  if (Object.keys(e).length === 0) return [lastComplete];
+  // An EventBridge rule's scheduled event: its time, not the clock, names the hour, so a retry
+  // profiles the same window.
+  if (
+    e['detail-type'] === 'Scheduled Event' &&
+    typeof e.time === 'string' &&
+    !Number.isNaN(Date.parse(e.time))
+  )
+    return [hourStart(Date.parse(e.time)) - HOUR];
+  throw new MonitorEventError(`unknown event with keys ${Object.keys(e).join(', ')}; ${EVENT_FORMS}`);
+}
+
+/**
+ * Runs the windows an event asks for, one after another. A listing or read that fails fails the
+ * window before anything of it is published, and the invocation with it.
+ */
+export async function runMonitor(deps: MonitorDeps, event: unknown): Promise<MonitorResult> {
+  const { config } = deps;
+  const windows = windowsOfEvent(event, config, deps.now());
+  const baselineStore = new S3Store(deps.s3, config.baselineUri);
+  const baseline = await loadBaseline(baselineStore);
+  const outcomes: WindowOutcome[] = [];
+  for (const start of windows)
+    outcomes.push(await monitorWindow(deps, baseline, baselineStore.location, new Date(start)));
+  return { endpoint: config.endpoint, scheduleName: config.scheduleName, windows: outcomes };
+}
+
+async function monitorWindow(
+  deps: MonitorDeps,
+  baseline: Baseline,
+  baselinePath: string,
+  windowStart: Date,
+): Promise<WindowOutcome> {
+  const { config } = deps;
+  const started = deps.now();
+  const windowEnd = new Date(windowStart.getTime() + HOUR);
+  const folders = hourFolders(windowStart.getTime(), windowEnd.getTime());
+  const result = await runWindow({
+    baseline,
+    baselinePath,
+    capture: new S3Store(deps.s3, config.captureUri),
+    capturePrefixes: config.variants.flatMap((v) => folders.map((f) => `${config.endpoint}/${v}/${f}`)),
+    start: windowStart.toISOString(),
+    end: windowEnd.toISOString(),
+    datasetDriftShare: config.datasetDriftShare,
+    featureThresholds: config.featureThresholds,
+    now: started,
+  });
+  const { report } = result;
+
+  const reports = new S3Store(deps.s3, `s3://${config.reportsBucket}/${config.reportsPrefix}`);
+  const folder = reportFolder(config.endpoint, config.scheduleName, windowStart);
+  const reportLocation = `${reports.location}${folder}`;
+  await writeReportFiles(
+    reports,
+    folder,
+    result,
+    `driftwatch report: ${config.endpoint} ${hourLabel(windowStart)}`,
+  );
+
+  const runSeconds = (deps.now().getTime() - started.getTime()) / 1000;
+  const costUsd =
+    (deps.memoryMb / 1024) * runSeconds * (config.pricePerGbSecond ?? DEFAULT_PRICE_PER_GB_SECOND);
+  let metricRequests = 0;
+  const tooOld = started.getTime() - windowStart.getTime() > METRICS_MAX_AGE_MS;
+  if (!tooOld) {
+    const metrics = metricsForReport(report, {
+      endpoint: config.endpoint,
+      scheduleName: config.scheduleName,
+      windowStart,
+      runSeconds,
+      costUsd,
+    });
+    metricRequests += await publishMetrics(deps.cloudwatch, config.dataMetricsNamespace, metrics.data);
+    if (metrics.model.length)
+      metricRequests += await publishMetrics(deps.cloudwatch, config.modelMetricsNamespace, metrics.model);
+  }
+
+  const summary = await sendWindowSummary(
+    {
+      sns: deps.sns,
+      topicArn: config.topicArn,
+      claim: (body) =>
+        claimObject(deps.s3, reports.bucket, `${reports.prefix}${folder}${SUMMARY_MARKER}`, body),
+    },
+    report,
+    {
+      endpoint: config.endpoint,
+      scheduleName: config.scheduleName,
+      windowStart,
+      windowEnd,
+      reportLocation,
+    },
+  );
+
+  const outcome: WindowOutcome = {
+    start: windowStart.toISOString(),
+    end: windowEnd.toISOString(),
+    objects: result.objects.length,
+    records: {
+      total: report.records.total,
+      profiled: report.records.profiled,
+      rejected: report.records.rejected,
+    },
+    driftedFeatures: report.datasetDrift.driftedFeatures,
+    violations: report.violations.length,
+    reportLocation,
+    metricRequests,
+    summary,
+    seconds: runSeconds,
+  };
+  // Counts and locations only: never a captured value.
+  (deps.log ?? console.log)(
+    JSON.stringify({
+      level: 'info',
+      message: 'window monitored',
+      endpoint: config.endpoint,
+      schedule: config.scheduleName,
+      window: { start: outcome.start, end: outcome.end },
+      objects: outcome.objects,
+      records: outcome.records,
+      driftedFeatures: outcome.driftedFeatures,
+      violations: outcome.violations,
+      durationSeconds: runSeconds,
+      metricRequests,
+      ...(tooOld
+        ? { metricsSkipped: 'the window is older than CloudWatch takes data points (two weeks)' }
+        : {}),
+      summary,
+      report: reportLocation,
+    }),
+  );
+  return outcome;
+}

@@ -1,0 +1,194 @@
+/**
+ * A window's report as CloudWatch metrics (SageMaker Model Monitor's names, see metric-names.ts)
+ * and their publication with PutMetricData, batched within the API's limits.
+ */
+import { type CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { canonicalMetricName, findMetricName } from '../engine/quality/metric-names.ts';
+import type { FeatureDrift, NumericMetrics, Report } from '../engine/report-model.ts';
+import { METRIC_DIMENSIONS, METRIC_NAMES } from './metric-names.ts';
+
+/** What a report's metrics are about, besides the report. */
+export interface MetricContext {
+  endpoint: string;
+  scheduleName: string;
+  /** Every datum is timestamped at the window's start, as SageMaker's are. */
+  windowStart: Date;
+  /** Wall-clock seconds the window took. */
+  runSeconds: number;
+  /** Estimated cost of the window in USD. */
+  costUsd: number;
+}
+
+/** A report's metrics, by namespace. */
+export interface ReportMetrics {
+  /** Data quality and the run: the data-metrics namespace. */
+  data: MetricDatum[];
+  /** Model quality: the model-metrics namespace; empty when the report has no quality. */
+  model: MetricDatum[];
+}
+
+/**
+ * The metrics of one window. Values CloudWatch refuses (NaN, infinities, magnitudes past
+ * 2^360) are left out rather than failing the whole request.
+ */
+export function metricsForReport(report: Report, ctx: MetricContext): ReportMetrics {
+  const dimensions = [
+    { Name: METRIC_DIMENSIONS.endpoint, Value: ctx.endpoint },
+    { Name: METRIC_DIMENSIONS.monitoringSchedule, Value: ctx.scheduleName },
+  ];
+  const datum = (name: string, value: number, unit: 'None' | 'Count' | 'Seconds' = 'None'): MetricDatum[] => {
+    const v = cloudWatchValue(value);
+    return v === null
+      ? []
+      : [{ MetricName: name, Dimensions: dimensions, Timestamp: ctx.windowStart, Value: v, Unit: unit }];
+  };
+
+  const data: MetricDatum[] = [];
+  for (const f of report.features) {
+    if (f.monitored && f.distance !== null)
+      data.push(...datum(METRIC_NAMES.featureBaselineDrift(f.name), f.distance));
+    // Completeness as the completeness check counts it: a value of the wrong type is still there.
+    const present = f.count + f.typeMismatch;
+    if (present + f.missing > 0)
+      data.push(...datum(METRIC_NAMES.featureNonNull(f.name), present / (present + f.missing)));
+    const stats = numericStatistics(f);
+    if (stats)
+      data.push({
+        MetricName: METRIC_NAMES.featureData(f.name),
+        Dimensions: dimensions,
+        Timestamp: ctx.windowStart,
+        StatisticValues: stats,
+        Unit: 'None',
+      });
+  }
+  data.push(
+    ...datum(METRIC_NAMES.datasetDriftShare, report.datasetDrift.share),
+    ...datum(METRIC_NAMES.violations, report.violations.length, 'Count'),
+    ...datum(METRIC_NAMES.recordsProfiled, report.records.profiled, 'Count'),
+    ...datum(METRIC_NAMES.recordsRejected, report.records.rejected, 'Count'),
+    ...datum(METRIC_NAMES.runDurationSeconds, ctx.runSeconds, 'Seconds'),
+    ...datum(METRIC_NAMES.runCostUsd, ctx.costUsd),
+  );
+
+  const model: MetricDatum[] = [];
+  const { quality } = report;
+  if (quality?.metrics) {
+    for (const [name, value] of Object.entries(quality.metrics)) {
+      if (typeof value !== 'number') continue; // the confusion matrix; `null` AUC
+      const known = findMetricName(quality.problemType, name);
+      if (known) model.push(...datum(METRIC_NAMES.quality(canonicalMetricName(known)), value));
+    }
+    model.push(...datum(METRIC_NAMES.violations, quality.violations.length, 'Count'));
+  }
+  return { data, model };
+}
+
+/** A numeric feature's current values as a statistic set; null without values. */
+function numericStatistics(f: FeatureDrift): MetricDatum['StatisticValues'] | null {
+  if (f.type !== 'numeric' || f.metrics === null || !('sum' in f.metrics)) return null;
+  const m: NumericMetrics = f.metrics;
+  if (m.count.current <= 0) return null;
+  const sum = cloudWatchValue(m.sum.current);
+  const min = cloudWatchValue(m.min.current);
+  const max = cloudWatchValue(m.max.current);
+  if (sum === null || min === null || max === null) return null;
+  return { SampleCount: m.count.current, Sum: sum, Minimum: min, Maximum: max };
+}
+
+const LARGEST = 2 ** 360;
+const SMALLEST = 2 ** -360;
+
+/** The value as CloudWatch takes it, or null when it refuses it; magnitudes below 2^-360 become 0. */
+function cloudWatchValue(x: number): number | null {
+  if (!Number.isFinite(x) || Math.abs(x) > LARGEST) return null;
+  return Math.abs(x) < SMALLEST ? 0 : x;
+}
+
+/** PutMetricData takes at most this many metrics per request. */
+export const MAX_METRICS_PER_REQUEST = 1000;
+/** PutMetricData takes requests up to 1 MB; this leaves room for the request's own framing. */
+export const MAX_REQUEST_BYTES = 1_000_000;
+/** Room for the request's framing (action, version, namespace key), namespace excluded. */
+const REQUEST_OVERHEAD_BYTES = 256;
+/** Room for a field's name and separators: `MetricData.member.1000.Dimensions.member.30.Value=` and `&`. */
+const FIELD_OVERHEAD_BYTES = 56;
+
+/**
+ * An upper bound of a datum's size in a request, in either protocol CloudWatch speaks (JSON, as
+ * the current SDK sends, or the older form-encoded query): every field's name and separators,
+ * and its value as if each character needed percent-encoding of its UTF-8 bytes.
+ */
+export function datumBytes(d: MetricDatum): number {
+  let bytes = 0;
+  const walk = (v: unknown): void => {
+    if (v === undefined || v === null) return;
+    if (typeof v === 'string') bytes += FIELD_OVERHEAD_BYTES + encodedBytes(v);
+    else if (typeof v === 'number' || typeof v === 'boolean') bytes += FIELD_OVERHEAD_BYTES + 24;
+    else if (v instanceof Date) bytes += FIELD_OVERHEAD_BYTES + 32;
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(d);
+  return bytes;
+}
+
+/** Bytes of `s` percent-encoded (an upper bound of its JSON-escaped size too, but for control characters). */
+function encodedBytes(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (/[A-Za-z0-9\-_.~]/.test(ch)) n += 1;
+    else if (c < 32)
+      n += 6; // JSON's \u00XX
+    else if (c < 128) n += 3;
+    else n += 3 * Buffer.byteLength(ch, 'utf8');
+  }
+  return n;
+}
+
+/**
+ * Splits metrics into PutMetricData requests: at most 1,000 metrics and an estimated 1 MB each,
+ * in order.
+ */
+export function batchMetrics(namespace: string, data: readonly MetricDatum[]): MetricDatum[][] {
+  const budget = MAX_REQUEST_BYTES - REQUEST_OVERHEAD_BYTES - encodedBytes(namespace);
+  const batches: MetricDatum[][] = [];
+  let batch: MetricDatum[] = [];
+  let bytes = 0;
+  for (const d of data) {
+    const size = datumBytes(d);
+    if (batch.length > 0 && (batch.length === MAX_METRICS_PER_REQUEST || bytes + size > budget)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(d);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+/**
+ * Publishes metrics to `namespace`, one request at a time. Throttling and server errors are
+ * retried by the client (give it `maxAttempts`); an error that remains names the request that
+ * failed. Returns the number of requests sent.
+ */
+export async function publishMetrics(
+  client: CloudWatchClient,
+  namespace: string,
+  data: readonly MetricDatum[],
+): Promise<number> {
+  const batches = batchMetrics(namespace, data);
+  for (const [i, batch] of batches.entries()) {
+    try {
+      await client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: batch }));
+    } catch (e) {
+      throw new Error(
+        `PutMetricData to namespace ${namespace} failed on request ${i + 1} of ${batches.length} (${batch.length} metrics; ${i} requests before it were sent): ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+  }
+  return batches.length;
+}

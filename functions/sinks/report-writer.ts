@@ -1,0 +1,58 @@
+/**
+ * A window's result as files: report.json, statistics.json, constraint_violations.json and
+ * report.html, under `reports/ENDPOINT/SCHEDULE/yyyy/mm/dd/hh/` of a store. The JSON is
+ * serialised the same way every time (2-space indent, the engine's key order), so re-running a
+ * window writes the same bytes but for `generatedAt`.
+ */
+
+import type { WindowResult } from '../engine/report.ts';
+import { reportHtml } from '../engine/report-html.ts';
+import type { ObjectStore } from '../sources/object-store.ts';
+
+/** One file of a window's results. */
+export interface ReportFile {
+  name: string;
+  body: string;
+  contentType: string;
+}
+
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+/** The files of a window's results, in a fixed order. */
+export function reportFiles(result: WindowResult, title: string): ReportFile[] {
+  return [
+    { name: 'report.json', body: json(result.report), contentType: 'application/json' },
+    { name: 'statistics.json', body: json(result.statistics), contentType: 'application/json' },
+    { name: 'constraint_violations.json', body: json(result.violations), contentType: 'application/json' },
+    { name: 'report.html', body: reportHtml(result.report, title), contentType: 'text/html; charset=utf-8' },
+  ];
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** `yyyy/mm/dd/hh/` of the UTC hour `t` falls in. */
+export function hourPath(t: Date): string {
+  return `${t.getUTCFullYear()}/${pad(t.getUTCMonth() + 1)}/${pad(t.getUTCDate())}/${pad(t.getUTCHours())}/`;
+}
+
+/** `reports/ENDPOINT/SCHEDULE/yyyy/mm/dd/hh/`: where a window's files go, by its start's UTC hour. */
+export function reportFolder(endpoint: string, scheduleName: string, windowStart: Date): string {
+  return `reports/${endpoint}/${scheduleName}/${hourPath(windowStart)}`;
+}
+
+/** `2026-11-26 05:00 UTC`: a window's hour as people read it. */
+export function hourLabel(windowStart: Date): string {
+  return `${windowStart.toISOString().slice(0, 10)} ${pad(windowStart.getUTCHours())}:00 UTC`;
+}
+
+/** Writes a window's files under `folder` of `store`; returns their keys. */
+export async function writeReportFiles(
+  store: ObjectStore,
+  folder: string,
+  result: WindowResult,
+  title: string,
+): Promise<string[]> {
+  const files = reportFiles(result, title);
+  await Promise.all(files.map((f) => store.putText(`${folder}${f.name}`, f.body, f.contentType)));
+  return files.map((f) => `${folder}${f.name}`);
+}

@@ -1,0 +1,177 @@
+/**
+ * One SNS message per window with violations: the subject names the endpoint, the hour and how
+ * many features drifted; the body lists them and where the report is. At most one per window,
+ * also when the window is run again: a marker object next to the report, written with S3's
+ * conditional put, decides who sends.
+ */
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { Report } from '../engine/report-model.ts';
+import { hourLabel } from './report-writer.ts';
+
+/** What a summary is about, besides the report. */
+export interface SummaryContext {
+  endpoint: string;
+  scheduleName: string;
+  windowStart: Date;
+  windowEnd: Date;
+  /** The window's report folder, `s3://bucket/.../hh/`. */
+  reportLocation: string;
+}
+
+export interface SummaryMessage {
+  subject: string;
+  message: string;
+}
+
+/** The marker's name, in the window's report folder. */
+export const SUMMARY_MARKER = 'summary-sent.json';
+
+/** SNS takes subjects of up to 100 printable ASCII characters. */
+const MAX_SUBJECT = 100;
+/** Drifted features listed by name; the rest are counted (SNS messages stop at 256 KB). */
+const MAX_LISTED_FEATURES = 50;
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const num = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4))));
+
+/** Printable ASCII only: anything else becomes `?`. */
+function ascii(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    out += c >= 32 && c <= 126 ? ch : '?';
+  }
+  return out;
+}
+
+/**
+ * A name from the user's data, quoted: JSON escapes quotes and control characters, and the
+ * characters some mail readers break lines at are escaped too.
+ */
+function quoted(name: string): string {
+  return JSON.stringify(name).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+function qualityViolations(report: Report): NonNullable<Report['quality']>['violations'] {
+  return report.quality?.violations ?? [];
+}
+
+/** Whether a window needs a summary: any data or model-quality violation. */
+export function hasViolations(report: Report): boolean {
+  return report.violations.length > 0 || qualityViolations(report).length > 0;
+}
+
+/**
+ * The summary of a window. Feature names come from the user's data: they appear in the body
+ * only, quoted so no name can start a line of its own, and never in the subject.
+ */
+export function summaryMessage(report: Report, ctx: SummaryContext): SummaryMessage {
+  const drifted = report.features.filter((f) => f.drifted);
+  const other = report.violations.filter((v) => v.constraint_check_type !== 'baseline_drift_check');
+  const quality = qualityViolations(report);
+  const otherCount = other.length + quality.length;
+
+  const counts = `${plural(drifted.length, 'feature')} drifted${otherCount ? `, ${plural(otherCount, 'other violation')}` : ''}`;
+  const tail = ` ${hourLabel(ctx.windowStart)}: ${counts}`;
+  const head = 'driftwatch: ';
+  let name = ascii(ctx.endpoint);
+  const room = MAX_SUBJECT - head.length - tail.length;
+  if (name.length > room) name = `${name.slice(0, Math.max(0, room - 3))}...`;
+  const subject = `${head}${name}${tail}`.slice(0, MAX_SUBJECT);
+
+  const dd = report.datasetDrift;
+  const lines = [
+    `driftwatch found violations on endpoint ${ctx.endpoint} (schedule ${ctx.scheduleName}) in the window ${ctx.windowStart.toISOString()} to ${ctx.windowEnd.toISOString()}.`,
+    '',
+    `Dataset drift: ${dd.detected ? 'detected' : 'not detected'}: ${dd.driftedFeatures} of ${dd.monitoredFeatures} monitored features drifted (share ${num(dd.share)}; drift from ${num(dd.threshold)}).`,
+  ];
+  if (drifted.length) {
+    lines.push('', 'Drifted features:');
+    for (const f of drifted.slice(0, MAX_LISTED_FEATURES))
+      lines.push(
+        `  ${quoted(f.name)}: distance ${f.distance === null ? '-' : num(f.distance)} (${f.distanceMetric ?? '-'}), threshold ${f.threshold === null ? '-' : num(f.threshold)}`,
+      );
+    if (drifted.length > MAX_LISTED_FEATURES)
+      lines.push(`  and ${drifted.length - MAX_LISTED_FEATURES} more: see the report`);
+  }
+  if (other.length) {
+    lines.push('', `Other violations: ${other.length}`);
+    const byCheck = new Map<string, number>();
+    for (const v of other)
+      byCheck.set(v.constraint_check_type, (byCheck.get(v.constraint_check_type) ?? 0) + 1);
+    for (const [check, n] of [...byCheck].sort()) lines.push(`  ${check}: ${n}`);
+  }
+  if (quality.length) {
+    lines.push('', `Model-quality violations: ${quality.length}`);
+    for (const v of quality) lines.push(`  ${quoted(v.metric_name)}: ${v.constraint_check_type}`);
+  }
+  const r = report.records;
+  lines.push(
+    '',
+    `Records: ${r.total} read, ${r.profiled} profiled, ${r.rejected} rejected.`,
+    '',
+    `Report: ${ctx.reportLocation}report.html`,
+    `Violations: ${ctx.reportLocation}constraint_violations.json`,
+    '',
+  );
+  return { subject, message: lines.join('\n') };
+}
+
+/**
+ * Claims a key by creating it only when absent (S3 conditional write, `If-None-Match: *`).
+ * Returns false when the key exists already (412), or another writer is creating it (409).
+ */
+export async function claimObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  body: string,
+): Promise<boolean> {
+  try {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'application/json',
+        IfNoneMatch: '*',
+      }),
+    );
+    return true;
+  } catch (e) {
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 412 || status === 409) return false;
+    throw e;
+  }
+}
+
+export interface SummaryDeps {
+  sns: SNSClient;
+  topicArn: string;
+  /** Creates the window's marker when absent; false when it exists (the summary was sent). */
+  claim: (body: string) => Promise<boolean>;
+}
+
+export type SummaryOutcome = 'sent' | 'already-sent' | 'no-violations';
+
+/**
+ * Sends the window's summary when it has violations and no summary was sent for it. The marker
+ * goes first, so a window never gets two summaries; a publish that still fails after the
+ * client's retries leaves the window without one (the alarms fire regardless).
+ */
+export async function sendWindowSummary(
+  deps: SummaryDeps,
+  report: Report,
+  ctx: SummaryContext,
+): Promise<SummaryOutcome> {
+  if (!hasViolations(report)) return 'no-violations';
+  const marker = `${JSON.stringify({ window: report.window, report: `${ctx.reportLocation}report.json`, topicArn: deps.topicArn }, null, 2)}\n`;
+  if (!(await deps.claim(marker))) return 'already-sent';
+  const { subject, message } = summaryMessage(report, ctx);
+  await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, Subject: subject, Message: message }));
+  return 'sent';
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parseMonitorConfig } from '../../functions/handlers/monitor.ts';
+import type { MonitorRuntimeConfig } from '../../functions/handlers/monitor-config.ts';
+
+const VALID: MonitorRuntimeConfig = {
+  endpoint: 'churn-xgb',
+  variants: ['AllTraffic'],
+  scheduleName: 'churn-xgb-hourly',
+  captureUri: 's3://capture-bucket/capture',
+  baselineUri: 's3://ml/baselines/churn-xgb',
+  reportsBucket: 'reports',
+  reportsPrefix: '',
+  dataMetricsNamespace: 'aws/sagemaker/Endpoints/data-metrics',
+  modelMetricsNamespace: 'aws/sagemaker/Endpoints/model-metrics',
+  topicArn: 'arn:aws:sns:us-east-1:123456789012:driftwatch',
+  datasetDriftShare: 0.5,
+  featureThresholds: { tenure: 0.2 },
+};
+
+const parse = (over: Record<string, unknown>) => () =>
+  parseMonitorConfig(JSON.stringify({ ...VALID, ...over }));
+
+describe('MONITOR_CONFIG', () => {
+  it('reads what the stack writes', () => {
+    expect(parseMonitorConfig(JSON.stringify(VALID))).toEqual(VALID);
+    const { datasetDriftShare: _, featureThresholds: __, ...minimal } = VALID;
+    expect(parseMonitorConfig(JSON.stringify(minimal))).toEqual(minimal);
+  });
+
+  it('names the field that is wrong and what it takes', () => {
+    expect(() => parseMonitorConfig(undefined)).toThrow('MONITOR_CONFIG is not set');
+    expect(() => parseMonitorConfig('{')).toThrow('MONITOR_CONFIG is not valid JSON');
+    expect(parse({ endpoint: '' })).toThrow('MONITOR_CONFIG.endpoint must be a non-empty string; got ""');
+    expect(parse({ variants: ['AllTraffic', 3] })).toThrow(
+      'MONITOR_CONFIG.variants must be a non-empty list',
+    );
+    expect(parse({ captureUri: 'capture-bucket/capture' })).toThrow(
+      'MONITOR_CONFIG.captureUri must be an S3 URI (s3://bucket/prefix); got "capture-bucket/capture"',
+    );
+    expect(parse({ baselineUri: undefined })).toThrow(
+      'MONITOR_CONFIG.baselineUri must be a non-empty string; got nothing',
+    );
+    expect(parse({ problemType: 'Ranking' })).toThrow(
+      'MONITOR_CONFIG.problemType must be one of BinaryClassification, MulticlassClassification, Regression',
+    );
+    expect(parse({ datasetDriftShare: 2 })).toThrow(
+      'MONITOR_CONFIG.datasetDriftShare must be a number from 0 to 1; got 2',
+    );
+    expect(parse({ featureThresholds: { tenure: '0.2' } })).toThrow(
+      'MONITOR_CONFIG.featureThresholds must be an object of feature names to numbers',
+    );
+    expect(parse({ topicArn: 'driftwatch' })).toThrow('MONITOR_CONFIG.topicArn must be an SNS topic ARN');
+    expect(parse({ reportsPrefix: null })).toThrow('MONITOR_CONFIG.reportsPrefix must be a string; got null');
+  });
+});

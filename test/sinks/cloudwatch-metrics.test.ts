@@ -1,0 +1,260 @@
+import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../functions/engine/report-model.ts';
+import {
+  batchMetrics,
+  datumBytes,
+  MAX_METRICS_PER_REQUEST,
+  metricsForReport,
+  publishMetrics,
+} from '../../functions/sinks/cloudwatch-metrics.ts';
+import { feature, numericMetrics, report } from './report-fixture.ts';
+
+const WINDOW_START = new Date('2026-11-26T05:00:00Z');
+const CONTEXT = {
+  endpoint: 'churn-xgb',
+  scheduleName: 'churn-xgb-hourly',
+  windowStart: WINDOW_START,
+  runSeconds: 12.5,
+  costUsd: 0.00016,
+};
+const DIMENSIONS = [
+  { Name: 'Endpoint', Value: 'churn-xgb' },
+  { Name: 'MonitoringSchedule', Value: 'churn-xgb-hourly' },
+];
+const value = (MetricName: string, Value: number, Unit = 'None') => ({
+  MetricName,
+  Dimensions: DIMENSIONS,
+  Timestamp: WINDOW_START,
+  Value,
+  Unit,
+});
+
+const ONE_MB = 1024 * 1024;
+
+/** The request as the AWS JSON protocol sends it (timestamps as epoch seconds). */
+function jsonBytes(namespace: string, data: MetricDatum[]): number {
+  return Buffer.byteLength(
+    JSON.stringify({ Namespace: namespace, MetricData: data }, (_k, v) =>
+      typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? Date.parse(v) / 1000 : v,
+    ),
+  );
+}
+
+/** The request as the older query protocol sends it (form-encoded, every field its own key). */
+function queryBytes(namespace: string, data: MetricDatum[]): number {
+  const pairs: string[] = [
+    'Action=PutMetricData',
+    'Version=2010-08-01',
+    `Namespace=${encodeURIComponent(namespace)}`,
+  ];
+  const add = (key: string, v: unknown): void => {
+    if (v instanceof Date) pairs.push(`${key}=${encodeURIComponent(v.toISOString())}`);
+    else if (Array.isArray(v)) for (const [i, x] of v.entries()) add(`${key}.member.${i + 1}`, x);
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) add(`${key}.${k}`, x);
+    else if (v !== undefined) pairs.push(`${key}=${encodeURIComponent(String(v))}`);
+  };
+  add('MetricData', data);
+  return Buffer.byteLength(pairs.join('&'));
+}
+
+describe('metricsForReport', () => {
+  it("gives each feature SageMaker's drift, completeness and data metrics, then the window's own", () => {
+    const r = report([
+      feature('price', {
+        type: 'numeric',
+        count: 8,
+        missing: 1,
+        typeMismatch: 1,
+        distance: 0.3,
+        drifted: true,
+        metrics: numericMetrics(8, 100.5, 2, 30),
+      }),
+      feature('plan', { distance: 0.05 }),
+      feature('notes', { distance: 0.7, monitored: false, note: 'comparison disabled in constraints.json' }),
+      feature('empty', {
+        type: 'numeric',
+        count: 0,
+        distance: null,
+        monitored: false,
+        note: 'no values in this window',
+      }),
+    ]);
+
+    const { data, model } = metricsForReport(r, CONTEXT);
+
+    expect(data).toEqual([
+      value('feature_baseline_drift_price', 0.3),
+      value('feature_non_null_price', 0.9),
+      {
+        MetricName: 'feature_data_price',
+        Dimensions: DIMENSIONS,
+        Timestamp: WINDOW_START,
+        StatisticValues: { SampleCount: 8, Sum: 100.5, Minimum: 2, Maximum: 30 },
+        Unit: 'None',
+      },
+      value('feature_baseline_drift_plan', 0.05),
+      value('feature_non_null_plan', 1),
+      value('feature_non_null_notes', 1),
+      value('dataset_drift_share', 0.5),
+      value('violations', 0, 'Count'),
+      value('records_profiled', 118, 'Count'),
+      value('records_rejected', 2, 'Count'),
+      value('run_duration_seconds', 12.5, 'Seconds'),
+      value('run_cost_usd', 0.00016),
+    ]);
+    expect(model).toEqual([]);
+  });
+
+  it("publishes model quality under SageMaker's names, in the model namespace's list", () => {
+    const quality = (problemType: string, metrics: object, violations: object[] = []) =>
+      ({ problemType, metrics, violations }) as unknown as Report['quality'];
+    const binary = report([], [], {
+      quality: quality(
+        'BinaryClassification',
+        {
+          accuracy: 0.9,
+          precision: 0.8,
+          recall: 0.7,
+          f1: 0.75,
+          auc: null,
+          confusionMatrix: { tn: 1, fp: 2, fn: 3, tp: 4 },
+        },
+        [{ metric_name: 'recall', constraint_check_type: 'LessThanThreshold', description: '' }],
+      ),
+    });
+    const multiclass = report([], [], {
+      quality: quality('MulticlassClassification', { accuracy: 0.6, precision_weighted: 0.5, f1_macro: 0.4 }),
+    });
+
+    expect(metricsForReport(binary, CONTEXT).model).toEqual([
+      value('accuracy', 0.9),
+      value('precision', 0.8),
+      value('recall', 0.7),
+      value('f1', 0.75),
+      value('violations', 1, 'Count'),
+    ]);
+    expect(metricsForReport(multiclass, CONTEXT).model.map((d) => [d.MetricName, d.Value])).toEqual([
+      ['accuracy', 0.6],
+      ['weighted_precision', 0.5],
+      ['f1_macro', 0.4],
+      ['violations', 0],
+    ]);
+  });
+
+  it('leaves out values CloudWatch refuses and keeps names within its rules', () => {
+    const r = report([
+      feature('nan', { distance: Number.NaN }),
+      feature('inf', { type: 'numeric', metrics: numericMetrics(3, Number.POSITIVE_INFINITY, 0, 1) }),
+      feature('tiny', { distance: 1e-200 }),
+      feature(`prix €\n${'x'.repeat(300)}`, { distance: 0.2 }),
+    ]);
+
+    const names = metricsForReport(r, CONTEXT).data.map((d) => [d.MetricName, d.Value]);
+
+    expect(names.slice(0, 6)).toEqual([
+      ['feature_non_null_nan', 1],
+      ['feature_baseline_drift_inf', 0.05],
+      ['feature_non_null_inf', 1],
+      ['feature_baseline_drift_tiny', 0],
+      ['feature_non_null_tiny', 1],
+      [`feature_baseline_drift_prix __${'x'.repeat(255 - 'feature_baseline_drift_prix __'.length)}`, 0.2],
+    ]);
+  });
+});
+
+describe('publishMetrics', () => {
+  const datum = (i: number, name = `feature_baseline_drift_f${i}`): MetricDatum => ({
+    MetricName: name,
+    Dimensions: DIMENSIONS,
+    Timestamp: WINDOW_START,
+    Value: i / 7,
+    Unit: 'None',
+  });
+
+  it('sends at most 1,000 metrics per request, in order', async () => {
+    const client = new CloudWatchClient({ region: 'us-east-1' });
+    const cw = mockClient(client);
+    cw.on(PutMetricDataCommand).resolves({});
+    const data = Array.from({ length: 2500 }, (_, i) => datum(i));
+
+    const requests = await publishMetrics(client, 'driftwatch/data', data);
+
+    const sent = cw.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
+    expect(requests).toBe(3);
+    expect(sent.map((r) => [r.Namespace, r.MetricData?.length])).toEqual([
+      ['driftwatch/data', 1000],
+      ['driftwatch/data', 1000],
+      ['driftwatch/data', 500],
+    ]);
+    expect(sent.flatMap((r) => r.MetricData)).toEqual(data);
+  });
+
+  it('keeps each request under 1 MB in either protocol when names are long', async () => {
+    const client = new CloudWatchClient({ region: 'us-east-1' });
+    const cw = mockClient(client);
+    cw.on(PutMetricDataCommand).resolves({});
+    // 255-character names of characters that need escaping: the byte limit binds before the count.
+    const data = Array.from({ length: 3000 }, (_, i) =>
+      datum(i, `feature_data_${String(i).padStart(4, '0')}_${'% '.repeat(200)}`.slice(0, 255)),
+    );
+
+    await publishMetrics(client, 'driftwatch/data', data);
+
+    const sent = cw.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input.MetricData!);
+    expect(sent.flat()).toEqual(data);
+    expect(sent.length).toBeGreaterThan(3);
+    for (const [i, batch] of sent.entries()) {
+      expect(batch.length).toBeLessThan(MAX_METRICS_PER_REQUEST);
+      expect(jsonBytes('driftwatch/data', batch)).toBeLessThan(ONE_MB);
+      expect(queryBytes('driftwatch/data', batch)).toBeLessThan(ONE_MB);
+      // Full requests are not needlessly small.
+      if (i < sent.length - 1) expect(queryBytes('driftwatch/data', batch)).toBeGreaterThan(0.8 * ONE_MB);
+    }
+  });
+
+  it('names the request that failed and how many went before it', async () => {
+    const client = new CloudWatchClient({ region: 'us-east-1' });
+    const cw = mockClient(client);
+    cw.on(PutMetricDataCommand).resolvesOnce({}).rejectsOnce(new Error('Internal failure'));
+    const data = Array.from({ length: 2001 }, (_, i) => datum(i));
+
+    await expect(publishMetrics(client, 'driftwatch/data', data)).rejects.toThrow(
+      'PutMetricData to namespace driftwatch/data failed on request 2 of 3 (1000 metrics; 1 requests before it were sent): Internal failure',
+    );
+    expect(cw.commandCalls(PutMetricDataCommand)).toHaveLength(2);
+  });
+
+  it('estimates no datum smaller than it is in a request, whatever its names (property)', () => {
+    const text = fc.string({ unit: 'binary', minLength: 1, maxLength: 300 });
+    fc.assert(
+      fc.property(
+        text,
+        text,
+        fc.double(),
+        fc.option(
+          fc.record({ SampleCount: fc.nat(), Sum: fc.double(), Minimum: fc.double(), Maximum: fc.double() }),
+        ),
+        (name, dimension, v, stats) => {
+          const d: MetricDatum = {
+            MetricName: name,
+            Dimensions: [{ Name: 'Endpoint', Value: dimension }],
+            Timestamp: WINDOW_START,
+            ...(stats ? { StatisticValues: stats } : { Value: v }),
+            Unit: 'None',
+          };
+          const framing = queryBytes('n', []);
+          expect(datumBytes(d)).toBeGreaterThanOrEqual(queryBytes('n', [d]) - framing);
+          expect(datumBytes(d)).toBeGreaterThanOrEqual(jsonBytes('n', [d]) - jsonBytes('n', []));
+        },
+      ),
+    );
+  });
+
+  it('puts nothing in an empty batch list', () => {
+    expect(batchMetrics('n', [])).toEqual([]);
+  });
+});

@@ -1,0 +1,85 @@
+/** Hand-made reports for the sink tests: only the fields the sinks read carry meaning. */
+import type { FeatureDrift, NumericMetrics, Report, Violation } from '../../functions/engine/report-model.ts';
+
+const sides = <T>(baseline: T, current: T) => ({ baseline, current });
+
+/** Numeric metrics whose current side has these count, sum, min and max. */
+export function numericMetrics(count: number, sum: number, min: number, max: number): NumericMetrics {
+  return {
+    count: sides(100, count),
+    ks: { statistic: 0.2, pValue: 0.01 },
+    linfRobust: 0.2,
+    binEdges: [],
+    binProportions: sides([], []),
+    psi: 0,
+    jensenShannon: 0,
+    wasserstein: 0,
+    wassersteinNorm: null,
+    mean: sides(0, count === 0 ? 0 : sum / count),
+    stdDev: sides(0, 0),
+    min: sides(0, min),
+    max: sides(0, max),
+    sum: sides(0, sum),
+  };
+}
+
+export function feature(name: string, over: Partial<FeatureDrift> = {}): FeatureDrift {
+  return {
+    name,
+    role: 'input',
+    type: 'categorical',
+    count: 10,
+    missing: 0,
+    typeMismatch: 0,
+    method: 'exact',
+    metrics: null,
+    distance: 0.05,
+    threshold: 0.1,
+    distanceMetric: 'linfRobust',
+    drifted: false,
+    monitored: true,
+    ...over,
+  };
+}
+
+export function report(
+  features: FeatureDrift[],
+  violations: Violation[] = [],
+  over: Partial<Report> = {},
+): Report {
+  const monitored = features.filter((f) => f.monitored);
+  const drifted = monitored.filter((f) => f.drifted).length;
+  return {
+    version: 1,
+    window: { start: '2026-11-26T05:00:00.000Z', end: '2026-11-26T06:00:00.000Z' },
+    generatedAt: '2026-11-26T06:10:00.000Z',
+    records: {
+      total: 120,
+      profiled: 118,
+      rejected: 2,
+      rejectedByReason: { invalid_json: 2 },
+      outsideWindow: 0,
+    },
+    features,
+    datasetDrift: {
+      monitoredFeatures: monitored.length,
+      driftedFeatures: drifted,
+      share: monitored.length === 0 ? 0 : drifted / monitored.length,
+      threshold: 0.5,
+      detected: monitored.length > 0 && drifted / monitored.length >= 0.5,
+    },
+    violations,
+    quality: null,
+    baseline: { source: 'driftwatch', path: 's3://ml-data/baselines/churn-xgb/' },
+    warnings: [],
+    ...over,
+  };
+}
+
+export function driftViolation(name: string): Violation {
+  return {
+    feature_name: name,
+    constraint_check_type: 'baseline_drift_check',
+    description: `distance of ${name} exceeds its threshold`,
+  };
+}

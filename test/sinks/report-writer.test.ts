@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { WindowResult } from '../../functions/engine/report.ts';
+import {
+  hourLabel,
+  reportFiles,
+  reportFolder,
+  writeReportFiles,
+} from '../../functions/sinks/report-writer.ts';
+import type { ObjectStore, StoredObject } from '../../functions/sources/object-store.ts';
+import { driftViolation, feature, report } from './report-fixture.ts';
+
+/** An ObjectStore in memory, keeping what was put and how. */
+class MemoryStore implements ObjectStore {
+  readonly location = 'memory://';
+  readonly objects = new Map<string, { body: string; contentType: string }>();
+  async *list(): AsyncIterable<StoredObject> {}
+  async *read(): AsyncIterable<Uint8Array> {}
+  async getText(key: string): Promise<string | null> {
+    return this.objects.get(key)?.body ?? null;
+  }
+  async putText(key: string, body: string, contentType: string): Promise<void> {
+    this.objects.set(key, { body, contentType });
+  }
+}
+
+const result: WindowResult = {
+  report: report([feature('plan', { distance: 0.4, drifted: true })], [driftViolation('plan')]),
+  statistics: {
+    version: 0,
+    dataset: { item_count: 118 },
+    features: [],
+  } as unknown as WindowResult['statistics'],
+  violations: { violations: [driftViolation('plan')] },
+};
+
+describe('report files', () => {
+  it("go under reports/ENDPOINT/SCHEDULE/ and the window start's UTC hour", () => {
+    const start = new Date('2026-01-02T03:00:00Z');
+
+    expect(reportFolder('churn-xgb', 'hourly', start)).toBe('reports/churn-xgb/hourly/2026/01/02/03/');
+    expect(hourLabel(start)).toBe('2026-01-02 03:00 UTC');
+  });
+
+  it('are the four SageMaker-compatible files, JSON with a 2-space indent and a final newline', async () => {
+    const store = new MemoryStore();
+
+    const keys = await writeReportFiles(store, 'reports/e/s/2026/11/26/05/', result, 'driftwatch report: e');
+
+    expect(keys).toEqual(
+      ['report.json', 'statistics.json', 'constraint_violations.json', 'report.html'].map(
+        (f) => `reports/e/s/2026/11/26/05/${f}`,
+      ),
+    );
+    expect([...store.objects].map(([k, o]) => [k.split('/').pop(), o.contentType])).toEqual([
+      ['report.json', 'application/json'],
+      ['statistics.json', 'application/json'],
+      ['constraint_violations.json', 'application/json'],
+      ['report.html', 'text/html; charset=utf-8'],
+    ]);
+    const reportJson = store.objects.get('reports/e/s/2026/11/26/05/report.json')!.body;
+    expect(reportJson).toBe(`${JSON.stringify(result.report, null, 2)}\n`);
+    expect(
+      JSON.parse(store.objects.get('reports/e/s/2026/11/26/05/constraint_violations.json')!.body),
+    ).toEqual(result.violations);
+    expect(store.objects.get('reports/e/s/2026/11/26/05/report.html')!.body).toContain(
+      '<title>driftwatch report: e</title>',
+    );
+  });
+
+  it('are the same bytes for the same window', () => {
+    const copy: WindowResult = JSON.parse(JSON.stringify(result));
+
+    expect(reportFiles(copy, 't')).toEqual(reportFiles(result, 't'));
+  });
+});

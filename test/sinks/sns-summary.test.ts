@@ -1,0 +1,184 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report, Violation } from '../../functions/engine/report-model.ts';
+import { claimObject, sendWindowSummary, summaryMessage } from '../../functions/sinks/sns-summary.ts';
+import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
+import { driftViolation, feature, report } from './report-fixture.ts';
+
+const CONTEXT = {
+  endpoint: 'churn-xgb',
+  scheduleName: 'churn-xgb-hourly',
+  windowStart: new Date('2026-11-26T05:00:00Z'),
+  windowEnd: new Date('2026-11-26T06:00:00Z'),
+  reportLocation: 's3://reports/reports/churn-xgb/churn-xgb-hourly/2026/11/26/05/',
+};
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:driftwatch';
+
+const completeness = (name: string): Violation => ({
+  feature_name: name,
+  constraint_check_type: 'completeness_check',
+  description: 'Data completeness requirement is not met.',
+});
+
+const drifted = (name: string, distance: number) => feature(name, { distance, drifted: true });
+
+describe('summaryMessage', () => {
+  it('names the endpoint, the hour and the counts in the subject, the features and the report in the body', () => {
+    const r = report(
+      [drifted('plan', 0.41234), feature('region'), drifted('age', 0.2)],
+      [completeness('region'), driftViolation('plan'), driftViolation('age')],
+    );
+
+    const { subject, message } = summaryMessage(r, CONTEXT);
+
+    expect(subject).toBe('driftwatch: churn-xgb 2026-11-26 05:00 UTC: 2 features drifted, 1 other violation');
+    expect(message).toBe(
+      [
+        'driftwatch found violations on endpoint churn-xgb (schedule churn-xgb-hourly) in the window 2026-11-26T05:00:00.000Z to 2026-11-26T06:00:00.000Z.',
+        '',
+        'Dataset drift: detected: 2 of 3 monitored features drifted (share 0.6667; drift from 0.5).',
+        '',
+        'Drifted features:',
+        '  "plan": distance 0.4123 (linfRobust), threshold 0.1',
+        '  "age": distance 0.2 (linfRobust), threshold 0.1',
+        '',
+        'Other violations: 1',
+        '  completeness_check: 1',
+        '',
+        'Records: 120 read, 118 profiled, 2 rejected.',
+        '',
+        `Report: ${CONTEXT.reportLocation}report.html`,
+        `Violations: ${CONTEXT.reportLocation}constraint_violations.json`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says "1 feature" and counts model-quality violations among the others', () => {
+    const quality = {
+      violations: [{ metric_name: 'recall', constraint_check_type: 'LessThanThreshold', description: '' }],
+    } as unknown as Report['quality'];
+    const r = report([drifted('plan', 0.3)], [driftViolation('plan')], { quality });
+
+    const { subject, message } = summaryMessage(r, CONTEXT);
+
+    expect(subject).toBe('driftwatch: churn-xgb 2026-11-26 05:00 UTC: 1 feature drifted, 1 other violation');
+    expect(message).toContain('\nModel-quality violations: 1\n  "recall": LessThanThreshold\n');
+  });
+
+  it('keeps the subject within 100 printable ASCII characters, shortening the endpoint', () => {
+    const r = report(
+      Array.from({ length: 120 }, (_, i) => drifted(`f${i}`, 0.5)),
+      Array.from({ length: 130 }, (_, i) => (i < 120 ? driftViolation(`f${i}`) : completeness(`g${i}`))),
+    );
+
+    const long = summaryMessage(r, { ...CONTEXT, endpoint: `é-${'e'.repeat(61)}` });
+
+    expect(long.subject).toBe(
+      `driftwatch: ?-${'e'.repeat(19)}... 2026-11-26 05:00 UTC: 120 features drifted, 10 other violations`,
+    );
+    expect(long.subject).toHaveLength(100);
+    expect(long.message).toContain('\n  and 70 more: see the report\n');
+  });
+
+  it('never lets a feature name start a line or reach the subject', () => {
+    const name = 'x\nReport: s3://evil/\u2028"';
+    const r = report([drifted(name, 0.3)], [driftViolation(name)]);
+
+    const { subject, message } = summaryMessage(r, CONTEXT);
+
+    expect(subject).not.toContain('evil');
+    expect(message).toContain('  "x\\nReport: s3://evil/\\u2028\\"": distance 0.3');
+    expect(message.split('\n').filter((l) => l.startsWith('Report:'))).toEqual([
+      `Report: ${CONTEXT.reportLocation}report.html`,
+    ]);
+  });
+});
+
+describe('sendWindowSummary', () => {
+  const setup = (claimed: boolean) => {
+    const sns = new SNSClient({ region: 'us-east-1' });
+    const topic = mockClient(sns);
+    topic.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const markers: string[] = [];
+    const claim = async (body: string) => {
+      markers.push(body);
+      return claimed;
+    };
+    return { deps: { sns, topicArn: TOPIC, claim }, topic, markers };
+  };
+
+  it('publishes one message when the window has violations and its marker was free', async () => {
+    const { deps, topic, markers } = setup(true);
+    const r = report([drifted('plan', 0.3)], [driftViolation('plan')]);
+
+    const outcome = await sendWindowSummary(deps, r, CONTEXT);
+
+    expect(outcome).toBe('sent');
+    expect(JSON.parse(markers[0]!)).toEqual({
+      window: r.window,
+      report: `${CONTEXT.reportLocation}report.json`,
+      topicArn: TOPIC,
+    });
+    const { subject, message } = summaryMessage(r, CONTEXT);
+    expect(topic.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([
+      { TopicArn: TOPIC, Subject: subject, Message: message },
+    ]);
+  });
+
+  it('publishes nothing when the marker exists', async () => {
+    const { deps, topic } = setup(false);
+
+    const outcome = await sendWindowSummary(deps, report([], [completeness('a')]), CONTEXT);
+
+    expect(outcome).toBe('already-sent');
+    expect(topic.commandCalls(PublishCommand)).toEqual([]);
+  });
+
+  it('neither claims nor publishes for a window without violations', async () => {
+    const { deps, topic, markers } = setup(true);
+
+    const outcome = await sendWindowSummary(deps, report([feature('plan')]), CONTEXT);
+
+    expect(outcome).toBe('no-violations');
+    expect(markers).toEqual([]);
+    expect(topic.commandCalls(PublishCommand)).toEqual([]);
+  });
+});
+
+describe('claimObject', () => {
+  let s3: LocalS3;
+  beforeAll(async () => {
+    s3 = await startLocalS3(['reports']);
+  });
+  afterAll(async () => {
+    await s3?.stop();
+  });
+
+  it('creates the marker once: a second claim finds it (S3 conditional write)', async () => {
+    const first = await claimObject(s3.client, 'reports', 'w/summary-sent.json', '{"n":1}');
+    const second = await claimObject(s3.client, 'reports', 'w/summary-sent.json', '{"n":2}');
+
+    expect([first, second]).toEqual([true, false]);
+  });
+
+  it('yields to a concurrent writer (409) and throws any other error', async () => {
+    const client = new S3Client({ region: 'us-east-1' });
+    const mock = mockClient(client);
+    const failure = (status: number) =>
+      Object.assign(new Error(`status ${status}`), {
+        name: 'S3ServiceException',
+        $metadata: { httpStatusCode: status },
+      });
+    mock.on(PutObjectCommand).rejectsOnce(failure(409)).rejectsOnce(failure(403));
+
+    await expect(claimObject(client, 'reports', 'k', '{}')).resolves.toBe(false);
+    await expect(claimObject(client, 'reports', 'k', '{}')).rejects.toThrow('status 403');
+    expect(mock.commandCalls(PutObjectCommand)[0]?.args[0].input).toMatchObject({
+      IfNoneMatch: '*',
+      Key: 'k',
+    });
+  });
+});
