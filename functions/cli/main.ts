@@ -108,6 +108,25 @@ function positiveInt(v: string | undefined, flag: string): number | undefined {
   return n;
 }
 
+/**
+ * Suggested model-quality thresholds sit this far (relative) or three bootstrap standard
+ * deviations, whichever is larger, beyond the baseline value, so ordinary hourly noise does not
+ * page anyone. `--quality-margin 0` gives SageMaker's suggestion (the baseline value itself).
+ */
+const DEFAULT_QUALITY_MARGIN = 0.05;
+
+function qualityMargin(v: string | undefined): { deviations: number; relative: number } {
+  const relative = nonNegative(v, '--quality-margin') ?? DEFAULT_QUALITY_MARGIN;
+  return relative === 0 ? { deviations: 0, relative: 0 } : { deviations: 3, relative };
+}
+
+function nonNegative(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a number of 0 or more; got "${v}"`);
+  return n;
+}
+
 function fraction(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -226,6 +245,7 @@ async function baselineCommand(args: string[], io: Io): Promise<number> {
     args,
     allowPositionals: true,
     options: {
+      'quality-margin': { type: 'string' },
       out: { type: 'string' },
       'label-column': { type: 'string' },
       categorical: { type: 'string' },
@@ -305,7 +325,7 @@ async function baselineCommand(args: string[], io: Io): Promise<number> {
     await out.putText(QUALITY_STATISTICS_FILE, json(qualityStatistics), 'application/json');
     await out.putText(
       QUALITY_CONSTRAINTS_FILE,
-      json(suggestQualityConstraints(qualityStatistics)),
+      json(suggestQualityConstraints(qualityStatistics, qualityMargin(values['quality-margin']))),
       'application/json',
     );
     await out.putText(QUALITY_SETTINGS_FILE, json(quality), 'application/json');

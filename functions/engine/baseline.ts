@@ -168,9 +168,15 @@ export function captureSchema(b: Baseline): CaptureSchema {
 
 /** SageMaker statistics.json of the baseline. */
 export function baselineStatistics(b: Baseline): StatisticsDoc {
+  // SageMaker's analyzer lists output columns first, then inputs; a folder holding only these
+  // files is read in that layout, so write it that way.
+  const ordered = [
+    ...b.features.filter((f) => f.role === 'output'),
+    ...b.features.filter((f) => f.role !== 'output'),
+  ];
   return toStatisticsDoc(
     b.itemCount,
-    b.features.map((f) => ({ profile: f.profile, inferredType: f.inferredType })),
+    ordered.map((f) => ({ profile: f.profile, inferredType: f.inferredType })),
   );
 }
 

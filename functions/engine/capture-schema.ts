@@ -37,7 +37,8 @@ export class CaptureSchema {
 
   /** Names for a CSV input of `inputCols` columns and a CSV output of `outputCols` (0 when absent). */
   csvNaming(inputCols: number, outputCols: number): CsvNaming {
-    const key = inputCols * 65536 + outputCols;
+    // Exact for any column counts below 2^21 (payloads past --max-columns never get here).
+    const key = inputCols * 4294967296 + outputCols;
     let naming = this.cache.get(key);
     if (naming === undefined) {
       naming = this.resolve(inputCols, outputCols);

@@ -55,16 +55,25 @@ export class CategoricalProfile {
   merge(other: CategoricalProfile): void {
     this.count += other.count;
     this.truncated += other.truncated;
-    if (this.overflow === 0) this.seedHll();
-    this.hll.merge(other.hll);
-    if (other.overflow === 0) for (const key of other.counts.keys()) this.hll.add(key);
-    this.overflow += other.overflow;
-    for (const [value, n] of other.counts) {
+    const hadOverflow = this.overflow > 0;
+    // Past the limit, which categories stay counted must not depend on map order (a part that
+    // went through JSON has sorted keys): take the other side's most frequent first.
+    const entries =
+      this.counts.size + other.counts.size > this.maxCategories
+        ? [...other.counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        : other.counts;
+    for (const [value, n] of entries) {
       const c = this.counts.get(value);
       if (c !== undefined) this.counts.set(value, c + n);
       else if (this.counts.size < this.maxCategories) this.counts.set(value, n);
       else this.overflow += n;
     }
+    this.overflow += other.overflow;
+    if (this.overflow === 0) return;
+    // The HyperLogLog must now stand for every value of both sides.
+    if (!hadOverflow) this.seedHll();
+    for (const key of other.counts.keys()) this.hll.add(key);
+    if (other.overflow > 0) this.hll.merge(other.hll);
   }
 
   /** Exact number of distinct values when nothing overflowed, else the HyperLogLog estimate. */

@@ -80,6 +80,8 @@ export function hasOpenQuote(text: string): boolean {
 
 /** Splits a CSV payload body into records (one per non-empty line, CRLF tolerated). */
 export function csvRecords(body: string): string[] {
+  // A body without a newline is one record, even when empty: for a one-column payload (a
+  // score) "" is one missing value, not an empty payload.
   if (body.indexOf('\n') === -1) return [body.endsWith('\r') ? body.slice(0, -1) : body];
   const lines: string[] = [];
   let pending = '';

@@ -129,7 +129,7 @@ export class FeatureProfile {
       return;
     }
     this.text++;
-    this.categorical?.add(typeof v === 'boolean' ? String(v) : JSON.stringify(v));
+    this.categorical?.add(typeof v === 'boolean' ? String(v) : jsonText(v));
   }
 
   /** Records a value known to be missing (a JSON key absent from a row). */
@@ -196,5 +196,17 @@ export class FeatureProfile {
     p.numeric = j.numeric ? NumericProfile.fromJSON(j.numeric) : null;
     p.categorical = j.categorical ? CategoricalProfile.fromJSON(j.categorical) : null;
     return p;
+  }
+}
+
+/**
+ * A nested JSON value as category text. JSON.stringify recurses, so a hostile value nested
+ * deeper than the stack allows (it parsed fine: JSON.parse does not recurse) gets a fixed text.
+ */
+function jsonText(v: unknown): string {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return Array.isArray(v) ? '[nested too deep]' : '{nested too deep}';
   }
 }

@@ -23,8 +23,11 @@ const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  * One instance per file: the BOM is only stripped at the start.
  */
 export class LineSplitter {
-  private carry: Uint8Array | null = null;
-  private atStart = true;
+  /** Pieces of a line that spans chunks, joined once at its newline (linear in line length). */
+  private carry: Uint8Array[] = [];
+  private carried = 0;
+  /** True until the first line is emitted: a BOM is stripped from it, however chunks were cut. */
+  private first = true;
   /** Bytes of an over-long line being skipped, or -1 when not skipping. */
   private skipping = -1;
 
@@ -35,22 +38,15 @@ export class LineSplitter {
 
   push(chunk: Uint8Array): void {
     let start = 0;
-    if (this.atStart && chunk.length > 0) {
-      this.atStart = false;
-      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
-    }
     for (;;) {
       const nl = chunk.indexOf(LF, start);
       if (nl === -1) break;
       if (this.skipping >= 0) {
         this.onLine({ kind: 'line_too_long', bytes: this.skipping + (nl - start) });
         this.skipping = -1;
-      } else if (this.carry !== null) {
-        const tail = chunk.subarray(start, nl);
-        const whole = new Uint8Array(this.carry.length + tail.length);
-        whole.set(this.carry, 0);
-        whole.set(tail, this.carry.length);
-        this.carry = null;
+      } else if (this.carried > 0) {
+        this.carry.push(chunk.subarray(start, nl));
+        const whole = this.joinCarry();
         this.emit(whole, 0, whole.length);
       } else {
         this.emit(chunk, start, nl);
@@ -63,21 +59,16 @@ export class LineSplitter {
       this.skipping += rest.length;
       return;
     }
-    const carried = this.carry === null ? 0 : this.carry.length;
-    if (carried + rest.length > this.maxLineBytes) {
-      this.skipping = carried + rest.length;
-      this.carry = null;
+    // +1: a trailing CR is not part of the line, and emit() checks the limit again without it.
+    if (this.carried + rest.length > this.maxLineBytes + 1) {
+      this.skipping = this.carried + rest.length;
+      this.carry = [];
+      this.carried = 0;
       return;
     }
-    if (this.carry === null) {
-      // Copy: the caller may reuse the chunk's memory.
-      this.carry = rest.slice();
-    } else {
-      const whole = new Uint8Array(carried + rest.length);
-      whole.set(this.carry, 0);
-      whole.set(rest, carried);
-      this.carry = whole;
-    }
+    // Copy: the caller may reuse the chunk's memory.
+    this.carry.push(rest.slice());
+    this.carried += rest.length;
   }
 
   /** Flushes a last line that has no final newline. */
@@ -85,14 +76,32 @@ export class LineSplitter {
     if (this.skipping >= 0) {
       this.onLine({ kind: 'line_too_long', bytes: this.skipping });
       this.skipping = -1;
-    } else if (this.carry !== null) {
-      const last = this.carry;
-      this.carry = null;
+    } else if (this.carried > 0) {
+      const last = this.joinCarry();
       this.emit(last, 0, last.length);
     }
   }
 
+  private joinCarry(): Uint8Array {
+    let total = 0;
+    for (const part of this.carry) total += part.length;
+    const whole = new Uint8Array(total);
+    let at = 0;
+    for (const part of this.carry) {
+      whole.set(part, at);
+      at += part.length;
+    }
+    this.carry = [];
+    this.carried = 0;
+    return whole;
+  }
+
   private emit(bytes: Uint8Array, start: number, end: number): void {
+    if (this.first) {
+      this.first = false;
+      if (end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf)
+        start += 3;
+    }
     if (end > start && bytes[end - 1] === CR) end--;
     if (end - start > this.maxLineBytes) {
       this.onLine({ kind: 'line_too_long', bytes: end - start });

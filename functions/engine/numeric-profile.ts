@@ -60,7 +60,7 @@ export class NumericProfile {
     const values = this.values;
     if (values !== null) {
       if (n > this.cap) {
-        this.toSketch();
+        this.toSketch(n - 1);
         this.sketch!.update(x);
         return;
       }
@@ -95,11 +95,7 @@ export class NumericProfile {
       this.values.set(other.values.subarray(0, other.count), before);
       return;
     }
-    if (this.values !== null) {
-      this.count = before;
-      this.toSketch();
-      this.count = n;
-    }
+    if (this.values !== null) this.toSketch(before);
     if (other.values !== null) this.sketch!.updateMany(other.values, 0, other.count);
     else this.sketch!.merge(other.sketch!);
   }
@@ -194,9 +190,10 @@ export class NumericProfile {
     return p;
   }
 
-  private toSketch(): void {
+  /** Moves the first `n` exact values into a new sketch. */
+  private toSketch(n: number): void {
     const s = new KllSketch();
-    s.updateMany(this.values!, 0, this.count);
+    s.updateMany(this.values!, 0, n);
     this.sketch = s;
     this.values = null;
   }

@@ -153,7 +153,11 @@ export class WindowProfiler {
   private decodeSide(d: DecodedPayload | null, reuse: string[]): Side | RejectReason {
     if (d === null) return null;
     if (d.kind === 'error') return d.reason;
-    if (d.kind === 'json') return d;
+    if (d.kind === 'json') {
+      for (const row of d.rows)
+        if (Array.isArray(row) && row.length > this.maxColumns) return 'too_many_columns';
+      return d;
+    }
     if (d.records.length === 1) {
       const n = splitCsvRecord(d.records[0]!, reuse);
       reuse.length = n;
@@ -171,7 +175,8 @@ export class WindowProfiler {
   }
 
   private slotsFor(inputCols: number, outputCols: number): Slots | RejectReason {
-    const key = inputCols * 65536 + outputCols;
+    // Exact for any column counts below 2^21 (payloads past --max-columns never get here).
+    const key = inputCols * 4294967296 + outputCols;
     let s = this.slotCache.get(key);
     if (s === undefined) {
       const naming = this.schema.csvNaming(inputCols, outputCols);

@@ -7,8 +7,8 @@ import { type Baseline, captureSchema } from '../engine/baseline.ts';
 import type { ProfileLimits } from '../engine/feature-profile.ts';
 import { DEFAULT_LIMITS } from '../engine/feature-profile.ts';
 import { buildWindowResult, type WindowResult } from '../engine/report.ts';
-import { WindowProfiler, type WindowProfilerOptions } from '../engine/window-profiler.ts';
 import type { WindowProfile } from '../engine/window-profile.ts';
+import { WindowProfiler, type WindowProfilerOptions } from '../engine/window-profiler.ts';
 import type { ObjectStore, StoredObject } from '../sources/object-store.ts';
 import { profileInParallel } from '../sources/parallel-profile.ts';
 import { profileObjects, selectCaptureObjects } from '../sources/profile-capture.ts';
@@ -64,8 +64,14 @@ export async function runWindow(o: RunWindowOptions): Promise<RunWindowOutput> {
   const workers = o.workers ?? 1;
   let window: WindowProfile;
   if (workers > 1 && !o.onRow && objects.length > 1 && totalBytes >= PARALLEL_MIN_BYTES) {
-    window = await profileInParallel(o.baseline, o.capture.location, objects, profilerOptions, workers, (bytesDone) =>
-      o.onProgress?.({ objects: objects.length, objectsDone: 0, bytes: totalBytes, bytesDone }),
+    window = await profileInParallel(
+      o.baseline,
+      o.capture.location,
+      objects,
+      profilerOptions,
+      workers,
+      (bytesDone) =>
+        o.onProgress?.({ objects: objects.length, objectsDone: 0, bytes: totalBytes, bytesDone }),
     );
   } else {
     const profiler = new WindowProfiler(captureSchema(o.baseline), { ...profilerOptions, onRow: o.onRow });

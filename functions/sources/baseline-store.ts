@@ -16,15 +16,20 @@ export const CONSTRAINTS_FILE = 'constraints.json';
 
 export async function loadBaseline(store: ObjectStore): Promise<Baseline> {
   const where = (f: string) => `${store.location.replace(/\/$/, '')}/${f}`;
-  const constraintsText = await store.getText(CONSTRAINTS_FILE);
+  // List first and read only what exists: with a least-privilege role S3 answers a GET of a
+  // missing key with 403, not 404, which must not read as "the baseline is broken".
+  const present = new Set<string>();
+  for await (const o of store.list()) if (!o.key.includes('/')) present.add(o.key);
+  const read = (f: string) => (present.has(f) ? store.getText(f) : Promise.resolve(null));
+  const constraintsText = await read(CONSTRAINTS_FILE);
   const constraints: ConstraintsDoc | null =
     constraintsText === null
       ? null
       : parseConstraints(parseJson(constraintsText, where(CONSTRAINTS_FILE)), where(CONSTRAINTS_FILE));
-  const own = await store.getText(BASELINE_FILE);
+  const own = await read(BASELINE_FILE);
   if (own !== null)
     return baselineFromJson(parseJson(own, where(BASELINE_FILE)), constraints, where(BASELINE_FILE));
-  const stats = await store.getText(STATISTICS_FILE);
+  const stats = await read(STATISTICS_FILE);
   if (stats === null)
     throw new BaselineFileError(
       store.location,

@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type BaselineJson, baselineToJson, type Baseline } from '../engine/baseline.ts';
+import { type Baseline, type BaselineJson, baselineToJson } from '../engine/baseline.ts';
 import { WindowProfile, type WindowProfileJson } from '../engine/window-profile.ts';
 import type { WindowProfilerOptions } from '../engine/window-profiler.ts';
 import type { StoredObject } from './object-store.ts';
@@ -55,18 +55,21 @@ export async function profileInParallel(
       (group, i) =>
         new Promise<WindowProfileJson>((resolve, reject) => {
           const w = new Worker(workerUrl());
-          w.on('message', (m: { progress?: { bytes: number }; profile?: WindowProfileJson; error?: string }) => {
-            if (m.progress) {
-              done[i] = m.progress.bytes;
-              onProgress?.(done.reduce((a, b) => a + b, 0));
-            } else if (m.profile) {
-              resolve(m.profile);
-              void w.terminate();
-            } else if (m.error) {
-              reject(new Error(`profile worker failed: ${m.error}`));
-              void w.terminate();
-            }
-          });
+          w.on(
+            'message',
+            (m: { progress?: { bytes: number }; profile?: WindowProfileJson; error?: string }) => {
+              if (m.progress) {
+                done[i] = m.progress.bytes;
+                onProgress?.(done.reduce((a, b) => a + b, 0));
+              } else if (m.profile) {
+                resolve(m.profile);
+                void w.terminate();
+              } else if (m.error) {
+                reject(new Error(`profile worker failed: ${m.error}`));
+                void w.terminate();
+              }
+            },
+          );
           w.on('error', reject);
           const task: ProfileTask = { baseline: baselineJson, location, objects: group, options };
           w.postMessage(task);

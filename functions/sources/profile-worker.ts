@@ -16,9 +16,13 @@ import { S3Store } from './s3-store.ts';
 parentPort?.on('message', async (task: ProfileTask) => {
   try {
     const baseline = baselineFromJson(task.baseline, null, 'baseline');
-    const store = isS3Uri(task.location) ? new S3Store(new S3Client({}), task.location) : new LocalStore(task.location);
+    const store = isS3Uri(task.location)
+      ? new S3Store(new S3Client({}), task.location)
+      : new LocalStore(task.location);
     const profiler = new WindowProfiler(captureSchema(baseline), task.options);
-    await profileObjects(store, task.objects, profiler, (done, bytes) => parentPort?.postMessage({ progress: { done, bytes } }));
+    await profileObjects(store, task.objects, profiler, (done, bytes) =>
+      parentPort?.postMessage({ progress: { done, bytes } }),
+    );
     parentPort?.postMessage({ profile: profiler.profile.toJSON() });
   } catch (e) {
     parentPort?.postMessage({ error: (e as Error).stack ?? String(e) });

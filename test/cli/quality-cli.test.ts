@@ -526,6 +526,8 @@ describe('quality baselines and constraints', () => {
       'score',
       '--problem-type',
       'BinaryClassification',
+      '--quality-margin',
+      '0',
       '--out',
       join(dir, 'baseline'),
     );

@@ -12,6 +12,7 @@ import {
   findMetricName,
   metricNamesOf,
   type QualityMetricValues,
+  STATISTICS_SECTION,
 } from './metric-names.ts';
 import {
   type ModelQualityStatistics,

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../infra/config.ts';
+import { buildMonitorRuntimeConfig, reportsKeyPrefix } from '../../infra/monitor-runtime-config.ts';
+import { testConfig } from './stack-fixtures.ts';
+
+const resources = {
+  dataMetricsNamespace: 'data-ns',
+  modelMetricsNamespace: 'model-ns',
+  reportsBucketName: 'reports',
+  reportsPrefix: '',
+  topicArn: 'arn:aws:sns:eu-west-1:123456789012:topic',
+};
+
+describe('buildMonitorRuntimeConfig', () => {
+  it('passes the endpoint, its URIs, thresholds and the deployed resources', () => {
+    const endpoint = testConfig().endpoints[0]!;
+
+    expect(buildMonitorRuntimeConfig(endpoint, resources)).toEqual({
+      endpoint: 'churn-endpoint',
+      variants: ['AllTraffic', 'Shadow'],
+      scheduleName: 'driftwatch-hourly',
+      captureUri: 's3://capture-bucket/datacapture',
+      baselineUri: 's3://baseline-bucket/baselines/churn',
+      groundTruthUri: 's3://labels-bucket/ground-truth',
+      problemType: 'BinaryClassification',
+      probabilityThreshold: 0.4,
+      reportsBucket: 'reports',
+      reportsPrefix: '',
+      dataMetricsNamespace: 'data-ns',
+      modelMetricsNamespace: 'model-ns',
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:topic',
+      datasetDriftShare: 0.5,
+      featureThresholds: { income: 0.25, tenure: 0.3 },
+    });
+  });
+
+  it('leaves the optional fields out when the endpoint has no quality monitoring', () => {
+    const { endpoints } = parseConfig(
+      { endpoints: [{ name: 'ep', captureUri: 's3://cap-bucket/c', baselineUri: 's3://cap-bucket/b' }] },
+      'test.json',
+    );
+
+    const runtime = buildMonitorRuntimeConfig(endpoints[0]!, resources);
+
+    expect(Object.keys(runtime)).not.toContain('groundTruthUri');
+    expect(Object.keys(runtime)).not.toContain('problemType');
+    expect(Object.keys(runtime)).not.toContain('probabilityThreshold');
+  });
+});
+
+describe('reportsKeyPrefix', () => {
+  it('puts reports under [PREFIX/]reports/ENDPOINT/SCHEDULE', () => {
+    const endpoint = testConfig().endpoints[0]!;
+
+    expect(reportsKeyPrefix('', endpoint)).toBe('reports/churn-endpoint/driftwatch-hourly');
+    expect(reportsKeyPrefix('team/a', endpoint)).toBe('team/a/reports/churn-endpoint/driftwatch-hourly');
+  });
+});
