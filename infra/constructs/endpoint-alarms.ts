@@ -1,0 +1,273 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { AlarmSetting, AlarmSettings, EndpointConfig, HealthAlarmsConfig } from '../config.ts';
+import type { EndpointMetrics } from '../endpoint-metrics.ts';
+import { DRIFTWATCH_METRICS, QUALITY_METRICS } from '../metric-names.ts';
+
+/** Properties of {@link EndpointAlarms}. */
+export interface EndpointAlarmsProps {
+  /** The endpoint and its alarm settings. */
+  readonly endpoint: EndpointConfig;
+  /** The endpoint's metrics. */
+  readonly metrics: EndpointMetrics;
+  /** Receives every alarm's ALARM and OK transitions. */
+  readonly topic: ITopic;
+  /** The monitor function, whose errors, throttles and duration are alarmed. */
+  readonly monitorFunction: IFunction;
+  /** The monitor function's timeout; the duration alarm fires near it. */
+  readonly monitorTimeout: Duration;
+  /** The queue of failed runs, alarmed as soon as it holds a message. */
+  readonly deadLetterQueue: IQueue;
+  /**
+   * Share of the timeout at which the monitor's p99 duration alarms.
+   * @default 0.8
+   */
+  readonly durationAlarmShare?: number;
+}
+
+/**
+ * Every alarm of one endpoint: its drift, completeness, violations, quality and capture metrics,
+ * SageMaker's health metrics per variant, and the monitor's own health. Alarm names start with
+ * `driftwatch-ENDPOINT-`, so an email's subject says where to look.
+ */
+export class EndpointAlarms extends Construct {
+  /** All the alarms, in creation order (for the dashboard's status widget). */
+  readonly alarms: Alarm[] = [];
+  private readonly action: SnsAction;
+  private readonly endpointName: string;
+
+  constructor(scope: Construct, id: string, props: EndpointAlarmsProps) {
+    super(scope, id);
+    const { endpoint, metrics } = props;
+    this.action = new SnsAction(props.topic);
+    this.endpointName = endpoint.name;
+    const { alarms } = endpoint;
+
+    const featureDrift = alarms.featureDrift;
+    if (featureDrift) {
+      endpoint.features.forEach((feature, i) => {
+        const threshold = endpoint.featureThresholds[feature] ?? featureDrift.threshold;
+        this.add(`FeatureDrift${i}`, `feature-drift-${feature}`, metrics.featureDrift(feature), {
+          settings: { ...featureDrift, threshold },
+          comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          description: `Feature "${feature}" drifted from the baseline: ${DRIFTWATCH_METRICS.featureBaselineDrift(feature)} > ${threshold}. The window's report.html shows its distribution against the baseline.`,
+        });
+      });
+    }
+    const completeness = alarms.completeness;
+    if (completeness) {
+      endpoint.features.forEach((feature, i) => {
+        this.add(
+          `FeatureCompleteness${i}`,
+          `feature-completeness-${feature}`,
+          metrics.featureNonNull(feature),
+          {
+            settings: completeness,
+            comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+            description: `Feature "${feature}" is missing in more requests than allowed: ${DRIFTWATCH_METRICS.featureNonNull(feature)} < ${completeness.threshold}.`,
+          },
+        );
+      });
+    }
+    this.addIf('DatasetDrift', 'dataset-drift', metrics.datasetDriftShare(), alarms.datasetDrift, {
+      comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description: (t) =>
+        `At least ${t * 100}% of the monitored features drifted in a window (${DRIFTWATCH_METRICS.datasetDriftShare} >= ${t}): the input data as a whole moved away from the baseline.`,
+    });
+    this.addIf('Violations', 'violations', metrics.violations(), alarms.violations, {
+      comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description: (t) =>
+        `A window had ${t} or more data-quality constraint violations; constraint_violations.json in the window's reports lists them.`,
+    });
+    if (endpoint.problemType) {
+      this.addIf('QualityViolations', 'quality-violations', metrics.qualityViolations(), alarms.violations, {
+        comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        description: (t) =>
+          `A window broke ${t} or more of the baseline's model-quality constraints (model-metrics violations); the window's constraint_violations.json lists them.`,
+      });
+      const directions = QUALITY_METRICS[endpoint.problemType];
+      for (const [metricName, settings] of Object.entries(alarms.quality)) {
+        const higherIsBetter = directions[metricName] !== 'lowerIsBetter';
+        this.add(`Quality-${metricName}`, `quality-${metricName}`, metrics.quality(metricName), {
+          settings,
+          comparison: higherIsBetter
+            ? ComparisonOperator.LESS_THAN_THRESHOLD
+            : ComparisonOperator.GREATER_THAN_THRESHOLD,
+          description: `Model quality fell: ${metricName} ${higherIsBetter ? '<' : '>'} ${settings.threshold} against the ground truth.`,
+        });
+      }
+    }
+    this.addIf('NoCaptureData', 'no-capture-data', metrics.recordsProfiled(), alarms.noData, {
+      comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.BREACHING,
+      description: () =>
+        "No capture records were profiled for two windows in a row, or the monitor published nothing. Check that the endpoint receives traffic, that data capture is enabled and writes under captureUri, and the monitor function's logs.",
+    });
+
+    for (const variant of endpoint.variants) this.addHealthAlarms(variant, metrics, alarms.health);
+    this.addMonitorAlarms(props);
+  }
+
+  private addHealthAlarms(variant: string, metrics: EndpointMetrics, health: HealthAlarmsConfig): void {
+    const above = ComparisonOperator.GREATER_THAN_THRESHOLD;
+    const atOrAbove = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
+    const id = (name: string) => `${variant}-${name}`;
+    this.addIf(
+      id('ModelLatency'),
+      id('model-latency-p99'),
+      metrics.modelLatencyP99(variant),
+      health.modelLatencyP99Micros,
+      {
+        comparison: above,
+        description: (t) =>
+          `Variant ${variant}: ModelLatency p99 above ${t} µs (the model container is slow).`,
+      },
+    );
+    this.addIf(
+      id('OverheadLatency'),
+      id('overhead-latency-p99'),
+      metrics.overheadLatencyP99(variant),
+      health.overheadLatencyMicros,
+      {
+        comparison: above,
+        description: (t) =>
+          `Variant ${variant}: OverheadLatency p99 above ${t} µs (SageMaker's own overhead).`,
+      },
+    );
+    this.addIf(
+      id('Invocations'),
+      id('invocations-low'),
+      metrics.invocations(variant),
+      health.invocationsMin,
+      {
+        comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+        description: (t) =>
+          `Variant ${variant}: fewer than ${t} invocations in a period; traffic stopped or dropped.`,
+      },
+    );
+    this.addIf(
+      id('4xxErrors'),
+      id('4xx-errors'),
+      metrics.invocation4xxErrors(variant),
+      health.invocation4xxErrors,
+      {
+        comparison: atOrAbove,
+        description: (t) => `Variant ${variant}: ${t} or more Invocation4XXErrors per period (bad requests).`,
+      },
+    );
+    this.addIf(
+      id('5xxErrors'),
+      id('5xx-errors'),
+      metrics.invocation5xxErrors(variant),
+      health.invocation5xxErrors,
+      {
+        comparison: atOrAbove,
+        description: (t) =>
+          `Variant ${variant}: ${t} or more Invocation5XXErrors per period (the model fails).`,
+      },
+    );
+    this.addIf(id('Cpu'), id('cpu'), metrics.cpuUtilization(variant), health.cpuUtilization, {
+      comparison: atOrAbove,
+      description: (t) => `Variant ${variant}: CPUUtilization at or above ${t}% (summed over vCPUs).`,
+    });
+    this.addIf(id('Memory'), id('memory'), metrics.memoryUtilization(variant), health.memoryUtilization, {
+      comparison: atOrAbove,
+      description: (t) => `Variant ${variant}: MemoryUtilization at or above ${t}%.`,
+    });
+    this.addIf(id('Disk'), id('disk'), metrics.diskUtilization(variant), health.diskUtilization, {
+      comparison: atOrAbove,
+      description: (t) => `Variant ${variant}: DiskUtilization at or above ${t}%.`,
+    });
+  }
+
+  private addMonitorAlarms(props: EndpointAlarmsProps): void {
+    const fn = props.monitorFunction;
+    const hourly = { periodMinutes: 60, evaluationPeriods: 1, datapointsToAlarm: 1 };
+    this.add('MonitorErrors', 'monitor-errors', fn.metricErrors({ statistic: Stats.SUM }), {
+      settings: { threshold: 1, ...hourly },
+      comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description:
+        'The monitor function failed; its log group has the error. Failed scheduled runs land in the dead-letter queue.',
+    });
+    this.add('MonitorThrottles', 'monitor-throttles', fn.metricThrottles({ statistic: Stats.SUM }), {
+      settings: { threshold: 1, ...hourly },
+      comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description:
+        'The monitor function was throttled: the account or its reserved concurrency is exhausted.',
+    });
+    const durationLimit = Math.round(
+      props.monitorTimeout.toMilliseconds() * (props.durationAlarmShare ?? 0.8),
+    );
+    this.add('MonitorDuration', 'monitor-duration', fn.metricDuration({ statistic: Stats.p(99) }), {
+      settings: { threshold: durationLimit, ...hourly },
+      comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description: `The monitor's p99 duration reached ${durationLimit} ms, near its ${props.monitorTimeout.toSeconds()} s timeout; give it more memory or time before runs start timing out.`,
+    });
+    this.add(
+      'DeadLetters',
+      'monitor-dead-letters',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: Stats.MAXIMUM }),
+      {
+        settings: { threshold: 0, periodMinutes: 5, evaluationPeriods: 1, datapointsToAlarm: 1 },
+        comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        description:
+          'A scheduled monitor run failed after its retries and its event is in the dead-letter queue; read the message for the error, fix it, and backfill the window by invoking the function with {"endpoint", "start", "end"}.',
+      },
+    );
+  }
+
+  private addIf(
+    id: string,
+    suffix: string,
+    metric: Metric,
+    setting: AlarmSetting,
+    options: {
+      comparison: ComparisonOperator;
+      treatMissingData?: TreatMissingData;
+      description: (threshold: number) => string;
+    },
+  ): void {
+    if (!setting) return;
+    this.add(id, suffix, metric, {
+      settings: setting,
+      comparison: options.comparison,
+      ...(options.treatMissingData ? { treatMissingData: options.treatMissingData } : {}),
+      description: options.description(setting.threshold),
+    });
+  }
+
+  private add(
+    id: string,
+    suffix: string,
+    metric: Metric,
+    options: {
+      settings: AlarmSettings;
+      comparison: ComparisonOperator;
+      treatMissingData?: TreatMissingData;
+      description: string;
+    },
+  ): void {
+    const { settings } = options;
+    const alarm = new Alarm(this, id, {
+      alarmName: `driftwatch-${this.endpointName}-${suffix}`,
+      alarmDescription: `${this.endpointName}: ${options.description}`,
+      metric: metric.with({ period: Duration.minutes(settings.periodMinutes) }),
+      threshold: settings.threshold,
+      evaluationPeriods: settings.evaluationPeriods,
+      datapointsToAlarm: settings.datapointsToAlarm,
+      comparisonOperator: options.comparison,
+      // Missing data is normal for most metrics here (no window yet, no traffic): only the
+      // "no data" alarms opt in to breaching.
+      treatMissingData: options.treatMissingData ?? TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+    alarm.addOkAction(this.action);
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,208 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  AlarmStatusWidget,
+  Dashboard,
+  GraphWidget,
+  type HorizontalAnnotation,
+  type IAlarm,
+  type IMetric,
+  type IWidget,
+  type Metric,
+  Stats,
+  TextWidget,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { EndpointConfig } from '../config.ts';
+import type { EndpointMetrics } from '../endpoint-metrics.ts';
+import { HEADLINE_QUALITY_METRICS } from '../metric-names.ts';
+
+/** Properties of an {@link EndpointDashboard}. */
+export interface EndpointDashboardProps {
+  /** The endpoint and its thresholds (drawn as annotations). */
+  readonly endpoint: EndpointConfig;
+  /** The endpoint's metrics. */
+  readonly metrics: EndpointMetrics;
+  /** The alarms whose states the dashboard shows. */
+  readonly alarms: readonly IAlarm[];
+  /** The monitor function. */
+  readonly monitorFunction: IFunction;
+  /** The monitor's dead-letter queue. */
+  readonly deadLetterQueue: IQueue;
+  /**
+   * The dashboard's name.
+   * @default "driftwatch-ENDPOINT"
+   */
+  readonly dashboardName?: string;
+  /**
+   * The time range the dashboard opens on.
+   * @default Duration.days(7)
+   */
+  readonly defaultInterval?: Duration;
+}
+
+const THIRD = 8;
+const FULL = 24;
+const HEIGHT = 6;
+
+/**
+ * One endpoint's CloudWatch dashboard: alarm states; drift per listed feature against its
+ * threshold; dataset drift share, violations, records; quality; SageMaker latency, invocations,
+ * errors and utilization per variant; and the monitor's own runs.
+ */
+export class EndpointDashboard extends Construct {
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: EndpointDashboardProps) {
+    super(scope, id);
+    const { endpoint, metrics } = props;
+    const { alarms } = endpoint;
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName ?? `driftwatch-${endpoint.name}`,
+      defaultInterval: props.defaultInterval ?? Duration.days(7),
+    });
+
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: [
+          `# driftwatch: ${endpoint.name}`,
+          `Variants ${endpoint.variants.join(', ')}; schedule \`${endpoint.schedule}\` (UTC), monitoring schedule \`${endpoint.scheduleName}\`.`,
+          'Monitor metrics are hourly, timestamped at the start of the window they describe.',
+        ].join('\n\n'),
+        width: FULL,
+        height: 3,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: FULL, height: HEIGHT }),
+    );
+
+    this.dashboard.addWidgets(
+      graph('Dataset drift share', [metrics.datasetDriftShare()], THIRD, [
+        line(
+          'dataset drift',
+          alarms.datasetDrift ? alarms.datasetDrift.threshold : endpoint.datasetDriftShare,
+        ),
+      ]),
+      graph(
+        'Constraint violations',
+        [metrics.violations()],
+        THIRD,
+        alarms.violations ? [line('alarm', alarms.violations.threshold)] : [],
+      ),
+      graph('Records per window', [metrics.recordsProfiled(), metrics.recordsRejected()], THIRD),
+    );
+
+    const driftThreshold = alarms.featureDrift ? alarms.featureDrift.threshold : 0.1;
+    const featureWidgets: IWidget[] = endpoint.features.map((feature) =>
+      graph(`Drift: ${feature}`, [metrics.featureDrift(feature)], THIRD, [
+        line('threshold', endpoint.featureThresholds[feature] ?? driftThreshold),
+      ]),
+    );
+    if (endpoint.features.length > 0) {
+      featureWidgets.push(
+        graph(
+          'Completeness (non-null share)',
+          endpoint.features.map((feature) => metrics.featureNonNull(feature)),
+          THIRD,
+          alarms.completeness ? [line('alarm', alarms.completeness.threshold)] : [],
+        ),
+      );
+    }
+    for (let i = 0; i < featureWidgets.length; i += 3)
+      this.dashboard.addWidgets(...featureWidgets.slice(i, i + 3));
+
+    if (endpoint.problemType) {
+      const names = [
+        ...new Set([...HEADLINE_QUALITY_METRICS[endpoint.problemType], ...Object.keys(alarms.quality)]),
+      ];
+      this.dashboard.addWidgets(
+        graph(
+          `Model quality (${endpoint.problemType})`,
+          names.map((name) => metrics.quality(name)),
+          FULL,
+          Object.entries(alarms.quality).map(([name, settings]) => line(name, settings.threshold)),
+        ),
+      );
+    }
+
+    const variants = endpoint.variants;
+    this.dashboard.addWidgets(
+      graph(
+        'Latency p99 (µs)',
+        variants.flatMap((v) => [
+          labelled(metrics.modelLatencyP99(v), `${v} model`),
+          labelled(metrics.overheadLatencyP99(v), `${v} overhead`),
+        ]),
+        THIRD,
+      ),
+      graph(
+        'Invocations',
+        variants.map((v) => labelled(metrics.invocations(v), v)),
+        THIRD,
+      ),
+      graph(
+        'Invocation errors',
+        variants.flatMap((v) => [
+          labelled(metrics.invocation4xxErrors(v), `${v} 4XX`),
+          labelled(metrics.invocation5xxErrors(v), `${v} 5XX`),
+        ]),
+        THIRD,
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'CPU utilization (%, summed over vCPUs)',
+        variants.map((v) => labelled(metrics.cpuUtilization(v), v)),
+        THIRD,
+      ),
+      graph(
+        'Memory utilization (%)',
+        variants.map((v) => labelled(metrics.memoryUtilization(v), v)),
+        THIRD,
+      ),
+      graph(
+        'Disk utilization (%)',
+        variants.map((v) => labelled(metrics.diskUtilization(v), v)),
+        THIRD,
+      ),
+    );
+
+    const fn = props.monitorFunction;
+    this.dashboard.addWidgets(
+      graph('Monitor run duration (s)', [metrics.runDurationSeconds()], THIRD),
+      graph('Monitor run cost (USD)', [metrics.runCostUsd()], THIRD),
+      graph(
+        'Monitor failures',
+        [
+          fn.metricErrors({ statistic: Stats.SUM, period: Duration.hours(1) }),
+          fn.metricThrottles({ statistic: Stats.SUM, period: Duration.hours(1) }),
+          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            statistic: Stats.MAXIMUM,
+            period: Duration.hours(1),
+            label: 'dead letters',
+          }),
+        ],
+        THIRD,
+      ),
+    );
+  }
+}
+
+function graph(
+  title: string,
+  left: IMetric[],
+  width: number,
+  annotations: HorizontalAnnotation[] = [],
+): GraphWidget {
+  return new GraphWidget({ title, left, width, height: HEIGHT, leftAnnotations: annotations });
+}
+
+function labelled(metric: Metric, label: string): Metric {
+  return metric.with({ label });
+}
+
+function line(label: string, value: number): HorizontalAnnotation {
+  return { label: `${label} ${value}`, value };
+}

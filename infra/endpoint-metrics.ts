@@ -1,0 +1,148 @@
+import { Duration } from 'aws-cdk-lib';
+import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
+import type { EndpointConfig } from './config.ts';
+import { DRIFTWATCH_METRICS } from './metric-names.ts';
+
+/** SageMaker's invocation metrics (dimensions EndpointName, VariantName). */
+export const SAGEMAKER_NAMESPACE = 'AWS/SageMaker';
+/** SageMaker's instance metrics (same dimensions). */
+export const SAGEMAKER_INSTANCE_NAMESPACE = '/aws/sagemaker/Endpoints';
+
+/** Namespaces of the metrics the monitor publishes. */
+export interface MonitorNamespaces {
+  readonly data: string;
+  readonly model: string;
+}
+
+/**
+ * The one place that turns an endpoint into CloudWatch `Metric`s, for its alarms and its dashboard
+ * alike: the monitor's custom metrics (hourly, dimensions Endpoint and MonitoringSchedule) and
+ * SageMaker's own endpoint metrics (five minutes, per variant). The metrics carry no labels, so
+ * alarms render as plain metric alarms; the dashboard labels its lines.
+ */
+export class EndpointMetrics {
+  constructor(
+    private readonly endpoint: EndpointConfig,
+    private readonly namespaces: MonitorNamespaces,
+  ) {}
+
+  featureDrift(feature: string): Metric {
+    return this.data(DRIFTWATCH_METRICS.featureBaselineDrift(feature), Stats.MAXIMUM);
+  }
+
+  featureNonNull(feature: string): Metric {
+    return this.data(DRIFTWATCH_METRICS.featureNonNull(feature), Stats.MINIMUM);
+  }
+
+  datasetDriftShare(): Metric {
+    return this.data(DRIFTWATCH_METRICS.datasetDriftShare, Stats.MAXIMUM);
+  }
+
+  violations(): Metric {
+    return this.data(DRIFTWATCH_METRICS.violations, Stats.MAXIMUM);
+  }
+
+  recordsProfiled(): Metric {
+    return this.data(DRIFTWATCH_METRICS.recordsProfiled, Stats.SUM);
+  }
+
+  recordsRejected(): Metric {
+    return this.data(DRIFTWATCH_METRICS.recordsRejected, Stats.SUM);
+  }
+
+  runDurationSeconds(): Metric {
+    return this.data(DRIFTWATCH_METRICS.runDurationSeconds, Stats.MAXIMUM);
+  }
+
+  runCostUsd(): Metric {
+    return this.data(DRIFTWATCH_METRICS.runCostUsd, Stats.SUM);
+  }
+
+  quality(metricName: string): Metric {
+    return this.model(metricName, Stats.AVERAGE);
+  }
+
+  /** Model-quality constraint violations (the model namespace's `violations`). */
+  qualityViolations(): Metric {
+    return this.model(DRIFTWATCH_METRICS.violations, Stats.MAXIMUM);
+  }
+
+  modelLatencyP99(variant: string): Metric {
+    return this.sageMaker('ModelLatency', variant, Stats.p(99));
+  }
+
+  overheadLatencyP99(variant: string): Metric {
+    return this.sageMaker('OverheadLatency', variant, Stats.p(99));
+  }
+
+  invocations(variant: string): Metric {
+    return this.sageMaker('Invocations', variant, Stats.SUM);
+  }
+
+  invocation4xxErrors(variant: string): Metric {
+    return this.sageMaker('Invocation4XXErrors', variant, Stats.SUM);
+  }
+
+  invocation5xxErrors(variant: string): Metric {
+    return this.sageMaker('Invocation5XXErrors', variant, Stats.SUM);
+  }
+
+  cpuUtilization(variant: string): Metric {
+    return this.instance('CPUUtilization', variant);
+  }
+
+  memoryUtilization(variant: string): Metric {
+    return this.instance('MemoryUtilization', variant);
+  }
+
+  diskUtilization(variant: string): Metric {
+    return this.instance('DiskUtilization', variant);
+  }
+
+  private monitorDimensions(): Record<string, string> {
+    return {
+      [DRIFTWATCH_METRICS.dimensions.endpoint]: this.endpoint.name,
+      [DRIFTWATCH_METRICS.dimensions.monitoringSchedule]: this.endpoint.scheduleName,
+    };
+  }
+
+  private data(metricName: string, statistic: string): Metric {
+    return new Metric({
+      namespace: this.namespaces.data,
+      metricName,
+      dimensionsMap: this.monitorDimensions(),
+      statistic,
+      period: Duration.hours(1),
+    });
+  }
+
+  private model(metricName: string, statistic: string): Metric {
+    return new Metric({
+      namespace: this.namespaces.model,
+      metricName,
+      dimensionsMap: this.monitorDimensions(),
+      statistic,
+      period: Duration.hours(1),
+    });
+  }
+
+  private sageMaker(metricName: string, variant: string, statistic: string): Metric {
+    return new Metric({
+      namespace: SAGEMAKER_NAMESPACE,
+      metricName,
+      dimensionsMap: { EndpointName: this.endpoint.name, VariantName: variant },
+      statistic,
+      period: Duration.minutes(5),
+    });
+  }
+
+  private instance(metricName: string, variant: string): Metric {
+    return new Metric({
+      namespace: SAGEMAKER_INSTANCE_NAMESPACE,
+      metricName,
+      dimensionsMap: { EndpointName: this.endpoint.name, VariantName: variant },
+      statistic: Stats.AVERAGE,
+      period: Duration.minutes(5),
+    });
+  }
+}
