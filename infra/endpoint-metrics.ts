@@ -43,11 +43,12 @@ export class EndpointMetrics {
   }
 
   recordsProfiled(): Metric {
-    return this.data(DRIFTWATCH_METRICS.recordsProfiled, Stats.SUM);
+    // Maximum, not Sum: re-running a window publishes the same value again.
+    return this.data(DRIFTWATCH_METRICS.recordsProfiled, Stats.MAXIMUM);
   }
 
   recordsRejected(): Metric {
-    return this.data(DRIFTWATCH_METRICS.recordsRejected, Stats.SUM);
+    return this.data(DRIFTWATCH_METRICS.recordsRejected, Stats.MAXIMUM);
   }
 
   runDurationSeconds(): Metric {

@@ -186,7 +186,7 @@ describe('alarms on the monitor metrics', () => {
     expect(alarmNamed('no-capture-data')).toMatchObject({
       Namespace: DATA_NS,
       MetricName: 'records_profiled',
-      Statistic: 'Sum',
+      Statistic: 'Maximum',
       Period: 3600,
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
