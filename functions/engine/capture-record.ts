@@ -75,6 +75,11 @@ export function parseCaptureLine(line: string): CaptureParse {
   } catch {
     return { ok: false, reason: 'invalid_json' };
   }
+  return captureRecordFromJson(obj);
+}
+
+/** The capture record in a parsed capture line. */
+export function captureRecordFromJson(obj: unknown): CaptureParse {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
     return { ok: false, reason: 'not_an_object' };
   const o = obj as Record<string, unknown>;

@@ -11,7 +11,7 @@ import {
 } from './categorical-profile.ts';
 import { DEFAULT_EXACT_CAP, NumericProfile, type NumericProfileJson } from './numeric-profile.ts';
 import type { FeatureKind, FeatureRole } from './report-model.ts';
-import { classifyNumericText, ValueClass } from './value-parse.ts';
+import { decimalValue, isIntegralText } from './value-parse.ts';
 
 export type ProfileKind = FeatureKind | 'infer';
 
@@ -84,20 +84,17 @@ export class FeatureProfile {
       this.categorical!.add(s);
       return;
     }
-    const cls = classifyNumericText(s);
-    if (cls === ValueClass.Missing) {
+    if (s.length === 0) {
       this.missing++;
       return;
     }
-    if (cls !== ValueClass.String) {
-      const x = Number(s);
-      if (Number.isFinite(x)) {
-        if (cls === ValueClass.Integral) this.integral++;
-        else this.fractional++;
-        this.numeric!.add(x);
-        this.categorical?.add(s);
-        return;
-      }
+    const x = decimalValue(s);
+    if (!Number.isNaN(x)) {
+      if (isIntegralText(s)) this.integral++;
+      else this.fractional++;
+      this.numeric!.add(x);
+      this.categorical?.add(s);
+      return;
     }
     // Not a finite number: a type mismatch for numeric features, a category otherwise.
     this.text++;
