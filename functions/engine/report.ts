@@ -47,6 +47,10 @@ export function buildWindowResult(
         `feature "${f.name}": ${f.categorical.truncated} values longer than 256 characters were cut`,
       );
   }
+  if (window.missingObjects > 0)
+    warnings.push(
+      `${window.missingObjects} capture objects were deleted between listing and reading; their records were not read`,
+    );
   const rejectedByReason = Object.fromEntries([...window.rejectedByReason.entries()].sort());
   const report: Report = {
     version: 1,

@@ -15,6 +15,7 @@ export interface WindowProfileJson {
   rows: number;
   outsideWindow: number;
   files: number;
+  missingObjects?: number;
   rejectedByReason: Record<string, number>;
   limitsHit: Record<string, number>;
   limits: ProfileLimits;
@@ -30,6 +31,8 @@ export class WindowProfile {
   /** Records skipped because their inferenceTime is outside [start, end); not part of the window. */
   outsideWindow = 0;
   files = 0;
+  /** Objects listed for the window but deleted before they could be read (nothing of them was read). */
+  missingObjects = 0;
   readonly rejectedByReason = new Map<string, number>();
   /** Values not profiled because a configured limit was reached, by limit name. */
   readonly limitsHit = new Map<string, number>();
@@ -72,6 +75,7 @@ export class WindowProfile {
     this.rows += other.rows;
     this.outsideWindow += other.outsideWindow;
     this.files += other.files;
+    this.missingObjects += other.missingObjects;
     for (const [r, n] of other.rejectedByReason)
       this.rejectedByReason.set(r, (this.rejectedByReason.get(r) ?? 0) + n);
     for (const [l, n] of other.limitsHit) this.noteLimit(l, n);
@@ -95,6 +99,7 @@ export class WindowProfile {
       rows: this.rows,
       outsideWindow: this.outsideWindow,
       files: this.files,
+      missingObjects: this.missingObjects,
       rejectedByReason: Object.fromEntries([...this.rejectedByReason.entries()].sort()),
       limitsHit: Object.fromEntries([...this.limitsHit.entries()].sort()),
       limits: this.limits,
@@ -110,6 +115,7 @@ export class WindowProfile {
     w.rows = j.rows;
     w.outsideWindow = j.outsideWindow;
     w.files = j.files;
+    w.missingObjects = j.missingObjects ?? 0;
     for (const [r, n] of Object.entries(j.rejectedByReason)) w.rejectedByReason.set(r, n);
     for (const [l, n] of Object.entries(j.limitsHit ?? {})) w.limitsHit.set(l, n);
     for (const f of j.features) w.features.set(f.name, FeatureProfile.fromJSON(f));

@@ -1,8 +1,7 @@
 /** An ObjectStore over a local folder. */
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import type { ObjectStore, StoredObject } from './object-store.ts';
+import { ObjectMissingError, type ObjectStore, type StoredObject } from './object-store.ts';
 
 export class LocalStore implements ObjectStore {
   constructor(readonly root: string) {}
@@ -36,7 +35,14 @@ export class LocalStore implements ObjectStore {
   }
 
   async *read(key: string): AsyncIterable<Uint8Array> {
-    yield* createReadStream(join(this.root, key), { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>;
+    let handle: import('node:fs/promises').FileHandle;
+    try {
+      handle = await open(join(this.root, key), 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectMissingError(`${this.root}/`, key);
+      throw e;
+    }
+    yield* handle.createReadStream({ highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>;
   }
 
   async getText(key: string): Promise<string | null> {

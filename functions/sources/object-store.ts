@@ -19,6 +19,22 @@ export interface ObjectStore {
   /** The object's text, or null when it does not exist. */
   getText(key: string): Promise<string | null>;
   putText(key: string, body: string, contentType: string): Promise<void>;
+  /**
+   * How many objects are worth fetching ahead while one is being profiled: S3 answers each GET
+   * after tens of milliseconds, a local disk at once. @default 1 (no read-ahead)
+   */
+  readonly readAhead?: number;
+}
+
+/** Thrown by `read` when the object no longer exists (deleted between listing and reading). */
+export class ObjectMissingError extends Error {
+  constructor(
+    readonly location: string,
+    readonly key: string,
+  ) {
+    super(`${location}${key}: the object no longer exists (deleted after it was listed)`);
+    this.name = 'ObjectMissingError';
+  }
 }
 
 /** A location is an S3 URI when it starts with `s3://`. */

@@ -5,7 +5,7 @@
 import { isCaptureKey, keyInWindow } from '../engine/capture-window.ts';
 import type { WindowProfile } from '../engine/window-profile.ts';
 import type { WindowProfiler } from '../engine/window-profiler.ts';
-import type { ObjectStore, StoredObject } from './object-store.ts';
+import { ObjectMissingError, type ObjectStore, type StoredObject } from './object-store.ts';
 
 export interface CaptureSelection {
   objects: StoredObject[];
@@ -32,22 +32,76 @@ export async function selectCaptureObjects(
   return { objects, skipped };
 }
 
-/** Streams objects through the profiler, one file at a time, calling `onObject` after each. */
+/** Bytes of read-ahead held in memory at most, whatever the store's read-ahead count. */
+const READ_AHEAD_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Streams objects through the profiler in key order, calling `onObject` after each. Stores with
+ * a read-ahead (S3) fetch the next objects while one is profiled, within READ_AHEAD_BYTES. An
+ * object deleted between listing and reading is counted and skipped (its records were never
+ * read, so none is lost); any other failure, or one mid-object, fails the window.
+ */
 export async function profileObjects(
   store: ObjectStore,
   objects: readonly StoredObject[],
   profiler: WindowProfiler,
   onObject?: (done: number, bytes: number) => void,
 ): Promise<WindowProfile> {
+  const ahead = Math.max(1, store.readAhead ?? 1);
+  const fetched = new Map<number, Promise<Uint8Array[] | null>>();
+  let next = 0;
+  let held = 0;
+  const fetchUpTo = (i: number) => {
+    while (
+      next < objects.length &&
+      next <= i + ahead &&
+      (next === i || held + objects[next]!.size <= READ_AHEAD_BYTES)
+    ) {
+      const size = objects[next]!.size;
+      held += size;
+      const fetch = readWhole(store, objects[next]!.key);
+      // Marked handled here; the loop awaits it in order and rethrows. Without this, a second
+      // failing prefetch would be an unhandled rejection once the first one fails the window.
+      fetch.catch(() => {});
+      fetched.set(next, fetch);
+      next++;
+    }
+  };
   let bytes = 0;
   for (let i = 0; i < objects.length; i++) {
+    let chunks: AsyncIterable<Uint8Array> | Uint8Array[] | null;
+    if (ahead > 1) {
+      fetchUpTo(i);
+      chunks = await fetched.get(i)!;
+      fetched.delete(i);
+      held -= objects[i]!.size;
+    } else chunks = store.read(objects[i]!.key);
     const splitter = profiler.fileSplitter();
-    for await (const chunk of store.read(objects[i]!.key)) {
-      splitter.push(chunk);
-      bytes += chunk.length;
+    try {
+      for await (const chunk of chunks ?? []) {
+        splitter.push(chunk);
+        bytes += chunk.length;
+      }
+    } catch (e) {
+      if (!(e instanceof ObjectMissingError)) throw e;
+      chunks = null;
     }
-    splitter.end();
+    if (chunks === null) {
+      profiler.profile.missingObjects++;
+      profiler.profile.files--;
+    } else splitter.end();
     onObject?.(i + 1, bytes);
   }
   return profiler.profile;
+}
+
+async function readWhole(store: ObjectStore, key: string): Promise<Uint8Array[] | null> {
+  const chunks: Uint8Array[] = [];
+  try {
+    for await (const chunk of store.read(key)) chunks.push(chunk);
+  } catch (e) {
+    if (e instanceof ObjectMissingError && chunks.length === 0) return null;
+    throw e;
+  }
+  return chunks;
 }

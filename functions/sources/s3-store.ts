@@ -4,13 +4,13 @@
  */
 import {
   GetObjectCommand,
+  type GetObjectCommandOutput,
   NoSuchKey,
   PutObjectCommand,
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { ObjectStore, StoredObject } from './object-store.ts';
-import { parseS3Uri } from './object-store.ts';
+import { ObjectMissingError, type ObjectStore, parseS3Uri, type StoredObject } from './object-store.ts';
 
 export class S3Store implements ObjectStore {
   readonly bucket: string;
@@ -42,8 +42,18 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  /** GETs take tens of milliseconds: fetch this many objects ahead of the one being profiled. */
+  readonly readAhead = 8;
+
   async *read(key: string): AsyncIterable<Uint8Array> {
-    const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+    let res: GetObjectCommandOutput;
+    try {
+      res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+    } catch (e) {
+      if (e instanceof NoSuchKey || (e as { name?: string }).name === 'NoSuchKey')
+        throw new ObjectMissingError(this.location, key);
+      throw e;
+    }
     if (!res.Body) return;
     yield* res.Body as AsyncIterable<Uint8Array>;
   }
