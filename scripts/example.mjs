@@ -1,6 +1,7 @@
 // `npm start`: runs driftwatch on the bundled example (examples/churn: a churn model's training
 // set, three hours of SageMaker capture, the last hour drifted, and ground-truth labels that
-// arrive one to two hours late, about 10% never) and prints the drift and model-quality summary.
+// arrive one to two hours late, about 10% never) and prints the drift and model-quality summary,
+// then builds index.html over the three hours and prints where the pages are.
 // The arguments are exported so a test runs exactly what `npm start` runs.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -46,6 +47,11 @@ export function exampleRunArgs(hh, out = 'examples/out') {
   ];
 }
 
+/** The `driftwatch report` arguments of the example: index.html over every hour under `out`. */
+export function exampleReportArgs(out = 'examples/out') {
+  return ['report', '--reports', out, '--out', `${out}/index.html`];
+}
+
 async function runExample() {
   const { main } = await import('../dist/cli.mjs');
   const out = 'examples/out';
@@ -84,6 +90,13 @@ async function runExample() {
       console.log(`model quality: ${quality}`);
     }
   }
+
+  const reportArgs = exampleReportArgs(out);
+  console.log(`\n$ driftwatch ${reportArgs.join(' ')}`);
+  await step(reportArgs, loud);
+  console.log(`\nOpen in a browser (self-contained, no network needed):`);
+  console.log(`  the drifted hour: ${out}/2026-11-26T${EXAMPLE_HOURS.at(-1)}/report.html`);
+  console.log(`  the three hours:  ${out}/index.html`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runExample();

@@ -42,6 +42,7 @@ import { LocalStore } from '../sources/local-store.ts';
 import { isS3Uri, type ObjectStore } from '../sources/object-store.ts';
 import { defaultWorkerCount } from '../sources/parallel-profile.ts';
 import { readTrainingData, TrainingDataError } from '../sources/training-data.ts';
+import { reportCommand } from './report-command.ts';
 import { openStore } from './stores.ts';
 import { HELP, UsageError, VERSION } from './usage.ts';
 
@@ -73,6 +74,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     if (command === 'baseline') return await baselineCommand(rest, io);
     if (command === 'run') return await runCommand(rest, io);
+    if (command === 'report') return await reportCommand(rest, io);
     throw new UsageError(`unknown command "${command}"; use baseline or run (driftwatch --help)`);
   } catch (e) {
     if (e instanceof UsageError || e instanceof BaselineFileError || e instanceof TrainingDataError) {

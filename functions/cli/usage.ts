@@ -13,6 +13,7 @@ Usage:
                  [--problem-type BinaryClassification|MulticlassClassification|Regression]
                  [--probability-threshold X] [--label-lookback-hours N] [--quality-constraints FILE]
                  [--min-slice-support N] [--fail-on-violation] [--json]
+  driftwatch report --reports DIR|s3://... [--out FILE]
 
 Commands:
   baseline   Profile a training set (CSV with a header, or JSON Lines) and write SageMaker-format
@@ -21,6 +22,10 @@ Commands:
              SageMaker's own statistics.json + constraints.json). Writes report.json,
              statistics.json, constraint_violations.json and report.html to --out and prints a
              summary (or report.json with --json).
+  report     Build index.html over every report.json under --reports (any depth): drift per
+             feature over time against its threshold, dataset drift share, model quality and
+             records per window, each point linking to its window's report.html
+             (default --out DIR/index.html).
 
 Model quality:
   baseline --problem-type TYPE --label-column L (--probability-column P | --prediction-column P)

@@ -120,7 +120,14 @@ export function numericOverlay(name: string, m: NumericMetrics, drifted: boolean
   body += text(left, bottom + 28, `min ${fmt(lo)}`, 'class="tick end"');
   body += text(right, bottom + 28, `max ${fmt(hi)}`, 'class="tick end" text-anchor="end"');
   body += overlayLegend(drifted);
-  return svgChart('distribution', OVERLAY_W, OVERLAY_H, `${name}: baseline and window histograms`, body);
+  return svgChart(
+    'distribution',
+    OVERLAY_W,
+    OVERLAY_H,
+    `${name}: baseline and window histograms`,
+    body,
+    true,
+  );
 }
 
 /** Categories drawn before the rest are summed into "other". */
@@ -152,8 +159,8 @@ export function categoricalOverlay(name: string, m: CategoricalMetrics, drifted:
   const rowH = 22;
   const top = 24;
   const labelW = 120;
-  const right = OVERLAY_W - 48;
-  const h = Math.max(OVERLAY_H, top + rows.length * rowH + 22);
+  const right = OVERLAY_W - 78;
+  const h = Math.max(120, top + rows.length * rowH + 22);
   const xMax = Math.max(0.01, ...rows.map((r) => Math.max(r.baseline, r.current)));
   const x = linear([0, xMax], [labelW, right]);
   const currentColour = drifted ? COLOURS.drift : COLOURS.current;
@@ -172,9 +179,14 @@ export function categoricalOverlay(name: string, m: CategoricalMetrics, drifted:
     body += `<g><title>${e(tip)}</title>${text(labelW - 6, y0 + 14, truncate(r.name, 18), 'class="label" text-anchor="end"')}</g>`;
     body += rect(labelW, y0 + 3, x(r.baseline) - labelW, 8, `fill="${COLOURS.baseline}"`, tip);
     body += rect(labelW, y0 + 11, x(r.current) - labelW, 8, `fill="${currentColour}"`, tip);
-    body += text(Math.max(x(r.baseline), x(r.current)) + 4, y0 + 15, pct(r.current), 'class="tick"');
+    body += text(
+      Math.max(x(r.baseline), x(r.current)) + 4,
+      y0 + 15,
+      `${pct(r.baseline)} → ${pct(r.current)}`,
+      'class="tick"',
+    );
   });
   body += line(labelW, top - 2, labelW, bottom, `stroke="${COLOURS.muted}"`);
   body += overlayLegend(drifted);
-  return svgChart('distribution', OVERLAY_W, h, `${name}: baseline and window category shares`, body);
+  return svgChart('distribution', OVERLAY_W, h, `${name}: baseline and window category shares`, body, true);
 }

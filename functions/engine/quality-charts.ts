@@ -28,11 +28,11 @@ export interface MetricBar {
 
 /** Metrics in [0, 1] as bars: realised solid, estimated (from scores alone) hollow beside it. */
 export function metricBars(rows: readonly MetricBar[]): string {
-  const w = 440;
-  const rowH = 26;
-  const top = 24;
-  const labelW = 120;
-  const right = w - 44;
+  const w = 340;
+  const rowH = 28;
+  const top = 26;
+  const labelW = 96;
+  const right = w - 40;
   const h = top + rows.length * rowH + 22;
   const x = linear([0, 1], [labelW, right]);
   const bottom = top + rows.length * rowH;
@@ -71,12 +71,12 @@ export function metricBars(rows: readonly MetricBar[]): string {
   });
   body += line(labelW, top - 2, labelW, bottom, `stroke="${COLOURS.muted}"`);
   const hasEstimate = rows.some((r) => r.estimated !== null);
-  body += legend(labelW, 12, [
-    { name: 'realised (labelled)', colour: COLOURS.current },
-    ...(hasEstimate ? [{ name: 'estimated from scores', colour: COLOURS.muted, dashed: true }] : []),
-    { name: 'constraint failed', colour: COLOURS.drift },
+  body += legend(labelW - 60, 12, [
+    { name: 'realised', colour: COLOURS.current },
+    { name: 'failed', colour: COLOURS.drift },
+    ...(hasEstimate ? [{ name: 'estimated', colour: COLOURS.muted, dashed: true }] : []),
   ]);
-  return svgChart('quality-metrics', w, h, 'model quality metrics, realised and estimated', body);
+  return svgChart('quality-metrics', w, h, 'model quality metrics, realised and estimated', body, true);
 }
 
 /** The binary confusion matrix as a 2 x 2 grid, each cell shaded by its share of the records. */
@@ -100,7 +100,7 @@ export function confusionMatrixChart(cm: BinaryConfusionMatrix, kind = 'confusio
     16,
     top + cell,
     'actual',
-    'class="label" text-anchor="middle" transform="rotate(-90 16 ' + (top + cell) + ')"',
+    `class="label" text-anchor="middle" transform="rotate(-90 16 ${top + cell})"`,
   );
   body += text(left - 10, top + cell / 2 + 4, '0', 'class="tick" text-anchor="end"');
   body += text(left - 10, top + cell * 1.5 + 4, '1', 'class="tick" text-anchor="end"');

@@ -58,7 +58,7 @@ interface QualityWithCurve extends WindowQuality {
 export const SORT_SCRIPT = `for(const table of document.querySelectorAll('table.sortable')){const heads=[...table.tHead.rows[0].cells];heads.forEach((th,col)=>{const button=th.querySelector('button');if(!button)return;button.addEventListener('click',()=>{const numeric=th.dataset.type==='number';const was=th.getAttribute('aria-sort');const dir=was?(was==='ascending'?-1:1):(numeric?-1:1);const key=(row)=>{const cell=row.cells[col];const v=cell?(cell.dataset.v??cell.textContent??''):'';if(!numeric)return v.toLowerCase();const n=Number.parseFloat(v);return Number.isNaN(n)?-Infinity:n;};const body=table.tBodies[0];const rows=[...body.rows].sort((a,b)=>{const x=key(a);const y=key(b);return(x<y?-1:x>y?1:0)*dir;});for(const row of rows)body.appendChild(row);for(const h of heads)h.removeAttribute('aria-sort');th.setAttribute('aria-sort',dir>0?'ascending':'descending');});});}`;
 
 /** `sha256-` + base64 of SORT_SCRIPT's UTF-8 bytes (test/engine/report-html.test.ts recomputes it). */
-export const SORT_SCRIPT_HASH = 'sha256-REPLACE';
+export const SORT_SCRIPT_HASH = 'sha256-U5ZTBOqSE4PyxSLpXI3kYC0hwPNwzM18QzYz1re1raQ=';
 
 /**
  * The Content-Security-Policy of both pages: nothing may be fetched (no default-src, no
@@ -96,7 +96,8 @@ table{border-collapse:collapse;width:100%}
 th,td{padding:6px 10px;text-align:left;border-bottom:1px solid var(--line);vertical-align:middle}
 th{font-size:12px;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.04em;white-space:nowrap}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-td.name{max-width:280px;overflow-wrap:anywhere;font-weight:600}
+td.name{font-weight:600;white-space:nowrap}
+td.kind{white-space:nowrap;color:var(--muted)}
 td.name a{color:inherit;text-decoration:none}td.name a:hover{text-decoration:underline}
 td.desc{overflow-wrap:anywhere}
 th button{all:inherit;cursor:pointer;padding:0}
@@ -110,6 +111,9 @@ tr.drifted td{background:#fef2f2}
 .pill.tag{background:#eef2ff;color:#3730a3;font-weight:500}
 .sub{margin-top:16px}
 .features{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:14px}
+.features.trends{grid-template-columns:repeat(auto-fill,minmax(340px,1fr))}
+ul.since{margin:8px 0 0;padding-left:18px}ul.since li{overflow-wrap:anywhere}
+.verdict a{color:inherit}
 .feature{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px;border-top:4px solid #cbd5e1}
 .feature.drifted{border-top-color:var(--drift)}
 .feature header{display:flex;gap:8px;align-items:baseline;flex-wrap:wrap;margin-bottom:6px}
@@ -120,6 +124,7 @@ dl.metrics dt{color:var(--muted);font-size:11px;text-transform:uppercase;letter-
 dl.metrics dd{margin:0;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
 dd.bad{color:var(--drift);font-weight:600}
 svg.chart{max-width:100%;height:auto;display:block;overflow:visible}
+svg.chart.fluid{width:100%}
 svg.chart text{font-family:inherit}
 svg .tick{font-size:10px;fill:var(--muted)}
 svg .tick.end{font-style:italic}
@@ -131,6 +136,8 @@ svg .on-dark{fill:#fff}
 svg .grid{stroke:#eef0f3}
 svg a circle,svg a rect{cursor:pointer}
 .quality{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:14px;align-items:start}
+.panel h3{margin-bottom:8px}
+.panel.sub,.quality+.quality{margin-top:14px}
 ul.notes{margin:8px 0 0;padding-left:18px;color:var(--muted)}
 ul.notes li{overflow-wrap:anywhere}
 .none{color:var(--muted);margin:0}
@@ -259,6 +266,12 @@ function qualityHeadline(q: WindowQuality | null): string {
   return stat('Model quality', '–', 'no labels yet');
 }
 
+/** When a feature counts as drifted, as the reader checks it: `linfRobust > 0.1`, `chiSquarePValue < 0.05`. */
+function driftRule(f: FeatureDrift): string {
+  if (f.distanceMetric === null || f.threshold === null) return f.note ?? 'not compared';
+  return `${f.distanceMetric} ${isPValueDistance(f) ? '<' : '>'} ${fmt(f.threshold)}`;
+}
+
 function driftTable(r: Report): string {
   const rows = [...r.features].sort(featureOrder);
   const max = Math.max(
@@ -270,13 +283,11 @@ function driftTable(r: Report): string {
     .map((f) => {
       const m = f.metrics;
       const status = f.drifted ? 2 : f.monitored && f.distance !== null ? 1 : 0;
-      const metric = `${f.distanceMetric ?? '–'}${isPValueDistance(f) ? ' (drift below)' : ''}`;
       return `<tr class="${f.drifted ? 'drifted' : ''}">
-<td class="name" data-v="${e(f.name)}"><a href="#feature-${index.get(f)}" title="${e(f.name)}">${e(truncate(f.name, 80))}</a></td>
-<td data-v="${e(`${f.role} ${f.type}`)}">${e(f.role)} · ${e(f.type)}</td>
+<td class="name" data-v="${e(f.name)}"><a href="#feature-${index.get(f)}" title="${e(f.name)}">${e(truncate(f.name, 40))}</a></td>
+<td class="kind" data-v="${e(`${f.role} ${f.type}`)}">${e(f.role)} · ${e(f.type)}</td>
 <td data-v="${f.distance === null ? '' : e(String(f.distance))}"><div class="bar">${distanceBar(f, max)}<span>${e(fmt(f.distance))}</span></div></td>
-${numCell(f.threshold, fmt(f.threshold))}
-<td>${e(metric)}</td>
+<td class="kind" data-v="${e(driftRule(f))}">${e(driftRule(f))}</td>
 ${numCell(m?.psi ?? null, fmt(m?.psi))}
 ${numCell(m?.jensenShannon ?? null, fmt(m?.jensenShannon))}
 ${numCell(f.missing, count(f.missing))}
@@ -284,7 +295,7 @@ ${numCell(f.missing, count(f.missing))}
     })
     .join('\n');
   return `<div class="panel"><table class="sortable" id="drift-table"><thead><tr>
-${sortHead('Feature', false)}${sortHead('Kind', false)}<th data-type="number"><button type="button">Distance vs threshold</button></th>${sortHead('Threshold', true)}${sortHead('Metric', false)}${sortHead('PSI', true)}${sortHead('Jensen–Shannon', true)}${sortHead('Missing', true)}<th data-type="number"><button type="button">Status</button></th>
+${sortHead('Feature', false)}${sortHead('Kind', false)}${sortHead('Distance vs threshold', true)}${sortHead('Drifts when', false)}${sortHead('PSI', true)}${sortHead('JS', true)}${sortHead('Missing', true)}${sortHead('Status', true)}
 </tr></thead><tbody>
 ${body}
 </tbody></table></div>`;
@@ -333,7 +344,7 @@ function featureCard(f: FeatureDrift, index: number): string {
       metricItem(
         'L∞ (robust)',
         `${fmt(m.linf)} (${fmt(m.linfRobust)})`,
-        f.drifted && f.distanceMetric !== null && f.distanceMetric.startsWith('linf'),
+        f.drifted && f.distanceMetric?.startsWith('linf') === true,
       ) +
       metricItem(
         'χ² (p-value)',
@@ -360,7 +371,7 @@ function violationsSection(r: Report): string {
   const rows = r.violations
     .map(
       (v) =>
-        `<tr><td class="name">${e(v.feature_name)}</td><td>${e(v.constraint_check_type)}</td><td class="desc">${e(v.description)}</td></tr>`,
+        `<tr><td class="name" title="${e(v.feature_name)}">${e(truncate(v.feature_name, 40))}</td><td>${e(v.constraint_check_type)}</td><td class="desc">${e(v.description)}</td></tr>`,
     )
     .join('\n');
   return `<div class="panel"><table id="violations"><thead><tr><th>Feature</th><th>Check</th><th>Description</th></tr></thead><tbody>
@@ -408,23 +419,23 @@ function qualitySection(q: QualityWithCurve): string {
         }</td></tr>`;
       })
       .join('\n');
-    parts.push(`<div class="quality">
-<div class="panel"><table id="quality-metrics"><thead><tr><th>Metric</th><th class="num">Realised</th><th class="num">Estimated</th><th>Constraint</th></tr></thead><tbody>
-${table}
-</tbody></table></div>
-<div class="panel">${rows.length ? metricBars(rows) : ''}</div></div>`);
     const charts: string[] = [];
-    const cm = (metrics as Partial<BinaryQualityMetrics>).confusionMatrix;
-    if (cm) charts.push(`<div class="panel"><h3>Confusion matrix</h3>${confusionMatrixChart(cm)}</div>`);
-    if (q.rocCurve && q.rocCurve.false_positive_rates.length > 0)
+    if (rows.length) charts.push(`<div class="panel"><h3>Metrics</h3>${metricBars(rows)}</div>`);
+    const binary = metrics as Partial<BinaryQualityMetrics>;
+    if (binary.confusionMatrix)
       charts.push(
-        `<div class="panel"><h3>ROC curve</h3>${rocChart(q.rocCurve, (metrics as Partial<BinaryQualityMetrics>).auc ?? null)}</div>`,
+        `<div class="panel"><h3>Confusion matrix</h3>${confusionMatrixChart(binary.confusionMatrix)}</div>`,
       );
+    if (q.rocCurve && q.rocCurve.false_positive_rates.length > 0)
+      charts.push(`<div class="panel"><h3>ROC curve</h3>${rocChart(q.rocCurve, binary.auc ?? null)}</div>`);
     if (q.estimated)
       charts.push(
-        `<div class="panel"><h3>Estimated from scores (${count(q.estimated.count)} predictions)</h3>${confusionMatrixChart(q.estimated.confusionMatrix, 'estimated-confusion-matrix')}</div>`,
+        `<div class="panel"><h3>Estimated from ${e(count(q.estimated.count))} scores</h3>${confusionMatrixChart(q.estimated.confusionMatrix, 'estimated-confusion-matrix')}</div>`,
       );
-    if (charts.length) parts.push(`<div class="quality">${charts.join('\n')}</div>`);
+    parts.push(`<div class="quality">${charts.join('\n')}</div>`);
+    parts.push(`<div class="panel sub"><table id="quality-metrics"><thead><tr><th>Metric</th><th class="num">Realised</th><th class="num">Estimated</th><th>Constraint</th></tr></thead><tbody>
+${table}
+</tbody></table></div>`);
   } else {
     parts.push(
       `<p class="none">No prediction of this window has a label yet${q.estimated ? `; estimated from ${count(q.estimated.count)} scores: accuracy ${e(fmt(q.estimated.accuracy))}, precision ${e(fmt(q.estimated.precision))}, recall ${e(fmt(q.estimated.recall))}, F1 ${e(fmt(q.estimated.f1))}` : ''}.</p>`,
@@ -438,15 +449,15 @@ ${otherViolations.map((v) => `<tr><td class="name">${e(v.metric_name)}</td><td>$
 </tbody></table></div>`);
 
   if (q.slices.length) {
-    const max = Math.max(0.01, ...q.slices.map((s) => s.error));
+    const max = Math.max(0.01, ...q.slices.map((s) => s.error)) * 1.2;
     const slices = q.slices
       .map((s) => {
         const overall = s.error - s.difference;
         const what = s.measure === 'mae' ? 'MAE' : 'error rate';
-        return `<tr><td class="name">${e(s.feature)}</td><td class="desc">${e(s.slice)}${s.unseen ? ' <span class="pill tag">new category</span>' : ''}</td>${numCell(s.support, count(s.support))}<td data-v="${e(String(s.error))}"><div class="bar">${sliceErrorBar(s.error, overall, max, `${s.feature} ${s.slice}: ${what} ${fmt(s.error)} against ${fmt(overall)} overall`)}<span>${e(s.measure === 'mae' ? fmt(s.error) : pct(s.error))}</span></div></td>${numCell(s.difference, `+${s.measure === 'mae' ? fmt(s.difference) : pct(s.difference)}`)}</tr>`;
+        return `<tr><td class="name" title="${e(s.feature)}">${e(truncate(s.feature, 40))}</td><td class="desc">${e(s.slice)}${s.unseen ? ' <span class="pill tag">new category</span>' : ''}</td>${numCell(s.support, count(s.support))}<td data-v="${e(String(s.error))}"><div class="bar">${sliceErrorBar(s.error, overall, max, `${s.feature} ${s.slice}: ${what} ${fmt(s.error)} against ${fmt(overall)} overall`)}<span>${e(s.measure === 'mae' ? fmt(s.error) : pct(s.error))}</span></div></td>${numCell(s.difference, `+${s.measure === 'mae' ? fmt(s.difference) : pct(s.difference)}`)}</tr>`;
       })
       .join('\n');
-    parts.push(`<h3 class="sub">Worst slices (at least ${count(q.minSliceSupport)} records; the tick is the window's overall error)</h3>
+    parts.push(`<h3 class="sub">Worst slices (at least ${e(count(q.minSliceSupport))} records; the tick is the window's overall error)</h3>
 <div class="panel"><table class="sortable" id="slices"><thead><tr>${sortHead('Feature', false)}${sortHead('Slice', false)}${sortHead('Records', true)}${sortHead('Error', true)}${sortHead('vs overall', true)}</tr></thead><tbody>
 ${slices}
 </tbody></table></div>`);
@@ -466,7 +477,7 @@ function rejectedSection(r: Report): string {
   const rows = entries
     .map(
       ([reason, n]) =>
-        `<tr><td class="name">${e(reason)}</td>${numCell(n, count(n))}${numCell(n / Math.max(1, r.records.total), pct(n / Math.max(1, r.records.total)))}<td class="desc">${e(rejectReasonText(reason))}</td></tr>`,
+        `<tr><td class="name" title="${e(reason)}">${e(truncate(reason, 40))}</td>${numCell(n, count(n))}${numCell(n / Math.max(1, r.records.total), pct(n / Math.max(1, r.records.total)))}<td class="desc">${e(rejectReasonText(reason))}</td></tr>`,
     )
     .join('\n');
   return `<div class="panel"><table id="rejected"><thead><tr><th>Reason</th><th class="num">Records</th><th class="num">Share</th><th>Meaning</th></tr></thead><tbody>
@@ -474,12 +485,19 @@ ${rows}
 </tbody></table></div>${outside}`;
 }
 
-/** report.html of one window. `title` names the page (the monitor passes endpoint and hour). */
-export function reportHtml(r: Report, title = 'driftwatch report'): string {
+const DEFAULT_TITLE = 'driftwatch report';
+
+/**
+ * report.html of one window. `title` names the page (the monitor passes endpoint and hour). The
+ * page leaves out `generatedAt`, so re-running a window writes the same bytes.
+ */
+export function reportHtml(r: Report, title = DEFAULT_TITLE): string {
   const ctx = r as Report & ReportContext;
   const rec = r.records;
+  // The page's name: the endpoint when the report knows it, else the caller's title, else the window.
+  const heading = ctx.endpoint ?? (title === DEFAULT_TITLE ? `Window ${windowText(r.window)}` : title);
   const meta = [
-    `Window <b>${e(windowText(r.window))}</b>`,
+    ...(heading.includes(windowText(r.window)) ? [] : [`Window <b>${e(windowText(r.window))}</b>`]),
     ...(ctx.variant ? [`variant <b>${e(ctx.variant)}</b>`] : []),
     ...(ctx.modelVersion ? [`model version <b>${e(ctx.modelVersion)}</b>`] : []),
     `baseline <b>${e(r.baseline.source)}</b> (${e(r.baseline.path)})`,
@@ -489,7 +507,7 @@ export function reportHtml(r: Report, title = 'driftwatch report'): string {
   const cards = [...r.features].sort(featureOrder);
   const index = new Map(r.features.map((f, i) => [f, i] as const));
   const body = `<header class="top"><div class="kicker">driftwatch · window report</div>
-<h1>${e(ctx.endpoint ?? title)}</h1>
+<h1>${e(heading)}</h1>
 <p class="meta">${meta}</p></header>
 ${verdict(r)}
 <section class="stats">
@@ -512,6 +530,14 @@ ${r.quality ? qualitySection(r.quality) : '<p class="none">No ground truth was g
 <h2>Rejected records</h2>
 ${rejectedSection(r)}
 ${r.warnings.length ? `<h2>Warnings</h2><ul class="notes">${r.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul>` : ''}
-<footer>Generated ${e(r.generatedAt)} by driftwatch. Report format version ${e(r.version)}.</footer>`;
-  return htmlPage(ctx.endpoint ? `${ctx.endpoint}: ${windowText(r.window)}` : title, body, true);
+<footer>driftwatch window report · report.json format version ${e(r.version)}</footer>`;
+  return htmlPage(
+    ctx.endpoint
+      ? `${ctx.endpoint}: ${windowText(r.window)}`
+      : title === DEFAULT_TITLE
+        ? `${title}: ${windowText(r.window)}`
+        : title,
+    body,
+    true,
+  );
 }

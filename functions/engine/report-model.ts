@@ -156,6 +156,28 @@ export interface WindowQuality extends QualityReport {
   notes: string[];
 }
 
+/** One variant of what served the endpoint (SageMaker's endpoint config and model). */
+export interface ServingVariant {
+  variantName: string;
+  /** The SageMaker model; `null` for variants built on inference components. */
+  modelName: string | null;
+  /** The Model Registry package the model was created from, when it was. */
+  modelPackageArn?: string;
+  /** The package's version in its model package group, when the package is versioned. */
+  modelPackageVersion?: number;
+  /** A shadow variant (receives a copy of the traffic; its responses are not returned). */
+  shadow?: true;
+}
+
+/** What served the endpoint: DescribeEndpoint, DescribeEndpointConfig and DescribeModel. */
+export interface ServingModel {
+  endpointName: string;
+  endpointConfigName: string;
+  /** When the endpoint was last updated (a deployment, or new weights or capacity), ISO-8601. */
+  lastModifiedTime: string | null;
+  variants: ServingVariant[];
+}
+
 /** The whole `report.json`. */
 export interface Report {
   version: 1;
@@ -171,4 +193,12 @@ export interface Report {
   baseline: { source: 'driftwatch' | 'sagemaker'; path: string };
   /** Notes for the reader: limits hit, files skipped. */
   warnings: string[];
+  /**
+   * What served the window, read from SageMaker by the monitor Lambda; absent when not read
+   * (the CLI's `run`), `null` when not known (the endpoint was updated after the window, or
+   * SageMaker could not be read: `warnings` says which).
+   */
+  model?: ServingModel | null;
+  /** The serving model changed inside the window: records on either side come from different models. */
+  modelChangedDuringWindow?: boolean;
 }

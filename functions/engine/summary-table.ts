@@ -6,6 +6,7 @@
 
 import { rejectReasonText } from './report.ts';
 import type { FeatureDrift, Report, WindowQuality } from './report-model.ts';
+import { modelLabel } from './serving-window.ts';
 
 export function summaryTable(r: Report): string {
   const lines: string[] = [];
@@ -25,6 +26,10 @@ export function summaryTable(r: Report): string {
     `Dataset drift: ${dd.detected ? 'DETECTED' : 'not detected'} (${dd.driftedFeatures} of ${dd.monitoredFeatures} monitored features drifted, share ${fmt(dd.share)}, threshold ${fmt(dd.threshold)})`,
   );
   lines.push(`Violations: ${r.violations.length}`);
+  if (r.model)
+    lines.push(
+      `Model: ${modelLabel(r.model)}${r.modelChangedDuringWindow ? ' (CHANGED during the window)' : ''}`,
+    );
   lines.push('');
   const rows = [...r.features].sort(byConcern);
   const table: string[][] = [

@@ -36,6 +36,8 @@ export const SERIES_COLOURS = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3
  */
 export function fmt(x: number | null | undefined, digits = 3): string {
   if (x === null || x === undefined) return '–';
+  // A report.json read from a bucket may hold anything where a number belongs: show it as text.
+  if (typeof x !== 'number') return String(x);
   if (Number.isNaN(x)) return 'NaN';
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
   if (x === 0) return '0';
@@ -47,7 +49,9 @@ export function fmt(x: number | null | undefined, digits = 3): string {
 
 /** A share as a percentage: `60%`, `4.5%`, `0.1%`. */
 export function pct(x: number | null | undefined): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  if (x === null || x === undefined) return '–';
+  if (typeof x !== 'number') return String(x);
+  if (!Number.isFinite(x)) return '–';
   const p = x * 100;
   if (p === 0) return '0%';
   return `${Math.abs(p) < 10 ? p.toFixed(1) : p.toFixed(0)}%`;
@@ -55,13 +59,13 @@ export function pct(x: number | null | undefined): string {
 
 /** A whole count with thousands separators. */
 export function count(n: number): string {
-  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n);
+  return typeof n === 'number' && Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n);
 }
 
 /** At most `max` characters (by code point, so no surrogate pair is cut), with an ellipsis. */
 export function truncate(s: string, max: number): string {
-  const chars = Array.from(s);
-  return chars.length <= max ? s : `${chars.slice(0, max - 1).join('')}…`;
+  const chars = Array.from(String(s));
+  return chars.length <= max ? String(s) : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 /** A linear map from `domain` to `range`; a zero-width domain maps to the range's middle. */
@@ -86,12 +90,22 @@ export function ticks(lo: number, hi: number, n = 4): number[] {
 
 /** Coordinates rounded to 0.1 px: shorter markup, the same picture. */
 export function px(x: number): string {
-  return String(Math.round(x * 10) / 10);
+  return Number.isFinite(x) ? String(Math.round(x * 10) / 10) : '0';
 }
 
-/** The chart element. `kind` names the chart for tests (`data-chart`); `label` is its accessible name. */
-export function svgChart(kind: string, width: number, height: number, label: string, body: string): string {
-  return `<svg class="chart" data-chart="${e(kind)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${e(label)}">${body}</svg>`;
+/**
+ * The chart element. `kind` names the chart for tests (`data-chart`); `label` is its accessible
+ * name; a `fluid` chart stretches to its container's width (its text scales with it).
+ */
+export function svgChart(
+  kind: string,
+  width: number,
+  height: number,
+  label: string,
+  body: string,
+  fluid = false,
+): string {
+  return `<svg class="chart${fluid ? ' fluid' : ''}" data-chart="${e(kind)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${e(label)}">${body}</svg>`;
 }
 
 /** A text mark; `s` is escaped. */

@@ -50,13 +50,14 @@ export interface LineChartOptions {
   yFormat?: (v: number) => string;
   /** Draw a legend of the series (off for single-series charts). */
   showLegend?: boolean;
+  /** What the y axis measures, written above it. */
+  yCaption?: string;
 }
 
-/** X positions of `n` windows at equal steps between `x0` and `x1` (one window: the middle). */
+/** X of window `i` of `n`: the middle of its equal band between `x0` and `x1`. */
 function windowX(n: number, x0: number, x1: number): (i: number) => number {
-  if (n <= 1) return () => (x0 + x1) / 2;
-  const step = (x1 - x0) / (n - 1);
-  return (i) => x0 + i * step;
+  const band = (x1 - x0) / Math.max(1, n);
+  return (i) => x0 + (i + 0.5) * band;
 }
 
 /** Axis labels under the windows, thinned so they do not overlap (the last one kept when it fits). */
@@ -82,7 +83,7 @@ export function trendLineChart(
   const format = options.yFormat ?? fmt;
   const left = 44;
   const right = w - 14;
-  const top = options.showLegend ? 26 : 12;
+  const top = options.showLegend || options.yCaption ? 26 : 12;
   const bottom = h - 22;
   const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
   if (options.threshold) all.push(options.threshold.value);
@@ -90,9 +91,10 @@ export function trendLineChart(
   const hiData = options.yDomain?.[1] ?? Math.max(...all, lo + 1e-9) * 1.15;
   const hi = hiData > lo ? hiData : lo + 1;
   const y = linear([lo, hi], [bottom, top]);
-  const x = windowX(windows.length, left + 10, right - 10);
+  const x = windowX(windows.length, left, right);
 
   let body = yAxis(ticks(lo, hi, 4), y, left, right, format);
+  if (options.yCaption) body += text(left - 30, 12, options.yCaption, 'class="tick"');
   body += line(left, bottom, right, bottom, `stroke="${COLOURS.muted}"`);
   body += xLabels(windows, x, bottom + 14, right - left);
   if (options.threshold) {
@@ -121,7 +123,7 @@ export function trendLineChart(
       14,
       series.map((s) => ({ name: s.name, colour: s.colour, dashed: s.dashed })),
     );
-  return svgChart(kind, w, h, label, body);
+  return svgChart(kind, w, h, label, body, true);
 }
 
 /** Stacked bars over windows (records profiled and rejected), each bar a link to its window's report. */
@@ -140,8 +142,8 @@ export function trendStackedBars(
   const totals = windows.map((_, i) => stacks.reduce((s, st) => s + (st.values[i] ?? 0), 0));
   const hi = Math.max(1, ...totals) * 1.1;
   const y = linear([0, hi], [bottom, top]);
-  const x = windowX(windows.length, left + 10, right - 10);
-  const barW = Math.max(2, Math.min(36, ((right - left - 20) / Math.max(1, windows.length)) * 0.7));
+  const x = windowX(windows.length, left, right);
+  const barW = Math.max(2, Math.min(36, ((right - left) / Math.max(1, windows.length)) * 0.6));
   let body = yAxis(ticks(0, hi, 4), y, left, right, fmt);
   windows.forEach((win, i) => {
     let acc = 0;
@@ -163,13 +165,18 @@ export function trendStackedBars(
   body += line(left, bottom, right, bottom, `stroke="${COLOURS.muted}"`);
   body += xLabels(windows, x, bottom + 14, right - left);
   body += legend(left, 14, stacks);
-  return svgChart(kind, width, height, label, body);
+  return svgChart(kind, width, height, label, body, true);
 }
 
 /** One row of the heat map: a feature, and its severity (1 = at the threshold) per window. */
 export interface HeatRow {
   name: string;
-  cells: readonly ({ severity: number | null; drifted: boolean; tip: string } | null)[];
+  cells: readonly ({
+    severity: number | null;
+    drifted: boolean;
+    tip: string;
+    value?: number | null;
+  } | null)[];
 }
 
 /** Colour of a heat-map cell: grey-blue to amber below the threshold, light to deep red past it. */
@@ -188,21 +195,26 @@ export function driftHeatmap(
   rows: readonly HeatRow[],
   width = 1080,
 ): string {
-  const labelW = 150;
-  const top = 8;
-  const cellH = 20;
+  const labelW = 160;
+  const top = 30;
+  const cellH = 22;
   const room = width - labelW - 10;
-  const cellW = Math.max(2, Math.min(56, room / Math.max(1, windows.length)));
-  const w = labelW + cellW * windows.length + 10;
+  const cellW = Math.max(2, Math.min(72, room / Math.max(1, windows.length)));
   const h = top + rows.length * cellH + 24;
   const x = (i: number) => labelW + i * cellW;
-  let body = '';
+  let body = legend(labelW, 14, [
+    { name: 'far below threshold', colour: heatColour({ severity: 0, drifted: false }) },
+    { name: 'near threshold', colour: heatColour({ severity: 0.9, drifted: false }) },
+    { name: 'drifted', colour: heatColour({ severity: 1, drifted: true }) },
+    { name: '3× past threshold', colour: heatColour({ severity: 3, drifted: true }) },
+    { name: 'not compared', colour: heatColour({ severity: null, drifted: false }) },
+  ]);
   rows.forEach((row, r) => {
     const y0 = top + r * cellH;
-    body += `<g><title>${e(row.name)}</title>${text(labelW - 8, y0 + 14, truncate(row.name, 22), 'class="label" text-anchor="end"')}</g>`;
+    body += `<g><title>${e(row.name)}</title>${text(labelW - 8, y0 + 15, truncate(row.name, 24), 'class="label" text-anchor="end"')}</g>`;
     row.cells.forEach((cell, i) => {
       const win = windows[i]!;
-      const mark = rect(
+      let mark = rect(
         x(i) + 1,
         y0 + 1,
         cellW - 2,
@@ -210,15 +222,18 @@ export function driftHeatmap(
         `fill="${heatColour(cell)}" rx="2"`,
         cell?.tip ?? `${win.name}: no data`,
       );
-      body += cell === null ? mark : link(win.href, mark);
+      // The value itself where the cell has room for it.
+      if (cell?.value !== undefined && cell.value !== null && cellW >= 40)
+        mark += text(
+          x(i) + cellW / 2,
+          y0 + 15,
+          fmt(cell.value),
+          `class="tick${cell.drifted && (cell.severity ?? 0) > 1.6 ? ' on-dark' : ''}" text-anchor="middle"`,
+        );
+      body += cell === null ? mark : link(win.href, `<g>${mark}</g>`);
     });
   });
-  const centre = windowX(windows.length, x(0) + cellW / 2, x(Math.max(0, windows.length - 1)) + cellW / 2);
-  body += xLabels(
-    windows,
-    windows.length <= 1 ? () => x(0) + cellW / 2 : centre,
-    top + rows.length * cellH + 14,
-    cellW * windows.length,
-  );
-  return svgChart('heatmap', Math.max(w, 320), h, 'drift by feature and window', body);
+  const centre = windowX(windows.length, labelW, labelW + cellW * windows.length);
+  body += xLabels(windows, centre, top + rows.length * cellH + 14, cellW * windows.length);
+  return svgChart('heatmap', width, h, 'drift by feature and window', body, true);
 }

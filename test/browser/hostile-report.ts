@@ -1,0 +1,206 @@
+/**
+ * A report whose every text field carries markup, script and oddities, for the safety tests:
+ * test/engine/report-html.test.ts checks the HTML as text, test/browser/report.browser.test.ts
+ * opens it in Chromium and checks that nothing ran. Each script payload sets `window.__pwned`, so
+ * the browser test can tell a payload that ran from one that did not.
+ */
+import type {
+  CategoricalMetrics,
+  FeatureDrift,
+  NumericMetrics,
+  Report,
+} from '../../functions/engine/report-model.ts';
+
+/** Values that would run, break the markup or confuse a reader if they reached the page raw. */
+export const HOSTILE = {
+  script: '<script>window.__pwned=1;alert(1)</script>',
+  img: '"><img src=x onerror="window.__pwned=2;alert(2)">',
+  svg: "'><svg onload=window.__pwned=3>",
+  cell: '</td></tr></table><script>window.__pwned=4</script>',
+  quote: "'; window.__pwned=5; alert(1); '",
+  title: '</title><script>window.__pwned=6</script>',
+  style: '</style><script>window.__pwned=7</script>',
+  comment: '<!-- --><script>window.__pwned=8</script>',
+  entity: '&lt;script&gt;window.__pwned=9&lt;/script&gt;',
+  href: 'javascript:window.__pwned=10',
+  unicode: 'größe 📈 데이터 \u202Eevil\u202C zero\u200Bwidth',
+} as const;
+
+/** About 100 kB of markup in one value. */
+export const LONG = `${'<b onmouseover="window.__pwned=11">x</b>'.repeat(2_500)}END`;
+
+export const ALL_HOSTILE: readonly string[] = [...Object.values(HOSTILE), LONG];
+
+const sides = <T>(baseline: T, current: T) => ({ baseline, current });
+
+function numeric(): NumericMetrics {
+  return {
+    count: sides(1000, 200),
+    ks: { statistic: 0.4, pValue: 1e-30 },
+    linfRobust: 0.35,
+    binEdges: [1, 2, 3, 4],
+    binProportions: sides([0.2, 0.2, 0.2, 0.2, 0.2], [0.05, 0.05, 0.1, 0.3, 0.5]),
+    psi: 0.9,
+    jensenShannon: 0.4,
+    wasserstein: 1.2,
+    wassersteinNorm: 0.8,
+    mean: sides(2.5, 3.6),
+    stdDev: sides(1.4, 1.1),
+    min: sides(0, 0.5),
+    max: sides(5, 5.5),
+    sum: sides(2500, 720),
+  };
+}
+
+function categorical(categories: string[]): CategoricalMetrics {
+  const n = categories.length;
+  const even = categories.map(() => 1 / n);
+  const skewed = categories.map((_, i) => (i === 0 ? 0.5 : 0.5 / (n - 1)));
+  return {
+    count: sides(1000, 200),
+    categories,
+    proportions: sides(even, skewed),
+    linf: 0.42,
+    linfRobust: 0.3,
+    chiSquare: { statistic: 88, pValue: 1e-12 },
+    psi: 0.6,
+    jensenShannon: 0.3,
+  };
+}
+
+function feature(name: string, over: Partial<FeatureDrift>): FeatureDrift {
+  return {
+    name,
+    role: 'input',
+    type: 'numeric',
+    count: 200,
+    missing: 3,
+    typeMismatch: 1,
+    method: 'exact',
+    metrics: null,
+    distance: 0.35,
+    threshold: 0.1,
+    distanceMetric: 'linfRobust',
+    drifted: true,
+    monitored: true,
+    ...over,
+  };
+}
+
+/** A window's report with hostile text everywhere a string can go; `start` moves the window. */
+export function hostileReport(start = '2026-11-26T05:00:00.000Z'): Report {
+  const h = HOSTILE;
+  const features: FeatureDrift[] = [
+    feature(h.script, { metrics: numeric() }),
+    feature(h.img, { type: 'categorical', metrics: categorical(ALL_HOSTILE.slice(0, 12) as string[]) }),
+    feature(h.cell, {
+      type: 'categorical',
+      metrics: categorical([h.svg, h.quote, h.unicode]),
+      drifted: false,
+      distance: 0.02,
+    }),
+    feature(LONG, { metrics: numeric(), distanceMetric: h.quote }),
+    feature(h.unicode, {
+      metrics: null,
+      distance: null,
+      threshold: null,
+      distanceMetric: null,
+      drifted: false,
+      monitored: false,
+      note: h.title,
+    }),
+    feature(h.style, {
+      type: 'categorical',
+      metrics: categorical(['a', h.entity]),
+      distance: 1e-9,
+      threshold: 0.05,
+      distanceMetric: 'chiSquarePValue',
+    }),
+  ];
+  const end = new Date(Date.parse(start) + 3_600_000).toISOString();
+  const report: Report & { endpoint: string; modelVersion: string; variant: string } = {
+    version: 1,
+    window: { start, end },
+    generatedAt: h.comment,
+    records: {
+      total: 210,
+      profiled: 200,
+      rejected: 10,
+      rejectedByReason: { [h.script]: 4, [h.img]: 3, [LONG]: 2, invalid_json: 1 },
+      outsideWindow: 5,
+    },
+    features,
+    datasetDrift: { monitoredFeatures: 5, driftedFeatures: 4, share: 0.8, threshold: 0.5, detected: true },
+    violations: [
+      { feature_name: h.script, constraint_check_type: 'baseline_drift_check', description: h.img },
+      { feature_name: LONG, constraint_check_type: h.cell as 'data_type_check', description: LONG },
+    ],
+    quality: {
+      problemType: 'BinaryClassification',
+      threshold: 0.5,
+      matched: 150,
+      unmatchedPredictions: 50,
+      unmatchedLabels: 7,
+      duplicateLabels: 0,
+      invalidLabels: 0,
+      invalidPredictions: 0,
+      evaluated: 150,
+      metrics: {
+        accuracy: 0.8,
+        precision: 0.7,
+        recall: 0.6,
+        f1: 0.65,
+        auc: 0.81,
+        confusionMatrix: { tn: 90, fp: 10, fn: 20, tp: 30 },
+      },
+      violations: [
+        { metric_name: 'accuracy', constraint_check_type: 'LessThanThreshold', description: h.script },
+        { metric_name: h.img, constraint_check_type: 'GreaterThanThreshold', description: h.cell },
+      ],
+      slices: [
+        { feature: h.script, slice: h.img, support: 40, measure: 'errorRate', error: 0.4, difference: 0.2 },
+        {
+          feature: LONG,
+          slice: LONG,
+          unseen: true,
+          support: 31,
+          measure: 'errorRate',
+          error: 0.3,
+          difference: 0.1,
+        },
+      ],
+      estimated: {
+        method: 'confidence-based',
+        count: 200,
+        invalidScores: 0,
+        threshold: 0.5,
+        confusionMatrix: { tn: 110.5, fp: 20.25, fn: 30.25, tp: 39 },
+        accuracy: 0.75,
+        precision: 0.66,
+        recall: 0.56,
+        f1: 0.6,
+      },
+      minSliceSupport: 30,
+      join: {
+        key: 'inferenceId, else eventId',
+        labelHours: { start, end },
+        lookbackHours: 24,
+        labelFiles: 1,
+        labels: 157,
+        labelsRejected: 0,
+        labelsRejectedByReason: {},
+        rows: 200,
+        rowsWithoutOutput: 0,
+        predictionsWithoutKey: 0,
+        repeatedPredictionKeys: 0,
+      },
+      notes: [h.title, h.unicode],
+    },
+    baseline: { source: 'driftwatch', path: h.quote },
+    warnings: [h.style, LONG, h.comment],
+    endpoint: h.title,
+    modelVersion: h.svg,
+    variant: h.entity,
+  };
+  return report;
+}
