@@ -528,6 +528,9 @@ describe('driftwatch run', () => {
       Buffer.concat(corpus.flatMap((c) => [Buffer.from(c.line), Buffer.from('\n')])),
     );
     writeFileSync(join(dir, 'empty.jsonl'), '');
+    // Files that are not capture: listed, reported, not read.
+    writeFileSync(join(dir, '_SUCCESS'), '');
+    writeFileSync(join(dir, 'notes.txt'), 'not capture\n');
     const out = join(root, 'out-hostile');
 
     const r = await cli('run', '--baseline', baselineDir, '--capture', dir, '--out', out, '--json');
@@ -540,6 +543,9 @@ describe('driftwatch run', () => {
     const expected: Record<string, number> = {};
     for (const c of corpus) if (c.reason !== null) expected[c.reason] = (expected[c.reason] ?? 0) + 1;
     expect(report.records.rejectedByReason).toEqual(expected);
+    expect(report.warnings).toContainEqual(
+      expect.stringMatching(/^2 files under the capture location are not capture files/),
+    );
     expect(readFileSync(join(out, 'report.html'), 'utf8')).not.toContain('<html><body>502');
   });
 
