@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type FanOutConfig, parseFanOutConfig } from './fan-out-config.ts';
 import { type ProblemType, QUALITY_METRICS } from './metric-names.ts';
 
 /**
@@ -112,6 +113,87 @@ export interface EndpointConfig {
   readonly alarms: EndpointAlarmsConfig;
   /** Addresses that receive this endpoint's alarms and summaries (besides `alarmEmails`). @default [] */
   readonly emails: readonly string[];
+  /**
+   * Where this endpoint's alarms and summaries are posted in Slack; `false` turns the top-level
+   * `slack` off for this endpoint.
+   * @default the top-level `slack`
+   */
+  readonly slack?: SlackConfig | false;
+  /** What starts a retraining of this endpoint's model, and how. @default none (retraining off) */
+  readonly retraining?: RetrainingConfig;
+  /** Profile large windows in parts with a Step Functions state machine. @default none (off) */
+  readonly fanOut?: FanOutConfig;
+}
+
+/**
+ * Slack: a notifier Lambda posting Block Kit messages to an incoming webhook whose URL is kept in
+ * Secrets Manager, or an AWS Chatbot channel configuration subscribed to the topic.
+ */
+export type SlackConfig =
+  | {
+      readonly kind: 'webhook';
+      /** The secret's name, or its complete ARN; its value is the webhook URL (or `{"webhookUrl": URL}`). */
+      readonly webhookSecret: string;
+      /** The customer managed key that encrypts the secret. @default none (the AWS managed key) */
+      readonly webhookSecretKmsKeyArn?: string;
+    }
+  | {
+      readonly kind: 'chatbot';
+      /** The Slack workspace (team) ID authorized in the AWS Chatbot console, like T07EXAMPLE. */
+      readonly workspaceId: string;
+      /** The Slack channel ID, like C07EXAMPLE. */
+      readonly channelId: string;
+    };
+
+/** What starts a retraining. */
+export interface RetrainingTriggers {
+  /** The window's dataset drift was detected. @default true */
+  readonly datasetDrift: boolean;
+  /** The window broke a model-quality constraint. @default true */
+  readonly qualityViolation: boolean;
+  /** Names of this endpoint's alarms whose ALARM transition starts one. @default [] */
+  readonly alarms: readonly string[];
+}
+
+/** The names under which the window and its report are passed to a pipeline. */
+export interface WindowParameterNames {
+  /** @default "WindowStart" */
+  readonly start: string;
+  /** @default "WindowEnd" */
+  readonly end: string;
+  /** @default "ReportUri" */
+  readonly report: string;
+}
+
+/** How a retraining starts: a SageMaker pipeline execution, or a clone of an earlier training job. */
+export type RetrainingAction =
+  | {
+      readonly kind: 'pipeline';
+      readonly pipelineName: string;
+      /** Parameters passed to every execution, besides the window's. @default {} */
+      readonly parameters: Readonly<Record<string, string>>;
+      readonly windowParameters: WindowParameterNames;
+    }
+  | {
+      readonly kind: 'trainingJob';
+      /** The training job whose configuration is copied (DescribeTrainingJob). */
+      readonly sourceJobName: string;
+      /** The role the new job runs as; the notifier may pass exactly this role. */
+      readonly roleArn: string;
+      /** New job names are `PREFIX-yyyymmddhh` (the window). @default the endpoint name (at most 44 characters) + "-retrain" */
+      readonly jobNamePrefix: string;
+      /** Where the new jobs write their model. @default the reports bucket, under `[PREFIX/]retraining/ENDPOINT/training-jobs` */
+      readonly output?: S3Location;
+    };
+
+/** Retraining of one endpoint's model, off unless the endpoint has a `retraining` block. */
+export interface RetrainingConfig {
+  /** Only notify what would be started or skipped; start nothing and keep no state. @default false */
+  readonly dryRun: boolean;
+  /** Hours after a start during which no other retraining of the endpoint starts. @default 24 */
+  readonly cooldownHours: number;
+  readonly on: RetrainingTriggers;
+  readonly action: RetrainingAction;
 }
 
 /** Where reports go: a bucket the stack creates, or one that exists. */
@@ -130,6 +212,8 @@ export interface DriftwatchConfig {
   /** Addresses that receive every endpoint's alarms and summaries. @default [] */
   readonly alarmEmails: readonly string[];
   readonly endpoints: readonly EndpointConfig[];
+  /** Where every endpoint's alarms and summaries are posted in Slack. @default none */
+  readonly slack?: SlackConfig;
 }
 
 /** The monitor publishes once an hour, about 70 minutes after a window's start (the metric's timestamp). */
@@ -220,7 +304,14 @@ export function loadConfigFile(path: string, displayName: string): DriftwatchCon
   return parseConfig(json, displayName);
 }
 
-const TOP_KEYS = ['namespace', 'modelMetricsNamespace', 'reportsBucket', 'alarmEmails', 'endpoints'] as const;
+const TOP_KEYS = [
+  'namespace',
+  'modelMetricsNamespace',
+  'reportsBucket',
+  'alarmEmails',
+  'endpoints',
+  'slack',
+] as const;
 const ENDPOINT_KEYS = [
   'name',
   'variants',
@@ -236,6 +327,9 @@ const ENDPOINT_KEYS = [
   'features',
   'alarms',
   'emails',
+  'slack',
+  'retraining',
+  'fanOut',
 ] as const;
 const ALARM_KEYS = [
   'featureDrift',
@@ -277,6 +371,7 @@ export function parseConfig(json: unknown, fileName: string): DriftwatchConfig {
   );
   const reportsBucket = parseReportsBucket(check, root.reportsBucket);
   const alarmEmails = check.emails(root.alarmEmails, 'alarmEmails');
+  const slack = root.slack === undefined ? undefined : parseSlack(check, root.slack, 'slack', false);
 
   const endpoints: EndpointConfig[] = [];
   if (root.endpoints === undefined) {
@@ -305,7 +400,14 @@ export function parseConfig(json: unknown, fileName: string): DriftwatchConfig {
   }
 
   if (check.problems.length > 0) throw new ConfigError(check.problems);
-  return { namespace, modelMetricsNamespace, reportsBucket, alarmEmails, endpoints };
+  return {
+    namespace,
+    modelMetricsNamespace,
+    reportsBucket,
+    alarmEmails,
+    endpoints,
+    ...(slack ? { slack } : {}),
+  };
 }
 
 function parseReportsBucket(check: Checker, value: unknown): ReportsBucketConfig {
@@ -415,6 +517,12 @@ function parseEndpoint(check: Checker, value: unknown, path: string): EndpointCo
   const features = parseFeatures(check, obj.features, `${path}.features`);
   const alarms = parseAlarms(check, obj.alarms, `${path}.alarms`, datasetDriftShare, problemType);
   const emails = check.emails(obj.emails, `${path}.emails`);
+  const slack = obj.slack === undefined ? undefined : parseSlack(check, obj.slack, `${path}.slack`, true);
+  const retraining =
+    obj.retraining === undefined
+      ? undefined
+      : parseRetraining(check, obj.retraining, `${path}.retraining`, name, problemType);
+  const fanOut = parseFanOutConfig(obj.fanOut, `${path}.fanOut`, (p, m, got) => check.fail(p, m, got));
 
   if (!name || !capture || !baseline) return undefined;
   return {
@@ -432,6 +540,9 @@ function parseEndpoint(check: Checker, value: unknown, path: string): EndpointCo
     features,
     alarms,
     emails,
+    ...(slack !== undefined ? { slack } : {}),
+    ...(retraining ? { retraining } : {}),
+    ...(fanOut ? { fanOut } : {}),
   };
 }
 
@@ -575,6 +686,340 @@ function parseHealthAlarms(check: Checker, value: unknown, path: string): Health
   return health;
 }
 
+/** A Secrets Manager secret name (what the console calls the secret's name). */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+/** A complete secret ARN: the name followed by the six random characters Secrets Manager adds. */
+const SECRET_ARN =
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const SLACK_ID = /^[A-Z0-9]{2,64}$/;
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** SageMaker pipeline names (and pipeline parameter names, which are looser). */
+const PIPELINE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
+const PIPELINE_PARAMETER_NAME = /^[A-Za-z0-9_-]{1,256}$/;
+/** Training job names stop at 63 characters; `-yyyymmddhh` takes 11 of them. */
+const JOB_NAME_PREFIX = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,51}$/;
+const SLACK_KEYS = ['webhookSecret', 'webhookSecretKmsKeyArn', 'chatbot'] as const;
+const RETRAINING_KEYS = ['dryRun', 'cooldownHours', 'on', 'pipeline', 'trainingJob'] as const;
+
+/** `slack`, at the top or in an endpoint (where `false` turns it off for the endpoint). */
+function parseSlack(
+  check: Checker,
+  value: unknown,
+  path: string,
+  allowFalse: true,
+): SlackConfig | false | undefined;
+function parseSlack(check: Checker, value: unknown, path: string, allowFalse: false): SlackConfig | undefined;
+function parseSlack(
+  check: Checker,
+  value: unknown,
+  path: string,
+  allowFalse: boolean,
+): SlackConfig | false | undefined {
+  if (value === false && allowFalse) return false;
+  const fix = `must be {"webhookSecret": "SECRET-NAME-OR-ARN"} or {"chatbot": {"workspaceId": "T...", "channelId": "C..."}}${allowFalse ? ', or false (no Slack for this endpoint)' : ''}`;
+  const obj = check.object(value, path, fix);
+  if (!obj) return undefined;
+  check.knownKeys(obj, path, SLACK_KEYS);
+  if ((obj.webhookSecret === undefined) === (obj.chatbot === undefined)) {
+    check.fail(
+      path,
+      `sets ${obj.chatbot === undefined ? 'neither' : 'both'} "webhookSecret" and "chatbot": ${fix}`,
+      Object.keys(obj),
+    );
+    return undefined;
+  }
+  if (obj.chatbot !== undefined) {
+    if (obj.webhookSecretKmsKeyArn !== undefined)
+      check.fail(
+        `${path}.webhookSecretKmsKeyArn`,
+        'only applies with "webhookSecret": remove it',
+        obj.webhookSecretKmsKeyArn,
+      );
+    const chatbot = check.object(
+      obj.chatbot,
+      `${path}.chatbot`,
+      'must be {"workspaceId": "T...", "channelId": "C..."}',
+    );
+    if (!chatbot) return undefined;
+    check.knownKeys(chatbot, `${path}.chatbot`, ['workspaceId', 'channelId']);
+    const id = (key: 'workspaceId' | 'channelId', example: string, where: string) => {
+      const v = chatbot[key];
+      if (typeof v === 'string' && SLACK_ID.test(v)) return v;
+      check.fail(
+        `${path}.chatbot.${key}`,
+        `must be a Slack ${where} ID like ${example} (${where === 'workspace' ? 'the AWS Chatbot console shows it once the workspace is authorized' : 'the end of the channel link'})`,
+        v,
+      );
+      return undefined;
+    };
+    const workspaceId = id('workspaceId', 'T07EXAMPLE', 'workspace');
+    const channelId = id('channelId', 'C07EXAMPLE', 'channel');
+    return workspaceId && channelId ? { kind: 'chatbot', workspaceId, channelId } : undefined;
+  }
+  const secret = obj.webhookSecret;
+  if (typeof secret === 'string' && /^https?:\/\//i.test(secret)) {
+    // Never echo it: this is the webhook URL itself, which must stay out of configs and logs.
+    check.failConcealed(
+      `${path}.webhookSecret`,
+      'is a URL, not a secret: store the webhook URL in Secrets Manager (aws secretsmanager create-secret --name driftwatch/slack-webhook --secret-string URL), name the secret here, and regenerate the webhook in Slack since it has been in a file',
+      'a URL',
+    );
+    return undefined;
+  }
+  const isArn = typeof secret === 'string' && secret.startsWith('arn:');
+  if (typeof secret !== 'string' || (isArn ? !SECRET_ARN.test(secret) : !SECRET_NAME.test(secret))) {
+    check.fail(
+      `${path}.webhookSecret`,
+      isArn
+        ? "must be the secret's complete ARN, ending in the six characters Secrets Manager adds (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf), or just its name"
+        : 'must be the name of a Secrets Manager secret like driftwatch/slack-webhook, or its complete ARN',
+      secret,
+    );
+    return undefined;
+  }
+  const key = obj.webhookSecretKmsKeyArn;
+  if (key !== undefined && (typeof key !== 'string' || !KMS_KEY_ARN.test(key))) {
+    check.fail(
+      `${path}.webhookSecretKmsKeyArn`,
+      'must be a KMS key ARN like arn:aws:kms:REGION:ACCOUNT:key/ID',
+      key,
+    );
+    return undefined;
+  }
+  return {
+    kind: 'webhook',
+    webhookSecret: secret,
+    ...(key !== undefined ? { webhookSecretKmsKeyArn: key } : {}),
+  };
+}
+
+function parseRetraining(
+  check: Checker,
+  value: unknown,
+  path: string,
+  endpointName: string | undefined,
+  problemType: ProblemType | undefined,
+): RetrainingConfig | undefined {
+  const fix =
+    'must be an object with "pipeline" or "trainingJob" (and optionally "on", "cooldownHours", "dryRun")';
+  const obj = check.object(value, path, fix);
+  if (!obj) return undefined;
+  check.knownKeys(obj, path, RETRAINING_KEYS);
+
+  let dryRun = false;
+  if (obj.dryRun !== undefined) {
+    if (typeof obj.dryRun === 'boolean') dryRun = obj.dryRun;
+    else check.fail(`${path}.dryRun`, 'must be true (only notify) or false', obj.dryRun);
+  }
+  let cooldownHours = 24;
+  if (obj.cooldownHours !== undefined) {
+    const h = obj.cooldownHours;
+    if (typeof h === 'number' && Number.isFinite(h) && h > 0 && h <= 24 * 365) cooldownHours = h;
+    else
+      check.fail(`${path}.cooldownHours`, 'must be a number of hours above 0 and at most 8760 (a year)', h);
+  }
+  const on = parseRetrainingTriggers(check, obj.on, `${path}.on`, endpointName, problemType);
+
+  let action: RetrainingAction | undefined;
+  if ((obj.pipeline === undefined) === (obj.trainingJob === undefined)) {
+    check.fail(
+      path,
+      `sets ${obj.pipeline === undefined ? 'neither' : 'both'} "pipeline" and "trainingJob": keep one, {"pipeline": {"name": "my-pipeline"}} or {"trainingJob": {"sourceJobName": "...", "roleArn": "..."}}`,
+      Object.keys(obj),
+    );
+  } else if (obj.pipeline !== undefined) {
+    action = parsePipelineAction(check, obj.pipeline, `${path}.pipeline`);
+  } else {
+    action = parseTrainingJobAction(check, obj.trainingJob, `${path}.trainingJob`, endpointName);
+  }
+  return on && action ? { dryRun, cooldownHours, on, action } : undefined;
+}
+
+function parseRetrainingTriggers(
+  check: Checker,
+  value: unknown,
+  path: string,
+  endpointName: string | undefined,
+  problemType: ProblemType | undefined,
+): RetrainingTriggers | undefined {
+  const obj =
+    value === undefined
+      ? {}
+      : check.object(
+          value,
+          path,
+          'must be {"datasetDrift": true, "qualityViolation": true, "alarms": [...]}',
+        );
+  if (!obj) return undefined;
+  check.knownKeys(obj, path, ['datasetDrift', 'qualityViolation', 'alarms']);
+  const flag = (key: 'datasetDrift' | 'qualityViolation'): boolean => {
+    const v = obj[key];
+    if (v === undefined) return true;
+    if (typeof v === 'boolean') return v;
+    check.fail(`${path}.${key}`, 'must be true or false', v);
+    return true;
+  };
+  const datasetDrift = flag('datasetDrift');
+  const qualityViolation = flag('qualityViolation');
+  if (obj.qualityViolation === true && !problemType) {
+    check.fail(
+      `${path}.qualityViolation`,
+      "needs the endpoint's problemType and groundTruthUri (no quality is monitored without them): set both, or remove it",
+      true,
+    );
+  }
+  const alarms: string[] = [];
+  const prefix = `driftwatch-${endpointName ?? 'ENDPOINT'}-`;
+  if (obj.alarms !== undefined) {
+    if (!Array.isArray(obj.alarms)) {
+      check.fail(
+        `${path}.alarms`,
+        `must be a list of alarm names like ["${prefix}dataset-drift"]`,
+        obj.alarms,
+      );
+    } else {
+      obj.alarms.forEach((alarm: unknown, i: number) => {
+        if (typeof alarm !== 'string' || !alarm.startsWith(prefix) || alarm.length === prefix.length) {
+          check.fail(
+            `${path}.alarms[${i}]`,
+            `must name an alarm of this endpoint (only those reach its topic), like "${prefix}dataset-drift" or "${prefix}quality-auc"`,
+            alarm,
+          );
+        } else if (alarms.includes(alarm)) {
+          check.fail(`${path}.alarms[${i}]`, 'is listed twice: list each alarm once', alarm);
+        } else {
+          alarms.push(alarm);
+        }
+      });
+    }
+  }
+  if (!datasetDrift && !qualityViolation && alarms.length === 0) {
+    check.fail(
+      path,
+      'turns every trigger off: list an alarm, or remove "retraining" to turn retraining off',
+      value,
+    );
+  }
+  return { datasetDrift, qualityViolation, alarms };
+}
+
+function parsePipelineAction(check: Checker, value: unknown, path: string): RetrainingAction | undefined {
+  const obj = check.object(value, path, 'must be {"name": "my-pipeline", "parameters": {...}}');
+  if (!obj) return undefined;
+  check.knownKeys(obj, path, ['name', 'parameters', 'windowParameters']);
+  const name = obj.name;
+  if (typeof name !== 'string' || !PIPELINE_NAME.test(name)) {
+    check.fail(
+      `${path}.name`,
+      'must be a SageMaker pipeline name: letters, digits and hyphens, at most 256 characters',
+      name,
+    );
+  }
+  const names = { start: 'WindowStart', end: 'WindowEnd', report: 'ReportUri' };
+  if (obj.windowParameters !== undefined) {
+    const wp = check.object(
+      obj.windowParameters,
+      `${path}.windowParameters`,
+      'must be {"start": "WindowStart", "end": "WindowEnd", "report": "ReportUri"} (any of them)',
+    );
+    if (wp) {
+      check.knownKeys(wp, `${path}.windowParameters`, ['start', 'end', 'report']);
+      for (const key of ['start', 'end', 'report'] as const) {
+        const v = wp[key];
+        if (v === undefined) continue;
+        if (typeof v === 'string' && PIPELINE_PARAMETER_NAME.test(v)) names[key] = v;
+        else
+          check.fail(
+            `${path}.windowParameters.${key}`,
+            'must be a pipeline parameter name (letters, digits, _ and -)',
+            v,
+          );
+      }
+    }
+  }
+  const parameters: Record<string, string> = {};
+  if (obj.parameters !== undefined) {
+    const params = check.object(
+      obj.parameters,
+      `${path}.parameters`,
+      'must be an object of pipeline parameter name to value, like {"TrainingInstanceType": "ml.m5.xlarge"}',
+    );
+    for (const [key, v] of Object.entries(params ?? {})) {
+      const where = `${path}.parameters.${key}`;
+      if (!PIPELINE_PARAMETER_NAME.test(key)) {
+        check.fail(where, 'is not a pipeline parameter name (letters, digits, _ and -, at most 256)', key);
+      } else if (Object.values(names).includes(key)) {
+        check.fail(
+          where,
+          'is the name the window is passed under: rename it, or change "windowParameters"',
+          key,
+        );
+      } else if (
+        (typeof v === 'string' && v.length <= 1024) ||
+        typeof v === 'number' ||
+        typeof v === 'boolean'
+      ) {
+        parameters[key] = String(v);
+      } else {
+        check.fail(where, 'must be a string of at most 1024 characters, a number or a boolean', v);
+      }
+    }
+  }
+  if (new Set(Object.values(names)).size < 3) {
+    check.fail(
+      `${path}.windowParameters`,
+      'gives two of start, end and report the same name: give each its own',
+      names,
+    );
+  }
+  if (typeof name !== 'string' || !PIPELINE_NAME.test(name)) return undefined;
+  return { kind: 'pipeline', pipelineName: name, parameters, windowParameters: names };
+}
+
+function parseTrainingJobAction(
+  check: Checker,
+  value: unknown,
+  path: string,
+  endpointName: string | undefined,
+): RetrainingAction | undefined {
+  const obj = check.object(
+    value,
+    path,
+    'must be {"sourceJobName": "an-earlier-training-job", "roleArn": "arn:aws:iam::ACCOUNT:role/..."}',
+  );
+  if (!obj) return undefined;
+  check.knownKeys(obj, path, ['sourceJobName', 'roleArn', 'jobNamePrefix', 'outputUri']);
+  const sourceJobName = check.sageMakerName(
+    obj.sourceJobName,
+    `${path}.sourceJobName`,
+    'the name of the training job to copy',
+  );
+  const roleArn = obj.roleArn;
+  if (typeof roleArn !== 'string' || !IAM_ROLE_ARN.test(roleArn)) {
+    check.fail(
+      `${path}.roleArn`,
+      "is required: set it to the ARN of the role the new jobs run as (usually the source job's RoleArn), like arn:aws:iam::123456789012:role/SageMakerTraining",
+      roleArn,
+    );
+  }
+  let jobNamePrefix = `${(endpointName ?? 'driftwatch').slice(0, 44)}-retrain`;
+  if (obj.jobNamePrefix !== undefined) {
+    if (typeof obj.jobNamePrefix === 'string' && JOB_NAME_PREFIX.test(obj.jobNamePrefix)) {
+      jobNamePrefix = obj.jobNamePrefix;
+    } else {
+      check.fail(
+        `${path}.jobNamePrefix`,
+        'must be letters, digits and hyphens, at most 52 characters (job names add -yyyymmddhh and stop at 63)',
+        obj.jobNamePrefix,
+      );
+    }
+  }
+  const output = check.s3Uri(obj.outputUri, `${path}.outputUri`, 's3://my-bucket/retraining', false);
+  if (!sourceJobName || typeof roleArn !== 'string' || !IAM_ROLE_ARN.test(roleArn)) return undefined;
+  return { kind: 'trainingJob', sourceJobName, roleArn, jobNamePrefix, ...(output ? { output } : {}) };
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -588,6 +1033,11 @@ class Checker {
     const where = path === '' ? '' : `${path} `;
     const value = got === undefined ? 'nothing' : JSON.stringify(got);
     this.problems.push(`${this.fileName}: ${where}${message}; got ${value}`);
+  }
+
+  /** Like `fail`, for a value that must not be repeated (a credential put where a reference belongs). */
+  failConcealed(path: string, message: string, what: string): void {
+    this.problems.push(`${this.fileName}: ${path} ${message}; got ${what} (not shown)`);
   }
 
   object(value: unknown, path: string, message: string): Record<string, unknown> | undefined {

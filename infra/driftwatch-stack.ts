@@ -12,6 +12,7 @@ import {
 import type { Construct } from 'constructs';
 import type { DriftwatchConfig, ReportsBucketConfig } from './config.ts';
 import { EndpointMonitor } from './constructs/endpoint-monitor.ts';
+import { addDriftActions } from './drift-actions.ts';
 
 /** The monitor handler, referred to by path only. */
 const MONITOR_ENTRY = fileURLToPath(new URL('../functions/handlers/monitor.ts', import.meta.url));
@@ -92,6 +93,14 @@ export class DriftwatchStack extends Stack {
           emails: [...new Set([...config.alarmEmails, ...endpoint.emails])],
         }),
     );
+    // Slack and retraining, per endpoint, where configured (infra/drift-actions.ts).
+    for (const [i, monitor] of this.monitors.entries())
+      addDriftActions(monitor, {
+        config,
+        endpoint: config.endpoints[i]!,
+        reportsBucket: this.reportsBucket,
+        topicKey: this.topicKey,
+      });
 
     new CfnOutput(this, 'ReportsBucketName', { value: this.reportsBucket.bucketName });
     for (const monitor of this.monitors) {
@@ -108,6 +117,11 @@ export class DriftwatchStack extends Stack {
         description: `SNS topic of endpoint ${name}'s alarms and summaries`,
         value: monitor.topic.topicArn,
       });
+      if (monitor.fanOut)
+        new CfnOutput(this, `${name}FanOutStateMachine`, {
+          description: `Fan-out state machine of endpoint ${name}; start an execution with {"endpoint", "start", "end"} to backfill`,
+          value: monitor.fanOut.stateMachine.stateMachineArn,
+        });
     }
   }
 

@@ -59,6 +59,16 @@ export class EndpointMetrics {
     return this.data(DRIFTWATCH_METRICS.runCostUsd, Stats.SUM);
   }
 
+  /** The highest model package version serving each window (when the models come from the registry). */
+  modelVersion(): Metric {
+    return this.data(DRIFTWATCH_METRICS.modelVersion, Stats.MAXIMUM);
+  }
+
+  /** 1 in a window inside which the serving model changed (a deployment). */
+  modelChanged(): Metric {
+    return this.data(DRIFTWATCH_METRICS.modelChanged, Stats.MAXIMUM);
+  }
+
   quality(metricName: string): Metric {
     return this.model(metricName, Stats.AVERAGE);
   }

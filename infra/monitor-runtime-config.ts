@@ -34,6 +34,9 @@ export function buildMonitorRuntimeConfig(
     topicArn: resources.topicArn,
     datasetDriftShare: endpoint.datasetDriftShare,
     featureThresholds: { ...endpoint.featureThresholds },
+    ...(endpoint.fanOut
+      ? { fanOut: { maxObjects: endpoint.fanOut.maxObjects, maxBytes: endpoint.fanOut.maxBytes } }
+      : {}),
   };
 }
 

@@ -42,6 +42,8 @@ import { LocalStore } from '../sources/local-store.ts';
 import { isS3Uri, type ObjectStore } from '../sources/object-store.ts';
 import { defaultWorkerCount } from '../sources/parallel-profile.ts';
 import { readTrainingData, TrainingDataError } from '../sources/training-data.ts';
+import { endpointCommand } from './endpoint-command.ts';
+import { stdinPrompt } from './prompt.ts';
 import { reportCommand } from './report-command.ts';
 import { openStore } from './stores.ts';
 import { HELP, UsageError, VERSION } from './usage.ts';
@@ -52,6 +54,11 @@ export interface Io {
   /** True when stderr is a terminal (progress is redrawn in place). */
   stderrIsTty: boolean;
   now: () => Date;
+  /**
+   * Asks a question and resolves to the line answered, or null at end of input. Commands that
+   * change things (endpoint rollback) ask before; without it they need --yes.
+   */
+  prompt?: (question: string) => Promise<string | null>;
 }
 
 const processIo: Io = {
@@ -59,6 +66,7 @@ const processIo: Io = {
   stderr: (s) => process.stderr.write(s),
   stderrIsTty: Boolean(process.stderr.isTTY),
   now: () => new Date(),
+  prompt: stdinPrompt,
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -75,6 +83,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (command === 'baseline') return await baselineCommand(rest, io);
     if (command === 'run') return await runCommand(rest, io);
     if (command === 'report') return await reportCommand(rest, io);
+    if (command === 'endpoint') return await endpointCommand(rest, io);
     throw new UsageError(`unknown command "${command}"; use baseline or run (driftwatch --help)`);
   } catch (e) {
     if (e instanceof UsageError || e instanceof BaselineFileError || e instanceof TrainingDataError) {

@@ -73,7 +73,7 @@ function destination(reports: string, out: string | undefined): Destination {
 }
 
 /** The parsed report, or why it is not one (the index is built from the others). */
-function parseReport(text: string): Report | string {
+export function parseReport(text: string): Report | string {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -91,7 +91,7 @@ function parseReport(text: string): Report | string {
   return r as Report;
 }
 
-async function mapConcurrent<T, U>(
+export async function mapConcurrent<T, U>(
   items: readonly T[],
   limit: number,
   f: (t: T) => Promise<U>,

@@ -14,6 +14,8 @@ Usage:
                  [--probability-threshold X] [--label-lookback-hours N] [--quality-constraints FILE]
                  [--min-slice-support N] [--fail-on-violation] [--json]
   driftwatch report --reports DIR|s3://... [--out FILE]
+  driftwatch endpoint history NAME --reports DIR|s3://... [--json]
+  driftwatch endpoint rollback NAME --to CONFIG [--yes] [--region REGION]
 
 Commands:
   baseline   Profile a training set (CSV with a header, or JSON Lines) and write SageMaker-format
@@ -26,6 +28,13 @@ Commands:
              feature over time against its threshold, dataset drift share, model quality and
              records per window, each point linking to its window's report.html
              (default --out DIR/index.html).
+  endpoint history   The versions (endpoint config, models, model package versions) an endpoint
+             served, from the report.json files under --reports, each with its first and last
+             window, windows, mean dataset drift share and mean accuracy or RMSE, and the windows
+             that span a deployment.
+  endpoint rollback  Shows what the endpoint serves and what endpoint config CONFIG would serve,
+             asks for confirmation (unless --yes), then updates the endpoint to CONFIG
+             (SageMaker UpdateEndpoint; AWS credentials and region from the usual places).
 
 Model quality:
   baseline --problem-type TYPE --label-column L (--probability-column P | --prediction-column P)
@@ -45,8 +54,9 @@ Limits (run): --exact-cap N (numeric values kept exactly per feature, default 10
   --max-line-bytes N (default 33554432), --max-columns N (default 2000),
   --dataset-drift-share X (default 0.5).
 
-Exit status: 0 completed; 1 completed with violations and --fail-on-violation; 2 bad usage or
-unreadable input (nothing written). Malformed capture lines are counted, not failures.
+Exit status: 0 completed; 1 completed with violations and --fail-on-violation, or a rollback not
+confirmed; 2 bad usage or unreadable input (nothing written); 3 any other failure (an AWS call
+that failed, say). Malformed capture lines are counted, not failures.
 `;
 
 /** Bad usage: the message says what to change. Exit status 2. */

@@ -112,11 +112,15 @@ export class NumericProfile {
     return this.sketch!.weightedItems();
   }
 
-  /** A KLL sketch of the distribution (built from the values in exact mode), for statistics.json. */
+  /**
+   * A KLL sketch of the distribution, for statistics.json. In exact mode it is built from the
+   * sorted values, not the order they arrived in, so a window profiled in parts (worker threads,
+   * fan-out) and merged writes the same sketch as the window profiled whole.
+   */
   toKll(): KllSketch {
     if (this.sketch !== null) return this.sketch;
     const s = new KllSketch();
-    s.updateMany(this.values!, 0, this.count);
+    s.updateMany(this.sortedValues());
     return s;
   }
 

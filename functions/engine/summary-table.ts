@@ -169,7 +169,8 @@ function fmt(x: number): string {
   return x.toFixed(4).replace(/0+$/, '').replace(/\.$/, '');
 }
 
-function formatTable(rows: string[][]): string[] {
+/** Rows of cells as aligned lines (two spaces between columns). */
+export function formatTable(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) =>
     r

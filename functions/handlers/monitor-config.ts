@@ -33,4 +33,10 @@ export interface MonitorRuntimeConfig {
   featureThresholds?: Record<string, number>;
   /** Lambda price per GB-second in USD, for the run-cost metric. @default 0.0000133334 (arm64) */
   pricePerGbSecond?: number;
+  /**
+   * When set, the fan-out state machine runs this endpoint's windows: an hour with more capture
+   * objects or bytes than these is profiled in parts (functions/pipeline/fan-out.ts).
+   * @default - none: every window is profiled by the monitor function
+   */
+  fanOut?: { maxObjects: number; maxBytes: number };
 }

@@ -4,7 +4,9 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { isFanOutRequest, type PlanResult, planMonitor } from '../pipeline/fan-out.ts';
 import { type MonitorDeps, type MonitorResult, runMonitor } from '../pipeline/monitor-run.ts';
 import { isS3Uri, parseS3Uri } from '../sources/object-store.ts';
 import type { MonitorRuntimeConfig } from './monitor-config.ts';
@@ -81,6 +83,16 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
   const probabilityThreshold = optionalNumber('probabilityThreshold', 0, 1);
   const datasetDriftShare = optionalNumber('datasetDriftShare', 0, 1);
   const pricePerGbSecond = optionalNumber('pricePerGbSecond', 0, 1);
+  const fanOut = c.fanOut;
+  const positive = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+  if (
+    fanOut !== undefined &&
+    (fanOut === null ||
+      typeof fanOut !== 'object' ||
+      !positive((fanOut as Record<string, unknown>).maxObjects) ||
+      !positive((fanOut as Record<string, unknown>).maxBytes))
+  )
+    fail('fanOut', 'an object {"maxObjects", "maxBytes"} of positive whole numbers');
 
   return {
     endpoint: text_('endpoint'),
@@ -101,6 +113,14 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
       ? { featureThresholds: featureThresholds as Record<string, number> }
       : {}),
     ...(pricePerGbSecond !== undefined ? { pricePerGbSecond } : {}),
+    ...(fanOut !== undefined
+      ? {
+          fanOut: {
+            maxObjects: (fanOut as { maxObjects: number }).maxObjects,
+            maxBytes: (fanOut as { maxBytes: number }).maxBytes,
+          },
+        }
+      : {}),
   };
 }
 
@@ -112,17 +132,24 @@ export interface MonitorContext {
 // Clients and config live as long as the container; the SDK retries throttling and 5xx itself.
 let container: Omit<MonitorDeps, 'memoryMb'> | undefined;
 
-export const handler = async (event: unknown, context?: MonitorContext): Promise<MonitorResult> => {
+export const handler = async (
+  event: unknown,
+  context?: MonitorContext,
+): Promise<MonitorResult | PlanResult> => {
   container ??= {
     config: parseMonitorConfig(process.env.MONITOR_CONFIG),
     s3: new S3Client({ maxAttempts: 5 }),
     cloudwatch: new CloudWatchClient({ maxAttempts: 5 }),
     sns: new SNSClient({ maxAttempts: 5 }),
+    sagemaker: new SageMakerClient({ maxAttempts: 5 }),
     now: () => new Date(),
   };
   const deps = container;
   try {
-    return await runMonitor({ ...deps, memoryMb: Number(context?.memoryLimitInMB ?? 1024) }, event);
+    const run = { ...deps, memoryMb: Number(context?.memoryLimitInMB ?? 1024) };
+    // The fan-out state machine's Plan step; anything else is a schedule or a hand invocation.
+    if (isFanOutRequest(event)) return await planMonitor(run, event);
+    return await runMonitor(run, event);
   } catch (e) {
     console.error(
       JSON.stringify({

@@ -1,20 +1,27 @@
 /**
  * What the monitor Lambda does for its endpoint: profile one window (the last complete hour on
- * schedule, or each hour of a backfill) from S3, write the report files, publish the metrics,
- * send a summary when the window has violations. Clients and the clock come in as parameters.
+ * schedule, or each hour of a backfill) from S3, record what served it (SageMaker, read once per
+ * run), write the report files, publish the metrics, send a summary when the window has
+ * violations. The steps after profiling (`publishWindow`) are shared with the fan-out reducer
+ * (./fan-out.ts). Clients and the clock come in as parameters.
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Baseline } from '../engine/baseline.ts';
 import { hourFolders } from '../engine/capture-window.ts';
+import type { WindowResult } from '../engine/report.ts';
+import type { Report, ServingModel } from '../engine/report-model.ts';
+import { applyWindowModel, type WindowModel, windowModel } from '../engine/serving-window.ts';
 import type { MonitorRuntimeConfig } from '../handlers/monitor-config.ts';
 import { metricsForReport, publishMetrics } from '../sinks/cloudwatch-metrics.ts';
 import { hourLabel, reportFolder, writeReportFiles } from '../sinks/report-writer.ts';
 import { claimObject, SUMMARY_MARKER, type SummaryOutcome, sendWindowSummary } from '../sinks/sns-summary.ts';
 import { loadBaseline } from '../sources/baseline-store.ts';
 import { S3Store } from '../sources/s3-store.ts';
-import { runWindow } from './run-window.ts';
+import { ServingModelCache } from '../sources/serving-model.ts';
+import { runWindow, selectWindowObjects, type WindowSelection } from './run-window.ts';
 
 const HOUR = 3_600_000;
 /** CloudWatch takes data points up to two weeks old; older windows get reports but no metrics. */
@@ -35,6 +42,11 @@ export interface MonitorDeps {
   memoryMb: number;
   /** Where the one structured line per window goes. @default console.log */
   log?: (line: string) => void;
+  /**
+   * Reads what the endpoint serves, for each report's `model`.
+   * @default - none: reports record no model
+   */
+  sagemaker?: SageMakerClient;
 }
 
 /** A hand invocation: profile every hour in [start, end), one window at a time. */
@@ -61,6 +73,10 @@ export interface WindowOutcome {
   metricRequests: number;
   summary: SummaryOutcome;
   seconds: number;
+  /** The endpoint config that served the window (`null`: not known); absent when not read. */
+  endpointConfig?: string | null;
+  /** Set when the window was profiled in parts by the fan-out state machine. */
+  fanOut?: { runId: string; parts: number };
 }
 
 export interface MonitorResult {
@@ -130,47 +146,135 @@ export function windowsOfEvent(event: unknown, config: MonitorRuntimeConfig, now
   throw new MonitorEventError(`unknown event with keys ${Object.keys(e).join(', ')}; ${EVENT_FORMS}`);
 }
 
+/** What every window of one invocation shares: the baseline, and SageMaker read once. */
+export interface MonitorRun {
+  baseline: Baseline;
+  baselinePath: string;
+  servingModels: ServingModelCache | null;
+}
+
+/** Loads the baseline and sets up the per-run reads every window of the invocation shares. */
+export async function startRun(deps: MonitorDeps): Promise<MonitorRun> {
+  const baselineStore = new S3Store(deps.s3, deps.config.baselineUri);
+  const baseline = await loadBaseline(baselineStore);
+  return {
+    baseline,
+    baselinePath: baselineStore.location,
+    servingModels: deps.sagemaker ? new ServingModelCache(deps.sagemaker) : null,
+  };
+}
+
+/** The capture store of the endpoint. */
+export function captureStore(deps: Pick<MonitorDeps, 's3' | 'config'>): S3Store {
+  return new S3Store(deps.s3, deps.config.captureUri);
+}
+
+/** Lists the capture objects of the hour starting at `windowStart`, every variant, with the late folder. */
+export async function listWindow(deps: MonitorDeps, windowStart: Date): Promise<WindowSelection> {
+  const { config } = deps;
+  const windowEnd = new Date(windowStart.getTime() + HOUR);
+  const folders = hourFolders(windowStart.getTime(), windowEnd.getTime());
+  return selectWindowObjects(
+    captureStore(deps),
+    config.variants.flatMap((v) => folders.map((f) => `${config.endpoint}/${v}/${f}`)),
+    windowStart.toISOString(),
+    windowEnd.toISOString(),
+  );
+}
+
 /**
  * Runs the windows an event asks for, one after another. A listing or read that fails fails the
- * window before anything of it is published, and the invocation with it.
+ * window before anything of it is published, and the invocation with it. Every window is
+ * profiled here, also past the fan-out thresholds: only the state machine fans out.
  */
 export async function runMonitor(deps: MonitorDeps, event: unknown): Promise<MonitorResult> {
   const { config } = deps;
   const windows = windowsOfEvent(event, config, deps.now());
-  const baselineStore = new S3Store(deps.s3, config.baselineUri);
-  const baseline = await loadBaseline(baselineStore);
+  const run = await startRun(deps);
   const outcomes: WindowOutcome[] = [];
-  for (const start of windows)
-    outcomes.push(await monitorWindow(deps, baseline, baselineStore.location, new Date(start)));
+  for (const start of windows) {
+    const windowStart = new Date(start);
+    outcomes.push(await monitorWindow(deps, run, windowStart, await listWindow(deps, windowStart)));
+  }
   return { endpoint: config.endpoint, scheduleName: config.scheduleName, windows: outcomes };
 }
 
-async function monitorWindow(
+/** Profiles one window's objects in this function and publishes its results. */
+export async function monitorWindow(
   deps: MonitorDeps,
-  baseline: Baseline,
-  baselinePath: string,
+  run: MonitorRun,
   windowStart: Date,
+  selection: WindowSelection,
 ): Promise<WindowOutcome> {
   const { config } = deps;
   const started = deps.now();
   const windowEnd = new Date(windowStart.getTime() + HOUR);
-  const folders = hourFolders(windowStart.getTime(), windowEnd.getTime());
-  const result = await runWindow({
-    baseline,
-    baselinePath,
-    capture: new S3Store(deps.s3, config.captureUri),
-    capturePrefixes: config.variants.flatMap((v) => folders.map((f) => `${config.endpoint}/${v}/${f}`)),
-    start: windowStart.toISOString(),
-    end: windowEnd.toISOString(),
-    datasetDriftShare: config.datasetDriftShare,
-    featureThresholds: config.featureThresholds,
-    now: started,
-  });
+  const result = await runWindow(
+    {
+      baseline: run.baseline,
+      baselinePath: run.baselinePath,
+      capture: captureStore(deps),
+      start: windowStart.toISOString(),
+      end: windowEnd.toISOString(),
+      datasetDriftShare: config.datasetDriftShare,
+      featureThresholds: config.featureThresholds,
+      now: started,
+    },
+    selection,
+  );
+  return publishWindow(deps, run, windowStart, result, { objects: result.objects.length, started });
+}
+
+/** How a window was processed, for its metrics and log line. */
+export interface WindowRunInfo {
+  /** Capture objects read. */
+  objects: number;
+  /** When work on the window began: the run duration is measured from here. */
+  started: Date;
+  /**
+   * When this function began on the window, for its share of the cost.
+   * @default started
+   */
+  functionStarted?: Date;
+  /**
+   * GB-seconds spent on the window by other functions (fan-out workers), for the cost metric.
+   * @default 0
+   */
+  workerGbSeconds?: number;
+  fanOut?: { runId: string; parts: number };
+}
+
+/**
+ * Everything after profiling, the same for a window profiled here and one profiled in parts:
+ * records the serving model, writes the report files, publishes the metrics, sends the summary
+ * and logs one line.
+ */
+export async function publishWindow(
+  deps: MonitorDeps,
+  run: MonitorRun,
+  windowStart: Date,
+  result: WindowResult,
+  info: WindowRunInfo,
+): Promise<WindowOutcome> {
+  const { config } = deps;
+  const { started } = info;
+  const windowEnd = new Date(windowStart.getTime() + HOUR);
   const { report } = result;
 
   const reports = new S3Store(deps.s3, `s3://${config.reportsBucket}/${config.reportsPrefix}`);
   const folder = reportFolder(config.endpoint, config.scheduleName, windowStart);
   const reportLocation = `${reports.location}${folder}`;
+  if (run.servingModels) {
+    const previous = () =>
+      previousModel(
+        reports,
+        reportFolder(config.endpoint, config.scheduleName, new Date(windowStart.getTime() - HOUR)),
+      );
+    applyWindowModel(
+      report,
+      await servedModel(run.servingModels, config.endpoint, { start: windowStart, end: windowEnd }, previous),
+    );
+  }
   await writeReportFiles(
     reports,
     folder,
@@ -178,9 +282,11 @@ async function monitorWindow(
     `driftwatch report: ${config.endpoint} ${hourLabel(windowStart)}`,
   );
 
-  const runSeconds = (deps.now().getTime() - started.getTime()) / 1000;
-  const costUsd =
-    (deps.memoryMb / 1024) * runSeconds * (config.pricePerGbSecond ?? DEFAULT_PRICE_PER_GB_SECOND);
+  const finished = deps.now().getTime();
+  const runSeconds = (finished - started.getTime()) / 1000;
+  const ownSeconds = (finished - (info.functionStarted ?? started).getTime()) / 1000;
+  const gbSeconds = (deps.memoryMb / 1024) * ownSeconds + (info.workerGbSeconds ?? 0);
+  const costUsd = gbSeconds * (config.pricePerGbSecond ?? DEFAULT_PRICE_PER_GB_SECOND);
   let metricRequests = 0;
   const tooOld = started.getTime() - windowStart.getTime() > METRICS_MAX_AGE_MS;
   if (!tooOld) {
@@ -216,7 +322,7 @@ async function monitorWindow(
   const outcome: WindowOutcome = {
     start: windowStart.toISOString(),
     end: windowEnd.toISOString(),
-    objects: result.objects.length,
+    objects: info.objects,
     records: {
       total: report.records.total,
       profiled: report.records.profiled,
@@ -228,6 +334,8 @@ async function monitorWindow(
     metricRequests,
     summary,
     seconds: runSeconds,
+    ...(report.model !== undefined ? { endpointConfig: report.model?.endpointConfigName ?? null } : {}),
+    ...(info.fanOut ? { fanOut: info.fanOut } : {}),
   };
   // Counts and locations only: never a captured value.
   (deps.log ?? console.log)(
@@ -247,8 +355,53 @@ async function monitorWindow(
         ? { metricsSkipped: 'the window is older than CloudWatch takes data points (two weeks)' }
         : {}),
       summary,
+      ...(report.model !== undefined
+        ? {
+            model: {
+              endpointConfig: outcome.endpointConfig,
+              changedDuringWindow: report.modelChangedDuringWindow ?? null,
+            },
+          }
+        : {}),
+      ...(info.fanOut ? { fanOut: info.fanOut } : {}),
       report: reportLocation,
     }),
   );
   return outcome;
+}
+
+/**
+ * The model fields of a window. Reading SageMaker is not worth failing a window over: when it
+ * fails, the report says so and records no model.
+ */
+async function servedModel(
+  cache: ServingModelCache,
+  endpoint: string,
+  window: { start: Date; end: Date },
+  previous: () => Promise<ServingModel | null | undefined>,
+): Promise<WindowModel> {
+  let serving: ServingModel;
+  try {
+    serving = await cache.get(endpoint);
+  } catch (e) {
+    return {
+      model: null,
+      note: `the serving model could not be read from SageMaker, so none is recorded: ${(e as Error).message}`,
+    };
+  }
+  const updated = serving.lastModifiedTime === null ? null : Date.parse(serving.lastModifiedTime);
+  // The previous window's report is read only when the endpoint changed inside this window.
+  const inside = updated !== null && updated > window.start.getTime() && updated < window.end.getTime();
+  return windowModel(serving, window, inside ? await previous() : undefined);
+}
+
+/** The `model` of the report in `folder`; undefined when there is no such report or it has none. */
+async function previousModel(reports: S3Store, folder: string): Promise<ServingModel | null | undefined> {
+  const text = await reports.getText(`${folder}report.json`);
+  if (text === null) return undefined;
+  try {
+    return (JSON.parse(text) as Partial<Report>).model;
+  } catch {
+    return undefined;
+  }
 }

@@ -44,22 +44,83 @@ export interface RunWindowOutput extends WindowResult {
   skippedFiles: string[];
 }
 
-export async function runWindow(o: RunWindowOptions): Promise<RunWindowOutput> {
-  const startMs = o.start ? Date.parse(o.start) : Number.NEGATIVE_INFINITY;
-  const endMs = o.end ? Date.parse(o.end) : Number.POSITIVE_INFINITY;
+/** The capture objects of a window, and the files beside them that are not capture. */
+export interface WindowSelection {
+  objects: StoredObject[];
+  skippedFiles: string[];
+}
+
+/** Lists the window's capture objects under each prefix, in prefix then key order. */
+export async function selectWindowObjects(
+  capture: ObjectStore,
+  prefixes: readonly string[],
+  start: string | null,
+  end: string | null,
+): Promise<WindowSelection> {
+  const startMs = start ? Date.parse(start) : Number.NEGATIVE_INFINITY;
+  const endMs = end ? Date.parse(end) : Number.POSITIVE_INFINITY;
   const objects: StoredObject[] = [];
   const skippedFiles: string[] = [];
-  for (const prefix of o.capturePrefixes ?? ['']) {
-    const sel = await selectCaptureObjects(o.capture, startMs, endMs, prefix);
+  for (const prefix of prefixes) {
+    const sel = await selectCaptureObjects(capture, startMs, endMs, prefix);
     objects.push(...sel.objects);
     skippedFiles.push(...sel.skipped);
   }
-  const profilerOptions = {
+  return { objects, skippedFiles };
+}
+
+/**
+ * The profiler settings of a window. Every part of a window (worker threads, fan-out workers)
+ * must be profiled with the same settings for the parts to merge into the whole.
+ */
+export function windowProfilerOptions(
+  o: Pick<RunWindowOptions, 'start' | 'end' | 'limits' | 'maxLineBytes' | 'maxColumns'>,
+): Omit<WindowProfilerOptions, 'onRow'> {
+  return {
     window: { start: o.start, end: o.end },
     limits: { ...DEFAULT_LIMITS, ...(o.limits ?? {}) },
     maxLineBytes: o.maxLineBytes,
     maxColumns: o.maxColumns,
   };
+}
+
+/** What evaluating a window's profile takes besides the baseline and the profile. */
+export interface EvaluateWindowOptions {
+  baselinePath: string;
+  now: Date;
+  datasetDriftShare?: number;
+  featureThresholds?: Record<string, number>;
+  /** Files under the capture location that are not capture: how many, and the first. */
+  skipped?: { count: number; first: string };
+}
+
+/** Compares a window's profile with the baseline: the report, statistics and violations. */
+export function evaluateWindow(
+  baseline: Baseline,
+  window: WindowProfile,
+  o: EvaluateWindowOptions,
+): WindowResult {
+  const result = buildWindowResult(baseline, window, {
+    baselinePath: o.baselinePath,
+    now: o.now,
+    datasetDriftShare: o.datasetDriftShare,
+    featureThresholds: o.featureThresholds,
+  });
+  if (o.skipped && o.skipped.count > 0)
+    result.report.warnings.push(
+      `${o.skipped.count} files under the capture location are not capture files (.jsonl) and were not read, e.g. ${o.skipped.first}`,
+    );
+  return result;
+}
+
+/**
+ * Lists (unless `selection` is given), profiles and evaluates one window. `selection` lets a
+ * caller that has listed the window already (to decide whether to fan out) not list it twice.
+ */
+export async function runWindow(o: RunWindowOptions, selection?: WindowSelection): Promise<RunWindowOutput> {
+  const { objects, skippedFiles } =
+    selection ?? (await selectWindowObjects(o.capture, o.capturePrefixes ?? [''], o.start, o.end));
+  const profilerOptions = windowProfilerOptions(o);
   const totalBytes = objects.reduce((s, x) => s + x.size, 0);
   const workers = o.workers ?? 1;
   let window: WindowProfile;
@@ -79,15 +140,12 @@ export async function runWindow(o: RunWindowOptions): Promise<RunWindowOutput> {
       o.onProgress?.({ objects: objects.length, objectsDone: done, bytes: totalBytes, bytesDone: bytes }),
     );
   }
-  const result = buildWindowResult(o.baseline, window, {
+  const result = evaluateWindow(o.baseline, window, {
     baselinePath: o.baselinePath,
     now: o.now,
     datasetDriftShare: o.datasetDriftShare,
     featureThresholds: o.featureThresholds,
+    ...(skippedFiles.length ? { skipped: { count: skippedFiles.length, first: skippedFiles[0]! } } : {}),
   });
-  if (skippedFiles.length)
-    result.report.warnings.push(
-      `${skippedFiles.length} files under the capture location are not capture files (.jsonl) and were not read, e.g. ${skippedFiles[0]}`,
-    );
   return { ...result, objects, skippedFiles };
 }

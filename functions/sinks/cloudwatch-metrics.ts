@@ -69,6 +69,13 @@ export function metricsForReport(report: Report, ctx: MetricContext): ReportMetr
     ...datum(METRIC_NAMES.runDurationSeconds, ctx.runSeconds, 'Seconds'),
     ...datum(METRIC_NAMES.runCostUsd, ctx.costUsd),
   );
+  // What served the window, when known: the dashboard marks deployments with these.
+  if (report.model) {
+    const versions = report.model.variants.flatMap((v) => v.modelPackageVersion ?? []);
+    if (versions.length) data.push(...datum(METRIC_NAMES.modelVersion, Math.max(...versions)));
+    if (report.modelChangedDuringWindow !== undefined)
+      data.push(...datum(METRIC_NAMES.modelChanged, report.modelChangedDuringWindow ? 1 : 0, 'Count'));
+  }
 
   const model: MetricDatum[] = [];
   const { quality } = report;

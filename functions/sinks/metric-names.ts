@@ -49,4 +49,8 @@ export const METRIC_NAMES = {
   runDurationSeconds: 'run_duration_seconds',
   /** Estimated cost of processing the window in USD (Lambda GB-seconds times the price). */
   runCostUsd: 'run_cost_usd',
+  /** The highest Model Registry package version serving the window, when the models have one. */
+  modelVersion: 'model_version',
+  /** 1 when the serving model changed inside the window (a deployment), else 0. */
+  modelChanged: 'model_changed',
 } as const;

@@ -7,7 +7,9 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Report } from '../engine/report-model.ts';
+import { modelLabel } from '../engine/serving-window.ts';
 import { hourLabel } from './report-writer.ts';
+import { summaryAttributes } from './topic-attributes.ts';
 
 /** What a summary is about, besides the report. */
 export interface SummaryContext {
@@ -109,6 +111,11 @@ export function summaryMessage(report: Report, ctx: SummaryContext): SummaryMess
     lines.push('', `Model-quality violations: ${quality.length}`);
     for (const v of quality) lines.push(`  ${quoted(v.metric_name)}: ${v.constraint_check_type}`);
   }
+  if (report.modelChangedDuringWindow && report.model)
+    lines.push(
+      '',
+      `The endpoint was updated inside this window (at ${report.model.lastModifiedTime}): records before that may come from the model served before. Now serving ${modelLabel(report.model)}.`,
+    );
   const r = report.records;
   lines.push(
     '',
@@ -172,6 +179,14 @@ export async function sendWindowSummary(
   const marker = `${JSON.stringify({ window: report.window, report: `${ctx.reportLocation}report.json`, topicArn: deps.topicArn }, null, 2)}\n`;
   if (!(await deps.claim(marker))) return 'already-sent';
   const { subject, message } = summaryMessage(report, ctx);
-  await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, Subject: subject, Message: message }));
+  // The attributes make the summary machine readable for the Slack notifier and retraining trigger.
+  await deps.sns.send(
+    new PublishCommand({
+      TopicArn: deps.topicArn,
+      Subject: subject,
+      Message: message,
+      MessageAttributes: summaryAttributes(report, ctx),
+    }),
+  );
   return 'sent';
 }

@@ -21,24 +21,22 @@ export function modelPackageVersion(arn: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+async function call<T>(what: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw new Error(`${what} failed: ${(e as Error).message}`, { cause: e });
+  }
+}
+
 /**
- * Reads what `endpoint` serves now. Variants of an endpoint config built on inference
- * components name no model (`modelName: null`). Shadow variants are listed with `shadow: true`.
- * Errors (no such endpoint, no permission) are SageMaker's, with the call that failed named.
+ * The variants of an endpoint config with their models and model packages. Variants built on
+ * inference components name no model (`modelName: null`); shadow variants have `shadow: true`.
  */
-export async function describeServingModel(client: SageMakerClient, endpoint: string): Promise<ServingModel> {
-  const call = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
-    try {
-      return await f();
-    } catch (e) {
-      throw new Error(`${what} failed: ${(e as Error).message}`, { cause: e });
-    }
-  };
-  const described = await call(`DescribeEndpoint ${endpoint}`, () =>
-    client.send(new DescribeEndpointCommand({ EndpointName: endpoint })),
-  );
-  const configName = described.EndpointConfigName;
-  if (!configName) throw new Error(`DescribeEndpoint ${endpoint}: the endpoint names no endpoint config`);
+export async function describeEndpointConfigVariants(
+  client: SageMakerClient,
+  configName: string,
+): Promise<ServingVariant[]> {
   const config = await call(`DescribeEndpointConfig ${configName}`, () =>
     client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName })),
   );
@@ -71,11 +69,24 @@ export async function describeServingModel(client: SageMakerClient, endpoint: st
       ...(shadow ? { shadow: true } : {}),
     });
   }
+  return variants;
+}
+
+/**
+ * Reads what `endpoint` serves now. Errors (no such endpoint, no permission) are SageMaker's,
+ * with the call that failed named.
+ */
+export async function describeServingModel(client: SageMakerClient, endpoint: string): Promise<ServingModel> {
+  const described = await call(`DescribeEndpoint ${endpoint}`, () =>
+    client.send(new DescribeEndpointCommand({ EndpointName: endpoint })),
+  );
+  const configName = described.EndpointConfigName;
+  if (!configName) throw new Error(`DescribeEndpoint ${endpoint}: the endpoint names no endpoint config`);
   return {
     endpointName: described.EndpointName ?? endpoint,
     endpointConfigName: configName,
     lastModifiedTime: described.LastModifiedTime?.toISOString() ?? null,
-    variants,
+    variants: await describeEndpointConfigVariants(client, configName),
   };
 }
 

@@ -1,7 +1,7 @@
 import { Aws } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
@@ -63,11 +63,19 @@ export class AlarmTopic extends Construct {
    * `kms:GenerateDataKey*`, this names the two key actions publishing uses, so no action has a wildcard.
    */
   grantPublish(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }),
-    );
+    grantTopicPublish(grantee, this.topic, this.key);
   }
+}
+
+/**
+ * Lets `grantee` publish to a topic encrypted with `key`: `sns:Publish` on the topic, and the two
+ * key actions publishing uses (`Topic.grantPublish` would grant `kms:GenerateDataKey*`).
+ */
+export function grantTopicPublish(grantee: IGrantable, topic: ITopic, key: IKey): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }),
+  );
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }),
+  );
 }

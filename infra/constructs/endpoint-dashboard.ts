@@ -169,6 +169,18 @@ export class EndpointDashboard extends Construct {
       ),
     );
 
+    // Deployments: a bar in the hour the serving model changed, against the registry version.
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Serving model: version and deployments',
+        left: [labelled(metrics.modelVersion(), 'model package version')],
+        right: [labelled(metrics.modelChanged(), 'deployed during the window')],
+        rightYAxis: { min: 0, max: 1, showUnits: false },
+        width: FULL,
+        height: HEIGHT,
+      }),
+    );
+
     const fn = props.monitorFunction;
     this.dashboard.addWidgets(
       graph('Monitor run duration (s)', [metrics.runDurationSeconds()], THIRD),

@@ -12,10 +12,12 @@ import type { EndpointConfig } from '../config.ts';
 import { EndpointMetrics, type MonitorNamespaces } from '../endpoint-metrics.ts';
 import { acknowledgePrefixWildcards } from '../iam-acknowledgements.ts';
 import { buildMonitorRuntimeConfig, reportsKeyPrefix } from '../monitor-runtime-config.ts';
+import { grantDescribeServingModel } from '../serving-model-grants.ts';
 import { AlarmTopic } from './alarm-topic.ts';
 import { DriftwatchFunction } from './driftwatch-function.ts';
 import { EndpointAlarms } from './endpoint-alarms.ts';
 import { EndpointDashboard } from './endpoint-dashboard.ts';
+import { FanOut } from './fan-out.ts';
 import { MonitorSchedule } from './monitor-schedule.ts';
 
 /**
@@ -83,7 +85,9 @@ export interface EndpointMonitorProps {
  *
  * The function may read only the endpoint's capture, baseline and ground-truth prefixes, read and
  * write only its reports prefix, publish metrics only to the two namespaces, and publish only to
- * its topic. It gets no SageMaker permission: it reads capture from S3 and never calls SageMaker.
+ * its topic. Of SageMaker it may only describe the endpoint, endpoint configs and models (to
+ * record what served each window). With `fanOut` set, a {@link FanOut} state machine runs the
+ * windows and the schedule starts it instead of invoking the function.
  */
 export class EndpointMonitor extends Construct {
   readonly monitorFunction: DriftwatchFunction;
@@ -92,6 +96,8 @@ export class EndpointMonitor extends Construct {
   readonly schedule: MonitorSchedule;
   readonly alarms: readonly Alarm[];
   readonly dashboard: Dashboard;
+  /** The fan-out state machine, when the endpoint's `fanOut` is set. */
+  readonly fanOut?: FanOut;
 
   constructor(scope: Construct, id: string, props: EndpointMonitorProps) {
     super(scope, id);
@@ -146,9 +152,21 @@ export class EndpointMonitor extends Construct {
       maxEventAge: Duration.hours(6),
     });
     this.grantMonitorAccess(props, reportsPrefix, alarmTopic);
+    if (endpoint.fanOut)
+      this.fanOut = new FanOut(this, 'FanOut', {
+        endpoint,
+        settings: endpoint.fanOut,
+        monitorFunction: this.monitorFunction,
+        monitorConfigJson,
+        namespaces: props.namespaces,
+        reportsBucket: props.reportsBucket,
+        reportsPrefix,
+        topic: alarmTopic,
+        ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
+      });
 
     this.schedule = new MonitorSchedule(this, 'Schedule', {
-      target: this.monitorFunction,
+      target: this.fanOut?.stateMachine ?? this.monitorFunction,
       expression: endpoint.schedule,
       deadLetterQueue: this.deadLetterQueue,
       input: SCHEDULED_EVENT,
@@ -164,11 +182,11 @@ export class EndpointMonitor extends Construct {
       monitorTimeout: timeout,
       deadLetterQueue: this.deadLetterQueue,
     });
-    this.alarms = alarms.alarms;
+    this.alarms = [...alarms.alarms, ...(this.fanOut ? [this.fanOut.failureAlarm] : [])];
     this.dashboard = new EndpointDashboard(this, 'Dashboard', {
       endpoint,
       metrics,
-      alarms: alarms.alarms,
+      alarms: this.alarms,
       monitorFunction: this.monitorFunction,
       deadLetterQueue: this.deadLetterQueue,
     }).dashboard;
@@ -249,6 +267,7 @@ export class EndpointMonitor extends Construct {
     });
 
     topic.grantPublish(fn);
+    grantDescribeServingModel(fn, endpoint.name);
   }
 }
 

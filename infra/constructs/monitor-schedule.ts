@@ -3,12 +3,13 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 /** Properties of a {@link MonitorSchedule}. */
 export interface MonitorScheduleProps {
-  /** The function the schedule invokes (asynchronously). */
-  readonly target: IFunction;
+  /** The function the schedule invokes (asynchronously), or the state machine it starts (fan-out). */
+  readonly target: IFunction | IStateMachine;
   /** An EventBridge Scheduler expression such as `cron(10 * * * ? *)`. */
   readonly expression: string;
   /** Receives the invocations Scheduler could not deliver after its retries. */
@@ -62,9 +63,12 @@ export class MonitorSchedule extends Construct {
         },
       }),
     });
-    this.role.addToPolicy(
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.target.functionArn] }),
-    );
+    const target = props.target;
+    const [targetArn, action] =
+      'stateMachineArn' in target
+        ? [target.stateMachineArn, 'states:StartExecution']
+        : [target.functionArn, 'lambda:InvokeFunction'];
+    this.role.addToPolicy(new PolicyStatement({ actions: [action], resources: [targetArn] }));
     this.role.addToPolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }),
     );
@@ -76,7 +80,7 @@ export class MonitorSchedule extends Construct {
       flexibleTimeWindow: { mode: 'OFF' },
       state: 'ENABLED',
       target: {
-        arn: props.target.functionArn,
+        arn: targetArn,
         roleArn: this.role.roleArn,
         input: props.input ?? '{}',
         deadLetterConfig: { arn: props.deadLetterQueue.queueArn },

@@ -52,4 +52,13 @@ describe('MONITOR_CONFIG', () => {
     expect(parse({ topicArn: 'driftwatch' })).toThrow('MONITOR_CONFIG.topicArn must be an SNS topic ARN');
     expect(parse({ reportsPrefix: null })).toThrow('MONITOR_CONFIG.reportsPrefix must be a string; got null');
   });
+
+  it('reads the fan-out thresholds, and names a wrong one', () => {
+    const fanOut = { maxObjects: 2000, maxBytes: 536870912 };
+
+    expect(parseMonitorConfig(JSON.stringify({ ...VALID, fanOut })).fanOut).toEqual(fanOut);
+    expect(parse({ fanOut: { maxObjects: 0, maxBytes: 1 } })).toThrow(
+      'MONITOR_CONFIG.fanOut must be an object {"maxObjects", "maxBytes"} of positive whole numbers; got {"maxObjects":0,"maxBytes":1}',
+    );
+  });
 });

@@ -254,6 +254,16 @@ describe('the monitor Lambda', () => {
           `Violations: ${location}constraint_violations.json`,
           '',
         ].join('\n'),
+        MessageAttributes: {
+          'driftwatch.kind': { DataType: 'String', StringValue: 'window-summary' },
+          'driftwatch.endpoint': { DataType: 'String', StringValue: ENDPOINT },
+          'driftwatch.schedule': { DataType: 'String', StringValue: SCHEDULE },
+          'driftwatch.windowStart': { DataType: 'String', StringValue: '2026-11-26T05:00:00.000Z' },
+          'driftwatch.windowEnd': { DataType: 'String', StringValue: '2026-11-26T06:00:00.000Z' },
+          'driftwatch.report': { DataType: 'String', StringValue: location },
+          'driftwatch.datasetDrift': { DataType: 'String', StringValue: 'true' },
+          'driftwatch.qualityViolations': { DataType: 'Number', StringValue: '0' },
+        },
       },
     ]);
     expect(first.logs.map((l) => JSON.parse(l))).toEqual([

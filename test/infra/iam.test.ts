@@ -70,6 +70,31 @@ describe.each([
       endpoints: [{ name: 'plain', captureUri: 's3://cap-bucket/c', baselineUri: 's3://cap-bucket/b' }],
     },
   ],
+  [
+    'Slack, pipeline retraining and training-job retraining',
+    {
+      slack: { webhookSecret: 'driftwatch/slack-webhook' },
+      endpoints: [
+        {
+          name: 'churn',
+          captureUri: 's3://cap-bucket/c',
+          baselineUri: 's3://cap-bucket/b',
+          retraining: { pipeline: { name: 'churn-retrain' } },
+        },
+        {
+          name: 'fraud',
+          captureUri: 's3://cap-bucket/c',
+          baselineUri: 's3://cap-bucket/b',
+          retraining: {
+            trainingJob: {
+              sourceJobName: 'fraud-v1',
+              roleArn: 'arn:aws:iam::123456789012:role/SageMakerTraining',
+            },
+          },
+        },
+      ],
+    },
+  ],
 ])('every policy statement, with %s', (_, json) => {
   const { template } = buildStack(testConfig(json));
   const statements = allStatements(template);
@@ -144,13 +169,25 @@ describe('the monitor function reads and writes only its own prefixes', () => {
     expect(resources('s3:DeleteObject')).toEqual([]);
   });
 
-  it('publishes only to its topic, calls no SageMaker API, and may be invoked only by its schedule role', () => {
+  it('publishes only to its topic, only describes its endpoint in SageMaker, and may be invoked only by its schedule role', () => {
     const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
     expect(resources('sns:Publish')).toEqual([`<${topic}>`]);
-    const sageMaker = allStatements(template).filter(({ statement }) =>
-      actionsOf(statement).some((a) => a.startsWith('sagemaker:')),
-    );
-    expect(sageMaker).toEqual([]);
+    const sageMaker = allStatements(template)
+      .filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('sagemaker:')))
+      .map(({ where, statement }) => [
+        where.includes('MonitorFunctionRole'),
+        actionsOf(statement),
+        resourcesOfStatement(statement),
+      ]);
+    const arn = 'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>';
+    expect(sageMaker).toEqual([
+      [true, ['sagemaker:DescribeEndpoint'], [`${arn}:endpoint/churn-endpoint`]],
+      [
+        true,
+        ['sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel'],
+        [`${arn}:endpoint-config/*`, `${arn}:model/*`],
+      ],
+    ]);
     const invoke = allStatements(template).filter(({ statement }) =>
       actionsOf(statement).includes('lambda:InvokeFunction'),
     );

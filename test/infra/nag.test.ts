@@ -45,6 +45,57 @@ const CONFIGS = {
     reportsBucket: { existingBucketName: 'team-reports' },
     endpoints: [{ name: 'plain', captureUri: 's3://cap-bucket/c', baselineUri: 's3://cap-bucket/b' }],
   }),
+  'fan-out (state machine, workers, reducer) on a created bucket': testConfig({
+    endpoints: [
+      {
+        name: 'Big-Endpoint',
+        captureUri: 's3://cap-bucket/c',
+        baselineUri: 's3://cap-bucket/b',
+        fanOut: true,
+      },
+    ],
+  }),
+  'fan-out on an existing bucket with a prefix': testConfig({
+    reportsBucket: { existingBucketName: 'team-reports', prefix: 'ml' },
+    endpoints: [
+      {
+        name: 'big',
+        captureUri: 's3://cap-bucket/c',
+        baselineUri: 's3://cap-bucket/b',
+        fanOut: { batchSize: 20 },
+      },
+    ],
+  }),
+  'Slack webhook notifier and pipeline retraining, then Chatbot and training-job retraining': testConfig({
+    slack: {
+      webhookSecret: 'driftwatch/slack-webhook',
+      webhookSecretKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k1',
+    },
+    endpoints: [
+      {
+        name: 'churn',
+        captureUri: 's3://cap-bucket/c',
+        baselineUri: 's3://cap-bucket/b',
+        retraining: {
+          on: { alarms: ['driftwatch-churn-dataset-drift'] },
+          pipeline: { name: 'churn-retrain' },
+        },
+      },
+      {
+        name: 'fraud',
+        captureUri: 's3://cap-bucket/c',
+        baselineUri: 's3://cap-bucket/b',
+        slack: { chatbot: { workspaceId: 'T07EXAMPLE', channelId: 'C07EXAMPLE' } },
+        retraining: {
+          dryRun: true,
+          trainingJob: {
+            sourceJobName: 'fraud-v1',
+            roleArn: 'arn:aws:iam::123456789012:role/SageMakerTraining',
+          },
+        },
+      },
+    ],
+  }),
 };
 
 describe.each(Object.entries(CONFIGS))('cdk-nag AwsSolutions on %s', (_, config) => {

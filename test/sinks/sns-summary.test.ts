@@ -124,7 +124,21 @@ describe('sendWindowSummary', () => {
     });
     const { subject, message } = summaryMessage(r, CONTEXT);
     expect(topic.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([
-      { TopicArn: TOPIC, Subject: subject, Message: message },
+      {
+        TopicArn: TOPIC,
+        Subject: subject,
+        Message: message,
+        MessageAttributes: {
+          'driftwatch.kind': { DataType: 'String', StringValue: 'window-summary' },
+          'driftwatch.endpoint': { DataType: 'String', StringValue: 'churn-xgb' },
+          'driftwatch.schedule': { DataType: 'String', StringValue: 'churn-xgb-hourly' },
+          'driftwatch.windowStart': { DataType: 'String', StringValue: '2026-11-26T05:00:00.000Z' },
+          'driftwatch.windowEnd': { DataType: 'String', StringValue: '2026-11-26T06:00:00.000Z' },
+          'driftwatch.report': { DataType: 'String', StringValue: CONTEXT.reportLocation },
+          'driftwatch.datasetDrift': { DataType: 'String', StringValue: 'true' },
+          'driftwatch.qualityViolations': { DataType: 'Number', StringValue: '0' },
+        },
+      },
     ]);
   });
 

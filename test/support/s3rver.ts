@@ -5,7 +5,8 @@
  * s3rver runs in a child process started with `--openssl-legacy-provider`: it encrypts its
  * ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node 17 and later) refuses
  * without the legacy provider, so any listing past 1,000 keys would fail in-process. The child
- * also honours `If-None-Match: *` on PUT as S3 does (conditional writes); s3rver 3.7 ignores it.
+ * also honours `If-None-Match: *` and `If-Match: ETAG` on PUT as S3 does (conditional writes, one
+ * at a time); s3rver 3.7 ignores both.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -39,15 +40,35 @@ const server = new S3rver({
   directory,
   configureBuckets: JSON.parse(bucketsJson).map((name) => ({ name })),
 });
+// Conditional PUTs run one at a time, so each check and its write are one step, as in S3.
+let conditional = Promise.resolve();
 server.middleware.splice(server.middleware.length - 1, 0, async (ctx, next) => {
-  if (ctx.method === 'PUT' && ctx.get('if-none-match') === '*' && !ctx.get('x-amz-copy-source')) {
-    const m = /^\\/([^/]+)\\/(.+)$/.exec(ctx.path);
-    if (m && (await ctx.store.existsObject(m[1], decodeURIComponent(m[2]))))
-      throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
-        Condition: 'If-None-Match',
+  const ifNoneMatch = ctx.get('if-none-match');
+  const ifMatch = ctx.get('if-match');
+  const m = /^\\/([^/]+)\\/(.+)$/.exec(ctx.path);
+  if (ctx.method !== 'PUT' || ctx.get('x-amz-copy-source') || !m || (ifNoneMatch !== '*' && !ifMatch))
+    return next();
+  const previous = conditional;
+  let done;
+  conditional = new Promise((resolve) => (done = resolve));
+  await previous;
+  try {
+    const bucket = m[1];
+    const key = decodeURIComponent(m[2]);
+    const exists = await ctx.store.existsObject(bucket, key);
+    const failed = (condition) =>
+      new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
+        Condition: condition,
       });
+    if (ifNoneMatch === '*' && exists) throw failed('If-None-Match');
+    if (ifMatch) {
+      if (!exists) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key });
+      if ((await ctx.store.getMetadata(bucket, key)).etag !== ifMatch) throw failed('If-Match');
+    }
+    await next();
+  } finally {
+    done();
   }
-  await next();
 });
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();

@@ -1,0 +1,280 @@
+/**
+ * What the retraining Lambda does with each message of its endpoint's topic: decide whether it
+ * asks for a retraining (a window summary with dataset drift or a model-quality violation, or the
+ * ALARM transition of a named alarm), then claim the window, take the cooldown and start the
+ * pipeline or training job, and publish a notice saying what was started or why nothing was.
+ * Clients and the clock come in as parameters.
+ *
+ * Order matters: the window claim comes first (one decision per window, whatever delivers it and
+ * however often), then the cooldown (one start per cooldown, whichever windows race for it), then
+ * the start. A start that fails gives both back, so the Lambda's retry can try again.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { RetrainingRuntimeConfig } from '../handlers/retraining-config.ts';
+import { cooldownUntil, RetrainingState } from '../sinks/cooldown.ts';
+import { hourLabel } from '../sinks/report-writer.ts';
+import {
+  describePlan,
+  planRetraining,
+  type RetrainingRequest,
+  type RetrainingStarted,
+  startPlanned,
+} from '../sinks/retraining-start.ts';
+import { retrainingAttributes } from '../sinks/topic-attributes.ts';
+import { parseS3Uri } from '../sources/object-store.ts';
+import {
+  alarmWindow,
+  type TopicMessage,
+  topicMessages,
+  windowReportLocation,
+} from '../sources/topic-message.ts';
+
+export interface RetrainingDeps {
+  config: RetrainingRuntimeConfig;
+  s3: S3Client;
+  sagemaker: SageMakerClient;
+  sns: SNSClient;
+  now: () => Date;
+  /** @default console.log */
+  log?: (line: string) => void;
+}
+
+/** Why nothing was started for a message that asked for a retraining. */
+export type SkipReason = 'window-handled' | 'cooldown' | 'concurrent';
+
+export type RetrainingOutcome =
+  | { outcome: 'ignored'; why: string }
+  | { outcome: 'started'; request: RetrainingRequest; started: RetrainingStarted }
+  | { outcome: 'skipped'; request: RetrainingRequest; why: SkipReason; detail: string }
+  | { outcome: 'dry-run'; request: RetrainingRequest; wouldStart: boolean; detail: string };
+
+const HOUR = 3_600_000;
+
+/** The retraining a message asks for, or why it asks for none. */
+export function requestOf(
+  message: TopicMessage,
+  config: RetrainingRuntimeConfig,
+): RetrainingRequest | { ignored: string } {
+  const { on } = config;
+  if (message.kind === 'window-summary') {
+    const s = message.summary;
+    if (s.endpoint !== config.endpoint)
+      return { ignored: `summary of endpoint ${s.endpoint}, not ${config.endpoint}` };
+    const causes: string[] = [];
+    if (on.datasetDrift && s.datasetDrift) causes.push('dataset drift was detected');
+    if (on.qualityViolation && s.qualityViolations > 0)
+      causes.push(
+        `${s.qualityViolations} model-quality constraint${s.qualityViolations === 1 ? ' was' : 's were'} broken`,
+      );
+    if (causes.length === 0)
+      return {
+        ignored: `the summary of ${hourLabel(s.windowStart)} has no dataset drift or model-quality violation that retraining.on names`,
+      };
+    return {
+      endpoint: config.endpoint,
+      reason: `${causes.join(' and ')} in the window of ${hourLabel(s.windowStart)}`,
+      window: { start: s.windowStart, end: s.windowEnd },
+      reportLocation: s.reportLocation,
+    };
+  }
+  if (message.kind === 'alarm') {
+    const a = message.alarm;
+    if (!on.alarms.includes(a.name)) return { ignored: `alarm ${a.name} is not in retraining.on.alarms` };
+    if (a.newState !== 'ALARM') return { ignored: `alarm ${a.name} went to ${a.newState}, not ALARM` };
+    const window = alarmWindow(a);
+    return {
+      endpoint: config.endpoint,
+      reason: `alarm ${a.name} went to ALARM at ${a.stateChangeTime.toISOString()}`,
+      window,
+      reportLocation: windowReportLocation(config, window.start),
+    };
+  }
+  return { ignored: `a ${message.kind} message asks for no retraining` };
+}
+
+/** Handles every message of an SNS event, one after another. */
+export async function runRetraining(deps: RetrainingDeps, event: unknown): Promise<RetrainingOutcome[]> {
+  const outcomes: RetrainingOutcome[] = [];
+  for (const message of topicMessages(event)) {
+    const request = requestOf(message, deps.config);
+    const outcome =
+      'ignored' in request
+        ? ({ outcome: 'ignored', why: request.ignored } as const)
+        : await act(deps, request);
+    (deps.log ?? console.log)(
+      JSON.stringify({
+        level: 'info',
+        message: `retraining ${outcome.outcome}`,
+        endpoint: deps.config.endpoint,
+        ...(outcome.outcome === 'ignored'
+          ? { why: outcome.why }
+          : {
+              reason: outcome.request.reason,
+              window: { start: outcome.request.window.start, end: outcome.request.window.end },
+              ...(outcome.outcome === 'started' ? { started: outcome.started } : { detail: outcome.detail }),
+            }),
+      }),
+    );
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
+
+async function act(deps: RetrainingDeps, request: RetrainingRequest): Promise<RetrainingOutcome> {
+  const { config } = deps;
+  const now = deps.now();
+  const cooldownMs = config.cooldownHours * HOUR;
+  const { bucket, prefix } = parseS3Uri(config.stateUri);
+  const state = new RetrainingState(deps.s3, bucket, prefix);
+  const windowStart = request.window.start;
+
+  if (config.dryRun) {
+    // Reads the state real starts left, writes nothing: a dry run never holds back a real start.
+    const plan = await planRetraining(deps.sagemaker, config.action, request);
+    const claim = await state.windowClaim(windowStart);
+    const last = await state.lastStart();
+    const until = last ? cooldownUntil(last, cooldownMs) : undefined;
+    const blocked = claim
+      ? `the window was already handled at ${claim.claimedAt}`
+      : until && now < until
+        ? `the cooldown from the start at ${last!.startedAt} lasts until ${until.toISOString()}`
+        : undefined;
+    const detail = blocked
+      ? `would not start ${describePlan(plan)}: ${blocked}`
+      : `would start ${describePlan(plan)}`;
+    const outcome: RetrainingOutcome = { outcome: 'dry-run', request, wouldStart: !blocked, detail };
+    await notify(deps, outcome, now, JSON.stringify(plan.input, null, 2));
+    return outcome;
+  }
+
+  const claim = await state.claimWindow(windowStart, {
+    claimedAt: now.toISOString(),
+    reason: request.reason,
+  });
+  if (!claim) {
+    const earlier = await state.windowClaim(windowStart);
+    return skip(
+      deps,
+      request,
+      now,
+      'window-handled',
+      `the window was already handled${earlier ? ` at ${earlier.claimedAt} (${earlier.reason})` : ''}`,
+    );
+  }
+  const cooldown = await state.takeCooldown(
+    {
+      startedAt: now.toISOString(),
+      window: { start: windowStart.toISOString(), end: request.window.end.toISOString() },
+      reason: request.reason,
+    },
+    now,
+    cooldownMs,
+  );
+  if (!cooldown.taken) {
+    const detail =
+      cooldown.why === 'cooldown'
+        ? `a retraining started at ${cooldown.last.startedAt} (${cooldown.last.reason}), and none starts within ${config.cooldownHours} hours of it, until ${cooldown.until.toISOString()}`
+        : 'another run started a retraining at the same moment';
+    return skip(deps, request, now, cooldown.why, detail);
+  }
+
+  let started: RetrainingStarted;
+  try {
+    started = await startPlanned(
+      deps.sagemaker,
+      await planRetraining(deps.sagemaker, config.action, request),
+    );
+  } catch (e) {
+    await cooldown.release();
+    await claim.release();
+    throw e;
+  }
+  const outcome: RetrainingOutcome = { outcome: 'started', request, started };
+  await notify(deps, outcome, now);
+  return outcome;
+}
+
+async function skip(
+  deps: RetrainingDeps,
+  request: RetrainingRequest,
+  now: Date,
+  why: SkipReason,
+  detail: string,
+): Promise<RetrainingOutcome> {
+  const outcome: RetrainingOutcome = { outcome: 'skipped', request, why, detail };
+  await notify(deps, outcome, now);
+  return outcome;
+}
+
+/** The notice of a start, skip or dry run (`now`: when it was decided), subject and text. */
+export function noticeOf(
+  config: RetrainingRuntimeConfig,
+  outcome: Exclude<RetrainingOutcome, { outcome: 'ignored' }>,
+  now: Date,
+  requestJson?: string,
+): { subject: string; message: string } {
+  const { request } = outcome;
+  const e = config.endpoint;
+  const context = [
+    `Window: ${request.window.start.toISOString()} to ${request.window.end.toISOString()}`,
+    `Report: ${request.reportLocation}`,
+  ];
+  if (outcome.outcome === 'started') {
+    const s = outcome.started;
+    const what = s.kind === 'pipeline-execution' ? 'Pipeline execution' : 'Training job';
+    return {
+      subject: `driftwatch: ${e} retraining started`,
+      message: [
+        `driftwatch started a retraining of endpoint ${e} because ${request.reason}.`,
+        '',
+        `${what}: ${s.name}${s.arn ? ` (${s.arn})` : ''}${s.existed ? ', started by an earlier attempt for this window' : ''}`,
+        ...context,
+        '',
+        `No other retraining of ${e} starts before ${new Date(now.getTime() + config.cooldownHours * HOUR).toISOString()} (cooldown of ${config.cooldownHours} hours).`,
+        '',
+      ].join('\n'),
+    };
+  }
+  if (outcome.outcome === 'skipped')
+    return {
+      subject: `driftwatch: ${e} retraining skipped`,
+      message: [
+        `driftwatch did not start a retraining of endpoint ${e}: ${outcome.detail}.`,
+        '',
+        `Asked for because ${request.reason}.`,
+        ...context,
+        '',
+      ].join('\n'),
+    };
+  return {
+    subject: `driftwatch: ${e} retraining dry run`,
+    message: [
+      `Dry run: driftwatch ${outcome.detail}, because ${request.reason}.`,
+      '',
+      ...context,
+      '',
+      ...(requestJson ? ['The request it would send:', requestJson, ''] : []),
+      'Set retraining.dryRun to false in the config to start retrainings.',
+      '',
+    ].join('\n'),
+  };
+}
+
+async function notify(
+  deps: RetrainingDeps,
+  outcome: Exclude<RetrainingOutcome, { outcome: 'ignored' }>,
+  now: Date,
+  requestJson?: string,
+): Promise<void> {
+  const { subject, message } = noticeOf(deps.config, outcome, now, requestJson);
+  await deps.sns.send(
+    new PublishCommand({
+      TopicArn: deps.config.topicArn,
+      Subject: subject,
+      Message: message,
+      MessageAttributes: retrainingAttributes(deps.config.endpoint),
+    }),
+  );
+}

@@ -1,0 +1,310 @@
+/**
+ * Slack Block Kit messages for what arrives on an endpoint's topic: a window summary (built from
+ * the window's report.json), an alarm transition, or a text notice (retraining, anything else).
+ * Pure: the notifier reads the report and posts; this only shapes the message.
+ *
+ * Everything from the user's data (feature and metric names) or from AWS (alarm reasons) is
+ * escaped for Slack's mrkdwn, so no name can mention a channel, make a link or break the layout,
+ * and every text is kept within Block Kit's limits.
+ */
+import type { Report } from '../engine/report-model.ts';
+import type { AlarmTransition } from '../sources/topic-message.ts';
+import { hourLabel } from './report-writer.ts';
+import type { SummaryAttributes } from './topic-attributes.ts';
+
+export interface SlackText {
+  type: 'plain_text' | 'mrkdwn';
+  text: string;
+  emoji?: boolean;
+}
+
+export type SlackBlock =
+  | { type: 'header'; text: SlackText }
+  | { type: 'section'; text?: SlackText; fields?: SlackText[] }
+  | { type: 'context'; elements: SlackText[] };
+
+/** The JSON body posted to an incoming webhook. */
+export interface SlackPayload {
+  /** The notification text (and what clients without Block Kit show). */
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/** What every message links to. */
+export interface SlackLinks {
+  /** The endpoint's CloudWatch dashboard. */
+  dashboardUrl: string;
+  /** The region the stack runs in, for console links. */
+  region: string;
+}
+
+/** Block Kit limits: header text 150 characters, section text 3,000, a field 2,000. */
+const HEADER_MAX = 150;
+const SECTION_MAX = 3000;
+const FIELD_MAX = 2000;
+/** Drifted features and quality violations listed by name; the report has the rest. */
+const MAX_LISTED = 15;
+
+/** Escapes the three characters Slack's mrkdwn treats as markup (`<@U…>`, `<!channel>`, links). */
+export function escapeMrkdwn(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A name from the user's data as inline code: no formatting applies inside, no line breaks. */
+function code(name: string): string {
+  return `\`${escapeMrkdwn(name.replace(/[`\u0000-\u001f\u007f\u2028\u2029]/g, '?'))}\``;
+}
+
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+/** Lines joined until `max` characters, then a line saying how many were left out. */
+function lines(head: string, items: readonly string[], total: number, max = SECTION_MAX): string {
+  let out = head;
+  let shown = 0;
+  for (const item of items) {
+    const rest = total - shown - 1;
+    const tail = rest > 0 ? `\n… and ${rest} more in the report` : '';
+    if (out.length + 1 + item.length + tail.length > max) break;
+    out += `\n${item}`;
+    shown++;
+  }
+  if (shown < total) out += `\n… and ${total - shown} more in the report`;
+  return out;
+}
+
+const num = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4))));
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const header = (text: string): SlackBlock => ({
+  type: 'header',
+  text: { type: 'plain_text', text: clip(text, HEADER_MAX), emoji: true },
+});
+const section = (text: string): SlackBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clip(text, SECTION_MAX) },
+});
+const field = (label: string, value: string): SlackText => ({
+  type: 'mrkdwn',
+  text: clip(`*${label}*\n${value}`, FIELD_MAX),
+});
+const link = (url: string, label: string): string => `<${url}|${label}>`;
+
+/** The S3 console page of an object or folder (`s3://bucket/key`). */
+export function s3ConsoleUrl(uri: string, region: string): string {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!match) return uri;
+  const [, bucket, key = ''] = match;
+  const page = key === '' || key.endsWith('/') ? 'buckets' : 'object';
+  return `https://s3.console.aws.amazon.com/s3/${page}/${bucket}?region=${region}&prefix=${encodeURIComponent(key)}`;
+}
+
+/** The CloudWatch console page of an alarm. */
+export function alarmConsoleUrl(name: string, region: string): string {
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(name)}`;
+}
+
+/** What a window came to, in a few words, and the sentence behind them. */
+function verdict(report: Report): { title: string; detail: string } {
+  const dd = report.datasetDrift;
+  const driftedCount = report.features.filter((f) => f.drifted).length;
+  const quality = report.quality?.violations.length ?? 0;
+  const share = `${dd.driftedFeatures} of ${dd.monitoredFeatures} monitored features drifted (share ${num(dd.share)}, dataset drift from ${num(dd.threshold)})`;
+  const parts = [dd.detected ? `Dataset drift detected: ${share}.` : `No dataset drift: ${share}.`];
+  if (quality) parts.push(`${plural(quality, 'model-quality violation')}.`);
+  const title = dd.detected
+    ? 'Dataset drift'
+    : driftedCount > 0
+      ? 'Feature drift'
+      : quality > 0
+        ? 'Model-quality violations'
+        : 'Data-quality violations';
+  return { title, detail: parts.join(' ') };
+}
+
+/**
+ * The message of a window summary: endpoint, hour, verdict, the drifted features with distance
+ * and threshold, the other violations, the model-quality violations, and links to the report and
+ * the dashboard. `report` is `null` when report.json could not be read: the message then says so
+ * and carries the summary's text.
+ */
+export function summaryPayload(
+  summary: SummaryAttributes,
+  report: Report | null,
+  summaryText: string,
+  links: SlackLinks,
+): SlackPayload {
+  const hour = hourLabel(summary.windowStart);
+  const reportHtml = `${summary.reportLocation}report.html`;
+  const endpointField = field(
+    'Endpoint',
+    `${code(summary.endpoint)} (schedule ${code(summary.scheduleName)})`,
+  );
+  const hourField = field('Hour', `${hour} to ${summary.windowEnd.toISOString().slice(11, 16)} UTC`);
+  const linkBlocks: SlackBlock[] = [
+    section(
+      `${link(s3ConsoleUrl(reportHtml, links.region), 'Report')}  ·  ${link(links.dashboardUrl, 'Dashboard')}`,
+    ),
+    { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(reportHtml) }] },
+  ];
+
+  if (!report) {
+    const title = summary.datasetDrift ? 'Dataset drift' : 'Violations';
+    return {
+      text: `driftwatch: ${summary.endpoint} ${hour}: ${title.toLowerCase()}`,
+      blocks: [
+        header(`:warning: ${title} on ${summary.endpoint}`),
+        {
+          type: 'section',
+          fields: [
+            endpointField,
+            hourField,
+            field(
+              'Verdict',
+              `${summary.datasetDrift ? 'Dataset drift detected' : 'No dataset drift'}; ${plural(summary.qualityViolations, 'model-quality violation')}`,
+            ),
+          ],
+        },
+        section(
+          `report.json could not be read, so the details are the summary's:\n\`\`\`${escapeMrkdwn(clip(summaryText, SECTION_MAX - 200))}\`\`\``,
+        ),
+        ...linkBlocks,
+      ],
+    };
+  }
+
+  const { title, detail } = verdict(report);
+  const r = report.records;
+  const blocks: SlackBlock[] = [
+    header(`:warning: ${title} on ${summary.endpoint}`),
+    {
+      type: 'section',
+      fields: [
+        endpointField,
+        hourField,
+        field('Verdict', escapeMrkdwn(detail)),
+        field('Records', `${r.total} read, ${r.profiled} profiled, ${r.rejected} rejected`),
+      ],
+    },
+  ];
+
+  const drifted = report.features.filter((f) => f.drifted);
+  if (drifted.length) {
+    const items = drifted
+      .slice(0, MAX_LISTED)
+      .map(
+        (f) =>
+          `• ${code(f.name)}: distance ${f.distance === null ? '-' : num(f.distance)} (${escapeMrkdwn(f.distanceMetric ?? '-')}), threshold ${f.threshold === null ? '-' : num(f.threshold)}`,
+      );
+    blocks.push(section(lines('*Drifted features*', items, drifted.length)));
+  }
+
+  const other = report.violations.filter((v) => v.constraint_check_type !== 'baseline_drift_check');
+  if (other.length) {
+    const byCheck = new Map<string, string[]>();
+    for (const v of other)
+      byCheck.set(v.constraint_check_type, [...(byCheck.get(v.constraint_check_type) ?? []), v.feature_name]);
+    const items = [...byCheck]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(
+        ([check, names]) =>
+          `• ${escapeMrkdwn(check)}: ${names.length} (${names.slice(0, 5).map(code).join(', ')}${names.length > 5 ? ', …' : ''})`,
+      );
+    blocks.push(section(lines('*Other data-quality violations*', items, items.length)));
+  }
+
+  const quality = report.quality?.violations ?? [];
+  if (quality.length) {
+    const items = quality
+      .slice(0, MAX_LISTED)
+      .map((v) => `• ${code(v.metric_name)}: ${escapeMrkdwn(v.description || v.constraint_check_type)}`);
+    blocks.push(section(lines('*Model quality*', items, quality.length)));
+  }
+
+  if (report.modelChangedDuringWindow && report.model?.lastModifiedTime)
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `The endpoint was updated inside this window (at ${escapeMrkdwn(report.model.lastModifiedTime)}): some records come from the model served before.`,
+        },
+      ],
+    });
+
+  blocks.push(...linkBlocks);
+  return { text: `driftwatch: ${summary.endpoint} ${hour}: ${title.toLowerCase()}`, blocks };
+}
+
+/** The endpoint, and the window an alarm most likely judged (the last complete hour), to link its report. */
+export interface AlarmContext extends SlackLinks {
+  endpoint: string;
+  windowStart: Date;
+  /** That window's report folder, `s3://bucket/.../hh/`. */
+  reportLocation: string;
+}
+
+const STATE_EMOJI: Readonly<Record<string, string>> = {
+  ALARM: ':rotating_light:',
+  OK: ':white_check_mark:',
+  INSUFFICIENT_DATA: ':grey_question:',
+};
+
+const COMPARISON: Readonly<Record<string, string>> = {
+  GreaterThanThreshold: '>',
+  GreaterThanOrEqualToThreshold: '>=',
+  LessThanThreshold: '<',
+  LessThanOrEqualToThreshold: '<=',
+};
+
+/** The message of an alarm transition: state, endpoint, time, condition, reason, and links. */
+export function alarmPayload(alarm: AlarmTransition, ctx: AlarmContext): SlackPayload {
+  const region = alarm.region ?? ctx.region;
+  const changed = alarm.stateChangeTime.toISOString();
+  const fields = [
+    field('Endpoint', code(ctx.endpoint)),
+    field('State', `${escapeMrkdwn(alarm.oldState)} → *${escapeMrkdwn(alarm.newState)}*`),
+    field('Changed at', `${changed.slice(0, 10)} ${changed.slice(11, 16)} UTC`),
+    field('Hour', `${hourLabel(ctx.windowStart)} (the last complete window)`),
+  ];
+  if (alarm.trigger)
+    fields.push(
+      field(
+        'Condition',
+        `${code(alarm.trigger.metricName)} ${escapeMrkdwn(COMPARISON[alarm.trigger.comparison] ?? alarm.trigger.comparison)} ${num(alarm.trigger.threshold)}`,
+      ),
+    );
+  const blocks: SlackBlock[] = [
+    header(`${STATE_EMOJI[alarm.newState] ?? ':bell:'} ${alarm.newState}: ${alarm.name}`),
+  ];
+  if (alarm.description) blocks.push(section(escapeMrkdwn(alarm.description)));
+  blocks.push({ type: 'section', fields });
+  if (alarm.reason) blocks.push(section(`*Reason*\n${escapeMrkdwn(alarm.reason)}`));
+  blocks.push(
+    section(
+      [
+        link(alarmConsoleUrl(alarm.name, region), 'Alarm'),
+        link(ctx.dashboardUrl, 'Dashboard'),
+        link(s3ConsoleUrl(ctx.reportLocation, ctx.region), `Report of ${hourLabel(ctx.windowStart)}`),
+      ].join('  ·  '),
+    ),
+  );
+  return { text: `${alarm.newState}: ${alarm.name}`, blocks };
+}
+
+/** A notice that is neither a summary nor an alarm (retraining started or skipped, anything else). */
+export function textPayload(
+  subject: string | null,
+  text: string,
+  ctx: SlackLinks & { endpoint: string; retraining: boolean },
+): SlackPayload {
+  const title = subject ?? `Message on the driftwatch topic of ${ctx.endpoint}`;
+  return {
+    text: title,
+    blocks: [
+      header(`${ctx.retraining ? ':gear:' : ':speech_balloon:'} ${title}`),
+      section(escapeMrkdwn(text.trim() || '(empty message)')),
+      section(link(ctx.dashboardUrl, 'Dashboard')),
+    ],
+  };
+}

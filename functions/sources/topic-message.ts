@@ -1,0 +1,131 @@
+/**
+ * What arrives on an endpoint's SNS topic, as the Lambda subscribers receive it: CloudWatch alarm
+ * transitions (a JSON body, no attributes), the monitor's window summaries and retraining notices
+ * (text bodies with driftwatch's message attributes), or anything else someone published.
+ */
+import { reportFolder } from '../sinks/report-writer.ts';
+import {
+  type DeliveredAttributes,
+  messageKind,
+  readSummaryAttributes,
+  type SummaryAttributes,
+} from '../sinks/topic-attributes.ts';
+
+/** One CloudWatch alarm state change, from the JSON CloudWatch publishes. */
+export interface AlarmTransition {
+  name: string;
+  description: string | null;
+  /** `ALARM`, `OK` or `INSUFFICIENT_DATA`. */
+  newState: string;
+  oldState: string;
+  reason: string;
+  stateChangeTime: Date;
+  /** The alarm's region code (from its ARN), when the message has one. */
+  region: string | null;
+  /** The metric and condition, for single-metric alarms. */
+  trigger: { metricName: string; comparison: string; threshold: number } | null;
+}
+
+export type TopicMessage =
+  | { kind: 'alarm'; alarm: AlarmTransition }
+  | { kind: 'window-summary'; summary: SummaryAttributes; subject: string; text: string }
+  | { kind: 'retraining'; subject: string; text: string }
+  | { kind: 'text'; subject: string | null; text: string };
+
+/** The part of an SNS record a subscriber reads. */
+interface SnsNotification {
+  Subject?: string | null;
+  Message: string;
+  MessageAttributes?: DeliveredAttributes;
+}
+
+/** Thrown for an event that is not an SNS delivery; the message says what the function takes. */
+export class TopicEventError extends Error {}
+
+/** The messages of a Lambda SNS event (one record in practice; SNS delivers one at a time). */
+export function topicMessages(event: unknown): TopicMessage[] {
+  const records = (event as { Records?: unknown } | null)?.Records;
+  if (!Array.isArray(records) || records.length === 0)
+    throw new TopicEventError(
+      'the event has no Records: this function takes SNS deliveries from its endpoint topic (subscribe it, or invoke it with an SNS test event)',
+    );
+  return records.map((record, i) => {
+    const sns = (record as { Sns?: SnsNotification } | null)?.Sns;
+    if (!sns || typeof sns.Message !== 'string')
+      throw new TopicEventError(`event.Records[${i}] is not an SNS record (no Sns.Message)`);
+    return parseNotification(sns);
+  });
+}
+
+function parseNotification(sns: SnsNotification): TopicMessage {
+  const subject = typeof sns.Subject === 'string' && sns.Subject !== '' ? sns.Subject : null;
+  const kind = messageKind(sns.MessageAttributes);
+  if (kind === 'window-summary' && sns.MessageAttributes)
+    return {
+      kind,
+      summary: readSummaryAttributes(sns.MessageAttributes),
+      subject: subject ?? '',
+      text: sns.Message,
+    };
+  if (kind === 'retraining') return { kind, subject: subject ?? '', text: sns.Message };
+  const alarm = parseAlarm(sns.Message);
+  if (alarm) return { kind: 'alarm', alarm };
+  return { kind: 'text', subject, text: sns.Message };
+}
+
+/** The alarm in a CloudWatch alarm notification; `undefined` when the body is not one. */
+export function parseAlarm(body: string): AlarmTransition | undefined {
+  if (!body.trimStart().startsWith('{')) return undefined;
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const str = (key: string): string | null => (typeof json[key] === 'string' ? (json[key] as string) : null);
+  const name = str('AlarmName');
+  const newState = str('NewStateValue');
+  const changed = Date.parse(str('StateChangeTime') ?? '');
+  if (name === null || newState === null || Number.isNaN(changed)) return undefined;
+  const arn = str('AlarmArn');
+  const trigger = json.Trigger as Record<string, unknown> | undefined;
+  return {
+    name,
+    description: str('AlarmDescription'),
+    newState,
+    oldState: str('OldStateValue') ?? 'UNKNOWN',
+    reason: str('NewStateReason') ?? '',
+    stateChangeTime: new Date(changed),
+    region: arn?.split(':')[3] || null,
+    trigger:
+      trigger && typeof trigger.MetricName === 'string' && typeof trigger.Threshold === 'number'
+        ? {
+            metricName: trigger.MetricName,
+            comparison: String(trigger.ComparisonOperator ?? ''),
+            threshold: trigger.Threshold,
+          }
+        : null,
+  };
+}
+
+/** The window an alarm speaks for: the last complete hour before its state change (what the monitor last published). */
+export function alarmWindow(alarm: AlarmTransition): { start: Date; end: Date } {
+  const hour = 3_600_000;
+  const end = Math.floor(alarm.stateChangeTime.getTime() / hour) * hour;
+  return { start: new Date(end - hour), end: new Date(end) };
+}
+
+/** Where an endpoint's reports are, as the monitor has it. */
+export interface ReportsWhere {
+  endpoint: string;
+  scheduleName: string;
+  reportsBucket: string;
+  /** Key prefix before `reports/`; may be empty. */
+  reportsPrefix: string;
+}
+
+/** The report folder of the endpoint's window starting at `windowStart`, `s3://bucket/.../hh/`. */
+export function windowReportLocation(where: ReportsWhere, windowStart: Date): string {
+  const root = where.reportsPrefix === '' ? '' : `${where.reportsPrefix.replace(/\/+$/, '')}/`;
+  return `s3://${where.reportsBucket}/${root}${reportFolder(where.endpoint, where.scheduleName, windowStart)}`;
+}
