@@ -47,9 +47,12 @@ function row(drift) {
   }
   const cat = [];
   for (let j = 0; j < 5; j++) {
-    let u = rand();
+    let u = rand() - p[0];
     let k = 0;
-    while (k < 4 && (u -= p[k]) >= 0) k++;
+    while (k < 4 && u >= 0) {
+      k++;
+      u -= p[k];
+    }
     cat.push(CATS[k]);
   }
   const z = num[0] + (cat[0] === 'alpha' ? 0.8 : 0);
