@@ -39,6 +39,8 @@ export class NumericProfile {
   private sumComp = 0;
   private values: Float64Array | null = new Float64Array(256);
   private sketch: KllSketch | null = null;
+  /** Whether values[0..count) is in ascending order (see sortedValues). */
+  private sorted = true;
 
   constructor(readonly cap: number = DEFAULT_EXACT_CAP) {}
 
@@ -47,6 +49,7 @@ export class NumericProfile {
   }
 
   add(x: number): void {
+    this.sorted = false;
     const n = this.count + 1;
     this.count = n;
     if (x < this.min) this.min = x;
@@ -76,6 +79,7 @@ export class NumericProfile {
   /** Folds `other` into this profile (`other` is left unchanged). */
   merge(other: NumericProfile): void {
     if (other.count === 0) return;
+    this.sorted = false;
     const n = this.count + other.count;
     const delta = other.mean - this.mean;
     this.mean += (delta * other.count) / n;
@@ -100,11 +104,21 @@ export class NumericProfile {
     else this.sketch!.merge(other.sketch!);
   }
 
-  /** The exact values, sorted (exact mode only). */
+  /**
+   * The exact values, sorted (exact mode only). Sorted in place once and kept sorted until the
+   * next value arrives: moments, the sample, the sketch and the buckets all read it. A view:
+   * callers must not write to it.
+   */
   sortedValues(): Float64Array {
     if (this.values === null) throw new Error('sortedValues() on a sketched profile');
-    return this.values.slice(0, this.count).sort();
+    const view = this.values.subarray(0, this.count);
+    if (!this.sorted) {
+      view.sort();
+      this.sorted = true;
+    }
+    return view;
   }
+
 
   /** Values and weights for the drift metrics: weight 1 each in exact mode. */
   weightedSample(): { values: Float64Array; weights: Float64Array | null } {
@@ -169,6 +183,7 @@ export class NumericProfile {
     p.sumComp = j.sumComp;
     if (j.values !== undefined) {
       p.values = Float64Array.from(j.values);
+      p.sorted = false;
       if (p.values.length === 0) p.values = new Float64Array(256);
     } else if (j.sketch !== undefined) {
       p.values = null;

@@ -34,14 +34,23 @@ export interface RunWindowOptions {
    */
   workers?: number;
   onProgress?: (p: { objects: number; objectsDone: number; bytes: number; bytesDone: number }) => void;
+  /**
+   * Asked between capture objects (profileObjects): when it says yes, the window is evaluated
+   * on the objects read so far and `objectsRead` says how many. Only the in-thread path stops
+   * early, so a window with `shouldStop` is never profiled on workers.
+   * @default - never stop
+   */
+  shouldStop?: () => boolean;
 }
 
 /** Below this much capture, starting workers costs more than it saves. */
-export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+export const PARALLEL_MIN_BYTES = 128 * 1024 * 1024;
 
 export interface RunWindowOutput extends WindowResult {
   objects: StoredObject[];
   skippedFiles: string[];
+  /** Objects read: all of `objects` unless `shouldStop` stopped the window early. */
+  objectsRead: number;
 }
 
 /** The capture objects of a window, and the files beside them that are not capture. */
@@ -124,7 +133,8 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
   const totalBytes = objects.reduce((s, x) => s + x.size, 0);
   const workers = o.workers ?? 1;
   let window: WindowProfile;
-  if (workers > 1 && !o.onRow && objects.length > 1 && totalBytes >= PARALLEL_MIN_BYTES) {
+  let objectsRead = objects.length;
+  if (workers > 1 && !o.onRow && !o.shouldStop && objects.length > 1 && totalBytes >= PARALLEL_MIN_BYTES) {
     window = await profileInParallel(
       o.baseline,
       o.capture.location,
@@ -136,8 +146,16 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
     );
   } else {
     const profiler = new WindowProfiler(captureSchema(o.baseline), { ...profilerOptions, onRow: o.onRow });
-    window = await profileObjects(o.capture, objects, profiler, (done, bytes) =>
-      o.onProgress?.({ objects: objects.length, objectsDone: done, bytes: totalBytes, bytesDone: bytes }),
+    objectsRead = 0;
+    window = await profileObjects(
+      o.capture,
+      objects,
+      profiler,
+      (done, bytes) => {
+        objectsRead = done;
+        o.onProgress?.({ objects: objects.length, objectsDone: done, bytes: totalBytes, bytesDone: bytes });
+      },
+      o.shouldStop,
     );
   }
   const result = evaluateWindow(o.baseline, window, {
@@ -147,5 +165,5 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
     featureThresholds: o.featureThresholds,
     ...(skippedFiles.length ? { skipped: { count: skippedFiles.length, first: skippedFiles[0]! } } : {}),
   });
-  return { ...result, objects, skippedFiles };
+  return { ...result, objects, skippedFiles, objectsRead };
 }

@@ -4,14 +4,16 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type Baseline, type BaselineJson, baselineToJson } from '../engine/baseline.ts';
+import { type Baseline, captureSchema } from '../engine/baseline.ts';
+import type { ColumnLayout, FeatureSpec } from '../engine/capture-schema.ts';
 import { WindowProfile, type WindowProfileJson } from '../engine/window-profile.ts';
 import type { WindowProfilerOptions } from '../engine/window-profiler.ts';
 import type { StoredObject } from './object-store.ts';
 
 /** What one worker is asked to do (structured-cloned to it). */
 export interface ProfileTask {
-  baseline: BaselineJson;
+  /** How captured columns are named: all a worker needs of the baseline (not its distributions). */
+  schema: { features: FeatureSpec[]; layout: ColumnLayout };
   location: string;
   objects: StoredObject[];
   options: Omit<WindowProfilerOptions, 'onRow'>;
@@ -48,13 +50,14 @@ export async function profileInParallel(
   onProgress?: (bytesDone: number) => void,
 ): Promise<WindowProfile> {
   const groups = partitionBySize(objects, Math.max(1, Math.min(workers, objects.length)));
-  const baselineJson = baselineToJson(baseline);
+  const { features, layout } = captureSchema(baseline);
+  const schema = { features, layout };
   const done = new Array<number>(groups.length).fill(0);
   const parts = await Promise.all(
     groups.map(
       (group, i) =>
         new Promise<WindowProfileJson>((resolve, reject) => {
-          const w = new Worker(workerUrl());
+          const w = new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
           w.on(
             'message',
             (m: { progress?: { bytes: number }; profile?: WindowProfileJson; error?: string }) => {
@@ -71,7 +74,7 @@ export async function profileInParallel(
             },
           );
           w.on('error', reject);
-          const task: ProfileTask = { baseline: baselineJson, location, objects: group, options };
+          const task: ProfileTask = { schema, location, objects: group, options };
           w.postMessage(task);
         }),
     ),

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { S3Client } from '@aws-sdk/client-s3';
-import { baselineFromJson, captureSchema } from '../engine/baseline.ts';
+import { CaptureSchema } from '../engine/capture-schema.ts';
 import { WindowProfiler } from '../engine/window-profiler.ts';
 import { LocalStore } from './local-store.ts';
 import { isS3Uri } from './object-store.ts';
@@ -15,11 +15,13 @@ import { S3Store } from './s3-store.ts';
 
 parentPort?.on('message', async (task: ProfileTask) => {
   try {
-    const baseline = baselineFromJson(task.baseline, null, 'baseline');
     const store = isS3Uri(task.location)
       ? new S3Store(new S3Client({}), task.location)
       : new LocalStore(task.location);
-    const profiler = new WindowProfiler(captureSchema(baseline), task.options);
+    const profiler = new WindowProfiler(
+      new CaptureSchema(task.schema.features, task.schema.layout),
+      task.options,
+    );
     await profileObjects(store, task.objects, profiler, (done, bytes) =>
       parentPort?.postMessage({ progress: { done, bytes } }),
     );
