@@ -133,9 +133,7 @@ export class NumericProfile {
    */
   toKll(): KllSketch {
     if (this.sketch !== null) return this.sketch;
-    const s = new KllSketch();
-    s.updateMany(this.sortedValues());
-    return s;
+    return KllSketch.fromSorted(this.sortedValues());
   }
 
   /**
