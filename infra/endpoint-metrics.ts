@@ -69,6 +69,16 @@ export class EndpointMetrics {
     return this.data(DRIFTWATCH_METRICS.modelChanged, Stats.MAXIMUM);
   }
 
+  /** 1 when a run stopped near its deadline and left a window incomplete (timestamped at the run). */
+  windowsIncomplete(): Metric {
+    return this.data(DRIFTWATCH_METRICS.windowsIncomplete, Stats.MAXIMUM);
+  }
+
+  /** Predictions of a window matched to a label so far (the model namespace). */
+  labelsMatched(): Metric {
+    return this.model(DRIFTWATCH_METRICS.labelsMatched, Stats.MAXIMUM);
+  }
+
   quality(metricName: string): Metric {
     return this.model(metricName, Stats.AVERAGE);
   }

@@ -18,15 +18,12 @@ import { type ModelVersionHistory, modelHistory } from '../engine/model-history.
 import type { Report, ServingVariant } from '../engine/report-model.ts';
 import { packageName } from '../engine/serving-window.ts';
 import { formatTable } from '../engine/summary-table.ts';
+import { mapConcurrent, parseReport, READ_CONCURRENCY, REPORT_JSON } from '../sinks/report-index.ts';
 import { isS3Uri } from '../sources/object-store.ts';
 import { describeEndpointConfigVariants } from '../sources/serving-model.ts';
 import type { Io } from './main.ts';
-import { mapConcurrent, parseReport } from './report-command.ts';
 import { openStore } from './stores.ts';
 import { UsageError } from './usage.ts';
-
-const REPORT_JSON = 'report.json';
-const READ_CONCURRENCY = 16;
 
 /** What the command reaches outside: SageMaker, created on first use unless given. */
 export interface EndpointCommandDeps {

@@ -20,23 +20,19 @@ import {
   statisticsValues,
 } from '../engine/quality/sagemaker-quality-statistics.ts';
 import { type LabelledPrediction, PROBLEM_TYPES, type ProblemType } from '../engine/quality/types.ts';
-import { reportHtml } from '../engine/report-html.ts';
 import { summaryTable } from '../engine/summary-table.ts';
 import {
   loadQualityBaseline,
-  PredictionCollector,
-  predictionColumnOf,
+  planQuality,
   QUALITY_CONSTRAINTS_FILE,
   QUALITY_SETTINGS_FILE,
   QUALITY_STATISTICS_FILE,
+  type QualityBaselineFiles,
   type QualityBaselineSettings,
-  type QualityWindowResult,
-  qualityForWindow,
-  sliceBaselines,
-  WINDOW_QUALITY_STATISTICS_FILE,
-  WINDOW_QUALITY_VIOLATIONS_FILE,
+  startWindowQuality,
 } from '../pipeline/quality-window.ts';
 import { runWindow } from '../pipeline/run-window.ts';
+import { writeReportFiles } from '../sinks/report-writer.ts';
 import { BASELINE_FILE, CONSTRAINTS_FILE, loadBaseline, STATISTICS_FILE } from '../sources/baseline-store.ts';
 import { LocalStore } from '../sources/local-store.ts';
 import { isS3Uri, type ObjectStore } from '../sources/object-store.ts';
@@ -415,17 +411,23 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError(`--start ${start} is not before --end ${end}`);
   const baselineStore = openStore(values.baseline);
   const baseline = await loadBaseline(baselineStore);
-  const quality = await qualityRunOf(values, baselineStore);
-  const slices = quality === null ? {} : sliceBaselines(baseline);
+  const maxLineBytes = positiveInt(values['max-line-bytes'], '--max-line-bytes');
+  const qualityRun = await qualityRunOf(values, baselineStore);
   // Collecting predictions needs the rows in this thread, so runWindow profiles without workers then.
-  const collector =
-    quality === null
+  const quality =
+    qualityRun === null
       ? null
-      : new PredictionCollector({
-          problemType: quality.problemType,
-          outputColumn: quality.outputColumn,
-          sliceFeatures: Object.keys(slices),
-        });
+      : startWindowQuality(
+          planQuality(baseline, qualityRun.files, {
+            groundTruth: openStore(qualityRun.groundTruth),
+            problemType: qualityRun.problemType,
+            threshold: qualityRun.threshold,
+            constraints: qualityRun.constraints,
+            labelLookbackHours: qualityRun.labelLookbackHours,
+            minSliceSupport: qualityRun.minSliceSupport,
+            maxLineBytes,
+          }),
+        );
   const t0 = Date.now();
   let lastProgress = 0;
   const result = await runWindow({
@@ -440,11 +442,11 @@ async function runCommand(args: string[], io: Io): Promise<number> {
         ? { maxCategories: positiveInt(values['max-categories'], '--max-categories')! }
         : {}),
     },
-    maxLineBytes: positiveInt(values['max-line-bytes'], '--max-line-bytes'),
+    maxLineBytes,
     maxColumns: positiveInt(values['max-columns'], '--max-columns'),
     datasetDriftShare: fraction(values['dataset-drift-share'], '--dataset-drift-share'),
     now: io.now(),
-    onRow: collector?.onRow,
+    onRow: quality?.onRow,
     workers: positiveInt(values.workers, '--workers') ?? defaultWorkerCount(),
     onProgress: (p) => {
       const now = Date.now();
@@ -456,62 +458,26 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   });
   if (io.stderrIsTty && lastProgress) io.stderr('\n');
   const { report } = result;
-  let qualityResult: QualityWindowResult | null = null;
-  if (quality !== null && collector !== null) {
-    qualityResult = await qualityForWindow(collector, {
-      problemType: quality.problemType,
-      threshold: quality.threshold,
-      constraints: quality.constraints,
-      sliceBaselines: slices,
-      minSliceSupport: quality.minSliceSupport,
-      window: { start, end },
-      now: io.now(),
-      groundTruth: openStore(quality.groundTruth),
-      labelLookbackHours: quality.labelLookbackHours,
-      maxLineBytes: positiveInt(values['max-line-bytes'], '--max-line-bytes'),
-    });
-    report.quality = qualityResult.quality;
+  if (quality !== null) {
+    const q = await quality.evaluate({ start, end }, io.now());
+    report.quality = q.quality;
+    result.modelQuality = { statistics: q.statistics, violations: q.violations };
   }
-  const out = openStore(values.out);
-  await out.putText('report.json', `${JSON.stringify(report, null, 2)}\n`, 'application/json');
-  await out.putText('statistics.json', `${JSON.stringify(result.statistics, null, 2)}\n`, 'application/json');
-  await out.putText(
-    'constraint_violations.json',
-    `${JSON.stringify(result.violations, null, 2)}\n`,
-    'application/json',
-  );
-  await out.putText('report.html', reportHtml(report), 'text/html; charset=utf-8');
-  const written = ['report.json', 'statistics.json', 'constraint_violations.json', 'report.html'];
-  if (qualityResult !== null) {
-    await out.putText(
-      WINDOW_QUALITY_VIOLATIONS_FILE,
-      `${JSON.stringify(qualityResult.violations, null, 2)}\n`,
-      'application/json',
-    );
-    written.push(WINDOW_QUALITY_VIOLATIONS_FILE);
-    if (qualityResult.statistics !== null) {
-      await out.putText(
-        WINDOW_QUALITY_STATISTICS_FILE,
-        `${JSON.stringify(qualityResult.statistics, null, 2)}\n`,
-        'application/json',
-      );
-      written.push(WINDOW_QUALITY_STATISTICS_FILE);
-    }
-  }
+  const written = (await writeReportFiles(openStore(values.out), '', result)).join(',');
   if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout(`${summaryTable(report)}\nWrote ${values.out}/{${written.join(',')}}\n`);
+  else io.stdout(`${summaryTable(report)}\nWrote ${values.out}/{${written}}\n`);
   const violations = report.violations.length + (report.quality?.violations.length ?? 0);
   return values['fail-on-violation'] && violations > 0 ? 1 : 0;
 }
 
-/** How `run` computes model quality; `null` without --ground-truth. */
+/** `run`'s quality flags, checked, with the baseline's model-quality files; `null` without --ground-truth. */
 interface QualityRun {
   groundTruth: string;
+  files: QualityBaselineFiles;
   problemType: ProblemType;
-  threshold: number;
+  /** --probability-threshold; else the quality baseline's (planQuality). */
+  threshold: number | undefined;
   constraints: ModelQualityConstraints | null;
-  /** Output column the score or prediction is read from; `null`: each row's first output. */
-  outputColumn: string | null;
   labelLookbackHours: number | undefined;
   minSliceSupport: number | undefined;
 }
@@ -572,13 +538,12 @@ async function qualityRunOf(
     throw new UsageError(
       `${constraintsSource}: holds ${constraintsProblemType(constraints)} constraints but the problem type is ${problemType}; pass --problem-type ${constraintsProblemType(constraints)} or --quality-constraints FILE for ${problemType}`,
     );
-  const settings = files.settings?.problemType === problemType ? files.settings : null;
   return {
     groundTruth,
+    files,
     problemType,
-    threshold: limit ?? settings?.threshold ?? 0.5,
+    threshold: limit,
     constraints,
-    outputColumn: predictionColumnOf(settings, problemType),
     labelLookbackHours,
     minSliceSupport,
   };

@@ -201,4 +201,21 @@ export interface Report {
   model?: ServingModel | null;
   /** The serving model changed inside the window: records on either side come from different models. */
   modelChangedDuringWindow?: boolean;
+  /**
+   * `false` when the window was not read whole (`incomplete` says how far it got): its numbers
+   * cover part of the window only. Absent for a complete window.
+   */
+  complete?: false;
+  /** How far an incomplete window got, and why it stopped; absent for a complete window. */
+  incomplete?: IncompleteWindow;
+}
+
+/** How far the reading of an incomplete window got. */
+export interface IncompleteWindow {
+  /** Capture objects read before the run stopped. */
+  objectsRead: number;
+  /** Capture objects the window has. */
+  objectsTotal: number;
+  /** Why the run stopped, e.g. the function's remaining time fell below its safety margin. */
+  reason: string;
 }

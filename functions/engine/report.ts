@@ -6,6 +6,8 @@ import type { Baseline } from './baseline.ts';
 import { REJECT_REASON_TEXT, type RejectReason } from './capture-record.ts';
 import { dataQualityViolations } from './checks.ts';
 import { type CompareOptions, compareWindow } from './compare.ts';
+import type { QualityViolation } from './quality/quality-constraints.ts';
+import type { ModelQualityStatistics } from './quality/sagemaker-quality-statistics.ts';
 import type { Report, Violation } from './report-model.ts';
 import { type StatisticsDoc, toStatisticsDoc } from './sagemaker-statistics.ts';
 import type { WindowProfile } from './window-profile.ts';
@@ -14,6 +16,14 @@ export interface WindowResult {
   report: Report;
   statistics: StatisticsDoc;
   violations: { violations: Violation[] };
+  /**
+   * The window's model-quality files, when ground truth was joined: SageMaker's model-quality
+   * statistics (`null` when nothing could be evaluated) and the quality constraint violations.
+   */
+  modelQuality?: {
+    statistics: ModelQualityStatistics | null;
+    violations: { violations: QualityViolation[] };
+  };
 }
 
 export interface BuildReportOptions extends CompareOptions {

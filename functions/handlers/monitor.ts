@@ -80,6 +80,14 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
   const topicArn = text_('topicArn');
   if (!topicArn.startsWith('arn:')) fail('topicArn', 'an SNS topic ARN (arn:aws:sns:...)');
   const groundTruthUri = c.groundTruthUri === undefined ? undefined : s3Uri('groundTruthUri');
+  // Quality needs both; one without the other would silently monitor no quality.
+  if (groundTruthUri !== undefined && problemType === undefined)
+    fail('problemType', `one of ${PROBLEM_TYPES.join(', ')} when groundTruthUri is set`);
+  if (groundTruthUri === undefined && problemType !== undefined)
+    fail(
+      'groundTruthUri',
+      'an S3 URI (s3://bucket/prefix) of the ground-truth labels when problemType is set',
+    );
   const probabilityThreshold = optionalNumber('probabilityThreshold', 0, 1);
   const datasetDriftShare = optionalNumber('datasetDriftShare', 0, 1);
   const pricePerGbSecond = optionalNumber('pricePerGbSecond', 0, 1);
@@ -127,6 +135,8 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
 /** The part of Lambda's context the monitor reads. */
 export interface MonitorContext {
   memoryLimitInMB?: string;
+  /** Milliseconds before Lambda stops the invocation: the run stops cleanly short of it. */
+  getRemainingTimeInMillis?: () => number;
 }
 
 // Clients and config live as long as the container; the SDK retries throttling and 5xx itself.
@@ -146,7 +156,12 @@ export const handler = async (
   };
   const deps = container;
   try {
-    const run = { ...deps, memoryMb: Number(context?.memoryLimitInMB ?? 1024) };
+    const remaining = context?.getRemainingTimeInMillis;
+    const run: MonitorDeps = {
+      ...deps,
+      memoryMb: Number(context?.memoryLimitInMB ?? 1024),
+      ...(remaining ? { remainingMs: () => remaining.call(context) } : {}),
+    };
     // The fan-out state machine's Plan step; anything else is a schedule or a hand invocation.
     if (isFanOutRequest(event)) return await planMonitor(run, event);
     return await runMonitor(run, event);

@@ -12,7 +12,10 @@
  *    profiler settings and written as a partial profile, named by its first item's number.
  * 3. Reduce (once per planned window): reads the window's partials, checks they cover every
  *    object exactly once, merges them in item order (WindowProfile.merge), evaluates and
- *    publishes exactly as the monitor function does for a window it profiles itself.
+ *    publishes exactly as the monitor function does for a window it profiles itself, and
+ *    refreshes the endpoint's index.html. Model quality is not computed for such a window (the
+ *    workers keep profiles, not predictions); its report says so, and a backfill by the
+ *    monitor function computes it.
  *
  * Why a manifest rather than an ItemReader listing the hour's prefix: a window reads several
  * prefixes (every variant, and the next hour's folder for late files) and only some keys in
@@ -37,6 +40,7 @@ import {
   type MonitorDeps,
   monitorWindow,
   publishWindow,
+  refreshIndex,
   startRun,
   type WindowOutcome,
   windowsOfEvent,
@@ -216,6 +220,8 @@ export async function planMonitor(deps: MonitorDeps, request: FanOutRequest): Pr
       skipped: skippedFiles.length ? { count: skippedFiles.length, first: skippedFiles[0]! } : null,
     });
   }
+  // The reducer refreshes the index again after each window it publishes.
+  if (monitored > 0) await refreshIndex(deps);
   if (planned.length === 0)
     return {
       endpoint: config.endpoint,
@@ -433,11 +439,13 @@ export async function reduceWindow(deps: MonitorDeps, event: unknown): Promise<W
     featureThresholds: config.featureThresholds,
     ...(e.window.skipped ? { skipped: e.window.skipped } : {}),
   });
-  return publishWindow(deps, run, new Date(e.window.start), result, {
+  const outcome = await publishWindow(deps, run, new Date(e.window.start), result, {
     objects: e.window.objects,
     started: new Date(e.plannedAt),
     functionStarted: reduceStarted,
     workerGbSeconds: parts.reduce((s, p) => s + (p.memoryMb / 1024) * p.seconds, 0),
     fanOut: { runId: e.runId, parts: parts.length },
   });
+  await refreshIndex(deps);
+  return outcome;
 }

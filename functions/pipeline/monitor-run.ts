@@ -1,26 +1,53 @@
 /**
  * What the monitor Lambda does for its endpoint: profile one window (the last complete hour on
- * schedule, or each hour of a backfill) from S3, record what served it (SageMaker, read once per
- * run), write the report files, publish the metrics, send a summary when the window has
- * violations. The steps after profiling (`publishWindow`) are shared with the fan-out reducer
- * (./fan-out.ts). Clients and the clock come in as parameters.
+ * schedule, or each hour of a backfill) from S3, join its predictions to the ground truth when
+ * the endpoint has labels, record what served it (SageMaker, read once per run), write the
+ * report files, publish the metrics, send a summary when the window has violations, and after
+ * the run rebuild the endpoint's index.html. The steps after profiling (`publishWindow`) are
+ * shared with the fan-out reducer (./fan-out.ts). Clients and the clocks come in as parameters.
+ *
+ * **Quality and late labels.** Each run computes a window's quality with the labels that have
+ * arrived by then (collection hours [window start, window end + 24 h)): an hourly run sees few,
+ * so its `quality.matched` is small and `quality.estimated` (from the scores, BinaryClassification)
+ * carries the signal; `labels_matched` is published with the metrics. The scheduled run does not
+ * revisit earlier windows: a backfill (`{endpoint, start, end}`) a day or more later recomputes
+ * them with their labels in, rewriting their reports (the summary is not sent twice) and
+ * publishing their metrics again at the same timestamps, which CloudWatch keeps as second data
+ * points of those hours.
+ *
+ * **Deadline.** With `remainingMs` (Lambda's `getRemainingTimeInMillis`), a run that gets within
+ * the safety margin of its deadline stops between capture objects: the window's report is
+ * written with `complete: false`, only `windows_incomplete` is published for it (no drift or
+ * quality metrics, no summary), later hours are not started, and the result lists the hours left
+ * with the event that resends them.
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Baseline } from '../engine/baseline.ts';
+import { BaselineFileError } from '../engine/baseline-error.ts';
 import { hourFolders } from '../engine/capture-window.ts';
+import { constraintsProblemType } from '../engine/quality/quality-constraints.ts';
 import type { WindowResult } from '../engine/report.ts';
-import type { Report, ServingModel } from '../engine/report-model.ts';
+import type { IncompleteWindow, Report, ServingModel } from '../engine/report-model.ts';
 import { applyWindowModel, type WindowModel, windowModel } from '../engine/serving-window.ts';
 import type { MonitorRuntimeConfig } from '../handlers/monitor-config.ts';
-import { metricsForReport, publishMetrics } from '../sinks/cloudwatch-metrics.ts';
+import { incompleteWindowMetrics, metricsForReport, publishMetrics } from '../sinks/cloudwatch-metrics.ts';
+import { DEFAULT_INDEX_WINDOWS, writeReportIndex } from '../sinks/report-index.ts';
 import { hourLabel, reportFolder, writeReportFiles } from '../sinks/report-writer.ts';
 import { claimObject, SUMMARY_MARKER, type SummaryOutcome, sendWindowSummary } from '../sinks/sns-summary.ts';
 import { loadBaseline } from '../sources/baseline-store.ts';
+import { parseS3Uri } from '../sources/object-store.ts';
 import { S3Store } from '../sources/s3-store.ts';
 import { ServingModelCache } from '../sources/serving-model.ts';
+import {
+  loadQualityBaseline,
+  planQuality,
+  QUALITY_CONSTRAINTS_FILE,
+  type QualityPlan,
+  startWindowQuality,
+} from './quality-window.ts';
 import { runWindow, selectWindowObjects, type WindowSelection } from './run-window.ts';
 
 const HOUR = 3_600_000;
@@ -30,6 +57,11 @@ const METRICS_MAX_AGE_MS = 14 * 24 * HOUR - 10 * 60_000;
 export const MAX_BACKFILL_HOURS = 744;
 /** Lambda arm64 price per GB-second in USD (us-east-1). */
 export const DEFAULT_PRICE_PER_GB_SECOND = 0.0000133334;
+/**
+ * Time kept back before the deadline: writing an incomplete window's report files and its one
+ * metric takes a few seconds; the rest covers a slow S3 request and the read-ahead abandoned.
+ */
+export const DEFAULT_SAFETY_MARGIN_MS = 45_000;
 
 export interface MonitorDeps {
   config: MonitorRuntimeConfig;
@@ -47,6 +79,16 @@ export interface MonitorDeps {
    * @default - none: reports record no model
    */
   sagemaker?: SageMakerClient;
+  /**
+   * Milliseconds left before the invocation is stopped: the handler passes Lambda's
+   * `context.getRemainingTimeInMillis`. Only `runMonitor` stops early.
+   * @default - no deadline
+   */
+  remainingMs?: () => number;
+  /** How close to the deadline a run stops. @default DEFAULT_SAFETY_MARGIN_MS (45 s) */
+  safetyMarginMs?: number;
+  /** Newest reports the endpoint's index.html covers. @default DEFAULT_INDEX_WINDOWS (two weeks of hours) */
+  indexWindows?: number;
 }
 
 /** A hand invocation: profile every hour in [start, end), one window at a time. */
@@ -71,18 +113,33 @@ export interface WindowOutcome {
   reportLocation: string;
   /** PutMetricData requests sent; 0 when the window is too old for CloudWatch. */
   metricRequests: number;
-  summary: SummaryOutcome;
+  /** `incomplete`: the window was not read whole, so no summary is sent for it. */
+  summary: SummaryOutcome | 'incomplete';
   seconds: number;
   /** The endpoint config that served the window (`null`: not known); absent when not read. */
   endpointConfig?: string | null;
   /** Set when the window was profiled in parts by the fan-out state machine. */
   fanOut?: { runId: string; parts: number };
+  /** Set when the run stopped before reading the whole window (report.json `complete: false`). */
+  incomplete?: IncompleteWindow;
+  /** The predictions of the window matched to a label so far; absent without ground truth. */
+  labelsMatched?: number;
 }
 
 export interface MonitorResult {
   endpoint: string;
   scheduleName: string;
   windows: WindowOutcome[];
+  /**
+   * Set when the run stopped near its deadline: the hours still to do (the incomplete window
+   * first, then those not started) and the event that resends them.
+   */
+  hoursLeft?: { hours: string[]; resend: BackfillEvent };
+  /**
+   * The endpoint's index.html, rebuilt after the run (not when it stopped early); `error` when
+   * rebuilding failed, which fails nothing else: the windows' reports are written by then.
+   */
+  index?: { location: string; windows: number } | { error: string };
 }
 
 /** Thrown for an invocation event the monitor cannot act on; the message says what it takes. */
@@ -146,14 +203,16 @@ export function windowsOfEvent(event: unknown, config: MonitorRuntimeConfig, now
   throw new MonitorEventError(`unknown event with keys ${Object.keys(e).join(', ')}; ${EVENT_FORMS}`);
 }
 
-/** What every window of one invocation shares: the baseline, and SageMaker read once. */
+/** What every window of one invocation shares: the baselines, and SageMaker read once. */
 export interface MonitorRun {
   baseline: Baseline;
   baselinePath: string;
   servingModels: ServingModelCache | null;
+  /** How windows get their model quality; `null` when the endpoint has no ground truth. */
+  quality: QualityPlan | null;
 }
 
-/** Loads the baseline and sets up the per-run reads every window of the invocation shares. */
+/** Loads the baselines and sets up the per-run reads every window of the invocation shares. */
 export async function startRun(deps: MonitorDeps): Promise<MonitorRun> {
   const baselineStore = new S3Store(deps.s3, deps.config.baselineUri);
   const baseline = await loadBaseline(baselineStore);
@@ -161,7 +220,50 @@ export async function startRun(deps: MonitorDeps): Promise<MonitorRun> {
     baseline,
     baselinePath: baselineStore.location,
     servingModels: deps.sagemaker ? new ServingModelCache(deps.sagemaker) : null,
+    quality: await qualityPlanOf(deps, baselineStore, baseline),
   };
+}
+
+/** The endpoint's labels: `GROUND_TRUTH_URI/ENDPOINT/`, whose hour folders are the collection hours. */
+export function groundTruthUriOf(config: Pick<MonitorRuntimeConfig, 'groundTruthUri' | 'endpoint'>): string {
+  const { bucket, prefix } = parseS3Uri(config.groundTruthUri ?? '');
+  return `s3://${bucket}/${prefix}${config.endpoint}/`;
+}
+
+/**
+ * The run's quality plan, as the CLI's `run --ground-truth` makes it: the baseline folder's
+ * `model-quality/` files (constraints, and the settings that name the score column and
+ * threshold), the configured problem type and threshold.
+ */
+async function qualityPlanOf(
+  deps: MonitorDeps,
+  baselineStore: S3Store,
+  baseline: Baseline,
+): Promise<QualityPlan | null> {
+  const { config } = deps;
+  if (config.groundTruthUri === undefined || config.problemType === undefined) return null;
+  const files = await loadQualityBaseline(baselineStore);
+  if (files.constraints !== null && constraintsProblemType(files.constraints) !== config.problemType)
+    throw new BaselineFileError(
+      `${baselineStore.location}${QUALITY_CONSTRAINTS_FILE}`,
+      `holds ${constraintsProblemType(files.constraints)} constraints but the endpoint's problemType is ${config.problemType}; rebuild the quality baseline with driftwatch baseline --problem-type ${config.problemType}, or correct problemType in the config`,
+    );
+  return planQuality(baseline, files, {
+    groundTruth: new S3Store(deps.s3, groundTruthUriOf(config)),
+    problemType: config.problemType,
+    threshold: config.probabilityThreshold,
+  });
+}
+
+/**
+ * Whether the run is within the safety margin of its deadline; `undefined` without a deadline.
+ * Asked before each window after the first, and between capture objects.
+ */
+function deadlineOf(deps: MonitorDeps): (() => boolean) | undefined {
+  const { remainingMs } = deps;
+  if (!remainingMs) return undefined;
+  const margin = deps.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
+  return () => remainingMs() < margin;
 }
 
 /** The capture store of the endpoint. */
@@ -191,38 +293,156 @@ export async function runMonitor(deps: MonitorDeps, event: unknown): Promise<Mon
   const { config } = deps;
   const windows = windowsOfEvent(event, config, deps.now());
   const run = await startRun(deps);
+  const shouldStop = deadlineOf(deps);
   const outcomes: WindowOutcome[] = [];
-  for (const start of windows) {
+  let left: number[] = [];
+  for (const [i, start] of windows.entries()) {
+    // The first window always starts: at worst it stops after one object, and says so.
+    if (i > 0 && shouldStop?.()) {
+      left = windows.slice(i);
+      break;
+    }
     const windowStart = new Date(start);
-    outcomes.push(await monitorWindow(deps, run, windowStart, await listWindow(deps, windowStart)));
+    const outcome = await monitorWindow(
+      deps,
+      run,
+      windowStart,
+      await listWindow(deps, windowStart),
+      shouldStop,
+    );
+    outcomes.push(outcome);
+    if (outcome.incomplete) {
+      left = windows.slice(i);
+      break;
+    }
   }
-  return { endpoint: config.endpoint, scheduleName: config.scheduleName, windows: outcomes };
+  const result: MonitorResult = {
+    endpoint: config.endpoint,
+    scheduleName: config.scheduleName,
+    windows: outcomes,
+  };
+  if (left.length > 0) {
+    const hours = left.map((ms) => new Date(ms).toISOString());
+    const resend: BackfillEvent = {
+      endpoint: config.endpoint,
+      start: hours[0]!,
+      end: new Date(left.at(-1)! + HOUR).toISOString(),
+    };
+    result.hoursLeft = { hours, resend };
+    // Stopped between windows: no partial window published the marker, so the run does.
+    if (!outcomes.at(-1)?.incomplete)
+      await publishMetrics(
+        deps.cloudwatch,
+        config.dataMetricsNamespace,
+        incompleteWindowMetrics(config, deps.now()),
+      );
+    (deps.log ?? console.log)(
+      JSON.stringify({
+        level: 'warn',
+        message: 'run stopped before its deadline; resend the hours left',
+        endpoint: config.endpoint,
+        schedule: config.scheduleName,
+        hoursLeft: hours.length,
+        resend,
+        indexRefreshed: false,
+      }),
+    );
+  } else result.index = await refreshIndex(deps);
+  return result;
 }
 
-/** Profiles one window's objects in this function and publishes its results. */
+/**
+ * Rebuilds `reports/ENDPOINT/SCHEDULE/index.html` over the newest reports. A failure is logged
+ * and returned, not thrown: the windows are done, and a retry would publish them again.
+ */
+export async function refreshIndex(deps: MonitorDeps): Promise<NonNullable<MonitorResult['index']>> {
+  const { config } = deps;
+  const log = deps.log ?? console.log;
+  const reports = reportsStoreOf(deps);
+  const folder = `reports/${config.endpoint}/${config.scheduleName}/`;
+  try {
+    const index = await writeReportIndex(reports, folder, {
+      limit: deps.indexWindows ?? DEFAULT_INDEX_WINDOWS,
+      title: `driftwatch: ${config.endpoint} (${config.scheduleName})`,
+      onIssue: (issue) =>
+        log(
+          JSON.stringify({
+            level: 'warn',
+            message: 'index: report left out',
+            endpoint: config.endpoint,
+            issue,
+          }),
+        ),
+    });
+    return { location: `${reports.location}${index.key}`, windows: index.windows };
+  } catch (e) {
+    const error = `rebuilding ${reports.location}${folder}index.html failed: ${(e as Error).message}`;
+    console.error(
+      JSON.stringify({ level: 'error', message: 'index refresh failed', endpoint: config.endpoint, error }),
+    );
+    return { error };
+  }
+}
+
+/** The reports store: the reports bucket under the reports prefix. */
+function reportsStoreOf(deps: Pick<MonitorDeps, 's3' | 'config'>): S3Store {
+  return new S3Store(deps.s3, `s3://${deps.config.reportsBucket}/${deps.config.reportsPrefix}`);
+}
+
+/**
+ * Profiles one window's objects in this function, joins its predictions to the labels when the
+ * run has a quality plan, and publishes its results. With `shouldStop`, a window stopped between
+ * objects is published as incomplete (no quality: its labels are not read).
+ */
 export async function monitorWindow(
   deps: MonitorDeps,
   run: MonitorRun,
   windowStart: Date,
   selection: WindowSelection,
+  shouldStop?: () => boolean,
 ): Promise<WindowOutcome> {
   const { config } = deps;
   const started = deps.now();
   const windowEnd = new Date(windowStart.getTime() + HOUR);
+  const window = { start: windowStart.toISOString(), end: windowEnd.toISOString() };
+  const quality = run.quality ? startWindowQuality(run.quality) : null;
   const result = await runWindow(
     {
       baseline: run.baseline,
       baselinePath: run.baselinePath,
       capture: captureStore(deps),
-      start: windowStart.toISOString(),
-      end: windowEnd.toISOString(),
+      ...window,
       datasetDriftShare: config.datasetDriftShare,
       featureThresholds: config.featureThresholds,
       now: started,
+      ...(quality ? { onRow: quality.onRow } : {}),
+      ...(shouldStop ? { shouldStop } : {}),
     },
     selection,
   );
-  return publishWindow(deps, run, windowStart, result, { objects: result.objects.length, started });
+  if (result.objectsRead < result.objects.length) {
+    const margin = (deps.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS) / 1000;
+    markIncomplete(result.report, {
+      objectsRead: result.objectsRead,
+      objectsTotal: result.objects.length,
+      reason: `the function's remaining time fell below its ${margin} s safety margin`,
+    });
+  } else if (quality) {
+    // Evaluated at the report's time, so both files of the window carry one run timestamp.
+    const q = await quality.evaluate(window, started);
+    result.report.quality = q.quality;
+    result.modelQuality = { statistics: q.statistics, violations: q.violations };
+  }
+  return publishWindow(deps, run, windowStart, result, { objects: result.objectsRead, started });
+}
+
+/** Marks a report as covering part of its window only, with a warning the page shows. */
+function markIncomplete(report: Report, incomplete: IncompleteWindow): void {
+  report.complete = false;
+  report.incomplete = incomplete;
+  report.warnings.push(
+    `Incomplete window: ${incomplete.objectsRead} of ${incomplete.objectsTotal} capture objects were read (${incomplete.reason}); the numbers cover those only, no metrics or summary were published for it, and re-running the window replaces this report.`,
+  );
 }
 
 /** How a window was processed, for its metrics and log line. */
@@ -260,8 +480,13 @@ export async function publishWindow(
   const { started } = info;
   const windowEnd = new Date(windowStart.getTime() + HOUR);
   const { report } = result;
+  const incomplete = report.incomplete;
+  if (config.groundTruthUri && info.fanOut && report.quality === null)
+    report.warnings.push(
+      'Model quality is not computed for a window profiled in parts (fan-out): its predictions are not collected. Backfill the window with the monitor function to compute it.',
+    );
 
-  const reports = new S3Store(deps.s3, `s3://${config.reportsBucket}/${config.reportsPrefix}`);
+  const reports = reportsStoreOf(deps);
   const folder = reportFolder(config.endpoint, config.scheduleName, windowStart);
   const reportLocation = `${reports.location}${folder}`;
   if (run.servingModels) {
@@ -289,7 +514,14 @@ export async function publishWindow(
   const costUsd = gbSeconds * (config.pricePerGbSecond ?? DEFAULT_PRICE_PER_GB_SECOND);
   let metricRequests = 0;
   const tooOld = started.getTime() - windowStart.getTime() > METRICS_MAX_AGE_MS;
-  if (!tooOld) {
+  if (incomplete) {
+    // Partial numbers would read as a real drop or drift: only the marker the alarm watches.
+    metricRequests += await publishMetrics(
+      deps.cloudwatch,
+      config.dataMetricsNamespace,
+      incompleteWindowMetrics(config, new Date(finished)),
+    );
+  } else if (!tooOld) {
     const metrics = metricsForReport(report, {
       endpoint: config.endpoint,
       scheduleName: config.scheduleName,
@@ -302,22 +534,24 @@ export async function publishWindow(
       metricRequests += await publishMetrics(deps.cloudwatch, config.modelMetricsNamespace, metrics.model);
   }
 
-  const summary = await sendWindowSummary(
-    {
-      sns: deps.sns,
-      topicArn: config.topicArn,
-      claim: (body) =>
-        claimObject(deps.s3, reports.bucket, `${reports.prefix}${folder}${SUMMARY_MARKER}`, body),
-    },
-    report,
-    {
-      endpoint: config.endpoint,
-      scheduleName: config.scheduleName,
-      windowStart,
-      windowEnd,
-      reportLocation,
-    },
-  );
+  const summary = incomplete
+    ? 'incomplete'
+    : await sendWindowSummary(
+        {
+          sns: deps.sns,
+          topicArn: config.topicArn,
+          claim: (body) =>
+            claimObject(deps.s3, reports.bucket, `${reports.prefix}${folder}${SUMMARY_MARKER}`, body),
+        },
+        report,
+        {
+          endpoint: config.endpoint,
+          scheduleName: config.scheduleName,
+          windowStart,
+          windowEnd,
+          reportLocation,
+        },
+      );
 
   const outcome: WindowOutcome = {
     start: windowStart.toISOString(),
@@ -336,12 +570,16 @@ export async function publishWindow(
     seconds: runSeconds,
     ...(report.model !== undefined ? { endpointConfig: report.model?.endpointConfigName ?? null } : {}),
     ...(info.fanOut ? { fanOut: info.fanOut } : {}),
+    ...(incomplete ? { incomplete } : {}),
+    ...(report.quality ? { labelsMatched: report.quality.matched } : {}),
   };
   // Counts and locations only: never a captured value.
   (deps.log ?? console.log)(
     JSON.stringify({
-      level: 'info',
-      message: 'window monitored',
+      level: incomplete ? 'warn' : 'info',
+      message: incomplete
+        ? 'window incomplete: stopped before the deadline; no metrics but windows_incomplete, no summary'
+        : 'window monitored',
       endpoint: config.endpoint,
       schedule: config.scheduleName,
       window: { start: outcome.start, end: outcome.end },
@@ -351,8 +589,18 @@ export async function publishWindow(
       violations: outcome.violations,
       durationSeconds: runSeconds,
       metricRequests,
-      ...(tooOld
+      ...(tooOld && !incomplete
         ? { metricsSkipped: 'the window is older than CloudWatch takes data points (two weeks)' }
+        : {}),
+      ...(incomplete ? { incomplete } : {}),
+      ...(report.quality
+        ? {
+            quality: {
+              matched: report.quality.matched,
+              unmatchedPredictions: report.quality.unmatchedPredictions,
+              violations: report.quality.violations.length,
+            },
+          }
         : {}),
       summary,
       ...(report.model !== undefined

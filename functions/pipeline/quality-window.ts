@@ -65,10 +65,6 @@ export const QUALITY_STATISTICS_FILE = `${QUALITY_BASELINE_DIR}/statistics.json`
 export const QUALITY_CONSTRAINTS_FILE = `${QUALITY_BASELINE_DIR}/constraints.json`;
 export const QUALITY_SETTINGS_FILE = `${QUALITY_BASELINE_DIR}/quality-baseline.json`;
 
-/** What a window's run writes next to report.json. */
-export const WINDOW_QUALITY_STATISTICS_FILE = 'model_quality_statistics.json';
-export const WINDOW_QUALITY_VIOLATIONS_FILE = 'model_quality_constraint_violations.json';
-
 /** Hours of labels read after a window's end, by default. */
 export const DEFAULT_LABEL_LOOKBACK_HOURS = 24;
 /** Fewest records a listed slice has, by default. */
@@ -479,4 +475,98 @@ export async function qualityForWindow(
     },
     lookbackHours,
   });
+}
+
+/**
+ * How a run computes model quality for its windows, settled once per run from the baseline
+ * folder and the caller's settings; the CLI's `run` and the monitor Lambda both build one with
+ * {@link planQuality} and run each window through {@link startWindowQuality}.
+ */
+export interface QualityPlan {
+  /** Where the labels are: the store's hour folders are the label-collection hours. */
+  groundTruth: ObjectStore;
+  problemType: ProblemType;
+  threshold: number;
+  constraints: ModelQualityConstraints | null;
+  /** The output column predictions are read from; `null`: each row's first output column. */
+  outputColumn: string | null;
+  /** How each input feature is sliced (see {@link sliceBaselines}). */
+  sliceBaselines: Record<string, SliceBaseline>;
+  /** @default 24 */
+  labelLookbackHours?: number;
+  /** @default 30 */
+  minSliceSupport?: number;
+  /** Longest ground-truth line read. */
+  maxLineBytes?: number;
+}
+
+/** What {@link planQuality} takes besides the baseline and its model-quality files. */
+export interface QualityPlanOptions {
+  groundTruth: ObjectStore;
+  problemType: ProblemType;
+  /** BinaryClassification's threshold. @default the quality baseline's, else 0.5 */
+  threshold?: number;
+  /** Constraints to use instead of the baseline folder's (the CLI's --quality-constraints). */
+  constraints?: ModelQualityConstraints | null;
+  labelLookbackHours?: number;
+  minSliceSupport?: number;
+  maxLineBytes?: number;
+}
+
+/**
+ * The quality plan of a run: the threshold and output column from the quality baseline's settings
+ * when they are for the same problem type, its constraints unless others are given, and the
+ * slices from the data baseline. The caller checks that the constraints suit the problem type,
+ * so its error can name its own flag or field.
+ */
+export function planQuality(
+  baseline: Baseline,
+  files: QualityBaselineFiles,
+  o: QualityPlanOptions,
+): QualityPlan {
+  const settings = files.settings?.problemType === o.problemType ? files.settings : null;
+  return {
+    groundTruth: o.groundTruth,
+    problemType: o.problemType,
+    threshold: o.threshold ?? settings?.threshold ?? DEFAULT_PROBABILITY_THRESHOLD,
+    constraints: o.constraints === undefined ? files.constraints : o.constraints,
+    outputColumn: predictionColumnOf(settings, o.problemType),
+    sliceBaselines: sliceBaselines(baseline),
+    ...(o.labelLookbackHours !== undefined ? { labelLookbackHours: o.labelLookbackHours } : {}),
+    ...(o.minSliceSupport !== undefined ? { minSliceSupport: o.minSliceSupport } : {}),
+    ...(o.maxLineBytes !== undefined ? { maxLineBytes: o.maxLineBytes } : {}),
+  };
+}
+
+/** One window's quality in progress: collect its rows while it is profiled, then evaluate. */
+export interface WindowQualityRun {
+  /** Pass as `runWindow`'s `onRow` (which then profiles in this thread). */
+  onRow: PredictionCollector['onRow'];
+  /** Reads the labels of the window's collection hours and joins them to the rows collected. */
+  evaluate(window: { start: string | null; end: string | null }, now: Date): Promise<QualityWindowResult>;
+}
+
+/** Starts the quality of one window under `plan`: a fresh collector, then {@link qualityForWindow}. */
+export function startWindowQuality(plan: QualityPlan): WindowQualityRun {
+  const collector = new PredictionCollector({
+    problemType: plan.problemType,
+    outputColumn: plan.outputColumn,
+    sliceFeatures: Object.keys(plan.sliceBaselines),
+  });
+  return {
+    onRow: collector.onRow,
+    evaluate: (window, now) =>
+      qualityForWindow(collector, {
+        problemType: plan.problemType,
+        threshold: plan.threshold,
+        constraints: plan.constraints,
+        sliceBaselines: plan.sliceBaselines,
+        minSliceSupport: plan.minSliceSupport,
+        window,
+        now,
+        groundTruth: plan.groundTruth,
+        labelLookbackHours: plan.labelLookbackHours,
+        maxLineBytes: plan.maxLineBytes,
+      }),
+  };
 }

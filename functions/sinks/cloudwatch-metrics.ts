@@ -87,7 +87,32 @@ export function metricsForReport(report: Report, ctx: MetricContext): ReportMetr
     }
     model.push(...datum(METRIC_NAMES.violations, quality.violations.length, 'Count'));
   }
+  if (quality) model.push(...datum(METRIC_NAMES.labelsMatched, quality.matched, 'Count'));
   return { data, model };
+}
+
+/**
+ * What is published when a run stops before its deadline with hours left: `windows_incomplete`
+ * = 1, at `at` (the run's time, so an alarm sees it however old the window is). A window it
+ * stopped inside publishes only this: its partial numbers would read as a real drop in traffic
+ * or a real drift.
+ */
+export function incompleteWindowMetrics(
+  ctx: Pick<MetricContext, 'endpoint' | 'scheduleName'>,
+  at: Date,
+): MetricDatum[] {
+  return [
+    {
+      MetricName: METRIC_NAMES.windowsIncomplete,
+      Dimensions: [
+        { Name: METRIC_DIMENSIONS.endpoint, Value: ctx.endpoint },
+        { Name: METRIC_DIMENSIONS.monitoringSchedule, Value: ctx.scheduleName },
+      ],
+      Timestamp: at,
+      Value: 1,
+      Unit: 'Count',
+    },
+  ];
 }
 
 /** A numeric feature's current values as a statistic set; null without values. */

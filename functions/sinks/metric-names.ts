@@ -53,4 +53,16 @@ export const METRIC_NAMES = {
   modelVersion: 'model_version',
   /** 1 when the serving model changed inside the window (a deployment), else 0. */
   modelChanged: 'model_changed',
+  /**
+   * 1 when a run stopped before its deadline with hours left: a window it stopped inside
+   * (report.json `complete: false`, for which nothing else is published), or hours it did not
+   * start. Timestamped at the run, not the window, so the alarm fires for an old hour of a
+   * backfill too.
+   */
+  windowsIncomplete: 'windows_incomplete',
+  /**
+   * Model namespace: predictions of the window joined to a label so far. Labels arrive late, so
+   * an hourly run sees few; a backfill of the window later counts more.
+   */
+  labelsMatched: 'labels_matched',
 } as const;

@@ -40,12 +40,17 @@ const READ_AHEAD_BYTES = 64 * 1024 * 1024;
  * a read-ahead (S3) fetch the next objects while one is profiled, within READ_AHEAD_BYTES. An
  * object deleted between listing and reading is counted and skipped (its records were never
  * read, so none is lost); any other failure, or one mid-object, fails the window.
+ *
+ * `shouldStop` is asked between objects (never before the first, never inside one): when it
+ * says yes, the objects read so far are the profile and the rest are left unread; the last
+ * `onObject` call says how many were read. Reads fetched ahead are abandoned.
  */
 export async function profileObjects(
   store: ObjectStore,
   objects: readonly StoredObject[],
   profiler: WindowProfiler,
   onObject?: (done: number, bytes: number) => void,
+  shouldStop?: () => boolean,
 ): Promise<WindowProfile> {
   const ahead = Math.max(1, store.readAhead ?? 1);
   const fetched = new Map<number, Promise<Uint8Array[] | null>>();
@@ -69,6 +74,7 @@ export async function profileObjects(
   };
   let bytes = 0;
   for (let i = 0; i < objects.length; i++) {
+    if (i > 0 && shouldStop?.()) break;
     let chunks: AsyncIterable<Uint8Array> | Uint8Array[] | null;
     if (ahead > 1) {
       fetchUpTo(i);

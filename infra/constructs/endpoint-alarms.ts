@@ -209,6 +209,12 @@ export class EndpointAlarms extends Construct {
       comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       description: `The monitor's p99 duration reached ${durationLimit} ms, near its ${props.monitorTimeout.toSeconds()} s timeout; give it more memory or time before runs start timing out.`,
     });
+    this.add('MonitorIncomplete', 'monitor-incomplete', props.metrics.windowsIncomplete(), {
+      settings: { threshold: 1, ...hourly },
+      comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description:
+        'A monitor run stopped near its timeout with hours left undone: a window it stopped inside has a report.json saying complete false and no drift or quality metrics or summary, and later hours were not started. The run\'s log line lists the hours left: resend them by invoking the function with {"endpoint", "start", "end"}, and give the function more memory or time.',
+    });
     this.add(
       'DeadLetters',
       'monitor-dead-letters',

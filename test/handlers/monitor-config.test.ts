@@ -53,6 +53,18 @@ describe('MONITOR_CONFIG', () => {
     expect(parse({ reportsPrefix: null })).toThrow('MONITOR_CONFIG.reportsPrefix must be a string; got null');
   });
 
+  it('takes ground truth and problem type together, or neither', () => {
+    const quality = { groundTruthUri: 's3://ml/ground-truth', problemType: 'BinaryClassification' };
+
+    expect(parseMonitorConfig(JSON.stringify({ ...VALID, ...quality }))).toMatchObject(quality);
+    expect(parse({ groundTruthUri: 's3://ml/ground-truth' })).toThrow(
+      'MONITOR_CONFIG.problemType must be one of BinaryClassification, MulticlassClassification, Regression when groundTruthUri is set; got nothing',
+    );
+    expect(parse({ problemType: 'Regression' })).toThrow(
+      'MONITOR_CONFIG.groundTruthUri must be an S3 URI (s3://bucket/prefix) of the ground-truth labels when problemType is set; got nothing',
+    );
+  });
+
   it('reads the fan-out thresholds, and names a wrong one', () => {
     const fanOut = { maxObjects: 2000, maxBytes: 536870912 };
 

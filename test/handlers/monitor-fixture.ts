@@ -188,3 +188,50 @@ export async function writeWorld(client: S3Client, objects: CaptureObject[]): Pr
   const capture = new S3Store(client, CAPTURE_URI);
   await inParallel(objects, 32, (o) => capture.putText(o.key, o.body, 'application/jsonlines'));
 }
+
+export const GROUND_TRUTH_URI = `s3://${DATA_BUCKET}/ground-truth`;
+/** The hour whose quality the quality tests monitor: 2026-11-24 08:00 UTC. */
+export const QUALITY_HOUR = '2026-11-24T08:00:00Z';
+
+/** A captured record of the quality hour, with its join key and the label it will get. */
+export interface LabelledRecord extends CapturedRecord {
+  /** The capture's eventId: the join key (no inferenceId is set). */
+  id: string;
+  /** 1 when the score is 0.5 or more, except every fifth record (the model's mistakes). */
+  label: 0 | 1;
+}
+
+/**
+ * The quality hour: 10 AllTraffic objects of 3 drifted records each (30 predictions, scores
+ * 0 to 0.99), and the label each record will get.
+ */
+export function qualityHourObjects(): { objects: CaptureObject[]; records: LabelledRecord[] } {
+  const objects = hourObjects(new RecordSeries(true), 'AllTraffic', QUALITY_HOUR, 10);
+  const records = objects.flatMap((o, i) =>
+    o.records.map((r, k) => {
+      const n = i * 3 + k;
+      const predicted = r.score >= 0.5;
+      return { ...r, id: `${o.key}#${k}`, label: (predicted !== (n % 5 === 0) ? 1 : 0) as 0 | 1 };
+    }),
+  );
+  return { objects, records };
+}
+
+/** A ground-truth file (FORMATS.md) in the collection hour of `hourIso`, under the endpoint's folder. */
+export function labelFile(hourIso: string, labels: { id: string; label: number }[]): CaptureObject {
+  const folder = hourIso.slice(0, 13).replace(/[-T]/g, '/');
+  const lines = labels.map(({ id, label }) =>
+    JSON.stringify({
+      groundTruthData: { data: String(label), encoding: 'CSV' },
+      eventMetadata: { eventId: id },
+      eventVersion: '0',
+    }),
+  );
+  return { key: `${ENDPOINT}/${folder}/labels.jsonl`, body: `${lines.join('\n')}\n`, records: [] };
+}
+
+/** Writes objects under an S3 URI. */
+export async function putObjects(client: S3Client, uri: string, objects: CaptureObject[]): Promise<void> {
+  const store = new S3Store(client, uri);
+  await inParallel(objects, 16, (o) => store.putText(o.key, o.body, 'application/jsonlines'));
+}

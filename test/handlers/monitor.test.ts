@@ -1,14 +1,20 @@
 // The monitor Lambda end to end: capture and baseline in s3rver, CloudWatch and SNS mocked,
 // the clock fixed. What reaches S3, CloudWatch and SNS is asserted exactly.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../functions/cli/main.ts';
 import type { FeatureDrift, Report } from '../../functions/engine/report-model.ts';
 import { handler } from '../../functions/handlers/monitor.ts';
 import type { MonitorRuntimeConfig } from '../../functions/handlers/monitor-config.ts';
 import { type MonitorDeps, runMonitor } from '../../functions/pipeline/monitor-run.ts';
+import { LocalStore } from '../../functions/sources/local-store.ts';
+import { S3Store } from '../../functions/sources/s3-store.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
 import {
   BASELINE_URI,
@@ -17,14 +23,24 @@ import {
   type CapturedRecord,
   DATA_BUCKET,
   ENDPOINT,
+  GROUND_TRUTH_URI,
+  type LabelledRecord,
+  labelFile,
+  putObjects,
+  QUALITY_HOUR,
+  qualityHourObjects,
   REPORTS_BUCKET,
   recordsIn,
   scheduledHourObjects,
+  trainingCsv,
   writeWorld,
 } from './monitor-fixture.ts';
 
 const SCHEDULE = 'churn-xgb-hourly';
+/** The endpoint's index.html, under a reports prefix. */
+const INDEX = `reports/${ENDPOINT}/${SCHEDULE}/index.html`;
 const DATA_NAMESPACE = 'aws/sagemaker/Endpoints/data-metrics';
+const MODEL_NAMESPACE = 'aws/sagemaker/Endpoints/model-metrics';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:driftwatch-churn-xgb';
 const PRICE = 0.0000133334;
 
@@ -50,13 +66,13 @@ function config(reportsPrefix: string): MonitorRuntimeConfig {
     reportsBucket: REPORTS_BUCKET,
     reportsPrefix,
     dataMetricsNamespace: DATA_NAMESPACE,
-    modelMetricsNamespace: 'aws/sagemaker/Endpoints/model-metrics',
+    modelMetricsNamespace: MODEL_NAMESPACE,
     topicArn: TOPIC,
   };
 }
 
 /** Fakes for one run: CloudWatch and SNS mocked, a clock starting at `startIso` that moves 1.5 s per reading. */
-function fakes(reportsPrefix: string, startIso: string) {
+function fakes(reportsPrefix: string, startIso: string, over: Partial<MonitorRuntimeConfig> = {}) {
   const cloudwatch = new CloudWatchClient({ region: 'us-east-1' });
   const sns = new SNSClient({ region: 'us-east-1' });
   const cw = mockClient(cloudwatch);
@@ -66,7 +82,7 @@ function fakes(reportsPrefix: string, startIso: string) {
   let clock = Date.parse(startIso);
   const logs: string[] = [];
   const deps: MonitorDeps = {
-    config: config(reportsPrefix),
+    config: { ...config(reportsPrefix), ...over },
     s3: s3.client,
     cloudwatch,
     sns,
@@ -187,19 +203,22 @@ describe('the monitor Lambda', () => {
           seconds: 1.5,
         },
       ],
+      index: { location: `s3://${REPORTS_BUCKET}/scheduled/${INDEX}`, windows: 1 },
     });
     expect(inWindow).toHaveLength(3304);
 
     const written = await reportObjects('scheduled');
-    expect([...written.keys()]).toEqual(
-      [
+    expect([...written.keys()]).toEqual([
+      ...[
         'constraint_violations.json',
         'report.html',
         'report.json',
         'statistics.json',
         'summary-sent.json',
       ].map((f) => `${folder}${f}`),
-    );
+      INDEX,
+    ]);
+    expect(written.get(INDEX)).toContain('href="2026/11/26/05/report.html"');
     const report = JSON.parse(written.get(`${folder}report.json`)!) as Report;
     expect(report).toMatchObject({
       window: { start: '2026-11-26T05:00:00.000Z', end: '2026-11-26T06:00:00.000Z' },
@@ -331,7 +350,12 @@ describe('the monitor Lambda', () => {
         'statistics.json',
         'summary-sent.json',
       ].map((f) => `${base}11/${f}`),
+      INDEX,
     ]);
+    // The index is rebuilt once, after the run, over both windows, linked relative to itself.
+    expect(result.index).toEqual({ location: `s3://${REPORTS_BUCKET}/backfill/${INDEX}`, windows: 2 });
+    expect(written.get(INDEX)).toContain('href="2026/11/25/10/report.html"');
+    expect(written.get(INDEX)).toContain('href="2026/11/25/11/report.html"');
     const requests = metricRequests();
     expect(requests).toHaveLength(2);
     for (const [i, hour] of ['10', '11'].entries()) {
@@ -366,7 +390,7 @@ describe('the monitor Lambda', () => {
 
     expect(result.windows.map((w) => [w.start, w.metricRequests])).toEqual([['2026-11-25T10:00:00.000Z', 0]]);
     expect(metricRequests()).toEqual([]);
-    expect([...(await reportObjects('old')).keys()]).toHaveLength(4);
+    expect([...(await reportObjects('old')).keys()]).toHaveLength(5);
     expect(JSON.parse(logs[0]!).metricsSkipped).toMatch(/older than CloudWatch takes/);
   });
 
@@ -403,5 +427,360 @@ describe('the monitor Lambda', () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+});
+
+/** The test's own oracle: confusion counts, accuracy, precision, recall, F1 and ROC AUC at threshold 0.5. */
+function binaryOracle(records: readonly LabelledRecord[]) {
+  const positive = (r: LabelledRecord) => r.score >= 0.5;
+  const tp = records.filter((r) => positive(r) && r.label === 1).length;
+  const fp = records.filter((r) => positive(r) && r.label === 0).length;
+  const fn = records.filter((r) => !positive(r) && r.label === 1).length;
+  const tn = records.length - tp - fp - fn;
+  const precision = tp / (tp + fp);
+  const recall = tp / (tp + fn);
+  let wins = 0;
+  const labelled = (l: 0 | 1) => records.filter((r) => r.label === l);
+  for (const p of labelled(1))
+    for (const n of labelled(0)) wins += p.score > n.score ? 1 : p.score === n.score ? 0.5 : 0;
+  return {
+    tp,
+    fp,
+    fn,
+    tn,
+    accuracy: (tp + tn) / records.length,
+    precision,
+    recall,
+    f1: (2 * precision * recall) / (precision + recall),
+    auc: wins / (labelled(1).length * labelled(0).length),
+  };
+}
+
+const QUALITY_BASELINE_URI = `s3://${DATA_BUCKET}/baselines/${ENDPOINT}-quality`;
+
+/** The baseline as `driftwatch baseline --problem-type` writes it, uploaded as it is; returns its keys. */
+async function uploadQualityBaseline(): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'driftwatch-quality-baseline-'));
+  try {
+    await writeFile(join(dir, 'train.csv'), trainingCsv());
+    const output: string[] = [];
+    const status = await main(
+      [
+        'baseline',
+        join(dir, 'train.csv'),
+        '--out',
+        join(dir, 'baseline'),
+        '--label-column',
+        'label',
+        '--problem-type',
+        'BinaryClassification',
+        '--probability-column',
+        'score',
+      ],
+      {
+        stdout: (t) => output.push(t),
+        stderr: (t) => output.push(t),
+        stderrIsTty: false,
+        now: () => new Date(QUALITY_HOUR),
+      },
+    );
+    expect(status, output.join('')).toBe(0);
+    const local = new LocalStore(join(dir, 'baseline'));
+    const remote = new S3Store(s3.client, QUALITY_BASELINE_URI);
+    const keys: string[] = [];
+    for await (const o of local.list()) {
+      await remote.putText(o.key, (await local.getText(o.key))!, 'application/json');
+      keys.push(o.key);
+    }
+    return keys;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the monitor Lambda with ground truth', () => {
+  const { objects, records } = qualityHourObjects();
+  const hourFolder = `reports/${ENDPOINT}/${SCHEDULE}/2026/11/24/08/`;
+  const windowStart = new Date(QUALITY_HOUR);
+  /** Labels collected in H+1: records 0 to 11 and one id of no prediction of the window. */
+  const firstLabels = labelFile('2026-11-24T09:00:00Z', [
+    ...records.slice(0, 12),
+    { id: 'an-id-of-another-hour', label: 1 },
+  ]);
+  /** Labels collected in H+2: records 12 to 23. Records 24 to 29 are never labelled in the look-back. */
+  const secondLabels = labelFile('2026-11-24T10:00:00Z', records.slice(12, 24));
+  /** A label of record 29 collected 26 h after the window: past the 24 h look-back, never read. */
+  const tooLate = labelFile('2026-11-25T10:00:00Z', records.slice(29));
+  const quality = (groundTruthUri: string): Partial<MonitorRuntimeConfig> => ({
+    variants: ['AllTraffic'],
+    baselineUri: QUALITY_BASELINE_URI,
+    groundTruthUri,
+    problemType: 'BinaryClassification',
+  });
+
+  beforeAll(async () => {
+    await putObjects(s3.client, CAPTURE_URI, objects);
+    expect(await uploadQualityBaseline()).toEqual([
+      'baseline.json',
+      'constraints.json',
+      'model-quality/constraints.json',
+      'model-quality/quality-baseline.json',
+      'model-quality/statistics.json',
+      'statistics.json',
+    ]);
+  });
+
+  it('computes the hour with the labels in so far, then all of them when backfilled; publishes quality under SageMaker names', async () => {
+    const labels = `${GROUND_TRUTH_URI}-late`;
+    await putObjects(s3.client, labels, [firstLabels, tooLate]);
+    const scheduled = fakes('quality', '2026-11-24T09:10:00Z', quality(labels));
+
+    // The scheduled run ten minutes after the hour: only H+1's labels are in.
+    const early = await runMonitor(scheduled.deps, {});
+
+    expect(early.windows.map((w) => [w.start, w.objects, w.labelsMatched, w.summary])).toEqual([
+      ['2026-11-24T08:00:00.000Z', 10, 12, 'sent'],
+    ]);
+    const earlyReport = JSON.parse(
+      (await reportObjects('quality')).get(`${hourFolder}report.json`)!,
+    ) as Report;
+    expect(earlyReport.quality).toMatchObject({
+      matched: 12,
+      unmatchedPredictions: 18,
+      unmatchedLabels: 1,
+      join: { labelFiles: 1, labels: 13, rows: 30 },
+    });
+    // The estimate comes from all 30 scores, labelled or not.
+    expect(earlyReport.quality?.estimated).toMatchObject({ method: 'confidence-based', count: 30 });
+
+    // H+2's labels arrive; a backfill of the hour two days later joins them too.
+    await putObjects(s3.client, labels, [secondLabels]);
+    const backfill = fakes('quality', '2026-11-26T06:10:00Z', quality(labels));
+
+    const later = await runMonitor(backfill.deps, {
+      endpoint: ENDPOINT,
+      start: '2026-11-24T08:00:00Z',
+      end: '2026-11-24T09:00:00Z',
+    });
+
+    expect(later.windows.map((w) => [w.labelsMatched, w.summary])).toEqual([[24, 'already-sent']]);
+    expect(backfill.publishes()).toEqual([]);
+    const written = await reportObjects('quality');
+    expect([...written.keys()]).toEqual([
+      ...[
+        'constraint_violations.json',
+        'model_quality_constraint_violations.json',
+        'model_quality_statistics.json',
+        'report.html',
+        'report.json',
+        'statistics.json',
+        'summary-sent.json',
+      ].map((f) => `${hourFolder}${f}`),
+      INDEX,
+    ]);
+    const report = JSON.parse(written.get(`${hourFolder}report.json`)!) as Report;
+    const oracle = binaryOracle(records.slice(0, 24));
+    expect(oracle).toMatchObject({ tp: 8, fp: 3, fn: 2, tn: 11 });
+    expect(report.quality).toMatchObject({
+      problemType: 'BinaryClassification',
+      threshold: 0.5,
+      matched: 24,
+      unmatchedPredictions: 6,
+      unmatchedLabels: 1,
+      duplicateLabels: 0,
+      metrics: { confusionMatrix: { tp: 8, fp: 3, fn: 2, tn: 11 } },
+      join: {
+        labelHours: { start: '2026-11-24T08:00:00.000Z', end: '2026-11-25T09:00:00.000Z' },
+        lookbackHours: 24,
+        labelFiles: 2,
+        labels: 25,
+        rows: 30,
+      },
+    });
+    const qualityViolations = JSON.parse(
+      written.get(`${hourFolder}model_quality_constraint_violations.json`)!,
+    );
+    // The window does better than the training set the constraints were suggested from.
+    expect(qualityViolations).toEqual({ violations: [] });
+    expect(report.quality?.violations).toEqual([]);
+    const statistics = JSON.parse(written.get(`${hourFolder}model_quality_statistics.json`)!);
+    expect(statistics).toMatchObject({
+      dataset: {
+        item_count: 24,
+        start_time: '2026-11-24T08:00:00.000Z',
+        end_time: '2026-11-24T09:00:00.000Z',
+        evaluation_time: report.generatedAt,
+      },
+      binary_classification_metrics: {
+        accuracy: { value: oracle.accuracy },
+        confusion_matrix: { '0': { '0': 11, '1': 3 }, '1': { '0': 2, '1': 8 } },
+      },
+    });
+
+    const requests = backfill.metricRequests();
+    expect(requests.map((r) => r.Namespace)).toEqual([DATA_NAMESPACE, MODEL_NAMESPACE]);
+    const datum = (MetricName: string, Value: unknown, Unit = 'None') => ({
+      MetricName,
+      Dimensions: dims,
+      Timestamp: windowStart,
+      Value,
+      Unit,
+    });
+    expect(requests[1]).toEqual({
+      Namespace: MODEL_NAMESPACE,
+      MetricData: [
+        datum('accuracy', oracle.accuracy),
+        datum('precision', expect.closeTo(oracle.precision, 12)),
+        datum('recall', expect.closeTo(oracle.recall, 12)),
+        datum('f1', expect.closeTo(oracle.f1, 12)),
+        datum('auc', expect.closeTo(oracle.auc, 12)),
+        datum('violations', 0, 'Count'),
+        datum('labels_matched', 24, 'Count'),
+      ],
+    });
+    // The scheduled run published the same names for the labels it had.
+    expect(scheduled.metricRequests()[1]?.MetricData?.at(-1)).toEqual(datum('labels_matched', 12, 'Count'));
+    expect(JSON.parse(backfill.logs[0]!).quality).toEqual({
+      matched: 24,
+      unmatchedPredictions: 6,
+      violations: 0,
+    });
+  });
+
+  it('re-running a window with quality writes the same files but for the run time, and sends no second summary', async () => {
+    const labels = `${GROUND_TRUTH_URI}-rerun`;
+    await putObjects(s3.client, labels, [firstLabels, secondLabels]);
+    const event = { endpoint: ENDPOINT, start: '2026-11-24T08:00:00Z', end: '2026-11-24T09:00:00Z' };
+    const first = fakes('quality-rerun', '2026-11-26T06:10:00Z', quality(labels));
+    await runMonitor(first.deps, event);
+    const written = await reportObjects('quality-rerun');
+    const again = fakes('quality-rerun', '2026-11-26T07:40:00Z', quality(labels));
+
+    const rerun = await runMonitor(again.deps, event);
+
+    expect(first.publishes()).toHaveLength(1);
+    expect(rerun.windows.map((w) => w.summary)).toEqual(['already-sent']);
+    expect(again.publishes()).toEqual([]);
+    expect(again.metricRequests()).toEqual(first.metricRequests());
+    const rewritten = await reportObjects('quality-rerun');
+    expect([...rewritten.keys()]).toEqual([...written.keys()]);
+    expect([...written.keys()]).toContain(`${hourFolder}model_quality_statistics.json`);
+    // The run's time is in report.json's generatedAt and the statistics' evaluation_time only.
+    const runTime = (json: string) => json.replace(/"(generatedAt|evaluation_time)": "[^"]*"/g, '"$1": "-"');
+    expect(
+      JSON.parse(rewritten.get(`${hourFolder}model_quality_statistics.json`)!).dataset.evaluation_time,
+    ).toBe('2026-11-26T07:40:01.500Z');
+    for (const [key, body] of written) {
+      if (key.endsWith('.json')) expect(runTime(rewritten.get(key)!), key).toBe(runTime(body));
+      else expect(rewritten.get(key), key).toBe(body);
+    }
+  });
+});
+
+/** A remaining-time clock with plenty of time until it has been asked `checks` times, then 30 s. */
+function runsOutAfter(checks: number): () => number {
+  let asked = 0;
+  return () => (++asked >= checks ? 30_000 : 600_000);
+}
+
+describe('the monitor Lambda near its deadline', () => {
+  const backfillEvent = { endpoint: ENDPOINT, start: '2026-11-25T10:00:00Z', end: '2026-11-25T12:00:00Z' };
+  const incompleteDatum = (at: string) => ({
+    MetricName: 'windows_incomplete',
+    Dimensions: dims,
+    Timestamp: new Date(at),
+    Value: 1,
+    Unit: 'Count',
+  });
+
+  it('stops between capture objects, writes the partial report as incomplete, publishes only windows_incomplete and lists the hours left', async () => {
+    const { deps, metricRequests, publishes, logs } = fakes('deadline', '2026-11-26T06:10:00Z');
+    // Asked between objects: the fifth check comes after five objects are read.
+    deps.remainingMs = runsOutAfter(5);
+
+    const result = await runMonitor(deps, backfillEvent);
+
+    const folder = `reports/${ENDPOINT}/${SCHEDULE}/2026/11/25/10/`;
+    const incomplete = {
+      objectsRead: 5,
+      objectsTotal: 25,
+      reason: "the function's remaining time fell below its 45 s safety margin",
+    };
+    expect(result.windows).toEqual([
+      expect.objectContaining({
+        start: '2026-11-25T10:00:00.000Z',
+        objects: 5,
+        records: { total: 15, profiled: 15, rejected: 0 },
+        summary: 'incomplete',
+        metricRequests: 1,
+        incomplete,
+      }),
+    ]);
+    expect(result.hoursLeft).toEqual({
+      hours: ['2026-11-25T10:00:00.000Z', '2026-11-25T11:00:00.000Z'],
+      resend: { endpoint: ENDPOINT, start: '2026-11-25T10:00:00.000Z', end: '2026-11-25T12:00:00.000Z' },
+    });
+    expect(result.index).toBeUndefined();
+    const written = await reportObjects('deadline');
+    // The window's files only: no summary marker, hour 11 not started, the index not rebuilt.
+    expect([...written.keys()]).toEqual(
+      ['constraint_violations.json', 'report.html', 'report.json', 'statistics.json'].map(
+        (f) => `${folder}${f}`,
+      ),
+    );
+    const report = JSON.parse(written.get(`${folder}report.json`)!) as Report;
+    expect(report).toMatchObject({ complete: false, incomplete, records: { total: 15, profiled: 15 } });
+    expect(report.warnings.at(-1)).toMatch(/^Incomplete window: 5 of 25 capture objects were read/);
+    expect(written.get(`${folder}report.html`)).toContain('Incomplete window: 5 of 25');
+    // Timestamped at the run (the clock's third reading), not at the window.
+    expect(metricRequests()).toEqual([
+      { Namespace: DATA_NAMESPACE, MetricData: [incompleteDatum('2026-11-26T06:10:03Z')] },
+    ]);
+    expect(publishes()).toEqual([]);
+    expect(logs.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        message:
+          'window incomplete: stopped before the deadline; no metrics but windows_incomplete, no summary',
+        window: { start: '2026-11-25T10:00:00.000Z', end: '2026-11-25T11:00:00.000Z' },
+        incomplete,
+        summary: 'incomplete',
+      }),
+      {
+        level: 'warn',
+        message: 'run stopped before its deadline; resend the hours left',
+        endpoint: ENDPOINT,
+        schedule: SCHEDULE,
+        hoursLeft: 2,
+        resend: result.hoursLeft?.resend,
+        indexRefreshed: false,
+      },
+    ]);
+  });
+
+  it('does not start the next hour of a backfill within the margin, and says which hours are left', async () => {
+    const { deps, metricRequests, publishes } = fakes('deadline-between', '2026-11-26T06:10:00Z');
+    // Hour 10's 25 objects take 24 checks; the 25th, before hour 11, finds the time short.
+    deps.remainingMs = runsOutAfter(25);
+
+    const result = await runMonitor(deps, backfillEvent);
+
+    expect(result.windows.map((w) => [w.start, w.objects, w.summary, w.incomplete])).toEqual([
+      ['2026-11-25T10:00:00.000Z', 25, 'no-violations', undefined],
+    ]);
+    expect(result.hoursLeft).toEqual({
+      hours: ['2026-11-25T11:00:00.000Z'],
+      resend: { endpoint: ENDPOINT, start: '2026-11-25T11:00:00.000Z', end: '2026-11-25T12:00:00.000Z' },
+    });
+    const requests = metricRequests();
+    expect(requests).toHaveLength(2);
+    expect(requests[0]?.MetricData?.map((d) => d.MetricName)).toContain('feature_baseline_drift_charges');
+    expect(requests[1]).toEqual({
+      Namespace: DATA_NAMESPACE,
+      MetricData: [incompleteDatum('2026-11-26T06:10:04.500Z')],
+    });
+    expect(publishes()).toEqual([]);
+    const keys = [...(await reportObjects('deadline-between')).keys()];
+    expect(keys.every((k) => k.includes('/2026/11/25/10/'))).toBe(true);
   });
 });

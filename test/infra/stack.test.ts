@@ -308,11 +308,29 @@ describe('alarms on the monitor itself', () => {
     });
   });
 
+  it('alarms when a run leaves a window incomplete near its deadline (windows_incomplete, data namespace)', () => {
+    expect(alarmNamed('monitor-incomplete')).toMatchObject({
+      Namespace: DATA_NS,
+      MetricName: 'windows_incomplete',
+      Dimensions: MONITOR_DIMENSIONS,
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(String(alarmNamed('monitor-incomplete').AlarmDescription)).toContain(
+      'resend them by invoking the function with {"endpoint", "start", "end"}',
+    );
+  });
+
   it('sends every alarm and OK transition to the endpoint topic', () => {
     const topic = { Ref: logicalId('AWS::SNS::Topic', 'churnendpoint') };
     const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
 
-    expect(alarms).toHaveLength(28);
+    expect(alarms).toHaveLength(29);
     for (const [, alarm] of alarms) {
       expect(alarm.AlarmActions).toEqual([topic]);
       expect(alarm.OKActions).toEqual([topic]);
@@ -502,7 +520,7 @@ describe('dashboard', () => {
   it('shows the state of every alarm of the endpoint', () => {
     const alarmWidget = body.widgets.find((w) => w.type === 'alarm');
 
-    expect(alarmWidget?.properties.alarms).toHaveLength(28);
+    expect(alarmWidget?.properties.alarms).toHaveLength(29);
   });
 });
 

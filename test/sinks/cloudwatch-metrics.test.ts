@@ -6,6 +6,7 @@ import type { Report } from '../../functions/engine/report-model.ts';
 import {
   batchMetrics,
   datumBytes,
+  incompleteWindowMetrics,
   MAX_METRICS_PER_REQUEST,
   metricsForReport,
   publishMetrics,
@@ -110,8 +111,8 @@ describe('metricsForReport', () => {
   });
 
   it("publishes model quality under SageMaker's names, in the model namespace's list", () => {
-    const quality = (problemType: string, metrics: object, violations: object[] = []) =>
-      ({ problemType, metrics, violations }) as unknown as Report['quality'];
+    const quality = (problemType: string, metrics: object | null, violations: object[] = [], matched = 40) =>
+      ({ problemType, metrics, violations, matched }) as unknown as Report['quality'];
     const binary = report([], [], {
       quality: quality(
         'BinaryClassification',
@@ -136,13 +137,28 @@ describe('metricsForReport', () => {
       value('recall', 0.7),
       value('f1', 0.75),
       value('violations', 1, 'Count'),
+      value('labels_matched', 40, 'Count'),
     ]);
     expect(metricsForReport(multiclass, CONTEXT).model.map((d) => [d.MetricName, d.Value])).toEqual([
       ['accuracy', 0.6],
       ['weighted_precision', 0.5],
       ['f1_macro', 0.4],
       ['violations', 0],
+      ['labels_matched', 40],
     ]);
+  });
+
+  it('publishes how many labels matched also before any has (no quality metrics yet)', () => {
+    const waiting = report([], [], {
+      quality: {
+        problemType: 'BinaryClassification',
+        metrics: null,
+        violations: [],
+        matched: 0,
+      } as unknown as Report['quality'],
+    });
+
+    expect(metricsForReport(waiting, CONTEXT).model).toEqual([value('labels_matched', 0, 'Count')]);
   });
 
   it('leaves out values CloudWatch refuses and keeps names within its rules', () => {
@@ -256,5 +272,15 @@ describe('publishMetrics', () => {
 
   it('puts nothing in an empty batch list', () => {
     expect(batchMetrics('n', [])).toEqual([]);
+  });
+});
+
+describe('incompleteWindowMetrics', () => {
+  it('is windows_incomplete = 1 at the time given, with the monitor dimensions', () => {
+    const at = new Date('2026-12-01T10:04:00Z');
+
+    expect(incompleteWindowMetrics(CONTEXT, at)).toEqual([
+      { MetricName: 'windows_incomplete', Dimensions: DIMENSIONS, Timestamp: at, Value: 1, Unit: 'Count' },
+    ]);
   });
 });

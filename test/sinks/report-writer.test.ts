@@ -67,6 +67,52 @@ describe('report files', () => {
     );
   });
 
+  it('include model_quality_constraint_violations.json, and model_quality_statistics.json when quality was evaluated', async () => {
+    const statistics = {
+      version: 0,
+      dataset: { item_count: 24, evaluation_time: '2026-11-26T06:10:00.000Z' },
+      binary_classification_metrics: { accuracy: { value: 0.75, standard_deviation: 'NaN' } },
+    } as unknown as NonNullable<WindowResult['modelQuality']>['statistics'];
+    const violations = {
+      violations: [
+        { metric_name: 'recall', constraint_check_type: 'LessThanThreshold', description: 'recall fell' },
+      ],
+    } as unknown as NonNullable<WindowResult['modelQuality']>['violations'];
+    const store = new MemoryStore();
+
+    const keys = await writeReportFiles(store, 'w/', { ...result, modelQuality: { statistics, violations } });
+
+    expect(keys).toEqual(
+      [
+        'report.json',
+        'statistics.json',
+        'constraint_violations.json',
+        'report.html',
+        'model_quality_constraint_violations.json',
+        'model_quality_statistics.json',
+      ].map((f) => `w/${f}`),
+    );
+    expect(store.objects.get('w/model_quality_statistics.json')).toEqual({
+      body: `${JSON.stringify(statistics, null, 2)}\n`,
+      contentType: 'application/json',
+    });
+    expect(JSON.parse(store.objects.get('w/model_quality_constraint_violations.json')!.body)).toEqual(
+      violations,
+    );
+    // No label matched yet: the violations (none) are written, the statistics are not.
+    expect(
+      reportFiles({ ...result, modelQuality: { statistics: null, violations: { violations: [] } } }).map(
+        (f) => f.name,
+      ),
+    ).toEqual([
+      'report.json',
+      'statistics.json',
+      'constraint_violations.json',
+      'report.html',
+      'model_quality_constraint_violations.json',
+    ]);
+  });
+
   it('are the same bytes for the same window', () => {
     const copy: WindowResult = JSON.parse(JSON.stringify(result));
 
