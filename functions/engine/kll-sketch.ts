@@ -118,7 +118,12 @@ export class KllSketch {
    * smallest item at each level, as compaction does. Depends only on the values, so a window
    * profiled whole or in parts writes the same sketch; far cheaper than a value-by-value build.
    */
-  static fromSorted(sorted: ArrayLike<number>, k = KLL_DEFAULT_K, c = KLL_DEFAULT_C, seed?: number): KllSketch {
+  static fromSorted(
+    sorted: ArrayLike<number>,
+    k = KLL_DEFAULT_K,
+    c = KLL_DEFAULT_C,
+    seed?: number,
+  ): KllSketch {
     const s = new KllSketch(k, c, seed);
     const levels: number[][] = [];
     let items = Array.from(sorted);

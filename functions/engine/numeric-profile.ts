@@ -119,7 +119,6 @@ export class NumericProfile {
     return view;
   }
 
-
   /** Values and weights for the drift metrics: weight 1 each in exact mode. */
   weightedSample(): { values: Float64Array; weights: Float64Array | null } {
     if (this.values !== null) return { values: this.sortedValues(), weights: null };

@@ -22,7 +22,7 @@
  * with the event that resends them.
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Baseline } from '../engine/baseline.ts';
@@ -36,7 +36,13 @@ import type { MonitorRuntimeConfig } from '../handlers/monitor-config.ts';
 import { incompleteWindowMetrics, metricsForReport, publishMetrics } from '../sinks/cloudwatch-metrics.ts';
 import { DEFAULT_INDEX_WINDOWS, writeReportIndex } from '../sinks/report-index.ts';
 import { hourLabel, reportFolder, writeReportFiles } from '../sinks/report-writer.ts';
-import { claimObject, SUMMARY_MARKER, type SummaryOutcome, sendWindowSummary } from '../sinks/sns-summary.ts';
+import {
+  claimObject,
+  SUMMARY_MARKER,
+  type SummaryOutcome,
+  sendWindowSummary,
+  summaryMarkerFailed,
+} from '../sinks/sns-summary.ts';
 import { loadBaseline } from '../sources/baseline-store.ts';
 import { parseS3Uri } from '../sources/object-store.ts';
 import { S3Store } from '../sources/s3-store.ts';
@@ -541,7 +547,23 @@ export async function publishWindow(
           sns: deps.sns,
           topicArn: config.topicArn,
           claim: (body) =>
-            claimObject(deps.s3, reports.bucket, `${reports.prefix}${folder}${SUMMARY_MARKER}`, body),
+            claimObject(
+              deps.s3,
+              reports.bucket,
+              `${reports.prefix}${folder}${SUMMARY_MARKER}`,
+              body,
+              summaryMarkerFailed,
+            ),
+          mark: async (body) => {
+            await deps.s3.send(
+              new PutObjectCommand({
+                Bucket: reports.bucket,
+                Key: `${reports.prefix}${folder}${SUMMARY_MARKER}`,
+                Body: body,
+                ContentType: 'application/json',
+              }),
+            );
+          },
         },
         report,
         {

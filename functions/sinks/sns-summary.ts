@@ -4,7 +4,7 @@
  * also when the window is run again: a marker object next to the report, written with S3's
  * conditional put, decides who sends.
  */
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Report } from '../engine/report-model.ts';
 import { modelLabel } from '../engine/serving-window.ts';
@@ -137,6 +137,12 @@ export async function claimObject(
   bucket: string,
   key: string,
   body: string,
+  /**
+   * Decides, from an existing object's text, whether it may be taken over (e.g. a summary whose
+   * sending failed). The takeover is a put conditional on that object's ETag, so two runs cannot
+   * both take it. @default - never
+   */
+  reclaimable?: (existing: string) => boolean,
 ): Promise<boolean> {
   try {
     await client.send(
@@ -150,17 +156,50 @@ export async function claimObject(
     );
     return true;
   } catch (e) {
-    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 412 || status === 409) return false;
+    if (!isConflict(e)) throw e;
+  }
+  if (!reclaimable) return false;
+  const existing = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const text = (await existing.Body?.transformToString('utf-8')) ?? '';
+  if (!reclaimable(text) || existing.ETag === undefined) return false;
+  try {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'application/json',
+        IfMatch: existing.ETag,
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (isConflict(e)) return false;
     throw e;
+  }
+}
+
+function isConflict(e: unknown): boolean {
+  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 412 || status === 409;
+}
+
+/** A summary marker whose sending failed: the next run of the window may send it. */
+export function summaryMarkerFailed(text: string): boolean {
+  try {
+    return (JSON.parse(text) as { state?: string }).state === 'failed';
+  } catch {
+    return false;
   }
 }
 
 export interface SummaryDeps {
   sns: SNSClient;
   topicArn: string;
-  /** Creates the window's marker when absent; false when it exists (the summary was sent). */
+  /** Creates the window's marker when absent (or marked failed); false when the summary was sent. */
   claim: (body: string) => Promise<boolean>;
+  /** Overwrites the marker (after a failed publish, with state "failed", so a re-run sends it). */
+  mark?: (body: string) => Promise<void>;
 }
 
 export type SummaryOutcome = 'sent' | 'already-sent' | 'no-violations';
@@ -168,7 +207,7 @@ export type SummaryOutcome = 'sent' | 'already-sent' | 'no-violations';
 /**
  * Sends the window's summary when it has violations and no summary was sent for it. The marker
  * goes first, so a window never gets two summaries; a publish that still fails after the
- * client's retries leaves the window without one (the alarms fire regardless).
+ * client's retries marks it failed and throws, so the run's retry sends it.
  */
 export async function sendWindowSummary(
   deps: SummaryDeps,
@@ -176,17 +215,25 @@ export async function sendWindowSummary(
   ctx: SummaryContext,
 ): Promise<SummaryOutcome> {
   if (!hasViolations(report)) return 'no-violations';
-  const marker = `${JSON.stringify({ window: report.window, report: `${ctx.reportLocation}report.json`, topicArn: deps.topicArn }, null, 2)}\n`;
-  if (!(await deps.claim(marker))) return 'already-sent';
+  const marker = (state: 'sending' | 'failed') =>
+    `${JSON.stringify({ window: report.window, report: `${ctx.reportLocation}report.json`, topicArn: deps.topicArn, state }, null, 2)}\n`;
+  if (!(await deps.claim(marker('sending')))) return 'already-sent';
   const { subject, message } = summaryMessage(report, ctx);
-  // The attributes make the summary machine readable for the Slack notifier and retraining trigger.
-  await deps.sns.send(
-    new PublishCommand({
-      TopicArn: deps.topicArn,
-      Subject: subject,
-      Message: message,
-      MessageAttributes: summaryAttributes(report, ctx),
-    }),
-  );
+  try {
+    // The attributes make the summary machine readable for the Slack notifier and retraining trigger.
+    await deps.sns.send(
+      new PublishCommand({
+        TopicArn: deps.topicArn,
+        Subject: subject,
+        Message: message,
+        MessageAttributes: summaryAttributes(report, ctx),
+      }),
+    );
+  } catch (e) {
+    // Failed after the SDK's retries: say so in the marker, so the run's retry (or a re-run of
+    // the window) sends the summary instead of skipping it, then fail the run loudly.
+    await deps.mark?.(marker('failed')).catch(() => {});
+    throw e;
+  }
   return 'sent';
 }

@@ -418,6 +418,56 @@ describe('the monitor Lambda', () => {
     expect((await reportObjects('failing')).size).toBe(0);
   });
 
+  it('a PutMetricData failure fails the run after the reports are written; the retry publishes and sends one summary', async () => {
+    const { deps } = fakes('metrics-fail', '2026-11-26T06:10:00Z');
+    const event = { endpoint: ENDPOINT, start: '2026-11-25T11:00:00Z', end: '2026-11-25T12:00:00Z' };
+    // Fresh mocks of the same clients, to fail them and count their calls.
+    const cw = mockClient(deps.cloudwatch);
+    const topic = mockClient(deps.sns);
+    topic.on(PublishCommand).resolves({ MessageId: 'message-1' });
+    const publishes = () => topic.commandCalls(PublishCommand);
+    cw.on(PutMetricDataCommand).rejects(
+      Object.assign(new Error('Internal failure'), { name: 'InternalServiceFault' }),
+    );
+
+    await expect(runMonitor(deps, event)).rejects.toThrow('Internal failure');
+    const written = await reportObjects('metrics-fail');
+    const folder = `reports/${ENDPOINT}/${SCHEDULE}/2026/11/25/11/`;
+    expect(written.has(`${folder}report.json`)).toBe(true);
+    expect(written.has(`${folder}summary-sent.json`)).toBe(false);
+    expect(publishes()).toEqual([]);
+
+    cw.on(PutMetricDataCommand).resolves({});
+    const retry = await runMonitor(deps, event);
+
+    expect(retry.windows.map((w) => w.summary)).toEqual(['sent']);
+    expect(cw.commandCalls(PutMetricDataCommand).length).toBeGreaterThan(1);
+    expect(publishes()).toHaveLength(1);
+  });
+
+  it('an SNS failure marks the summary failed and fails the run; the retry sends it, once', async () => {
+    const { deps } = fakes('sns-fail', '2026-11-26T06:10:00Z');
+    const event = { endpoint: ENDPOINT, start: '2026-11-25T11:00:00Z', end: '2026-11-25T12:00:00Z' };
+    const topic = mockClient(deps.sns);
+    const publishes = () => topic.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    topic
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('Service unavailable'), { name: 'InternalErrorException' }));
+
+    await expect(runMonitor(deps, event)).rejects.toThrow('Service unavailable');
+    const marker = `reports/${ENDPOINT}/${SCHEDULE}/2026/11/25/11/summary-sent.json`;
+    expect(JSON.parse((await reportObjects('sns-fail')).get(marker)!).state).toBe('failed');
+
+    topic.on(PublishCommand).resolves({ MessageId: 'message-2' });
+    const retry = await runMonitor(deps, event);
+    const again = await runMonitor(deps, event);
+
+    expect(retry.windows.map((w) => w.summary)).toEqual(['sent']);
+    expect(again.windows.map((w) => w.summary)).toEqual(['already-sent']);
+    expect(JSON.parse((await reportObjects('sns-fail')).get(marker)!).state).toBe('sending');
+    expect(publishes().filter((p) => p.Subject?.includes('2026-11-25 11:00'))).toHaveLength(2);
+  });
+
   it('names the field when MONITOR_CONFIG is wrong', async () => {
     vi.stubEnv('MONITOR_CONFIG', JSON.stringify({ ...config('x'), variants: [] }));
     try {

@@ -121,6 +121,7 @@ describe('sendWindowSummary', () => {
       window: r.window,
       report: `${CONTEXT.reportLocation}report.json`,
       topicArn: TOPIC,
+      state: 'sending',
     });
     const { subject, message } = summaryMessage(r, CONTEXT);
     expect(topic.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([
