@@ -3,11 +3,13 @@
  * that name the flag or file, the files `baseline` and `run` write, and report.json's fields
  * (INTERFACE.md).
  */
+
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Io, main } from '../../functions/cli/main.ts';
+import { mulberry32 as rng } from '../../functions/engine/seeded-random.ts';
 import { captureFile, captureLine, csvSide, hostileCorpus } from '../support/capture-lines.ts';
 
 interface Run {
@@ -31,17 +33,6 @@ async function cli(...argv: string[]): Promise<Run> {
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CITIES = ['Paris', 'Rome', 'Lyon', 'Berlin'];

@@ -2,19 +2,10 @@
  * The KLL quantile sketch: its weight is the number of values it stands for, its size stays
  * bounded, its ranks stay within 0.01, it merges, and it reads back SageMaker's level layout.
  */
+
 import { describe, expect, it } from 'vitest';
 import { KLL_DEFAULT_C, KLL_DEFAULT_K, KllSketch } from '../../functions/engine/kll-sketch.ts';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../functions/engine/seeded-random.ts';
 
 /** Share of the sketch's weight at or below x. */
 function sketchRank(s: KllSketch, x: number): number {

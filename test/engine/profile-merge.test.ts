@@ -3,6 +3,7 @@
  * the profiles of its two halves, in either order; profiles serialise to JSON and back; past the
  * exact cap, the merged sketch stays within METRICS.md's 0.01 of the exact distribution.
  */
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CaptureSchema } from '../../functions/engine/capture-schema.ts';
@@ -12,6 +13,7 @@ import {
   type FeatureProfileJson,
   type ProfileLimits,
 } from '../../functions/engine/feature-profile.ts';
+import { mulberry32 as rng } from '../../functions/engine/seeded-random.ts';
 import { binEdges, binProportions } from '../../functions/engine/stats/binning.ts';
 import { ksStatistic } from '../../functions/engine/stats/ks.ts';
 import { fromUnsorted, type WeightedSample } from '../../functions/engine/stats/weighted-sample.ts';
@@ -273,17 +275,6 @@ describe('profile serialisation', () => {
 });
 
 // ---- sketch mode ----
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A skewed, bimodal sample, rounded to 4 decimals so it has ties. */
 function sample(count: number, seed: number, shift = 0): number[] {

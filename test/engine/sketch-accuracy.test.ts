@@ -3,19 +3,13 @@
 // Checked here at a million values, against the exact computation on the same values.
 import { describe, expect, it } from 'vitest';
 import { NumericProfile } from '../../functions/engine/numeric-profile.ts';
+import { mulberry32 } from '../../functions/engine/seeded-random.ts';
 import { binEdges, binProportions } from '../../functions/engine/stats/binning.ts';
 import { ksStatistic, linfRobust } from '../../functions/engine/stats/ks.ts';
 import { fromUnsorted } from '../../functions/engine/stats/weighted-sample.ts';
 
 function normals(n: number, mean: number, sd: number, seed: number): Float64Array {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++)
     out[i] = mean + sd * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

@@ -5,6 +5,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
+import { mulberry32 as rng } from '../../../functions/engine/seeded-random.ts';
 import { binEdges, binProportions } from '../../../functions/engine/stats/binning.ts';
 import { ksStatistic } from '../../../functions/engine/stats/ks.ts';
 import {
@@ -12,17 +13,6 @@ import {
   fromWeighted,
   type WeightedSample,
 } from '../../../functions/engine/stats/weighted-sample.ts';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Box-Muller normals from a seeded uniform generator. */
 function normals(count: number, seed: number, mean = 0, sd = 1): number[] {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 as rng } from '../../../functions/engine/seeded-random.ts';
 import { binEdges, binProportions } from '../../../functions/engine/stats/binning.ts';
 import { ksStatistic } from '../../../functions/engine/stats/ks.ts';
 import { exactMoments } from '../../../functions/engine/stats/moments.ts';
@@ -12,18 +13,6 @@ import {
   type WeightedSample,
   weightAtOrBelow,
 } from '../../../functions/engine/stats/weighted-sample.ts';
-
-/** A small deterministic generator (mulberry32) so the tests never flake. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function duplicated(values: readonly number[], times: number): number[] {
   return values.flatMap((v) => Array<number>(times).fill(v));
