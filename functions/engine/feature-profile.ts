@@ -11,7 +11,14 @@ import {
 } from './categorical-profile.ts';
 import { DEFAULT_EXACT_CAP, NumericProfile, type NumericProfileJson } from './numeric-profile.ts';
 import type { FeatureKind, FeatureRole } from './report-model.ts';
-import { decimalValue, isIntegralText } from './value-parse.ts';
+import {
+  decimalValue,
+  isIntegralText,
+  parseDecimalSpan,
+  SpanStatus,
+  spanIntegral,
+  spanStatus,
+} from './value-parse.ts';
 
 export type ProfileKind = FeatureKind | 'infer';
 
@@ -99,6 +106,30 @@ export class FeatureProfile {
     // Not a finite number: a type mismatch for numeric features, a category otherwise.
     this.text++;
     this.categorical?.add(s);
+  }
+
+  /**
+   * Adds the CSV field text[start, end) of an unquoted record. A numeric feature parses it in
+   * place (no string is cut out for it); anything the fast parser leaves undecided, and every
+   * other kind of feature, goes through addText.
+   */
+  addCsvSpan(text: string, start: number, end: number): void {
+    if (this.kind !== 'numeric') {
+      this.addText(text.slice(start, end));
+      return;
+    }
+    const x = parseDecimalSpan(text, start, end);
+    if (spanStatus === SpanStatus.Decimal) {
+      if (spanIntegral) this.integral++;
+      else this.fractional++;
+      this.numeric!.add(x);
+      return;
+    }
+    if (spanStatus === SpanStatus.Empty) {
+      this.missing++;
+      return;
+    }
+    this.addText(text.slice(start, end));
   }
 
   /** Adds a value from a JSON payload. */

@@ -94,3 +94,78 @@ export function decimalValue(s: string): number {
 export function isIntegralText(s: string): boolean {
   return s.indexOf('.') === -1 && s.indexOf('e') === -1 && s.indexOf('E') === -1;
 }
+
+/** What the last `parseDecimalSpan` call found (a module-level result, so the hot path allocates nothing). */
+export enum SpanStatus {
+  /** A decimal: the value returned, integral or not in `spanIntegral`. */
+  Decimal = 0,
+  /** Empty: a missing value. */
+  Empty = 1,
+  /** Not something the fast path decides: use decimalValue on the slice. */
+  Slow = 2,
+}
+
+export let spanStatus: SpanStatus = SpanStatus.Decimal;
+export let spanIntegral = false;
+
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22,
+];
+
+/**
+ * Parses the decimal in s[start, end) without slicing it out: the Clinger fast path. With at
+ * most 15 significant digits the digits form an integer below 2^53 and 10^k is exact for
+ * k <= 22, so one multiplication or division by 10^k is correctly rounded: the same double
+ * Number() gives. Anything else (more digits, a larger exponent, any other character) sets
+ * `spanStatus` to Slow and the caller falls back to decimalValue on the slice.
+ */
+export function parseDecimalSpan(s: string, start: number, end: number): number {
+  if (start === end) {
+    spanStatus = SpanStatus.Empty;
+    return Number.NaN;
+  }
+  let i = start;
+  let c = s.charCodeAt(i);
+  let negative = false;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    i++;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let significant = 0;
+  let scale = 0;
+  let integral = true;
+  for (; i < end; i++) {
+    c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    digits++;
+    if (significant > 0 || c !== 48) {
+      significant++;
+      mantissa = mantissa * 10 + (c - 48);
+    }
+  }
+  if (i < end && c === 46) {
+    integral = false;
+    for (i++; i < end; i++) {
+      c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      digits++;
+      scale--;
+      if (significant > 0 || c !== 48) {
+        significant++;
+        mantissa = mantissa * 10 + (c - 48);
+      }
+    }
+  }
+  if (i !== end || digits === 0 || significant > 15 || scale < -22) {
+    // An exponent, a stray character, too many digits: the slow path decides.
+    spanStatus = SpanStatus.Slow;
+    return Number.NaN;
+  }
+  spanStatus = SpanStatus.Decimal;
+  spanIntegral = integral;
+  const value = scale === 0 ? mantissa : mantissa / POW10[-scale]!;
+  return negative ? -value : value;
+}

@@ -43,7 +43,12 @@ interface Slots {
   output: FeatureProfile[];
 }
 
-type Side = { kind: 'csv'; fields: string[][] } | { kind: 'json'; rows: PayloadRow[] } | null;
+type Side =
+  | { kind: 'csv'; fields: string[][] }
+  // One unquoted CSV record, read field by field in place (the common case: no strings cut).
+  | { kind: 'csv-line'; text: string; columns: number }
+  | { kind: 'json'; rows: PayloadRow[] }
+  | null;
 
 export class WindowProfiler {
   readonly profile: WindowProfile;
@@ -158,6 +163,13 @@ export class WindowProfiler {
         if (Array.isArray(row) && row.length > this.maxColumns) return 'too_many_columns';
       return d;
     }
+    if (d.records.length === 1 && d.records[0]!.indexOf('"') === -1) {
+      const text = d.records[0]!;
+      let columns = 1;
+      for (let at = text.indexOf(','); at !== -1; at = text.indexOf(',', at + 1)) columns++;
+      if (columns > this.maxColumns) return 'too_many_columns';
+      return { kind: 'csv-line', text, columns };
+    }
     if (d.records.length === 1) {
       const n = splitCsvRecord(d.records[0]!, reuse);
       reuse.length = n;
@@ -206,6 +218,19 @@ export class WindowProfiler {
     stamp: number,
   ): void {
     if (side === null) return;
+    if (side.kind === 'csv-line') {
+      const text = side.text;
+      let start = 0;
+      for (let c = 0; c < side.columns; c++) {
+        const comma = text.indexOf(',', start);
+        const end = comma === -1 ? text.length : comma;
+        const f = slots![c]!;
+        f.addCsvSpan(text, start, end);
+        f.stamp = stamp;
+        start = end + 1;
+      }
+      return;
+    }
     if (side.kind === 'csv') {
       const fields = side.fields[r]!;
       for (let c = 0; c < fields.length; c++) {
@@ -243,12 +268,14 @@ export class WindowProfiler {
 
 function sideRows(side: Side): number {
   if (side === null) return 0;
+  if (side.kind === 'csv-line') return 1;
   return side.kind === 'csv' ? side.fields.length : side.rows.length;
 }
 
 /** Column count of a positional row, or -1 for a named row or no side. */
 function positionalLength(side: Side, r: number): number {
   if (side === null) return -1;
+  if (side.kind === 'csv-line') return side.columns;
   if (side.kind === 'csv') return side.fields[r]!.length;
   const row = side.rows[r]!;
   return Array.isArray(row) ? row.length : -1;
@@ -257,6 +284,11 @@ function positionalLength(side: Side, r: number): number {
 function rowValues(side: Side, r: number, slots: FeatureProfile[] | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (side === null) return out;
+  if (side.kind === 'csv-line') {
+    const fields = side.text.split(',');
+    for (let c = 0; c < fields.length; c++) out[slots![c]!.name] = fields[c];
+    return out;
+  }
   if (side.kind === 'csv') {
     const fields = side.fields[r]!;
     for (let c = 0; c < fields.length; c++) out[slots![c]!.name] = fields[c];

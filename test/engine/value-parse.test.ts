@@ -5,6 +5,10 @@ import {
   classifyNumericText,
   decimalValue,
   isIntegralText,
+  parseDecimalSpan,
+  SpanStatus,
+  spanIntegral,
+  spanStatus,
   ValueClass,
 } from '../../functions/engine/value-parse.ts';
 
@@ -77,6 +81,64 @@ describe('decimalValue', () => {
     fc.assert(
       fc.property(fc.double(), (d) => agrees(String(d))),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('parseDecimalSpan', () => {
+  /** The span parser must agree with decimalValue wherever it decides, and defer otherwise. */
+  function spanAgrees(s: string): void {
+    const padded = `x,${s},y`;
+    const x = parseDecimalSpan(padded, 2, 2 + s.length);
+    if (spanStatus === SpanStatus.Slow) return;
+    if (spanStatus === SpanStatus.Empty) {
+      expect(s).toBe('');
+      return;
+    }
+    expect(Object.is(x, decimalValue(s)), `${JSON.stringify(s)}: ${x} vs ${decimalValue(s)}`).toBe(true);
+    expect(spanIntegral, JSON.stringify(s)).toBe(isIntegralText(s));
+  }
+
+  it.each([
+    '0',
+    '-0',
+    '+5',
+    '12.25',
+    '007',
+    '1.',
+    '.5',
+    '-.5',
+    '0.000123',
+    '123456789012345',
+    '0.1',
+    '-7.0001',
+    '',
+  ])('%j', (s) => spanAgrees(s));
+
+  it('decides the usual numbers (the fast path is taken)', () => {
+    for (const s of ['12.3456', '-0.5', '42', '0.036397']) {
+      parseDecimalSpan(s, 0, s.length);
+      expect(spanStatus, s).toBe(SpanStatus.Decimal);
+    }
+  });
+
+  it('gives exactly what Number() gives on generated decimals and junk (property)', () => {
+    const chars = fc.constantFrom(...'0123456789+-.eE x'.split(''));
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 20 }), (a) => spanAgrees(a.join(''))),
+      { numRuns: 5000 },
+    );
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (d) => spanAgrees(String(d))),
+      {
+        numRuns: 3000,
+      },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 8 }), (m, k) =>
+        spanAgrees((m / 10 ** k).toFixed(k)),
+      ),
+      { numRuns: 3000 },
     );
   });
 });
