@@ -22,6 +22,7 @@ export class KllSketch {
   private sizes: number[] = [0];
   private size = 0;
   private maxSize = 0;
+  private capacities: number[] = [];
   private rngState: number;
 
   constructor(
@@ -30,7 +31,7 @@ export class KllSketch {
     seed = 0x9e3779b9,
   ) {
     this.rngState = seed >>> 0;
-    this.maxSize = this.capacity(0);
+    this.maxSize = this.totalCapacity();
   }
 
   /** Total weight: the number of values the sketch stands for. */
@@ -148,10 +149,10 @@ export class KllSketch {
     return Math.ceil(this.c ** depth * this.k) + 1;
   }
 
+  /** Recomputes the per-level capacities (they change only when a level is added). */
   private totalCapacity(): number {
-    let t = 0;
-    for (let h = 0; h < this.levels.length; h++) t += this.capacity(h);
-    return t;
+    this.capacities = this.levels.map((_, h) => this.capacity(h));
+    return this.capacities.reduce((a, b) => a + b, 0);
   }
 
   private grow(): void {
@@ -175,11 +176,14 @@ export class KllSketch {
 
   private compress(): void {
     for (let h = 0; h < this.levels.length; h++) {
-      if (this.sizes[h]! < this.capacity(h)) continue;
+      if (this.sizes[h]! < this.capacities[h]!) continue;
       if (h + 1 >= this.levels.length) this.grow();
       const n = this.sizes[h]!;
-      const items = this.levels[h]!.subarray(0, n);
-      items.sort();
+      const level = this.levels[h]!;
+      // The low levels hold a few dozen items: an insertion sort beats the native sort's call cost.
+      if (n <= 64) insertionSort(level, n);
+      else level.subarray(0, n).sort();
+      const items = level;
       // Keep every other item, starting at a random end; an odd smallest item stays here.
       const start = this.nextBit() ? n - 1 : n - 2;
       let moved = 0;
@@ -200,5 +204,18 @@ export class KllSketch {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0 < 0x80000000;
+  }
+}
+
+/** Sorts a[0, n) ascending in place. */
+function insertionSort(a: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
   }
 }
