@@ -57,7 +57,7 @@ export async function profileInParallel(
     groups.map(
       (group, i) =>
         new Promise<WindowProfileJson>((resolve, reject) => {
-          const w = new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+          const w = new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: 12 } });
           w.on(
             'message',
             (m: { progress?: { bytes: number }; profile?: WindowProfileJson; error?: string }) => {
