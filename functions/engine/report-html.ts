@@ -17,6 +17,7 @@ import {
 } from './drift-charts.ts';
 import { escapeHtml as e } from './html-escape.ts';
 import type { RocCurve } from './quality/binary-curves.ts';
+import { REPORT_METRICS } from './quality/metric-names.ts';
 import type { BinaryQualityMetrics, QualityMetrics } from './quality/types.ts';
 import {
   confusionMatrixChart,
@@ -381,18 +382,9 @@ ${rows}
 
 /** The metrics of a problem type, in reading order, with whether each is a rate in [0, 1]. */
 function metricNames(m: QualityMetrics): { key: string; rate: boolean }[] {
-  if ('mae' in m) return ['mae', 'mse', 'rmse', 'r2'].map((key) => ({ key, rate: false }));
-  if ('precision_macro' in m)
-    return [
-      'accuracy',
-      'precision_macro',
-      'recall_macro',
-      'f1_macro',
-      'precision_weighted',
-      'recall_weighted',
-      'f1_weighted',
-    ].map((key) => ({ key, rate: true }));
-  return ['accuracy', 'precision', 'recall', 'f1', 'auc'].map((key) => ({ key, rate: true }));
+  const problemType =
+    'mae' in m ? 'Regression' : 'precision_macro' in m ? 'MulticlassClassification' : 'BinaryClassification';
+  return REPORT_METRICS[problemType].map((key) => ({ key, rate: problemType !== 'Regression' }));
 }
 
 function qualitySection(q: QualityWithCurve): string {

@@ -4,6 +4,7 @@
  * quality when ground truth was joined (metrics next to their estimate, worst slices).
  */
 
+import { REPORT_METRICS } from './quality/metric-names.ts';
 import { rejectReasonText } from './report.ts';
 import type { FeatureDrift, Report, WindowQuality } from './report-model.ts';
 import { modelLabel } from './serving-window.ts';
@@ -79,20 +80,8 @@ export function summaryTable(r: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Metrics shown per problem type, and whether the estimate has each one. */
-const SHOWN_METRICS: Record<WindowQuality['problemType'], readonly string[]> = {
-  BinaryClassification: ['accuracy', 'precision', 'recall', 'f1', 'auc'],
-  MulticlassClassification: [
-    'accuracy',
-    'precision_macro',
-    'recall_macro',
-    'f1_macro',
-    'precision_weighted',
-    'recall_weighted',
-    'f1_weighted',
-  ],
-  Regression: ['mae', 'mse', 'rmse', 'r2'],
-};
+/** Metrics shown per problem type. */
+const SHOWN_METRICS = REPORT_METRICS;
 
 function qualityLines(q: WindowQuality): string[] {
   const lines: string[] = [];

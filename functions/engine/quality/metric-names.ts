@@ -135,3 +135,18 @@ export const CONSTRAINTS_SECTION = {
   MulticlassClassification: 'multiclass_classification_constraints',
   Regression: 'regression_constraints',
 } as const satisfies Record<ProblemType, string>;
+
+/** report.json's scalar quality metrics per problem type, in reading order (METRICS.md's). */
+export const REPORT_METRICS: Readonly<Record<ProblemType, readonly string[]>> = {
+  BinaryClassification: ['accuracy', 'precision', 'recall', 'f1', 'auc'],
+  MulticlassClassification: [
+    'accuracy',
+    'precision_macro',
+    'recall_macro',
+    'f1_macro',
+    'precision_weighted',
+    'recall_weighted',
+    'f1_weighted',
+  ],
+  Regression: ['mae', 'mse', 'rmse', 'r2'],
+};
