@@ -19,6 +19,9 @@ export function exampleBaselineArgs(out = 'examples/out') {
     'score',
     '--problem-type',
     'BinaryClassification',
+    // The example's hours hold about 720 labelled predictions each.
+    '--quality-window-records',
+    '700',
     '--out',
     `${out}/baseline`,
   ];

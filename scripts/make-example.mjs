@@ -41,11 +41,11 @@ function customer(drift) {
   const plan = pick(PLANS, drift ? [25, 30, 45] : [60, 28, 12]);
   const vmail = rand() < 0.27 ? 'yes' : 'no';
   const z =
-    -5 +
-    0.012 * day_mins +
-    0.55 * custserv_calls +
-    (plan === 'premium' ? -0.6 : 0) +
-    (vmail === 'yes' ? -0.7 : 0);
+    -1.4 +
+    0.025 * (day_mins - 180) +
+    0.9 * (custserv_calls - 1.5) +
+    (plan === 'premium' ? -0.8 : 0) +
+    (vmail === 'yes' ? -0.9 : 0);
   const score = 1 / (1 + Math.exp(-z));
   // Labels follow the score (a calibrated model) in normal hours; after the drift the model
   // is overconfident: real churn is lower than it predicts.

@@ -116,16 +116,26 @@ function positiveInt(v: string | undefined, flag: string): number | undefined {
 }
 
 /**
- * Suggested model-quality thresholds sit this far (relative) or three bootstrap standard
- * deviations, whichever is larger, beyond the baseline value, so ordinary hourly noise does not
- * page anyone. `--quality-margin 0` gives SageMaker's suggestion (the baseline value itself).
+ * Suggested model-quality thresholds sit this far (relative) or three standard deviations of the
+ * metric on a window of --quality-window-records labelled records, whichever is larger, beyond
+ * the baseline value, so ordinary hourly noise does not page anyone. `--quality-margin 0` gives
+ * SageMaker's suggestion (the baseline value itself).
  */
 const DEFAULT_QUALITY_MARGIN = 0.05;
 
-function qualityMargin(v: string | undefined): { deviations: number; relative: number } {
+function qualityMargin(
+  v: string | undefined,
+  windowRecords: string | undefined,
+): { deviations: number; relative: number; windowRecords?: number } {
   const relative = nonNegative(v, '--quality-margin') ?? DEFAULT_QUALITY_MARGIN;
-  return relative === 0 ? { deviations: 0, relative: 0 } : { deviations: 3, relative };
+  const records = positiveInt(windowRecords, '--quality-window-records') ?? DEFAULT_QUALITY_WINDOW_RECORDS;
+  return relative === 0
+    ? { deviations: 0, relative: 0 }
+    : { deviations: 3, relative, windowRecords: records };
 }
+
+/** Labelled records an hourly window is assumed to hold when suggesting quality thresholds. */
+const DEFAULT_QUALITY_WINDOW_RECORDS = 1000;
 
 function nonNegative(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
@@ -253,6 +263,7 @@ async function baselineCommand(args: string[], io: Io): Promise<number> {
     allowPositionals: true,
     options: {
       'quality-margin': { type: 'string' },
+      'quality-window-records': { type: 'string' },
       out: { type: 'string' },
       'label-column': { type: 'string' },
       categorical: { type: 'string' },
@@ -332,7 +343,12 @@ async function baselineCommand(args: string[], io: Io): Promise<number> {
     await out.putText(QUALITY_STATISTICS_FILE, json(qualityStatistics), 'application/json');
     await out.putText(
       QUALITY_CONSTRAINTS_FILE,
-      json(suggestQualityConstraints(qualityStatistics, qualityMargin(values['quality-margin']))),
+      json(
+        suggestQualityConstraints(
+          qualityStatistics,
+          qualityMargin(values['quality-margin'], values['quality-window-records']),
+        ),
+      ),
       'application/json',
     );
     await out.putText(QUALITY_SETTINGS_FILE, json(quality), 'application/json');

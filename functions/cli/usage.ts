@@ -39,8 +39,10 @@ Commands:
 Model quality:
   baseline --problem-type TYPE --label-column L (--probability-column P | --prediction-column P)
              also writes model-quality/statistics.json and constraints.json (SageMaker's format);
-             thresholds sit --quality-margin (default 0.05, relative) or 3 bootstrap standard
-             deviations beyond the baseline value, whichever is larger (0: SageMaker's own rule).
+             thresholds sit --quality-margin (default 0.05, relative) or 3 standard deviations of
+             the metric on a window of --quality-window-records labelled records (default 1000,
+             from the bootstrap deviation) beyond the baseline value, whichever is larger
+             (--quality-margin 0: SageMaker's own rule, the baseline value itself).
   run --ground-truth DIR|s3://...  joins SageMaker ground-truth labels (eventId = the capture's
              inferenceId, else eventId) to the window's predictions: labels collected from the
              window's start to --label-lookback-hours after its end (default 24) are read. Writes

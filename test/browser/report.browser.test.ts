@@ -247,7 +247,7 @@ describe.skipIf(!haveChromium)('report pages in Chromium', () => {
       ['03', '04', '05'].map((hh) => resolve(root, `2026-11-26T${hh}`, 'report.html')),
     );
     await expect(page.locator('.verdict').textContent()).resolves.toMatch(
-      /score: linfRobust 0\.508 against 0\.1, drifting since 2026-11-26 05:00/,
+      /score: linfRobust 0\.532 against 0\.1, drifting since 2026-11-26 05:00/,
     );
     await page.screenshot({ path: join(SCREENSHOTS, 'index.png'), fullPage: true });
     expect(log).toEqual({ errors: [], requests: [], dialogs: [] });

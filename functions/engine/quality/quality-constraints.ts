@@ -104,12 +104,18 @@ export function suggestQualityConstraints(
     STATISTICS_SECTION[problemType]
   ];
   const section: MetricConstraints = {};
+  // SageMaker's bootstrap draws 80% subsamples without replacement, so its standard deviation is
+  // the metric's sampling deviation at 0.8n shrunk by the finite-population factor sqrt(0.2):
+  // sd = s / sqrt(0.8 n) * sqrt(0.2) = s / sqrt(4 n). A window of W labelled records varies by
+  // s / sqrt(W) = sd * sqrt(4 n / W); that is the noise a threshold must leave room for.
+  const n = statistics.dataset.item_count;
+  const windowScale = margin.windowRecords && n > 0 ? Math.sqrt((4 * n) / margin.windowRecords) : 1;
   for (const m of metricNamesOf(problemType)) {
     const value = m.sagemaker === null ? null : values[m.sagemaker];
     if (!m.suggested || m.sagemaker === null || value === null || value === undefined) continue;
     const sd = raw?.[m.sagemaker]?.standard_deviation;
     const slack = Math.max(
-      (margin.deviations ?? 0) * (typeof sd === 'number' ? sd : 0),
+      (margin.deviations ?? 0) * (typeof sd === 'number' ? sd * windowScale : 0),
       (margin.relative ?? 0) * Math.abs(value),
     );
     section[m.sagemaker] = {
@@ -122,12 +128,17 @@ export function suggestQualityConstraints(
 
 /**
  * Room between the baseline value and a suggested threshold, so an ordinary hour's sampling
- * noise does not raise violations: the larger of `deviations` bootstrap standard deviations and
- * `relative` times the value. Both 0 (SageMaker's suggestion: the baseline value itself) by default.
+ * noise does not raise violations: the larger of `deviations` standard deviations of the metric
+ * on a window of `windowRecords` (from the bootstrap deviation) and `relative` times the value. Both 0 (SageMaker's suggestion: the baseline value itself) by default.
  */
 export interface SuggestionMargin {
   deviations?: number;
   relative?: number;
+  /**
+   * Labelled records a monitoring window is expected to hold: scales the bootstrap deviation to
+   * the sampling noise of a window that size. @default - the bootstrap deviation as it is
+   */
+  windowRecords?: number;
 }
 
 /**

@@ -188,6 +188,28 @@ describe('suggestQualityConstraints', () => {
     });
   });
 
+  it("leaves room for a window's sampling noise: 3 deviations scaled to the window size, or the relative margin", () => {
+    if (!('binary_classification_metrics' in stats)) throw new Error('expected binary statistics');
+    const n = stats.dataset.item_count;
+    const accuracy = stats.binary_classification_metrics.accuracy;
+    const fpr = stats.binary_classification_metrics.false_positive_rate;
+    const sd = (m: { standard_deviation: number | string }) => m.standard_deviation as number;
+
+    const suggested = suggestQualityConstraints(stats, { deviations: 3, relative: 0.05, windowRecords: 250 });
+    if (!('binary_classification_constraints' in suggested)) throw new Error('expected binary constraints');
+    const scale = Math.sqrt((4 * n) / 250);
+    const slack = (v: number, s: number) => Math.max(3 * s * scale, 0.05 * Math.abs(v));
+
+    expect(suggested.binary_classification_constraints.accuracy?.threshold).toBeCloseTo(
+      accuracy.value - slack(accuracy.value, sd(accuracy)),
+      12,
+    );
+    expect(suggested.binary_classification_constraints.false_positive_rate?.threshold).toBeCloseTo(
+      fpr.value + slack(fpr.value, sd(fpr)),
+      12,
+    );
+  });
+
   it('leaves out AUC when the baseline has one class', () => {
     const oneClass = computeModelQualityStatistics('BinaryClassification', [{ label: 0, score: 0.2 }]);
     const suggested = suggestQualityConstraints(oneClass);
