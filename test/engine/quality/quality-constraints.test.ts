@@ -191,9 +191,10 @@ describe('suggestQualityConstraints', () => {
   it("leaves room for a window's sampling noise: 3 deviations scaled to the window size, or the relative margin", () => {
     if (!('binary_classification_metrics' in stats)) throw new Error('expected binary statistics');
     const n = stats.dataset.item_count;
+    const num = (x: number | string) => x as number;
     const accuracy = stats.binary_classification_metrics.accuracy;
     const fpr = stats.binary_classification_metrics.false_positive_rate;
-    const sd = (m: { standard_deviation: number | string }) => m.standard_deviation as number;
+    const sd = (m: { standard_deviation: number | string }) => num(m.standard_deviation);
 
     const suggested = suggestQualityConstraints(stats, { deviations: 3, relative: 0.05, windowRecords: 250 });
     if (!('binary_classification_constraints' in suggested)) throw new Error('expected binary constraints');
@@ -201,11 +202,11 @@ describe('suggestQualityConstraints', () => {
     const slack = (v: number, s: number) => Math.max(3 * s * scale, 0.05 * Math.abs(v));
 
     expect(suggested.binary_classification_constraints.accuracy?.threshold).toBeCloseTo(
-      accuracy.value - slack(accuracy.value, sd(accuracy)),
+      num(accuracy.value) - slack(num(accuracy.value), sd(accuracy)),
       12,
     );
     expect(suggested.binary_classification_constraints.false_positive_rate?.threshold).toBeCloseTo(
-      fpr.value + slack(fpr.value, sd(fpr)),
+      num(fpr.value) + slack(num(fpr.value), sd(fpr)),
       12,
     );
   });
