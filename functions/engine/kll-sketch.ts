@@ -18,6 +18,11 @@ export interface KllSketchJson {
 }
 
 export class KllSketch {
+  /**
+   * Level 0 takes values as they come (unsorted; its array always has room for `maxSize` items,
+   * so an update is a store and a count). Levels 1 and up are kept sorted: a compaction sorts
+   * level 0 once, and halves of sorted levels merge into the level above in one linear pass.
+   */
   private levels: Float64Array[] = [new Float64Array(64)];
   private sizes: number[] = [0];
   private size = 0;
@@ -32,6 +37,7 @@ export class KllSketch {
   ) {
     this.rngState = seed >>> 0;
     this.maxSize = this.totalCapacity();
+    this.ensure(0, this.maxSize);
   }
 
   /** Total weight: the number of values the sketch stands for. */
@@ -47,16 +53,26 @@ export class KllSketch {
   }
 
   update(x: number): void {
-    this.push(0, x);
-    this.size++;
-    if (this.size >= this.maxSize) this.compress();
+    // sizes[0] <= size < maxSize <= levels[0].length: there is room.
+    const n = this.sizes[0]!;
+    this.levels[0]![n] = x;
+    this.sizes[0] = n + 1;
+    if (++this.size >= this.maxSize) this.compress();
   }
 
-  /** Adds many values at once (one capacity check per batch of level-0 room). */
+  /** Adds many values at once: the same sketch as `update` one by one, copied in runs. */
   updateMany(values: ArrayLike<number>, from = 0, to = values.length): void {
-    for (let i = from; i < to; i++) {
-      this.push(0, values[i]!);
-      this.size++;
+    let i = from;
+    while (i < to) {
+      const run = Math.min(this.maxSize - this.size, to - i);
+      const level = this.levels[0]!;
+      let n = this.sizes[0]!;
+      if (values instanceof Float64Array) level.set(values.subarray(i, i + run), n);
+      else for (let j = 0; j < run; j++) level[n + j] = values[i + j]!;
+      n += run;
+      i += run;
+      this.sizes[0] = n;
+      this.size += run;
       if (this.size >= this.maxSize) this.compress();
     }
   }
@@ -65,12 +81,17 @@ export class KllSketch {
   merge(other: KllSketch): void {
     while (this.levels.length < other.levels.length) this.grow();
     for (let h = 0; h < other.levels.length; h++) {
-      const src = other.levels[h]!;
       const n = other.sizes[h]!;
-      for (let i = 0; i < n; i++) this.push(h, src[i]!);
+      if (n === 0) continue;
+      const m = this.sizes[h]!;
+      const level = this.ensure(h, m + n);
+      level.set(other.levels[h]!.subarray(0, n), m);
+      this.sizes[h] = m + n;
       this.size += n;
+      if (h > 0) level.subarray(0, m + n).sort();
     }
     this.maxSize = this.totalCapacity();
+    this.ensure(0, this.maxSize);
     while (this.size >= this.maxSize) this.compress();
   }
 
@@ -101,15 +122,20 @@ export class KllSketch {
     return { k: this.k, c: this.c, seed: this.rngState, levels: this.levelItems() };
   }
 
-  /** Rebuilds a sketch from its levels (ours, or SageMaker's `sketch.data`). */
+  /** Rebuilds a sketch from its levels (ours, or SageMaker's `sketch.data`, in any order). */
   static fromLevels(levels: number[][], k = KLL_DEFAULT_K, c = KLL_DEFAULT_C, seed?: number): KllSketch {
     const s = new KllSketch(k, c, seed);
     while (s.levels.length < levels.length) s.grow();
     for (let h = 0; h < levels.length; h++) {
-      for (const x of levels[h]!) s.push(h, x);
-      s.size += levels[h]!.length;
+      const items = levels[h]!;
+      const level = s.ensure(h, items.length);
+      level.set(items);
+      s.sizes[h] = items.length;
+      s.size += items.length;
+      if (h > 0) level.subarray(0, items.length).sort();
     }
     s.maxSize = s.totalCapacity();
+    s.ensure(0, s.maxSize);
     return s;
   }
 
@@ -159,42 +185,55 @@ export class KllSketch {
     this.levels.push(new Float64Array(64));
     this.sizes.push(0);
     this.maxSize = this.totalCapacity();
+    this.ensure(0, this.maxSize);
   }
 
-  private push(h: number, x: number): void {
-    let level = this.levels[h]!;
-    const n = this.sizes[h]!;
-    if (n === level.length) {
-      const bigger = new Float64Array(level.length * 2);
-      bigger.set(level);
-      this.levels[h] = bigger;
-      level = bigger;
-    }
-    level[n] = x;
-    this.sizes[h] = n + 1;
+  /** Level h's array, grown (contents kept) to hold at least `need` items. */
+  private ensure(h: number, need: number): Float64Array {
+    const level = this.levels[h]!;
+    if (need <= level.length) return level;
+    const bigger = new Float64Array(Math.max(need, level.length * 2));
+    bigger.set(level.subarray(0, this.sizes[h]!));
+    this.levels[h] = bigger;
+    return bigger;
   }
 
   private compress(): void {
     for (let h = 0; h < this.levels.length; h++) {
       if (this.sizes[h]! < this.capacities[h]!) continue;
       if (h + 1 >= this.levels.length) this.grow();
-      const n = this.sizes[h]!;
-      const level = this.levels[h]!;
-      // The low levels hold a few dozen items: an insertion sort beats the native sort's call cost.
-      if (n <= 64) insertionSort(level, n);
-      else level.subarray(0, n).sort();
-      const items = level;
-      // Keep every other item, starting at a random end; an odd smallest item stays here.
-      const start = this.nextBit() ? n - 1 : n - 2;
-      let moved = 0;
-      for (let i = start; i >= (n & 1); i -= 2) {
-        this.push(h + 1, items[i]!);
-        moved++;
-      }
-      this.sizes[h] = n & 1; // items[0] (when odd) is already in place
-      this.size -= moved;
-      if (this.size < this.maxSize) break;
+      this.compact(h);
     }
+  }
+
+  /**
+   * Keeps every other item of level h (sorted first if h = 0), starting at a random end, and
+   * merges them into the sorted level above; an odd smallest item stays behind.
+   */
+  private compact(h: number): void {
+    const n = this.sizes[h]!;
+    const a = this.levels[h]!;
+    if (h === 0) bucketSort(a, 0, n, 0);
+    const odd = n & 1;
+    const r = n >> 1;
+    const first = this.nextBit() ? odd + 1 : odd;
+    const m = this.sizes[h + 1]!;
+    const b = this.ensure(h + 1, m + r);
+    // Merge from the back: b[0, m) and a[first], a[first + 2], ... are both ascending.
+    let i = m - 1;
+    let j = first + 2 * (r - 1);
+    let out = m + r - 1;
+    while (j >= first) {
+      const y = a[j]!;
+      if (i >= 0 && b[i]! > y) b[out--] = b[i--]!;
+      else {
+        b[out--] = y;
+        j -= 2;
+      }
+    }
+    this.sizes[h] = odd; // a[0] (when odd) is already in place
+    this.sizes[h + 1] = m + r;
+    this.size -= r;
   }
 
   /** mulberry32: small, fast, seeded. */
@@ -207,15 +246,88 @@ export class KllSketch {
   }
 }
 
-/** Sorts a[0, n) ascending in place. */
-function insertionSort(a: Float64Array, n: number): void {
-  for (let i = 1; i < n; i++) {
+/** Sort scratch space, shared (sorting is synchronous). */
+let fscratch = new Float64Array(0);
+let iscratch = new Int32Array(0);
+let bcounts = new Int32Array(0);
+
+/** Sorts a[from, to) ascending in place: for a few dozen items, or nearly sorted ones. */
+function insertionSort(a: Float64Array, from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
     const x = a[i]!;
     let j = i - 1;
-    while (j >= 0 && a[j]! > x) {
+    while (j >= from && a[j]! > x) {
       a[j + 1] = a[j]!;
       j--;
     }
     a[j + 1] = x;
   }
+}
+
+/**
+ * Sorts a[from, to) ascending in place, several times faster than the native typed-array sort
+ * on the level-0 batches (hundreds to thousands of finite values): one bucket per item, linear
+ * in value between min and max, then an insertion sort (items only move within a bucket).
+ * Buckets that come out crowded (skewed data) are bucket-sorted again over their own narrower
+ * range, and after a few rounds natively sorted.
+ */
+function bucketSort(a: Float64Array, from: number, to: number, depth: number): void {
+  const n = to - from;
+  if (n <= 32) {
+    insertionSort(a, from, to);
+    return;
+  }
+  let min = a[from]!;
+  let max = min;
+  for (let i = from + 1; i < to; i++) {
+    const x = a[i]!;
+    if (x < min) min = x;
+    else if (x > max) max = x;
+  }
+  if (!(max > min)) return;
+  const scale = n / (max - min);
+  if (depth > 3 || !Number.isFinite(scale) || scale === 0) {
+    a.subarray(from, to).sort();
+    return;
+  }
+  if (fscratch.length < n) {
+    fscratch = new Float64Array(Math.max(n, fscratch.length * 2));
+    iscratch = new Int32Array(fscratch.length);
+    bcounts = new Int32Array(fscratch.length + 1);
+  }
+  const idx = iscratch;
+  const counts = bcounts;
+  const tmp = fscratch;
+  counts.fill(0, 0, n);
+  const last = n - 1;
+  for (let i = from; i < to; i++) {
+    let b = ((a[i]! - min) * scale) | 0;
+    if (b > last) b = last;
+    idx[i - from] = b;
+    counts[b]!++;
+  }
+  let sum = 0;
+  let widest = 0;
+  for (let b = 0; b < n; b++) {
+    const c = counts[b]!;
+    if (c > widest) widest = c;
+    counts[b] = sum;
+    sum += c;
+  }
+  for (let i = from; i < to; i++) tmp[counts[idx[i - from]!]!++] = a[i]!;
+  a.set(tmp.subarray(0, n), from);
+  if (widest <= 32) {
+    insertionSort(a, from, to);
+    return;
+  }
+  // Uneven buckets: sort the wide ones again (narrower range), the rest by insertion.
+  const wide: number[] = [];
+  let start = 0;
+  for (let b = 0; b < n; b++) {
+    const end = counts[b]!;
+    if (end - start > 32) wide.push(from + start, from + end);
+    else if (end - start > 1) insertionSort(a, from + start, from + end);
+    start = end;
+  }
+  for (let w = 0; w < wide.length; w += 2) bucketSort(a, wide[w]!, wide[w + 1]!, depth + 1);
 }

@@ -40,34 +40,51 @@ const server = new S3rver({
   directory,
   configureBuckets: JSON.parse(bucketsJson).map((name) => ({ name })),
 });
-// Conditional PUTs run one at a time, so each check and its write are one step, as in S3.
-let conditional = Promise.resolve();
+// Requests on one key run one at a time: S3 swaps an object atomically, while s3rver writes it
+// in place, so a GET racing a PUT could read half a file. Conditional PUTs then check and write
+// in one step, as in S3.
+const locks = new Map();
 server.middleware.splice(server.middleware.length - 1, 0, async (ctx, next) => {
-  const ifNoneMatch = ctx.get('if-none-match');
-  const ifMatch = ctx.get('if-match');
   const m = /^\\/([^/]+)\\/(.+)$/.exec(ctx.path);
-  if (ctx.method !== 'PUT' || ctx.get('x-amz-copy-source') || !m || (ifNoneMatch !== '*' && !ifMatch))
-    return next();
-  const previous = conditional;
+  if (!m) return next();
+  const lockKey = m[1] + '/' + m[2];
+  const previous = locks.get(lockKey) ?? Promise.resolve();
   let done;
-  conditional = new Promise((resolve) => (done = resolve));
+  const mine = new Promise((resolve) => (done = resolve));
+  locks.set(lockKey, mine);
   await previous;
   try {
-    const bucket = m[1];
-    const key = decodeURIComponent(m[2]);
-    const exists = await ctx.store.existsObject(bucket, key);
-    const failed = (condition) =>
-      new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
-        Condition: condition,
-      });
-    if (ifNoneMatch === '*' && exists) throw failed('If-None-Match');
-    if (ifMatch) {
-      if (!exists) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key });
-      if ((await ctx.store.getMetadata(bucket, key)).etag !== ifMatch) throw failed('If-Match');
+    const ifNoneMatch = ctx.get('if-none-match');
+    const ifMatch = ctx.get('if-match');
+    if (ctx.method === 'PUT' && !ctx.get('x-amz-copy-source') && (ifNoneMatch === '*' || ifMatch)) {
+      const bucket = m[1];
+      const key = decodeURIComponent(m[2]);
+      const exists = await ctx.store.existsObject(bucket, key);
+      const failed = (condition) =>
+        new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
+          Condition: condition,
+        });
+      if (ifNoneMatch === '*' && exists) throw failed('If-None-Match');
+      if (ifMatch) {
+        if (!exists) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key });
+        if ((await ctx.store.getMetadata(bucket, key)).etag !== ifMatch) throw failed('If-Match');
+      }
     }
     await next();
-  } finally {
+  } catch (e) {
+    release();
+    throw e;
+  }
+  // A GET's body streams after the middleware returns: hold the key until it has been sent.
+  const body = ctx.body;
+  if (body && typeof body.on === 'function' && !body.destroyed && !body.readableEnded) {
+    body.once('close', release);
+    body.once('end', release);
+    body.once('error', release);
+  } else release();
+  function release() {
     done();
+    if (locks.get(lockKey) === mine) locks.delete(lockKey);
   }
 });
 process.stdin.on('end', () => process.exit(0));
