@@ -8,32 +8,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Io, main } from '../../functions/cli/main.ts';
 import { mulberry32 as rng } from '../../functions/engine/seeded-random.ts';
 import { captureFile, captureLine, csvSide, hostileCorpus } from '../support/capture-lines.ts';
+import { cliRunner } from '../support/cli-run.ts';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    stderrIsTty: false,
-    now: () => new Date('2026-11-26T06:00:00Z'),
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = cliRunner('2026-11-26T06:00:00Z');
 
 const CITIES = ['Paris', 'Rome', 'Lyon', 'Berlin'];
 

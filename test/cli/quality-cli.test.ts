@@ -5,39 +5,19 @@
  * every prediction matched; the join's edge cases (late labels, duplicates, unmatched ids, one
  * class, unreadable labels, no labels yet) are checked on report.json and the files written.
  */
+
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Io, main } from '../../functions/cli/main.ts';
 import { parseQualityConstraints } from '../../functions/engine/quality/quality-constraints.ts';
 import { parseModelQualityStatistics } from '../../functions/engine/quality/sagemaker-quality-statistics.ts';
 import type { Report } from '../../functions/engine/report-model.ts';
 import { captureLine, csvSide } from '../support/capture-lines.ts';
+import { cliRunner } from '../support/cli-run.ts';
 import { expectClose, expectDeepClose } from '../support/compare.ts';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    stderrIsTty: false,
-    now: () => new Date('2026-11-27T00:00:00Z'),
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = cliRunner('2026-11-27T00:00:00Z');
 
 interface OracleCase {
   name: string;

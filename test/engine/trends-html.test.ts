@@ -2,11 +2,11 @@
  * index.html over many windows (trends-html.ts), and `driftwatch report`, which finds the
  * report.json files and builds it: window order, "since when", links relative to the index.
  */
+
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Io, main } from '../../functions/cli/main.ts';
 import type { FeatureDrift, Report } from '../../functions/engine/report-model.ts';
 import {
   driftStreaks,
@@ -14,6 +14,7 @@ import {
   type TrendInput,
   trendsHtml,
 } from '../../functions/engine/trends-html.ts';
+import { cliRunner } from '../support/cli-run.ts';
 
 function feature(name: string, distance: number, over: Partial<FeatureDrift> = {}): FeatureDrift {
   return {
@@ -160,21 +161,7 @@ describe('index.html', () => {
 
 describe('driftwatch report', () => {
   let root: string;
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const io: Io = {
-      stdout: (s) => {
-        stdout += s;
-      },
-      stderr: (s) => {
-        stderr += s;
-      },
-      stderrIsTty: false,
-      now: () => new Date('2026-11-27T00:00:00Z'),
-    };
-    return { code: await main(argv, io), stdout, stderr };
-  };
+  const run = cliRunner('2026-11-27T00:00:00Z');
   const put = (path: string, text: string) => {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
