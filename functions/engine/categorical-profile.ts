@@ -8,6 +8,8 @@ import { HyperLogLog } from './hyperloglog.ts';
 
 /** Default number of distinct values counted exactly per feature. */
 export const DEFAULT_MAX_CATEGORIES = 10_000;
+/** Values a profile counts without a map lookup (see CategoricalProfile.hot). */
+const HOT_VALUES = 8;
 /** Longest category value kept as is; longer values are cut and marked (memory under attack). */
 export const MAX_CATEGORY_LENGTH = 256;
 
@@ -26,10 +28,26 @@ export class CategoricalProfile {
   overflow = 0;
   /** Values longer than MAX_CATEGORY_LENGTH, counted under their cut form. */
   truncated = 0;
-  readonly counts = new Map<string, number>();
+  private readonly map = new Map<string, number>();
   private hll = new HyperLogLog();
+  /**
+   * A few values already in the map whose counts were last raised here, not in the map: a
+   * low-cardinality feature (the common case) then costs a short scan instead of a hash lookup
+   * and a store per value. `counts` folds the pending counts in before anyone reads the map.
+   */
+  private readonly hot: string[] = [];
+  private readonly hotPending: number[] = [];
+  private hotHits = 0;
+  private hotMisses = 0;
+  private hotOn = true;
 
   constructor(readonly maxCategories: number = DEFAULT_MAX_CATEGORIES) {}
+
+  /** Exact count per value (values past the category limit are in `overflow`). */
+  get counts(): Map<string, number> {
+    this.flushHot();
+    return this.map;
+  }
 
   add(value: string): void {
     if (value.length > MAX_CATEGORY_LENGTH) {
@@ -37,14 +55,49 @@ export class CategoricalProfile {
       this.truncated++;
     }
     this.count++;
-    const c = this.counts.get(value);
-    if (c !== undefined) this.counts.set(value, c + 1);
-    else if (this.counts.size < this.maxCategories) this.counts.set(value, 1);
+    if (this.hotOn) {
+      const hot = this.hot;
+      for (let i = 0; i < hot.length; i++) {
+        if (hot[i] === value) {
+          this.hotPending[i]!++;
+          this.hotHits++;
+          return;
+        }
+      }
+      // Mostly misses (an id-like feature): stop looking.
+      if (++this.hotMisses > 1024 && this.hotMisses > this.hotHits) {
+        this.flushHot();
+        this.hotOn = false;
+        this.hot.length = 0;
+        this.hotPending.length = 0;
+      }
+    }
+    const map = this.map;
+    const c = map.get(value);
+    if (c !== undefined) map.set(value, c + 1);
+    else if (map.size < this.maxCategories) map.set(value, 1);
     else {
       // The HyperLogLog is only needed once exact counting stops: seed it with the counted keys.
       if (this.overflow === 0) this.seedHll();
       this.overflow++;
       this.hll.add(value);
+      return;
+    }
+    if (this.hotOn && this.hot.length < HOT_VALUES) {
+      this.hot.push(value);
+      this.hotPending.push(0);
+    }
+  }
+
+  private flushHot(): void {
+    const hot = this.hot;
+    const pending = this.hotPending;
+    for (let i = 0; i < hot.length; i++) {
+      const n = pending[i]!;
+      if (n === 0) continue;
+      const key = hot[i]!;
+      this.map.set(key, this.map.get(key)! + n);
+      pending[i] = 0;
     }
   }
 

@@ -9,6 +9,9 @@ import { exactMoments, type Moments } from './stats/moments.ts';
 /** Default number of values kept exactly per feature (METRICS.md). */
 export const DEFAULT_EXACT_CAP = 100_000;
 
+/** Sketch-mode values batched before they reach the moments and the sketch. */
+const PENDING_BATCH = 256;
+
 /** Count, sum, mean, population standard deviation (SageMaker's `std_dev`), min, max. */
 export type NumericMoments = Moments;
 
@@ -41,6 +44,12 @@ export class NumericProfile {
   private sketch: KllSketch | null = null;
   /** Whether values[0..count) is in ascending order (see sortedValues). */
   private sorted = true;
+  /**
+   * Sketch mode: values counted (count, min, max) but not yet in the moments or the sketch;
+   * see flushPending.
+   */
+  private pending: Float64Array | null = null;
+  private pendingCount = 0;
 
   constructor(readonly cap: number = DEFAULT_EXACT_CAP) {}
 
@@ -49,36 +58,76 @@ export class NumericProfile {
   }
 
   add(x: number): void {
-    this.sorted = false;
     const n = this.count + 1;
     this.count = n;
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
+    const values = this.values;
+    if (values === null) {
+      // Sketch mode: batched (see pending).
+      let pending = this.pending;
+      if (pending === null) pending = this.pending = new Float64Array(PENDING_BATCH);
+      pending[this.pendingCount++] = x;
+      if (this.pendingCount === PENDING_BATCH) this.flushPending();
+      return;
+    }
+    this.sorted = false;
     const d = x - this.mean;
     this.mean += d / n;
     this.m2 += d * (x - this.mean);
     const t = this.sum + x;
     this.sumComp += Math.abs(this.sum) >= Math.abs(x) ? this.sum - t + x : x - t + this.sum;
     this.sum = t;
-    const values = this.values;
-    if (values !== null) {
-      if (n > this.cap) {
-        this.toSketch(n - 1);
-        this.sketch!.update(x);
-        return;
-      }
-      if (n > values.length) {
-        const bigger = new Float64Array(Math.min(values.length * 2, Math.max(this.cap, 1)));
-        bigger.set(values);
-        this.values = bigger;
-        bigger[n - 1] = x;
-      } else values[n - 1] = x;
-    } else this.sketch!.update(x);
+    if (n > this.cap) {
+      this.toSketch(n - 1);
+      this.sketch!.update(x);
+      return;
+    }
+    if (n > values.length) {
+      const bigger = new Float64Array(Math.min(values.length * 2, Math.max(this.cap, 1)));
+      bigger.set(values);
+      this.values = bigger;
+      bigger[n - 1] = x;
+    } else values[n - 1] = x;
+  }
+
+  /**
+   * Folds the pending sketch-mode values into the moments and the sketch: the same arithmetic,
+   * value by value in arrival order, that add() would have done (so the same bits), run in one
+   * tight loop over locals. Everything that reads the moments or the sketch calls this first.
+   */
+  private flushPending(): void {
+    const k = this.pendingCount;
+    if (k === 0) return;
+    const pending = this.pending!;
+    let n = this.count - k;
+    let mean = this.mean;
+    let m2 = this.m2;
+    let sum = this.sum;
+    let sumComp = this.sumComp;
+    for (let i = 0; i < k; i++) {
+      const x = pending[i]!;
+      n++;
+      const d = x - mean;
+      mean += d / n;
+      m2 += d * (x - mean);
+      const t = sum + x;
+      sumComp += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+      sum = t;
+    }
+    this.mean = mean;
+    this.m2 = m2;
+    this.sum = sum;
+    this.sumComp = sumComp;
+    this.pendingCount = 0;
+    this.sketch!.updateMany(pending, 0, k);
   }
 
   /** Folds `other` into this profile (`other` is left unchanged). */
   merge(other: NumericProfile): void {
     if (other.count === 0) return;
+    this.flushPending();
+    other.flushPending();
     this.sorted = false;
     const n = this.count + other.count;
     const delta = other.mean - this.mean;
@@ -121,6 +170,7 @@ export class NumericProfile {
 
   /** Values and weights for the drift metrics: weight 1 each in exact mode. */
   weightedSample(): { values: Float64Array; weights: Float64Array | null } {
+    this.flushPending();
     if (this.values !== null) return { values: this.sortedValues(), weights: null };
     return this.sketch!.weightedItems();
   }
@@ -131,6 +181,7 @@ export class NumericProfile {
    * fan-out) and merged writes the same sketch as the window profiled whole.
    */
   toKll(): KllSketch {
+    this.flushPending();
     if (this.sketch !== null) return this.sketch;
     return KllSketch.fromSorted(this.sortedValues());
   }
@@ -143,6 +194,7 @@ export class NumericProfile {
     if (this.count === 0)
       return { count: 0, sum: 0, mean: Number.NaN, stdDev: Number.NaN, min: Number.NaN, max: Number.NaN };
     if (this.values !== null) return exactMoments(this.sortedValues());
+    this.flushPending();
     const sum = this.sum + this.sumComp;
     return {
       count: this.count,
@@ -155,6 +207,7 @@ export class NumericProfile {
   }
 
   toJSON(): NumericProfileJson {
+    this.flushPending();
     const base = {
       count: this.count,
       min: this.count ? this.min : null,

@@ -4,6 +4,7 @@
  * nothing is lost. A record is all or nothing: if any of its rows cannot be named, none is used.
  */
 import {
+  type CapturePayload,
   type CaptureRecord,
   parseCaptureLine,
   parseInferenceTime,
@@ -46,9 +47,24 @@ interface Slots {
 type Side =
   | { kind: 'csv'; fields: string[][] }
   // One unquoted CSV record, read field by field in place (the common case: no strings cut).
-  | { kind: 'csv-line'; text: string; columns: number }
+  | CsvLine
   | { kind: 'json'; rows: PayloadRow[] }
   | null;
+
+/**
+ * One unquoted CSV record: field c is text[c === 0 ? 0 : ends[c - 1] + 1, ends[c]). One instance
+ * per side, reused for every record (a record is profiled before the next is read).
+ */
+interface CsvLine {
+  kind: 'csv-line';
+  text: string;
+  columns: number;
+  ends: Int32Array;
+}
+
+function csvLine(): CsvLine {
+  return { kind: 'csv-line', text: '', columns: 0, ends: new Int32Array(64) };
+}
 
 export class WindowProfiler {
   readonly profile: WindowProfile;
@@ -61,6 +77,8 @@ export class WindowProfiler {
   private readonly slotCache = new Map<number, Slots | RejectReason>();
   private readonly inFields: string[] = [];
   private readonly outFields: string[] = [];
+  private readonly inLine = csvLine();
+  private readonly outLine = csvLine();
   private stamp = 0;
 
   constructor(
@@ -116,17 +134,29 @@ export class WindowProfiler {
   }
 
   private addRecord(rec: CaptureRecord): RejectReason | null {
-    const input = this.decodeSide(rec.input === undefined ? null : decodePayload(rec.input), this.inFields);
+    const input = this.readSide(rec.input, this.inLine, this.inFields);
     if (typeof input === 'string') return input;
-    const output = this.decodeSide(
-      rec.output === undefined ? null : decodePayload(rec.output),
-      this.outFields,
-    );
+    const output = this.readSide(rec.output, this.outLine, this.outFields);
     if (typeof output === 'string') return output;
     const nIn = sideRows(input);
     const nOut = sideRows(output);
     if (input !== null && output !== null && nIn !== nOut) return 'input_output_row_mismatch';
     const n = Math.max(nIn, nOut);
+    const key = rec.inferenceId ?? rec.eventId;
+    if (n === 1) {
+      // The common case: one row, named without an array of slots.
+      const a = positionalLength(input, 0);
+      const b = positionalLength(output, 0);
+      let s: Slots | null = null;
+      if (a >= 0 || b >= 0) {
+        const found = this.slotsFor(Math.max(a, 0), Math.max(b, 0));
+        if (typeof found === 'string') return found;
+        s = found;
+      }
+      this.addRow(input, output, 0, s, key);
+      this.profile.rows += 1;
+      return null;
+    }
     // Name every row before profiling any, so a record is used whole or not at all.
     const slots: Array<Slots | null> = [];
     for (let r = 0; r < n; r++) {
@@ -140,36 +170,78 @@ export class WindowProfiler {
       if (typeof s === 'string') return s;
       slots.push(s);
     }
-    const key = rec.inferenceId ?? rec.eventId;
-    for (let r = 0; r < n; r++) {
-      const stamp = ++this.stamp;
-      const s = slots[r] ?? null;
-      this.addSide(input, r, s?.input, 'input', stamp);
-      this.addSide(output, r, s?.output, 'output', stamp);
-      // A baseline feature this row did not mention (absent JSON key, side not captured) is missing.
-      for (const f of this.schemaFeatures) if (f.stamp !== stamp) f.addMissing();
-      if (this.options.onRow)
-        this.options.onRow(key, rowValues(input, r, s?.input), rowValues(output, r, s?.output));
-    }
+    for (let r = 0; r < n; r++) this.addRow(input, output, r, slots[r] ?? null, key);
     this.profile.rows += n;
     return null;
   }
 
-  private decodeSide(d: DecodedPayload | null, reuse: string[]): Side | RejectReason {
-    if (d === null) return null;
+  private addRow(input: Side, output: Side, r: number, s: Slots | null, key: string | undefined): void {
+    const stamp = ++this.stamp;
+    this.addSide(input, r, s?.input, 'input', stamp);
+    this.addSide(output, r, s?.output, 'output', stamp);
+    // A baseline feature this row did not mention (absent JSON key, side not captured) is missing.
+    const features = this.schemaFeatures;
+    for (let i = 0; i < features.length; i++) {
+      const f = features[i]!;
+      if (f.stamp !== stamp) f.addMissing();
+    }
+    if (this.options.onRow)
+      this.options.onRow(key, rowValues(input, r, s?.input), rowValues(output, r, s?.output));
+  }
+
+  /**
+   * One side of a record. A CSV payload that is one unquoted record (no newline, quote or
+   * trailing CR: exactly what csvRecords would return whole) is read in place, its field ends
+   * found in the same pass that counts its columns; anything else goes through decodePayload.
+   */
+  private readSide(p: CapturePayload | undefined, line: CsvLine, reuse: string[]): Side | RejectReason {
+    if (p === undefined) return null;
+    if (p.encoding === 'CSV') {
+      const text = p.data;
+      if (
+        text.indexOf('\n') === -1 &&
+        text.indexOf('"') === -1 &&
+        (text.length === 0 || text.charCodeAt(text.length - 1) !== 13)
+      )
+        return this.csvLineSide(text, line);
+    }
+    return this.decodeSide(decodePayload(p), line, reuse);
+  }
+
+  /** Fills `line` with the field ends of the unquoted record `text`. */
+  private csvLineSide(text: string, line: CsvLine): CsvLine | RejectReason {
+    const max = this.maxColumns;
+    let ends = line.ends;
+    let columns = 0;
+    let at = text.indexOf(',');
+    for (;;) {
+      if (columns >= max) return 'too_many_columns';
+      if (columns >= ends.length) {
+        const bigger = new Int32Array(Math.min(ends.length * 2, max + 1));
+        bigger.set(ends);
+        line.ends = ends = bigger;
+      }
+      if (at === -1) {
+        ends[columns++] = text.length;
+        break;
+      }
+      ends[columns++] = at;
+      at = text.indexOf(',', at + 1);
+    }
+    line.text = text;
+    line.columns = columns;
+    return line;
+  }
+
+  private decodeSide(d: DecodedPayload, line: CsvLine, reuse: string[]): Side | RejectReason {
     if (d.kind === 'error') return d.reason;
     if (d.kind === 'json') {
       for (const row of d.rows)
         if (Array.isArray(row) && row.length > this.maxColumns) return 'too_many_columns';
       return d;
     }
-    if (d.records.length === 1 && d.records[0]!.indexOf('"') === -1) {
-      const text = d.records[0]!;
-      let columns = 1;
-      for (let at = text.indexOf(','); at !== -1; at = text.indexOf(',', at + 1)) columns++;
-      if (columns > this.maxColumns) return 'too_many_columns';
-      return { kind: 'csv-line', text, columns };
-    }
+    if (d.records.length === 1 && d.records[0]!.indexOf('"') === -1)
+      return this.csvLineSide(d.records[0]!, line);
     if (d.records.length === 1) {
       const n = splitCsvRecord(d.records[0]!, reuse);
       reuse.length = n;
@@ -220,10 +292,10 @@ export class WindowProfiler {
     if (side === null) return;
     if (side.kind === 'csv-line') {
       const text = side.text;
+      const ends = side.ends;
       let start = 0;
       for (let c = 0; c < side.columns; c++) {
-        const comma = text.indexOf(',', start);
-        const end = comma === -1 ? text.length : comma;
+        const end = ends[c]!;
         const f = slots![c]!;
         f.addCsvSpan(text, start, end);
         f.stamp = stamp;
