@@ -34,6 +34,8 @@ export class LineSplitter {
   constructor(
     private readonly onLine: (event: LineEvent) => void,
     private readonly maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
+    /** Called by `end`, after the last line: the whole file was read. */
+    private readonly onEnd?: () => void,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -80,6 +82,7 @@ export class LineSplitter {
       const last = this.joinCarry();
       this.emit(last, 0, last.length);
     }
+    this.onEnd?.();
   }
 
   private joinCarry(): Uint8Array {

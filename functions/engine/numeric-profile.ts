@@ -34,7 +34,7 @@ export class NumericProfile {
   count = 0;
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
-  // Welford/Chan running moments, used in sketch mode; exact mode recomputes from the values.
+  // Welford/Chan running moments, kept in sketch mode only; exact mode derives them (syncMoments).
   private mean = 0;
   private m2 = 0;
   // Neumaier-compensated sum.
@@ -71,18 +71,16 @@ export class NumericProfile {
       if (this.pendingCount === PENDING_BATCH) this.flushPending();
       return;
     }
-    this.sorted = false;
-    const d = x - this.mean;
-    this.mean += d / n;
-    this.m2 += d * (x - this.mean);
-    const t = this.sum + x;
-    this.sumComp += Math.abs(this.sum) >= Math.abs(x) ? this.sum - t + x : x - t + this.sum;
-    this.sum = t;
     if (n > this.cap) {
+      // Past the cap: become a sketch of the values so far, then take x as a sketch does.
+      this.count = n - 1;
+      this.syncMoments();
       this.toSketch(n - 1);
-      this.sketch!.update(x);
+      this.add(x);
       return;
     }
+    // Exact mode keeps no running moments: they are derived from the values (syncMoments).
+    this.sorted = false;
     if (n > values.length) {
       const bigger = new Float64Array(Math.min(values.length * 2, Math.max(this.cap, 1)));
       bigger.set(values);
@@ -128,6 +126,8 @@ export class NumericProfile {
     if (other.count === 0) return;
     this.flushPending();
     other.flushPending();
+    this.syncMoments();
+    other.syncMoments();
     this.sorted = false;
     const n = this.count + other.count;
     const delta = other.mean - this.mean;
@@ -208,6 +208,7 @@ export class NumericProfile {
 
   toJSON(): NumericProfileJson {
     this.flushPending();
+    this.syncMoments();
     const base = {
       count: this.count,
       min: this.count ? this.min : null,
@@ -259,7 +260,20 @@ export class NumericProfile {
     return p;
   }
 
-  /** Moves the first `n` exact values into a new sketch. */
+  /**
+   * In exact mode the streaming state (mean, m2, sum) is not kept value by value; it is set from
+   * the values here, before the profile merges, turns into a sketch or is saved.
+   */
+  private syncMoments(): void {
+    if (this.values === null) return;
+    const m = exactMoments(this.sortedValues());
+    this.mean = m.count ? m.mean : 0;
+    this.m2 = m.count ? m.stdDev * m.stdDev * m.count : 0;
+    this.sum = m.sum;
+    this.sumComp = 0;
+  }
+
+  /** Moves the first `n` exact values into a new sketch (moments already synced). */
   private toSketch(n: number): void {
     const s = new KllSketch();
     s.updateMany(this.values!, 0, n);

@@ -57,17 +57,6 @@ export function classifyNumericText(s: string): ValueClass {
   return integral ? ValueClass.Integral : ValueClass.Fractional;
 }
 
-/** Classifies a JSON value: numbers by integrality, strings by their text, others as String. */
-export function classifyJsonValue(v: unknown): ValueClass {
-  if (v === null || v === undefined) return ValueClass.Missing;
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return ValueClass.String;
-    return Number.isInteger(v) ? ValueClass.Integral : ValueClass.Fractional;
-  }
-  if (typeof v === 'string') return classifyNumericText(v);
-  return ValueClass.String;
-}
-
 /**
  * The value of a decimal literal, or NaN when `s` is not one (or is not finite): the same
  * verdict as classifyNumericText followed by Number(), but cheaper, since it lets Number() do

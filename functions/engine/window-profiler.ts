@@ -95,10 +95,13 @@ export class WindowProfiler {
     this.schemaFeatures = schema.features.map((f) => this.profile.features.get(f.name)!);
   }
 
-  /** A line splitter for one file, feeding this profiler. */
+  /** A line splitter for one file, feeding this profiler; the file counts once its `end` is called. */
   fileSplitter(): LineSplitter {
-    this.profile.files++;
-    return new LineSplitter((e) => this.onLineEvent(e), this.maxLineBytes);
+    return new LineSplitter(
+      (e) => this.onLineEvent(e),
+      this.maxLineBytes,
+      () => this.profile.files++,
+    );
   }
 
   onLineEvent(e: LineEvent): void {

@@ -56,7 +56,13 @@ import {
 } from '../engine/quality/types.ts';
 import type { QualityJoin, WindowQuality } from '../engine/report-model.ts';
 import { binEdges } from '../engine/stats/binning.ts';
-import { type GroundTruthLabels, readGroundTruth, rejectedLabelCount } from '../sources/ground-truth.ts';
+import {
+  type GroundTruthLabels,
+  LABEL_REJECT_REASON_TEXT,
+  type LabelRejectReason,
+  readGroundTruth,
+  rejectedLabelCount,
+} from '../sources/ground-truth.ts';
 import type { ObjectStore } from '../sources/object-store.ts';
 
 /** Where a baseline folder keeps its model-quality files (SageMaker's format, plus the settings). */
@@ -407,8 +413,8 @@ export function joinQuality(
       `${plural(labelsRejected, 'ground-truth line')} could not be used (${Object.entries(
         details.labelsRejectedByReason,
       )
-        .map(([k, n]) => `${k}: ${n}`)
-        .join(', ')}).`,
+        .map(([k, n]) => `${k}: ${n}, ${LABEL_REJECT_REASON_TEXT[k as LabelRejectReason] ?? k}`)
+        .join('; ')}).`,
     );
   if (report.invalidLabels > 0 || report.invalidPredictions > 0)
     notes.push(

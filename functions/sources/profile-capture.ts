@@ -92,10 +92,8 @@ export async function profileObjects(
       if (!(e instanceof ObjectMissingError)) throw e;
       chunks = null;
     }
-    if (chunks === null) {
-      profiler.profile.missingObjects++;
-      profiler.profile.files--;
-    } else splitter.end();
+    if (chunks === null) profiler.profile.missingObjects++;
+    else splitter.end();
     onObject?.(i + 1, bytes);
   }
   return profiler.profile;

@@ -434,6 +434,12 @@ describe('labels that do not parse', () => {
       missing_ground_truth_data: 1,
       unknown_encoding: 1,
     });
+    // Each reason is explained in the report's notes, not only named.
+    expect(q.notes).toContainEqual(
+      expect.stringContaining(
+        'missing_event_id: 1, eventMetadata.eventId (the join key) is missing or not a string',
+      ),
+    );
     expect(q.metrics).toMatchObject({ confusionMatrix: { tn: 0, fp: 1, fn: 0, tp: 1 } });
     expect(run.stdout).toMatch(/4 label lines rejected/);
   });

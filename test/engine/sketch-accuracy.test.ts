@@ -6,6 +6,7 @@ import { NumericProfile } from '../../functions/engine/numeric-profile.ts';
 import { mulberry32 } from '../../functions/engine/seeded-random.ts';
 import { binEdges, binProportions } from '../../functions/engine/stats/binning.ts';
 import { ksStatistic, linfRobust } from '../../functions/engine/stats/ks.ts';
+import { exactMoments } from '../../functions/engine/stats/moments.ts';
 import { fromUnsorted } from '../../functions/engine/stats/weighted-sample.ts';
 
 function normals(n: number, mean: number, sd: number, seed: number): Float64Array {
@@ -45,5 +46,10 @@ describe('sketch mode at a million values', () => {
     // Memory does not grow with the window: the sketch keeps a few thousand items.
     expect(sketch.values.length).toBeLessThan(10_000);
     expect(profile.moments().count).toBe(1_000_000);
+    // Moments stay exact-grade past the cap (streamed from the exact values' moments on).
+    const streamed = profile.moments();
+    const e = exactMoments(exact.values);
+    for (const k of ['mean', 'stdDev', 'sum', 'min', 'max'] as const)
+      expect(Math.abs(streamed[k] - e[k]) / Math.max(1, Math.abs(e[k])), k).toBeLessThan(1e-9);
   });
 });

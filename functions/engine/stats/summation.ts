@@ -24,10 +24,3 @@ export class NeumaierSum {
     return this.sum + this.compensation;
   }
 }
-
-/** Compensated sum of an array of numbers. */
-export function neumaierSum(values: ArrayLike<number>): number {
-  const acc = new NeumaierSum();
-  for (let i = 0; i < values.length; i++) acc.add(values[i]!);
-  return acc.value();
-}
