@@ -597,12 +597,8 @@ describe('driftwatch run against SageMaker-format baseline files only', () => {
     expect(report.datasetDrift.detected).toBe(false);
   });
 
-  // Regression (fixed): baseline.ts baselineStatistics() writes statistics.json features in training-column
-  // order (outputs last), but a baseline folder without baseline.json is read as SageMaker's
-  // merged layout (outputs first, capture-schema.ts). So `driftwatch baseline`'s own
-  // statistics.json + constraints.json, the pair meant to be drop-in SageMaker files, name every
-  // captured column wrongly (the score becomes "age", ...). Writing the output columns first, as
-  // SageMaker's analyzer does, would make the pair self-consistent.
+  // Regression: driftwatch's own statistics.json listed inputs first, but a folder without
+  // baseline.json is read in SageMaker's layout (outputs first), so every column was misnamed.
   it("reads driftwatch's own statistics.json + constraints.json (no baseline.json) with the right names", async () => {
     const dir = sageMakerBaseline('dw-stats-only', false);
 

@@ -96,9 +96,8 @@ describe('hostile capture: values', () => {
     expect(score.typeMismatch).toBe(1);
   });
 
-  // Regression (fixed): feature-profile.ts addJson() calls JSON.stringify on any object or array value of a
-  // categorical (or not-yet-typed) feature; on a deeply nested value that recursion overflows
-  // the stack and the RangeError escapes WindowProfiler.addLine.
+  // Regression: JSON.stringify of a deeply nested value overflowed the stack and the RangeError
+  // escaped addLine.
   it('does not throw on 100,000 levels of nesting in a categorical value', () => {
     const deep = deeplyNestedJson(100_000);
     const line = captureLine({
@@ -112,8 +111,7 @@ describe('hostile capture: values', () => {
     expect(p.profiled).toBe(1);
   });
 
-  // Regression (fixed): same cause: an unknown JSON key is profiled as an 'infer' feature, which keeps a
-  // categorical profile, so a deeply nested value under any new key throws.
+  // Regression: the same overflow for a key the baseline does not know (profiled as 'infer').
   it('does not throw on 100,000 levels of nesting under a key the baseline does not know', () => {
     const deep = deeplyNestedJson(100_000);
     const line = captureLine({ input: jsonSide(`{"age":35,"city":"Paris","income":1,"extra":${deep}}`) });
@@ -177,10 +175,8 @@ describe('hostile capture: limits', () => {
     expect(Object.fromEntries(p.limitsHit)).toEqual({ max_columns: 44 });
   });
 
-  // Regression (fixed): window-profiler.ts decodeSide() checks --max-columns only for CSV; a positional JSON
-  // row (`[[v1, ..., vN]]`, `{"instances": [[...]]}`) of any width goes to CaptureSchema, whose
-  // separate layout names every extra output column (prediction_1 ... prediction_N), creating
-  // one FeatureProfile per column: unbounded memory from one line.
+  // Regression: --max-columns used to apply to CSV only; one wide positional JSON row created a
+  // feature per column (unbounded memory from one line).
   it('rejects a positional JSON row past --max-columns as too_many_columns', () => {
     const wide = JSON.stringify([Array.from({ length: 100 }, (_, i) => i)]);
 
@@ -193,12 +189,8 @@ describe('hostile capture: limits', () => {
     expect(p.features.size).toBeLessThanOrEqual(20);
   });
 
-  // Regression (fixed): window-profiler.ts slotsFor() and capture-schema.ts csvNaming() cache namings under
-  // `inputCols * 65536 + outputCols`, so (2 inputs, 65,536 outputs) and (3 inputs, 0 outputs)
-  // share a key: after one hostile 130 KB line, every valid input-only line is rejected as
-  // csv_too_few_columns. (With a one-input schema the shared entry has no input slots and
-  // addSide() throws a TypeError out of addLine.) A collision-free key, e.g.
-  // `${inputCols},${outputCols}` or inputCols * 2 ** 32 + outputCols, fixes both caches.
+  // Regression: column namings were cached under inputCols * 65536 + outputCols, so one hostile
+  // line (2 inputs, 65,536 outputs) collided with (3, 0) and broke every later row.
   it('a row with 65,536 output columns does not change how later rows are named', () => {
     const wide = JSON.stringify([Array.from({ length: 65_536 }, () => 0)]);
     const lines = [

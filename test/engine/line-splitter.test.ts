@@ -51,9 +51,7 @@ describe('LineSplitter', () => {
     expect(split([utf8('\n\r\n \n')])).toEqual([]);
   });
 
-  // Regression (fixed): line-splitter.ts only looks for the BOM in the first chunk, and only when that chunk
-  // has 3 bytes or more; a stream whose first chunk ends inside the BOM keeps U+FEFF in the
-  // first line, which then fails JSON.parse (invalid_json).
+  // Regression: the BOM was only stripped when the first chunk held all three of its bytes.
   it('strips a BOM split across the first chunks', () => {
     const bytes = utf8('\ufeffa\nb\n');
 
@@ -121,9 +119,8 @@ describe('LineSplitter', () => {
     expect(peak).toBeLessThan(8 << 20);
   });
 
-  // Regression (fixed): push() re-copies the whole carried prefix for every chunk of a long line
-  // (`whole = new Uint8Array(carried + rest.length)`), so a line of L bytes in chunks of c bytes
-  // costs O(L^2 / c): a 20 MB line in S3's 16 KB chunks takes ~3 s instead of ~40 ms.
+  // Regression: the carried prefix of a long line was copied again for every chunk: O(L^2 / c),
+  // about 3 s for a 20 MB line in 16 KB chunks.
   it('reads a 6 MB line streamed in 16 KB chunks in linear time', () => {
     const bytes = new Uint8Array(6 << 20).fill(0x61);
     bytes[bytes.length - 1] = 10;
@@ -144,9 +141,8 @@ describe('LineSplitter', () => {
     expect(chunked).toBeLessThan(2 * whole + 100);
   });
 
-  // Regression (fixed): a line of exactly maxLineBytes followed by CRLF is accepted when the CR arrives in the
-  // same chunk as the LF (emit() strips the CR before checking), but rejected as line_too_long
-  // when the line is carried across a chunk boundary (push() counts the CR against the limit).
+  // Regression: a CRLF line of exactly the limit was accepted in one chunk but rejected when
+  // carried across chunks (the CR counted against the limit).
   it('applies the line limit to a CRLF line the same way wherever the chunks are cut', () => {
     const bytes = utf8('abcde\r\nxy\n');
 

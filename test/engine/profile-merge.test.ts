@@ -247,10 +247,8 @@ describe('profile serialisation', () => {
     expect(WindowProfile.fromJSON(stored(sketched.toJSON())).features.get('x')!.numeric!.count).toBe(300);
   });
 
-  // Regression (fixed): categorical-profile.ts merge() admits the other profile's new categories in its Map
-  // order, and toJSON() writes them sorted, so once the category limit is reached the categories
-  // kept by name depend on whether a part was read back from JSON (fan-out workers send theirs
-  // as JSON). Merging in a canonical order (count descending, then value) would make it stable.
+  // Regression: past the category limit, merge() used to keep categories in Map order, so the
+  // result depended on whether a part had been through JSON (fan-out workers send theirs so).
   it('a merge past the category limit does not depend on a JSON round trip of a part', () => {
     const a = new CategoricalProfile(2);
     a.add('red');
@@ -370,11 +368,8 @@ describe('profile merge (sketch mode)', () => {
 });
 
 describe('crossing the exact cap value by value', () => {
-  // Regression (fixed): numeric-profile.ts add() increments this.count before calling toSketch(), which copies
-  // values[0 .. count) into the sketch: one value too many. That slot was never written, so the
-  // sketch gains a NaN (cap >= 256: the array is exactly cap long) or a stale 0 (cap < 256: the
-  // initial array is 256 long), and its total weight is count + 1. With the default cap every
-  // feature past 100,000 values in a window carries a NaN into the KS, the bins and statistics.json.
+  // Regression: switching to a sketch once copied one value too many into it, a NaN (or a stale
+  // 0), and its weight was count + 1: every feature past the exact cap carried a NaN.
   it('the sketch holds exactly the values added: no NaN, total weight = count', () => {
     for (const cap of [10, 1000]) {
       const p = profileOf(
