@@ -19,6 +19,22 @@ import { expectClose, expectDeepClose } from '../support/compare.ts';
 
 const cli = cliRunner('2026-11-27T00:00:00Z');
 
+/** `driftwatch run` on DIR's capture/ and ground-truth/ folders, with EXTRA options before --out. */
+function labelledRun(dir: string, baseline: string, out: string, ...extra: string[]): string[] {
+  return [
+    'run',
+    '--baseline',
+    baseline,
+    '--capture',
+    join(dir, 'capture'),
+    '--ground-truth',
+    join(dir, 'ground-truth'),
+    ...extra,
+    '--out',
+    out,
+  ];
+}
+
 interface OracleCase {
   name: string;
   problemType: 'BinaryClassification' | 'MulticlassClassification' | 'Regression';
@@ -147,18 +163,14 @@ describe('the quality oracle through the CLI', () => {
       // act
       const out = join(dir, 'out');
       const run = await cli(
-        'run',
-        '--baseline',
-        join(dir, 'baseline'),
-        '--capture',
-        join(dir, 'capture'),
-        '--ground-truth',
-        join(dir, 'ground-truth'),
-        '--problem-type',
-        c.problemType,
-        ...(binary ? ['--probability-threshold', String(c.threshold ?? 0.5)] : []),
-        '--out',
-        out,
+        ...labelledRun(
+          dir,
+          join(dir, 'baseline'),
+          out,
+          '--problem-type',
+          c.problemType,
+          ...(binary ? ['--probability-threshold', String(c.threshold ?? 0.5)] : []),
+        ),
       );
 
       // assert
@@ -362,17 +374,7 @@ describe('a window with one class only', () => {
     );
 
     const out = join(dir, 'out');
-    const run = await cli(
-      'run',
-      '--baseline',
-      baseline,
-      '--capture',
-      join(dir, 'capture'),
-      '--ground-truth',
-      join(dir, 'ground-truth'),
-      '--out',
-      out,
-    );
+    const run = await cli(...labelledRun(dir, baseline, out));
 
     expect(run.code, run.stderr).toBe(0);
     const q = readJson<Report>(join(out, 'report.json')).quality!;
@@ -412,17 +414,7 @@ describe('labels that do not parse', () => {
     ]);
 
     const out = join(dir, 'out');
-    const run = await cli(
-      'run',
-      '--baseline',
-      baseline,
-      '--capture',
-      join(dir, 'capture'),
-      '--ground-truth',
-      join(dir, 'ground-truth'),
-      '--out',
-      out,
-    );
+    const run = await cli(...labelledRun(dir, baseline, out));
 
     expect(run.code, run.stderr).toBe(0);
     const q = readJson<Report>(join(out, 'report.json')).quality!;
@@ -458,19 +450,7 @@ describe('no labels yet', () => {
 
     const out = join(dir, 'out');
     const run = await cli(
-      'run',
-      '--baseline',
-      baseline,
-      '--capture',
-      join(dir, 'capture'),
-      '--ground-truth',
-      join(dir, 'ground-truth'),
-      '--start',
-      '2026-11-26T10:00:00Z',
-      '--end',
-      '2026-11-26T11:00:00Z',
-      '--out',
-      out,
+      ...labelledRun(dir, baseline, out, '--start', '2026-11-26T10:00:00Z', '--end', '2026-11-26T11:00:00Z'),
     );
 
     expect(run.code, run.stderr).toBe(0);
@@ -554,17 +534,7 @@ describe('quality baselines and constraints', () => {
       join(dir, 'ground-truth', hourPath('11'), 'l.jsonl'),
       Array.from({ length: 40 }, (_, i) => labelLine(`q-${i}`, i % 4 === 0 ? 1 : 0)),
     );
-    const args = [
-      'run',
-      '--baseline',
-      join(dir, 'baseline'),
-      '--capture',
-      join(dir, 'capture'),
-      '--ground-truth',
-      join(dir, 'ground-truth'),
-      '--out',
-      join(dir, 'out'),
-    ];
+    const args = [...labelledRun(dir, join(dir, 'baseline'), join(dir, 'out'))];
     const run = await cli(...args);
     expect(run.code, run.stderr).toBe(0);
     const report = readJson<Report>(join(dir, 'out/report.json'));
@@ -614,19 +584,15 @@ describe('quality baselines and constraints', () => {
     );
 
     const run = await cli(
-      'run',
-      '--baseline',
-      baseline,
-      '--capture',
-      join(dir, 'capture'),
-      '--ground-truth',
-      join(dir, 'ground-truth'),
-      '--problem-type',
-      'BinaryClassification',
-      '--quality-constraints',
-      join(dir, 'constraints.json'),
-      '--out',
-      join(dir, 'out'),
+      ...labelledRun(
+        dir,
+        baseline,
+        join(dir, 'out'),
+        '--problem-type',
+        'BinaryClassification',
+        '--quality-constraints',
+        join(dir, 'constraints.json'),
+      ),
     );
 
     expect(run.code, run.stderr).toBe(0);
