@@ -80,9 +80,6 @@ export function summaryTable(r: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Metrics shown per problem type. */
-const SHOWN_METRICS = REPORT_METRICS;
-
 function qualityLines(q: WindowQuality): string[] {
   const lines: string[] = [];
   lines.push(
@@ -102,7 +99,7 @@ function qualityLines(q: WindowQuality): string[] {
   const estimated = (q.estimated ?? {}) as unknown as Record<string, unknown>;
   const cell = (v: unknown) => (typeof v === 'number' ? fmt(v) : '-');
   const table: string[][] = [q.estimated ? ['metric', 'realised', 'estimated'] : ['metric', 'realised']];
-  for (const name of SHOWN_METRICS[q.problemType]) {
+  for (const name of REPORT_METRICS[q.problemType]) {
     const row = [name, cell(metrics[name])];
     if (q.estimated) row.push(cell(estimated[name]));
     table.push(row);
