@@ -4,6 +4,7 @@
  * `overflow` (so an id-like feature cannot grow memory without bound) and a HyperLogLog keeps
  * the distinct-count estimate. Profiles merge.
  */
+import { asciiText } from './capture-bytes.ts';
 import { HyperLogLog } from './hyperloglog.ts';
 
 /** Default number of distinct values counted exactly per feature. */
@@ -87,6 +88,31 @@ export class CategoricalProfile {
       this.hot.push(value);
       this.hotPending.push(0);
     }
+  }
+
+  /**
+   * Adds the ASCII value bytes[start, end) (a CSV field of the capture fast path): a value in
+   * the hot list is counted without making its string; any other goes through add.
+   */
+  addBytes(bytes: Uint8Array, start: number, end: number): void {
+    if (this.hotOn) {
+      const len = end - start;
+      const hot = this.hot;
+      for (let i = 0; i < hot.length; i++) {
+        const h = hot[i]!;
+        if (h.length !== len) continue;
+        let j = 0;
+        while (j < len && h.charCodeAt(j) === bytes[start + j]) j++;
+        if (j === len) {
+          // Equal to ASCII bytes, so not a cut value (those end in '…'): nothing to truncate.
+          this.count++;
+          this.hotPending[i]!++;
+          this.hotHits++;
+          return;
+        }
+      }
+    }
+    this.add(asciiText(bytes, start, end));
   }
 
   private flushHot(): void {

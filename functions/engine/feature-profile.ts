@@ -4,6 +4,7 @@
  * categorical distribution. A feature whose type is not known yet (`infer`, when building a
  * baseline or meeting a column the baseline lacks) keeps both distributions.
  */
+import { asciiText } from './capture-bytes.ts';
 import {
   CategoricalProfile,
   type CategoricalProfileJson,
@@ -14,6 +15,7 @@ import type { FeatureKind, FeatureRole } from './report-model.ts';
 import {
   decimalValue,
   isIntegralText,
+  parseDecimalBytes,
   parseDecimalSpan,
   SpanStatus,
   spanIntegral,
@@ -130,6 +132,35 @@ export class FeatureProfile {
       return;
     }
     this.addText(text.slice(start, end));
+  }
+
+  /**
+   * Adds the CSV field bytes[start, end) of a capture line read by the fast path (printable
+   * ASCII, unquoted): what addText would do with its text, with no string made for numbers or
+   * for categories already counted.
+   */
+  addCsvBytes(bytes: Uint8Array, start: number, end: number): void {
+    if (this.kind === 'categorical') {
+      if (start === end) this.missing++;
+      else {
+        this.text++;
+        this.categorical!.addBytes(bytes, start, end);
+      }
+      return;
+    }
+    const x = parseDecimalBytes(bytes, start, end);
+    if (spanStatus === SpanStatus.Decimal) {
+      if (spanIntegral) this.integral++;
+      else this.fractional++;
+      this.numeric!.add(x);
+      this.categorical?.addBytes(bytes, start, end);
+      return;
+    }
+    if (spanStatus === SpanStatus.Empty) {
+      this.missing++;
+      return;
+    }
+    this.addText(asciiText(bytes, start, end));
   }
 
   /** Adds a value from a JSON payload. */

@@ -36,6 +36,11 @@ export class LineSplitter {
     private readonly maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
     /** Called by `end`, after the last line: the whole file was read. */
     private readonly onEnd?: () => void,
+    /**
+     * Offered each line's bytes first (BOM and CR removed, length checked); when it returns
+     * true the line is taken and `onLine` is not called. Lets a reader skip the text decoding.
+     */
+    private readonly onBytes?: (bytes: Uint8Array, start: number, end: number) => boolean,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -110,6 +115,7 @@ export class LineSplitter {
       this.onLine({ kind: 'line_too_long', bytes: end - start });
       return;
     }
+    if (this.onBytes?.(bytes, start, end)) return;
     // Blank (or whitespace-only) lines are separators, not records.
     let blank = true;
     for (let i = start; i < end; i++) {

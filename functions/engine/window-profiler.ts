@@ -3,9 +3,9 @@
  * reason, or (when a time window is set) skipped as outside the window: nothing throws and
  * nothing is lost. A record is all or nothing: if any of its rows cannot be named, none is used.
  */
+import { asciiText, CaptureLineScanner, inferenceTimeMs } from './capture-bytes.ts';
 import {
   type CapturePayload,
-  type CaptureRecord,
   parseCaptureLine,
   parseInferenceTime,
   type RejectReason,
@@ -48,6 +48,8 @@ type Side =
   | { kind: 'csv'; fields: string[][] }
   // One unquoted CSV record, read field by field in place (the common case: no strings cut).
   | CsvLine
+  // The same, as bytes of a capture line read by the fast path (CaptureLineScanner).
+  | CsvBytes
   | { kind: 'json'; rows: PayloadRow[] }
   | null;
 
@@ -66,6 +68,19 @@ function csvLine(): CsvLine {
   return { kind: 'csv-line', text: '', columns: 0, ends: new Int32Array(64) };
 }
 
+/** One unquoted CSV record in bytes: field c is bytes[c === 0 ? start : ends[c - 1] + 1, ends[c]). */
+interface CsvBytes {
+  kind: 'csv-bytes';
+  bytes: Uint8Array;
+  start: number;
+  columns: number;
+  ends: Int32Array;
+}
+
+function csvBytes(): CsvBytes {
+  return { kind: 'csv-bytes', bytes: new Uint8Array(0), start: 0, columns: 0, ends: new Int32Array(64) };
+}
+
 export class WindowProfiler {
   readonly profile: WindowProfile;
   private readonly startMs: number;
@@ -79,6 +94,9 @@ export class WindowProfiler {
   private readonly outFields: string[] = [];
   private readonly inLine = csvLine();
   private readonly outLine = csvLine();
+  private readonly inBytes = csvBytes();
+  private readonly outBytes = csvBytes();
+  private readonly scanner = new CaptureLineScanner();
   private stamp = 0;
 
   constructor(
@@ -101,6 +119,7 @@ export class WindowProfiler {
       (e) => this.onLineEvent(e),
       this.maxLineBytes,
       () => this.profile.files++,
+      (bytes, start, end) => this.addLineBytes(bytes, start, end),
     );
   }
 
@@ -117,18 +136,68 @@ export class WindowProfiler {
       return;
     }
     const rec = parsed.record;
+    if (this.timed && !this.inWindow(parseInferenceTime(rec.inferenceTime))) return;
+    const input = this.readSide(rec.input, this.inLine, this.inFields);
+    if (typeof input === 'string') {
+      this.profile.reject(input);
+      return;
+    }
+    const output = this.readSide(rec.output, this.outLine, this.outFields);
+    if (typeof output === 'string') {
+      this.profile.reject(output);
+      return;
+    }
+    this.addRecord(input, output, rec.inferenceId ?? rec.eventId);
+  }
+
+  /**
+   * The fast path: profiles the capture line bytes[start, end) when CaptureLineScanner reads it
+   * (SageMaker's own shape, CSV payloads), with no string made for the line or its numbers.
+   * False when it does not; the caller then decodes the line and calls addLine.
+   */
+  addLineBytes(bytes: Uint8Array, start: number, end: number): boolean {
+    const sc = this.scanner;
+    if (!sc.scan(bytes, start, end)) return false;
     if (this.timed) {
-      const t = parseInferenceTime(rec.inferenceTime);
-      if (Number.isNaN(t)) {
-        this.profile.reject('invalid_inference_time');
-        return;
-      }
-      if (t < this.startMs || t >= this.endMs) {
-        this.profile.outsideWindow++;
-        return;
+      const t = sc.timeStart < 0 ? Number.NaN : inferenceTimeMs(bytes, sc.timeStart, sc.timeEnd);
+      if (!this.inWindow(t)) return true;
+    }
+    let input: Side | RejectReason = null;
+    if (sc.inStart >= 0) {
+      input = this.csvBytesSide(bytes, sc.inStart, sc.inEnd, this.inBytes);
+      if (typeof input === 'string') {
+        this.profile.reject(input);
+        return true;
       }
     }
-    const reason = this.addRecord(rec);
+    let output: Side | RejectReason = null;
+    if (sc.outStart >= 0) {
+      output = this.csvBytesSide(bytes, sc.outStart, sc.outEnd, this.outBytes);
+      if (typeof output === 'string') {
+        this.profile.reject(output);
+        return true;
+      }
+    }
+    this.addRecord(input, output, this.options.onRow ? sc.joinKey() : undefined);
+    return true;
+  }
+
+  /** Whether a record at time t (ms) is in the window; counts it when it is not. */
+  private inWindow(t: number): boolean {
+    if (Number.isNaN(t)) {
+      this.profile.reject('invalid_inference_time');
+      return false;
+    }
+    if (t < this.startMs || t >= this.endMs) {
+      this.profile.outsideWindow++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Profiles a record whose sides were read, or rejects it; `key` joins it with ground truth. */
+  private addRecord(input: Side, output: Side, key: string | undefined): void {
+    const reason = this.addRows(input, output, key);
     if (reason !== null) this.profile.reject(reason);
     else {
       this.profile.total++;
@@ -136,16 +205,11 @@ export class WindowProfiler {
     }
   }
 
-  private addRecord(rec: CaptureRecord): RejectReason | null {
-    const input = this.readSide(rec.input, this.inLine, this.inFields);
-    if (typeof input === 'string') return input;
-    const output = this.readSide(rec.output, this.outLine, this.outFields);
-    if (typeof output === 'string') return output;
+  private addRows(input: Side, output: Side, key: string | undefined): RejectReason | null {
     const nIn = sideRows(input);
     const nOut = sideRows(output);
     if (input !== null && output !== null && nIn !== nOut) return 'input_output_row_mismatch';
     const n = Math.max(nIn, nOut);
-    const key = rec.inferenceId ?? rec.eventId;
     if (n === 1) {
       // The common case: one row, named without an array of slots.
       const a = positionalLength(input, 0);
@@ -209,6 +273,33 @@ export class WindowProfiler {
         return this.csvLineSide(text, line);
     }
     return this.decodeSide(decodePayload(p), line, reuse);
+  }
+
+  /** Fills `side` with the field ends of the unquoted ASCII record bytes[start, end). */
+  private csvBytesSide(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    side: CsvBytes,
+  ): CsvBytes | RejectReason {
+    const max = this.maxColumns;
+    let ends = side.ends;
+    let columns = 0;
+    for (let i = start; ; i++) {
+      if (i < end && bytes[i] !== 44 /* , */) continue;
+      if (columns >= max) return 'too_many_columns';
+      if (columns >= ends.length) {
+        const bigger = new Int32Array(Math.min(ends.length * 2, max + 1));
+        bigger.set(ends);
+        side.ends = ends = bigger;
+      }
+      ends[columns++] = i;
+      if (i >= end) break;
+    }
+    side.bytes = bytes;
+    side.start = start;
+    side.columns = columns;
+    return side;
   }
 
   /** Fills `line` with the field ends of the unquoted record `text`. */
@@ -293,6 +384,19 @@ export class WindowProfiler {
     stamp: number,
   ): void {
     if (side === null) return;
+    if (side.kind === 'csv-bytes') {
+      const bytes = side.bytes;
+      const ends = side.ends;
+      let start = side.start;
+      for (let c = 0; c < side.columns; c++) {
+        const end = ends[c]!;
+        const f = slots![c]!;
+        f.addCsvBytes(bytes, start, end);
+        f.stamp = stamp;
+        start = end + 1;
+      }
+      return;
+    }
     if (side.kind === 'csv-line') {
       const text = side.text;
       const ends = side.ends;
@@ -343,14 +447,14 @@ export class WindowProfiler {
 
 function sideRows(side: Side): number {
   if (side === null) return 0;
-  if (side.kind === 'csv-line') return 1;
+  if (side.kind === 'csv-line' || side.kind === 'csv-bytes') return 1;
   return side.kind === 'csv' ? side.fields.length : side.rows.length;
 }
 
 /** Column count of a positional row, or -1 for a named row or no side. */
 function positionalLength(side: Side, r: number): number {
   if (side === null) return -1;
-  if (side.kind === 'csv-line') return side.columns;
+  if (side.kind === 'csv-line' || side.kind === 'csv-bytes') return side.columns;
   if (side.kind === 'csv') return side.fields[r]!.length;
   const row = side.rows[r]!;
   return Array.isArray(row) ? row.length : -1;
@@ -359,6 +463,12 @@ function positionalLength(side: Side, r: number): number {
 function rowValues(side: Side, r: number, slots: FeatureProfile[] | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (side === null) return out;
+  if (side.kind === 'csv-bytes') {
+    const end = side.ends[side.columns - 1]!;
+    const fields = asciiText(side.bytes, side.start, end).split(',');
+    for (let c = 0; c < fields.length; c++) out[slots![c]!.name] = fields[c];
+    return out;
+  }
   if (side.kind === 'csv-line') {
     const fields = side.text.split(',');
     for (let c = 0; c < fields.length; c++) out[slots![c]!.name] = fields[c];
