@@ -1,6 +1,10 @@
 // Bundles the CLI and the profile worker into dist/ with esbuild, so `driftwatch` and the
 // worker threads start without a TypeScript loader.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry content hashes: start clean so old chunks do not pile up.
+rmSync('dist', { recursive: true, force: true });
 
 await build({
   entryPoints: {
@@ -13,6 +17,9 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
+  // The AWS SDK and the SageMaker client go in chunks loaded on first use (see cli/stores.ts).
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   sourcemap: true,
   logLevel: 'warning',
   banner: {

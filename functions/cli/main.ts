@@ -38,7 +38,6 @@ import { LocalStore } from '../sources/local-store.ts';
 import { isS3Uri, type ObjectStore } from '../sources/object-store.ts';
 import { defaultWorkerCount } from '../sources/parallel-profile.ts';
 import { readTrainingData, TrainingDataError } from '../sources/training-data.ts';
-import { endpointCommand } from './endpoint-command.ts';
 import { stdinPrompt } from './prompt.ts';
 import { reportCommand } from './report-command.ts';
 import { openStore } from './stores.ts';
@@ -79,7 +78,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (command === 'baseline') return await baselineCommand(rest, io);
     if (command === 'run') return await runCommand(rest, io);
     if (command === 'report') return await reportCommand(rest, io);
-    if (command === 'endpoint') return await endpointCommand(rest, io);
+    if (command === 'endpoint') {
+      // Loaded on demand: it brings the SageMaker client, which no other command needs.
+      const { endpointCommand } = await import('./endpoint-command.ts');
+      return await endpointCommand(rest, io);
+    }
     throw new UsageError(`unknown command "${command}"; use baseline or run (driftwatch --help)`);
   } catch (e) {
     if (e instanceof UsageError || e instanceof BaselineFileError || e instanceof TrainingDataError) {

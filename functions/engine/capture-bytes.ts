@@ -8,6 +8,8 @@
  * on what it accepts it finds exactly what that path would (a differential test holds it to it).
  */
 
+import { POW10 } from './value-parse.ts';
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
@@ -38,18 +40,22 @@ const FAIL = -1;
  * fields (offsets into the line's bytes, -1 when absent), valid until the next scan.
  */
 export class CaptureLineScanner {
-  /** endpointInput.data, a CSV payload. */
-  inStart = -1;
-  inEnd = -1;
-  /** endpointOutput.data, a CSV payload. */
-  outStart = -1;
-  outEnd = -1;
+  /** endpointInput.data, a CSV payload, read field by field. */
+  readonly input: CsvFields;
+  /** endpointOutput.data, the same. */
+  readonly output: CsvFields;
   eventIdStart = -1;
   eventIdEnd = -1;
   inferenceIdStart = -1;
   inferenceIdEnd = -1;
   timeStart = -1;
   timeEnd = -1;
+
+  /** Most columns a payload may have; past it the side is marked `tooManyColumns`. */
+  constructor(maxColumns: number) {
+    this.input = new CsvFields(maxColumns);
+    this.output = new CsvFields(maxColumns);
+  }
 
   private b: Uint8Array = new Uint8Array(0);
   private end = 0;
@@ -61,15 +67,125 @@ export class CaptureLineScanner {
   scan(bytes: Uint8Array, start: number, end: number): boolean {
     this.b = bytes;
     this.end = end;
-    this.inStart = this.inEnd = this.outStart = this.outEnd = -1;
+    this.input.present = this.output.present = false;
     this.eventIdStart = this.eventIdEnd = this.inferenceIdStart = this.inferenceIdEnd = -1;
     this.timeStart = this.timeEnd = -1;
+    if (this.template !== null) {
+      if (this.fromTemplate(start, end)) return true;
+      this.input.present = this.output.present = false;
+      this.eventIdStart = this.eventIdEnd = this.inferenceIdStart = this.inferenceIdEnd = -1;
+      this.timeStart = this.timeEnd = -1;
+    }
+    this.slots = 0;
     let p = this.object(this.ws(start), Ctx.Top, 0);
     // No captureData is the general path's `missing_capture_data`.
     if (p === FAIL || (this.seen & 1) === 0) return false;
     p = this.ws(p);
     // Only whitespace may follow the object; no captured side at all is the general path's no_payload.
-    return p === end && (this.inStart >= 0 || this.outStart >= 0);
+    if (p !== end || !(this.input.present || this.output.present)) return false;
+    this.learn(start, end);
+    return true;
+  }
+
+  /**
+   * The shape of the last line the full scan accepted: its bytes with the contents of its
+   * value strings taken out (keys, punctuation, whitespace and the encoding stay), and what
+   * each string is. A line with the same shape has the same structure, so only its strings
+   * need reading: consecutive lines of a capture file almost always have the same shape.
+   */
+  private template: Uint8Array | null = null;
+  /** Where, in `template`, each string's contents were taken out. */
+  private templateCuts = new Int32Array(MAX_SLOTS);
+  private templateRoles = new Uint8Array(MAX_SLOTS);
+  private templateSlots = 0;
+
+  /** Value strings met by the full scan: contents [slotStart, slotEnd) and role. */
+  private slots = 0;
+  private readonly slotStart = new Int32Array(MAX_SLOTS);
+  private readonly slotEnd = new Int32Array(MAX_SLOTS);
+  private readonly slotRole = new Uint8Array(MAX_SLOTS);
+
+  private slot(start: number, end: number, role: Role): void {
+    const n = this.slots++;
+    if (n >= MAX_SLOTS) return;
+    this.slotStart[n] = start;
+    this.slotEnd[n] = end;
+    this.slotRole[n] = role;
+  }
+
+  private learn(start: number, end: number): void {
+    const n = this.slots;
+    if (n > MAX_SLOTS) {
+      this.template = null;
+      return;
+    }
+    let length = end - start;
+    for (let i = 0; i < n; i++) length -= this.slotEnd[i]! - this.slotStart[i]!;
+    const t = new Uint8Array(length);
+    const b = this.b;
+    let k = 0;
+    let from = start;
+    for (let i = 0; i < n; i++) {
+      t.set(b.subarray(from, this.slotStart[i]!), k);
+      k += this.slotStart[i]! - from;
+      this.templateCuts[i] = k;
+      this.templateRoles[i] = this.slotRole[i]!;
+      from = this.slotEnd[i]!;
+    }
+    t.set(b.subarray(from, end), k);
+    this.template = t;
+    this.templateSlots = n;
+  }
+
+  /** Reads bytes[start, end) as a line of the template's shape; false when it is not one. */
+  private fromTemplate(start: number, end: number): boolean {
+    const b = this.b;
+    const t = this.template!;
+    let p = start;
+    let k = 0;
+    for (let i = 0; i < this.templateSlots; i++) {
+      const cut = this.templateCuts[i]!;
+      if (p + (cut - k) > end) return false;
+      for (; k < cut; k++, p++) if (b[p] !== t[k]) return false;
+      const role = this.templateRoles[i]!;
+      let q: number;
+      if (role === Role.Input || role === Role.Output) {
+        const side = role === Role.Input ? this.input : this.output;
+        q = this.csv(p - 1, side);
+        if (q === FAIL) return false;
+        side.present = true;
+        q--;
+      } else {
+        q = this.plain(p);
+        if (q === FAIL) return false;
+        if (role === Role.EventId) {
+          this.eventIdStart = p;
+          this.eventIdEnd = q;
+        } else if (role === Role.InferenceId) {
+          this.inferenceIdStart = p;
+          this.inferenceIdEnd = q;
+        } else if (role === Role.Time) {
+          this.timeStart = p;
+          this.timeEnd = q;
+        }
+      }
+      p = q;
+    }
+    if (p + (t.length - k) !== end) return false;
+    for (; k < t.length; k++, p++) if (b[p] !== t[k]) return false;
+    return true;
+  }
+
+  /** The contents of a plain string starting at p: the position of its closing quote, or FAIL. */
+  private plain(p: number): number {
+    const b = this.b;
+    const end = this.end;
+    for (let i = p; i < end; i++) {
+      const c = b[i]!;
+      if (c === QUOTE) return i;
+      if (c === BACKSLASH || c < 0x20 || c > 0x7f) return FAIL;
+    }
+    return FAIL;
   }
 
   /** The join key of the last line scanned (inferenceId, else eventId), as the general path gives it. */
@@ -98,17 +214,11 @@ export class CaptureLineScanner {
     const b = this.b;
     const end = this.end;
     if (p >= end || b[p] !== QUOTE) return FAIL;
-    const s = p + 1;
-    for (let i = s; i < end; i++) {
-      const c = b[i]!;
-      if (c === QUOTE) {
-        this.strStart = s;
-        this.strEnd = i;
-        return i + 1;
-      }
-      if (c === BACKSLASH || c < 0x20 || c > 0x7f) return FAIL;
-    }
-    return FAIL;
+    const q = this.plain(p + 1);
+    if (q === FAIL) return FAIL;
+    this.strStart = p + 1;
+    this.strEnd = q;
+    return q + 1;
   }
 
   /** Position after `"key"` `:` and whitespace, with the key in strStart/strEnd. */
@@ -191,25 +301,21 @@ export class CaptureLineScanner {
         break;
       case Ctx.CaptureData:
         if (this.keyIs(ENDPOINT_INPUT)) {
-          const r = this.payload(p, depth);
-          this.inStart = this.dataStart;
-          this.inEnd = this.dataEnd;
+          const r = this.payload(p, this.input, depth);
           this.bit = 1;
           return r;
         }
         if (this.keyIs(ENDPOINT_OUTPUT)) {
-          const r = this.payload(p, depth);
-          this.outStart = this.dataStart;
-          this.outEnd = this.dataEnd;
+          const r = this.payload(p, this.output, depth);
           this.bit = 2;
           return r;
         }
         break;
       case Ctx.Payload:
         if (this.keyIs(DATA)) {
-          const r = this.str(p);
-          this.dataStart = this.strStart;
-          this.dataEnd = this.strEnd;
+          const side = this.side!;
+          const r = this.csv(p, side);
+          if (r !== FAIL) this.slot(p + 1, r - 1, side === this.input ? Role.Input : Role.Output);
           this.bit = 1;
           return r;
         }
@@ -226,6 +332,12 @@ export class CaptureLineScanner {
         else if (this.keyIs(INFERENCE_TIME)) bit = 4;
         else break;
         const r = this.str(p);
+        if (r === FAIL) return FAIL;
+        this.slot(
+          this.strStart,
+          this.strEnd,
+          bit === 1 ? Role.EventId : bit === 2 ? Role.InferenceId : Role.Time,
+        );
         if (bit === 1) {
           this.eventIdStart = this.strStart;
           this.eventIdEnd = this.strEnd;
@@ -241,21 +353,172 @@ export class CaptureLineScanner {
       }
     }
     // A key the monitor does not read: its value may be a string or an object of such values.
-    if (p < this.end && this.b[p] === QUOTE) return this.str(p);
+    if (p < this.end && this.b[p] === QUOTE) {
+      const r = this.str(p);
+      if (r !== FAIL) this.slot(this.strStart, this.strEnd, Role.Free);
+      return r;
+    }
     if (depth >= MAX_DEPTH) return FAIL;
     const r = this.object(p, Ctx.Skip, depth + 1);
     this.bit = 0;
     return r;
   }
 
-  private dataStart = -1;
-  private dataEnd = -1;
+  /** The side whose payload object is being read. */
+  private side: CsvFields | null = null;
 
   /** One side: a CSV payload with data and encoding (anything else goes the general way). */
-  private payload(p: number, depth: number): number {
+  private payload(p: number, side: CsvFields, depth: number): number {
+    this.side = side;
     const r = this.object(p, Ctx.Payload, depth + 1);
-    return r !== FAIL && this.seen === 3 ? r : FAIL;
+    if (r === FAIL || this.seen !== 3) return FAIL;
+    side.present = true;
+    return r;
   }
+
+  /**
+   * The data string at p (its opening quote), read as one unquoted CSV record in the same pass
+   * that checks it is a plain string: each field's end, and for a decimal its value (the
+   * Clinger fast path of parseDecimalSpan: at most 15 significant digits and 22 decimals give
+   * the double Number() gives). Returns the position after the closing quote.
+   */
+  private csv(p: number, side: CsvFields): number {
+    const b = this.b;
+    const end = this.end;
+    side.bytes = b;
+    side.start = p + 1;
+    side.tooManyColumns = false;
+    const max = side.maxColumns;
+    let ends = side.ends;
+    let column = 0;
+    let i = p + 1;
+    for (;;) {
+      const fieldStart = i;
+      let c = i < end ? b[i]! : -1;
+      let negative = false;
+      if (c === 45 || c === 43) {
+        negative = c === 45;
+        i++;
+        c = i < end ? b[i]! : -1;
+      }
+      let mantissa = 0;
+      let digits = 0;
+      let significant = 0;
+      let scale = 0;
+      let integral = true;
+      while (c >= 48 && c <= 57) {
+        digits++;
+        if (significant > 0 || c !== 48) {
+          significant++;
+          mantissa = mantissa * 10 + (c - 48);
+        }
+        i++;
+        c = i < end ? b[i]! : -1;
+      }
+      if (c === 46) {
+        integral = false;
+        i++;
+        c = i < end ? b[i]! : -1;
+        while (c >= 48 && c <= 57) {
+          digits++;
+          scale--;
+          if (significant > 0 || c !== 48) {
+            significant++;
+            mantissa = mantissa * 10 + (c - 48);
+          }
+          i++;
+          c = i < end ? b[i]! : -1;
+        }
+      }
+      let status: FieldStatus;
+      let value = 0;
+      if (c === COMMA || c === QUOTE) {
+        if (i === fieldStart) status = FieldStatus.Empty;
+        else if (digits === 0 || significant > 15 || scale < -22) status = FieldStatus.Other;
+        else {
+          status = integral ? FieldStatus.Integral : FieldStatus.Fractional;
+          value = scale === 0 ? mantissa : mantissa / POW10[-scale]!;
+          if (negative) value = -value;
+        }
+      } else {
+        // Not a decimal the fast path decides: find the field's end, checking every byte.
+        status = FieldStatus.Other;
+        for (;;) {
+          if (c === COMMA || c === QUOTE) break;
+          if (c === BACKSLASH || c < 0x20 || c > 0x7f) return FAIL;
+          i++;
+          c = i < end ? b[i]! : -1;
+        }
+      }
+      if (column < max) {
+        if (column >= ends.length) {
+          const n = Math.min(ends.length * 2, max);
+          const bigger = new Int32Array(n);
+          bigger.set(ends);
+          side.ends = ends = bigger;
+          const s = new Uint8Array(n);
+          s.set(side.status);
+          side.status = s;
+          const v = new Float64Array(n);
+          v.set(side.values);
+          side.values = v;
+        }
+        ends[column] = i;
+        side.status[column] = status;
+        side.values[column] = value;
+      } else side.tooManyColumns = true;
+      column++;
+      if (c === QUOTE) {
+        side.columns = column;
+        return i + 1;
+      }
+      i++;
+    }
+  }
+}
+
+/** What the fast path made of one CSV field. */
+export enum FieldStatus {
+  /** A decimal without fraction or exponent; its value is in `values`. */
+  Integral = 0,
+  /** Any other decimal the fast path parses; its value is in `values`. */
+  Fractional = 1,
+  /** An empty field: a missing value. */
+  Empty = 2,
+  /** Anything else (text, an exponent, many digits): decided from the field's text. */
+  Other = 3,
+}
+
+/**
+ * One CSV payload of a capture line read by the scanner: field c is
+ * bytes[c === 0 ? start : ends[c - 1] + 1, ends[c]), with its status and value. Reused.
+ */
+export class CsvFields {
+  readonly kind = 'csv-bytes';
+  present = false;
+  bytes: Uint8Array = new Uint8Array(0);
+  start = 0;
+  columns = 0;
+  /** More columns than maxColumns: only the first maxColumns are kept. */
+  tooManyColumns = false;
+  ends = new Int32Array(64);
+  status = new Uint8Array(64);
+  values = new Float64Array(64);
+
+  constructor(readonly maxColumns: number) {}
+}
+
+/** Most value strings a line may have for its shape to be kept as a template. */
+const MAX_SLOTS = 32;
+
+/** What a value string of a line is to the monitor. */
+enum Role {
+  Free = 0,
+  Input = 1,
+  Output = 2,
+  EventId = 3,
+  InferenceId = 4,
+  Time = 5,
 }
 
 /** What object a member is in: which keys are read, and how. */

@@ -4,7 +4,7 @@
  * categorical distribution. A feature whose type is not known yet (`infer`, when building a
  * baseline or meeting a column the baseline lacks) keeps both distributions.
  */
-import { asciiText } from './capture-bytes.ts';
+import { asciiText, FieldStatus } from './capture-bytes.ts';
 import {
   CategoricalProfile,
   type CategoricalProfileJson,
@@ -15,7 +15,6 @@ import type { FeatureKind, FeatureRole } from './report-model.ts';
 import {
   decimalValue,
   isIntegralText,
-  parseDecimalBytes,
   parseDecimalSpan,
   SpanStatus,
   spanIntegral,
@@ -136,31 +135,28 @@ export class FeatureProfile {
 
   /**
    * Adds the CSV field bytes[start, end) of a capture line read by the fast path (printable
-   * ASCII, unquoted): what addText would do with its text, with no string made for numbers or
-   * for categories already counted.
+   * ASCII, unquoted), which has already parsed it (`status`, and `x` for a decimal): what
+   * addText would do with its text, with no string made for numbers or for categories already
+   * counted.
    */
-  addCsvBytes(bytes: Uint8Array, start: number, end: number): void {
-    if (this.kind === 'categorical') {
-      if (start === end) this.missing++;
-      else {
-        this.text++;
-        this.categorical!.addBytes(bytes, start, end);
-      }
-      return;
-    }
-    const x = parseDecimalBytes(bytes, start, end);
-    if (spanStatus === SpanStatus.Decimal) {
-      if (spanIntegral) this.integral++;
-      else this.fractional++;
-      this.numeric!.add(x);
-      this.categorical?.addBytes(bytes, start, end);
-      return;
-    }
-    if (spanStatus === SpanStatus.Empty) {
+  addField(status: FieldStatus, x: number, bytes: Uint8Array, start: number, end: number): void {
+    if (status === FieldStatus.Empty) {
       this.missing++;
       return;
     }
-    this.addText(asciiText(bytes, start, end));
+    if (this.kind === 'categorical') {
+      this.text++;
+      this.categorical!.addBytes(bytes, start, end);
+      return;
+    }
+    if (status === FieldStatus.Other) {
+      this.addText(asciiText(bytes, start, end));
+      return;
+    }
+    if (status === FieldStatus.Integral) this.integral++;
+    else this.fractional++;
+    this.numeric!.add(x);
+    this.categorical?.addBytes(bytes, start, end);
   }
 
   /** Adds a value from a JSON payload. */

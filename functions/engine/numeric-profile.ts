@@ -74,7 +74,9 @@ export class NumericProfile {
     if (n > this.cap) {
       // Past the cap: become a sketch of the values so far, then take x as a sketch does.
       this.count = n - 1;
-      this.syncMoments();
+      // In arrival order: sorting only makes exact-mode moments independent of the order the
+      // values came in, and a sketched profile's moments depend on it anyway (see merge).
+      this.syncMoments(false);
       this.toSketch(n - 1);
       this.add(x);
       return;
@@ -264,9 +266,9 @@ export class NumericProfile {
    * In exact mode the streaming state (mean, m2, sum) is not kept value by value; it is set from
    * the values here, before the profile merges, turns into a sketch or is saved.
    */
-  private syncMoments(): void {
+  private syncMoments(sorted = true): void {
     if (this.values === null) return;
-    const m = exactMoments(this.sortedValues());
+    const m = exactMoments(sorted ? this.sortedValues() : this.values.subarray(0, this.count));
     this.mean = m.count ? m.mean : 0;
     this.m2 = m.count ? m.stdDev * m.stdDev * m.count : 0;
     this.sum = m.sum;

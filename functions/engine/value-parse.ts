@@ -97,7 +97,8 @@ export enum SpanStatus {
 export let spanStatus: SpanStatus = SpanStatus.Decimal;
 export let spanIntegral = false;
 
-const POW10 = [
+/** Powers of ten exact as doubles (10^22 is the last). */
+export const POW10 = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
   1e20, 1e21, 1e22,
 ];
@@ -150,59 +151,6 @@ export function parseDecimalSpan(s: string, start: number, end: number): number 
   }
   if (i !== end || digits === 0 || significant > 15 || scale < -22) {
     // An exponent, a stray character, too many digits: the slow path decides.
-    spanStatus = SpanStatus.Slow;
-    return Number.NaN;
-  }
-  spanStatus = SpanStatus.Decimal;
-  spanIntegral = integral;
-  const value = scale === 0 ? mantissa : mantissa / POW10[-scale]!;
-  return negative ? -value : value;
-}
-
-/**
- * parseDecimalSpan over bytes: the decimal in the ASCII bytes[start, end), with the same
- * verdicts, value and `spanIntegral` (the differential test runs both on the same fields).
- */
-export function parseDecimalBytes(b: Uint8Array, start: number, end: number): number {
-  if (start === end) {
-    spanStatus = SpanStatus.Empty;
-    return Number.NaN;
-  }
-  let i = start;
-  let c = b[i]!;
-  let negative = false;
-  if (c === 45 || c === 43) {
-    negative = c === 45;
-    i++;
-  }
-  let mantissa = 0;
-  let digits = 0;
-  let significant = 0;
-  let scale = 0;
-  let integral = true;
-  for (; i < end; i++) {
-    c = b[i]!;
-    if (c < 48 || c > 57) break;
-    digits++;
-    if (significant > 0 || c !== 48) {
-      significant++;
-      mantissa = mantissa * 10 + (c - 48);
-    }
-  }
-  if (i < end && c === 46) {
-    integral = false;
-    for (i++; i < end; i++) {
-      c = b[i]!;
-      if (c < 48 || c > 57) break;
-      digits++;
-      scale--;
-      if (significant > 0 || c !== 48) {
-        significant++;
-        mantissa = mantissa * 10 + (c - 48);
-      }
-    }
-  }
-  if (i !== end || digits === 0 || significant > 15 || scale < -22) {
     spanStatus = SpanStatus.Slow;
     return Number.NaN;
   }

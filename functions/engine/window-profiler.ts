@@ -3,7 +3,7 @@
  * reason, or (when a time window is set) skipped as outside the window: nothing throws and
  * nothing is lost. A record is all or nothing: if any of its rows cannot be named, none is used.
  */
-import { asciiText, CaptureLineScanner, inferenceTimeMs } from './capture-bytes.ts';
+import { asciiText, CaptureLineScanner, type CsvFields, inferenceTimeMs } from './capture-bytes.ts';
 import {
   type CapturePayload,
   parseCaptureLine,
@@ -48,8 +48,8 @@ type Side =
   | { kind: 'csv'; fields: string[][] }
   // One unquoted CSV record, read field by field in place (the common case: no strings cut).
   | CsvLine
-  // The same, as bytes of a capture line read by the fast path (CaptureLineScanner).
-  | CsvBytes
+  // A CSV payload of a capture line read by the fast path (CaptureLineScanner).
+  | CsvFields
   | { kind: 'json'; rows: PayloadRow[] }
   | null;
 
@@ -68,19 +68,6 @@ function csvLine(): CsvLine {
   return { kind: 'csv-line', text: '', columns: 0, ends: new Int32Array(64) };
 }
 
-/** One unquoted CSV record in bytes: field c is bytes[c === 0 ? start : ends[c - 1] + 1, ends[c]). */
-interface CsvBytes {
-  kind: 'csv-bytes';
-  bytes: Uint8Array;
-  start: number;
-  columns: number;
-  ends: Int32Array;
-}
-
-function csvBytes(): CsvBytes {
-  return { kind: 'csv-bytes', bytes: new Uint8Array(0), start: 0, columns: 0, ends: new Int32Array(64) };
-}
-
 export class WindowProfiler {
   readonly profile: WindowProfile;
   private readonly startMs: number;
@@ -94,9 +81,7 @@ export class WindowProfiler {
   private readonly outFields: string[] = [];
   private readonly inLine = csvLine();
   private readonly outLine = csvLine();
-  private readonly inBytes = csvBytes();
-  private readonly outBytes = csvBytes();
-  private readonly scanner = new CaptureLineScanner();
+  private readonly scanner: CaptureLineScanner;
   private stamp = 0;
 
   constructor(
@@ -110,6 +95,7 @@ export class WindowProfiler {
     this.timed = window.start !== null || window.end !== null;
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
+    this.scanner = new CaptureLineScanner(this.maxColumns);
     this.schemaFeatures = schema.features.map((f) => this.profile.features.get(f.name)!);
   }
 
@@ -162,22 +148,13 @@ export class WindowProfiler {
       const t = sc.timeStart < 0 ? Number.NaN : inferenceTimeMs(bytes, sc.timeStart, sc.timeEnd);
       if (!this.inWindow(t)) return true;
     }
-    let input: Side | RejectReason = null;
-    if (sc.inStart >= 0) {
-      input = this.csvBytesSide(bytes, sc.inStart, sc.inEnd, this.inBytes);
-      if (typeof input === 'string') {
-        this.profile.reject(input);
-        return true;
-      }
+    // The general path checks the input side before the output side.
+    if (sc.input.tooManyColumns || sc.output.tooManyColumns) {
+      this.profile.reject('too_many_columns');
+      return true;
     }
-    let output: Side | RejectReason = null;
-    if (sc.outStart >= 0) {
-      output = this.csvBytesSide(bytes, sc.outStart, sc.outEnd, this.outBytes);
-      if (typeof output === 'string') {
-        this.profile.reject(output);
-        return true;
-      }
-    }
+    const input = sc.input.present ? sc.input : null;
+    const output = sc.output.present ? sc.output : null;
     this.addRecord(input, output, this.options.onRow ? sc.joinKey() : undefined);
     return true;
   }
@@ -275,33 +252,6 @@ export class WindowProfiler {
     return this.decodeSide(decodePayload(p), line, reuse);
   }
 
-  /** Fills `side` with the field ends of the unquoted ASCII record bytes[start, end). */
-  private csvBytesSide(
-    bytes: Uint8Array,
-    start: number,
-    end: number,
-    side: CsvBytes,
-  ): CsvBytes | RejectReason {
-    const max = this.maxColumns;
-    let ends = side.ends;
-    let columns = 0;
-    for (let i = start; ; i++) {
-      if (i < end && bytes[i] !== 44 /* , */) continue;
-      if (columns >= max) return 'too_many_columns';
-      if (columns >= ends.length) {
-        const bigger = new Int32Array(Math.min(ends.length * 2, max + 1));
-        bigger.set(ends);
-        side.ends = ends = bigger;
-      }
-      ends[columns++] = i;
-      if (i >= end) break;
-    }
-    side.bytes = bytes;
-    side.start = start;
-    side.columns = columns;
-    return side;
-  }
-
   /** Fills `line` with the field ends of the unquoted record `text`. */
   private csvLineSide(text: string, line: CsvLine): CsvLine | RejectReason {
     const max = this.maxColumns;
@@ -385,13 +335,12 @@ export class WindowProfiler {
   ): void {
     if (side === null) return;
     if (side.kind === 'csv-bytes') {
-      const bytes = side.bytes;
-      const ends = side.ends;
+      const { bytes, ends, status, values } = side;
       let start = side.start;
       for (let c = 0; c < side.columns; c++) {
         const end = ends[c]!;
         const f = slots![c]!;
-        f.addCsvBytes(bytes, start, end);
+        f.addField(status[c]!, values[c]!, bytes, start, end);
         f.stamp = stamp;
         start = end + 1;
       }

@@ -37,6 +37,9 @@ export class ObjectMissingError extends Error {
   }
 }
 
+/** Objects an S3 store fetches ahead while one is profiled (each GET takes tens of milliseconds). */
+export const S3_READ_AHEAD = 8;
+
 /** A location is an S3 URI when it starts with `s3://`. */
 export function isS3Uri(location: string): boolean {
   return location.startsWith('s3://');

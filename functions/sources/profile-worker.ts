@@ -4,20 +4,25 @@
  * Step Functions fan-out uses. Bundled to dist/profile-worker.mjs.
  */
 import { parentPort } from 'node:worker_threads';
-import { S3Client } from '@aws-sdk/client-s3';
 import { CaptureSchema } from '../engine/capture-schema.ts';
 import { WindowProfiler } from '../engine/window-profiler.ts';
 import { LocalStore } from './local-store.ts';
-import { isS3Uri } from './object-store.ts';
+import { isS3Uri, type ObjectStore } from './object-store.ts';
 import type { ProfileTask } from './parallel-profile.ts';
 import { profileObjects } from './profile-capture.ts';
-import { S3Store } from './s3-store.ts';
+
+async function openS3(location: string): Promise<ObjectStore> {
+  const [{ S3Client }, { S3Store }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('./s3-store.ts'),
+  ]);
+  return new S3Store(new S3Client({}), location);
+}
 
 parentPort?.on('message', async (task: ProfileTask) => {
   try {
-    const store = isS3Uri(task.location)
-      ? new S3Store(new S3Client({}), task.location)
-      : new LocalStore(task.location);
+    // The AWS SDK is loaded only for S3 locations: most of a worker's start-up time otherwise.
+    const store = isS3Uri(task.location) ? await openS3(task.location) : new LocalStore(task.location);
     const profiler = new WindowProfiler(
       new CaptureSchema(task.schema.features, task.schema.layout),
       task.options,

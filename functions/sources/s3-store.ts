@@ -10,7 +10,13 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { ObjectMissingError, type ObjectStore, parseS3Uri, type StoredObject } from './object-store.ts';
+import {
+  ObjectMissingError,
+  type ObjectStore,
+  parseS3Uri,
+  S3_READ_AHEAD,
+  type StoredObject,
+} from './object-store.ts';
 
 export class S3Store implements ObjectStore {
   readonly bucket: string;
@@ -43,7 +49,7 @@ export class S3Store implements ObjectStore {
   }
 
   /** GETs take tens of milliseconds: fetch this many objects ahead of the one being profiled. */
-  readonly readAhead = 8;
+  readonly readAhead = S3_READ_AHEAD;
 
   async *read(key: string): AsyncIterable<Uint8Array> {
     let res: GetObjectCommandOutput;

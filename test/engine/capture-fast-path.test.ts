@@ -7,11 +7,11 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CaptureLineScanner, inferenceTimeMs } from '../../functions/engine/capture-bytes.ts';
+import { CaptureLineScanner, FieldStatus, inferenceTimeMs } from '../../functions/engine/capture-bytes.ts';
 import { CaptureSchema } from '../../functions/engine/capture-schema.ts';
 import { LineSplitter } from '../../functions/engine/line-splitter.ts';
 import * as valueParse from '../../functions/engine/value-parse.ts';
-import { parseDecimalBytes, parseDecimalSpan, SpanStatus } from '../../functions/engine/value-parse.ts';
+import { parseDecimalSpan, SpanStatus } from '../../functions/engine/value-parse.ts';
 import { WindowProfiler, type WindowProfilerOptions } from '../../functions/engine/window-profiler.ts';
 import { hostileCorpus } from '../support/capture-lines.ts';
 
@@ -125,7 +125,7 @@ describe('capture fast path', () => {
   });
 
   it('leaves to the general path what it does not read exactly', () => {
-    const scanner = new CaptureLineScanner();
+    const scanner = new CaptureLineScanner(100);
     const valid = sageMakerLine('1,a,2', '0.5');
     const takes = (line: string | Uint8Array) => {
       const b = typeof line === 'string' ? encode(line) : line;
@@ -332,27 +332,42 @@ describe('inferenceTimeMs', () => {
   });
 });
 
-describe('parseDecimalBytes', () => {
-  it('gives the same value, verdict and integrality as parseDecimalSpan', () => {
+describe('fast-path CSV fields', () => {
+  it('parse to the same value, verdict and integrality as parseDecimalSpan', () => {
+    const scanner = new CaptureLineScanner(10);
     fc.assert(
       fc.property(
         fc.oneof(
           fc.double({ noNaN: true }).map(String),
           fc.stringMatching(/^[+-]?[0-9]{0,20}(\.[0-9]{0,25})?$/),
-          fc.string({ maxLength: 8, unit: 'binary-ascii' }),
+          fc.string({ maxLength: 8 }).filter((t) => !/[",\\]/.test(t)),
         ),
-        (s) => {
-          const text = `,${s},`;
-          const span = parseDecimalSpan(text, 1, text.length - 1);
-          const spanVerdict = [valueParse.spanStatus, valueParse.spanIntegral];
-          const bytes = parseDecimalBytes(encode(text), 1, text.length - 1);
-          expect(Object.is(bytes, span), s).toBe(true);
-          expect(valueParse.spanStatus).toBe(spanVerdict[0]);
-          if (valueParse.spanStatus === SpanStatus.Decimal)
-            expect(valueParse.spanIntegral).toBe(spanVerdict[1]);
+        (field) => {
+          const line = encode(sageMakerLine(`${field},x`, '1'));
+          expect(scanner.scan(line, 0, line.length), field).toBe(true);
+          const x = parseDecimalSpan(field, 0, field.length);
+          const got = scanner.input.status[0];
+          const value = scanner.input.values[0];
+          if (valueParse.spanStatus === SpanStatus.Empty) expect(got).toBe(FieldStatus.Empty);
+          else if (valueParse.spanStatus === SpanStatus.Slow) expect(got).toBe(FieldStatus.Other);
+          else {
+            expect(got).toBe(valueParse.spanIntegral ? FieldStatus.Integral : FieldStatus.Fractional);
+            expect(Object.is(value, x), field).toBe(true);
+          }
+          expect(scanner.input.columns).toBe(2);
+          expect(scanner.input.ends[0]).toBe(scanner.input.start + field.length);
         },
       ),
       { numRuns: 3000 },
     );
+  });
+
+  it('count columns past the limit as the general path does', () => {
+    const lines = [
+      sageMakerLine('1,a,2', '0.5'),
+      sageMakerLine('1,a,2,3,4', '0.5'),
+      sageMakerLine('1,a', '0.5,1,2'),
+    ];
+    for (const maxColumns of [2, 3, 4, 5]) expectSamePaths(lines, { maxColumns });
   });
 });
