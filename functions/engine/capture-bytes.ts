@@ -134,6 +134,7 @@ export class CaptureLineScanner {
     }
     t.set(b.subarray(from, end), k);
     this.template = t;
+    this.templateWords = new DataView(t.buffer);
     this.templateSlots = n;
   }
 
@@ -141,11 +142,16 @@ export class CaptureLineScanner {
   private fromTemplate(start: number, end: number): boolean {
     const b = this.b;
     const t = this.template!;
+    const words = this.words(b);
+    const tWords = this.templateWords!;
     let p = start;
     let k = 0;
     for (let i = 0; i < this.templateSlots; i++) {
       const cut = this.templateCuts[i]!;
       if (p + (cut - k) > end) return false;
+      // Four bytes at a time, then the rest one by one (reads stay inside [start, end)).
+      for (; k + 4 <= cut; k += 4, p += 4)
+        if (words.getInt32(p, true) !== tWords.getInt32(k, true)) return false;
       for (; k < cut; k++, p++) if (b[p] !== t[k]) return false;
       const role = this.templateRoles[i]!;
       let q: number;
@@ -172,15 +178,45 @@ export class CaptureLineScanner {
       p = q;
     }
     if (p + (t.length - k) !== end) return false;
+    for (; k + 4 <= t.length; k += 4, p += 4)
+      if (words.getInt32(p, true) !== tWords.getInt32(k, true)) return false;
     for (; k < t.length; k++, p++) if (b[p] !== t[k]) return false;
     return true;
   }
+
+  /** A DataView of the bytes being scanned, made once per buffer (a chunk holds many lines). */
+  private words(b: Uint8Array): DataView<ArrayBufferLike> {
+    if (this.wordsOf !== b) {
+      this.wordsOf = b;
+      this.wordsView = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
+    return this.wordsView;
+  }
+
+  private wordsOf: Uint8Array | null = null;
+  private wordsView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private templateWords: DataView | null = null;
 
   /** The contents of a plain string starting at p: the position of its closing quote, or FAIL. */
   private plain(p: number): number {
     const b = this.b;
     const end = this.end;
-    for (let i = p; i < end; i++) {
+    const words = this.words(b);
+    let i = p;
+    // Four bytes at a time while none is a quote, a backslash, a control or a non-ASCII byte
+    // (the classic SWAR tests for a zero byte and for a byte below a bound, on 32 bits).
+    for (; i + 4 <= end; i += 4) {
+      const v = words.getInt32(i, true);
+      const quote = v ^ 0x22222222;
+      const backslash = v ^ 0x5c5c5c5c;
+      const flags =
+        ((quote - 0x01010101) & ~quote) |
+        ((backslash - 0x01010101) & ~backslash) |
+        ((v - 0x20202020) & ~v) |
+        v;
+      if ((flags & 0x80808080) !== 0) break;
+    }
+    for (; i < end; i++) {
       const c = b[i]!;
       if (c === QUOTE) return i;
       if (c === BACKSLASH || c < 0x20 || c > 0x7f) return FAIL;
@@ -394,50 +430,44 @@ export class CaptureLineScanner {
     let i = p + 1;
     for (;;) {
       const fieldStart = i;
-      let c = i < end ? b[i]! : -1;
+      // The digit loops read without bounds checks: a byte past the line (or past the buffer:
+      // undefined) is not a digit, and a field that runs past the line fails just below.
+      let c = b[i]!;
       let negative = false;
       if (c === 45 || c === 43) {
         negative = c === 45;
-        i++;
-        c = i < end ? b[i]! : -1;
+        c = b[++i]!;
       }
+      const intStart = i;
       let mantissa = 0;
-      let digits = 0;
-      let significant = 0;
-      let scale = 0;
-      let integral = true;
       while (c >= 48 && c <= 57) {
-        digits++;
-        if (significant > 0 || c !== 48) {
-          significant++;
-          mantissa = mantissa * 10 + (c - 48);
-        }
-        i++;
-        c = i < end ? b[i]! : -1;
+        mantissa = mantissa * 10 + (c - 48);
+        c = b[++i]!;
       }
+      let digits = i - intStart;
+      let point = false;
+      let fraction = 0;
       if (c === 46) {
-        integral = false;
-        i++;
-        c = i < end ? b[i]! : -1;
+        point = true;
+        const fractionStart = ++i;
+        c = b[i]!;
         while (c >= 48 && c <= 57) {
-          digits++;
-          scale--;
-          if (significant > 0 || c !== 48) {
-            significant++;
-            mantissa = mantissa * 10 + (c - 48);
-          }
-          i++;
-          c = i < end ? b[i]! : -1;
+          mantissa = mantissa * 10 + (c - 48);
+          c = b[++i]!;
         }
+        fraction = i - fractionStart;
+        digits += fraction;
       }
+      if (i >= end) return FAIL;
       let status: FieldStatus;
       let value = 0;
       if (c === COMMA || c === QUOTE) {
         if (i === fieldStart) status = FieldStatus.Empty;
-        else if (digits === 0 || significant > 15 || scale < -22) status = FieldStatus.Other;
+        // At most 15 digits (leading zeros too): the mantissa is exact, 10^fraction too.
+        else if (digits === 0 || digits > 15) status = FieldStatus.Other;
         else {
-          status = integral ? FieldStatus.Integral : FieldStatus.Fractional;
-          value = scale === 0 ? mantissa : mantissa / POW10[-scale]!;
+          status = point ? FieldStatus.Fractional : FieldStatus.Integral;
+          value = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
           if (negative) value = -value;
         }
       } else {

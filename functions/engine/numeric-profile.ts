@@ -32,8 +32,9 @@ export interface NumericProfileJson {
 
 export class NumericProfile {
   count = 0;
-  min = Number.POSITIVE_INFINITY;
-  max = Number.NEGATIVE_INFINITY;
+  // Smallest and largest value; in sketch mode pending values are not in them yet (see min, max).
+  private lo = Number.POSITIVE_INFINITY;
+  private hi = Number.NEGATIVE_INFINITY;
   // Welford/Chan running moments, kept in sketch mode only; exact mode derives them (syncMoments).
   private mean = 0;
   private m2 = 0;
@@ -45,7 +46,7 @@ export class NumericProfile {
   /** Whether values[0..count) is in ascending order (see sortedValues). */
   private sorted = true;
   /**
-   * Sketch mode: values counted (count, min, max) but not yet in the moments or the sketch;
+   * Sketch mode: values counted but not yet in min, max, the moments or the sketch;
    * see flushPending.
    */
   private pending: Float64Array | null = null;
@@ -57,11 +58,19 @@ export class NumericProfile {
     return this.sketch === null;
   }
 
+  get min(): number {
+    this.flushPending();
+    return this.lo;
+  }
+
+  get max(): number {
+    this.flushPending();
+    return this.hi;
+  }
+
   add(x: number): void {
     const n = this.count + 1;
     this.count = n;
-    if (x < this.min) this.min = x;
-    if (x > this.max) this.max = x;
     const values = this.values;
     if (values === null) {
       // Sketch mode: batched (see pending).
@@ -71,6 +80,8 @@ export class NumericProfile {
       if (this.pendingCount === PENDING_BATCH) this.flushPending();
       return;
     }
+    if (x < this.lo) this.lo = x;
+    if (x > this.hi) this.hi = x;
     if (n > this.cap) {
       // Past the cap: become a sketch of the values so far, then take x as a sketch does.
       this.count = n - 1;
@@ -92,31 +103,42 @@ export class NumericProfile {
   }
 
   /**
-   * Folds the pending sketch-mode values into the moments and the sketch: the same arithmetic,
-   * value by value in arrival order, that add() would have done (so the same bits), run in one
-   * tight loop over locals. Everything that reads the moments or the sketch calls this first.
+   * Folds the pending sketch-mode values into min, max, the moments and the sketch, in one
+   * pass over the batch for the compensated sum and the batch mean, one for the squared
+   * deviations from that mean, and Chan et al.'s update to fold the batch into the running
+   * mean and M2 (no division per value). Everything that reads them calls this first.
    */
   private flushPending(): void {
     const k = this.pendingCount;
     if (k === 0) return;
     const pending = this.pending!;
-    let n = this.count - k;
-    let mean = this.mean;
-    let m2 = this.m2;
+    let lo = this.lo;
+    let hi = this.hi;
     let sum = this.sum;
     let sumComp = this.sumComp;
+    let batchSum = 0;
     for (let i = 0; i < k; i++) {
       const x = pending[i]!;
-      n++;
-      const d = x - mean;
-      mean += d / n;
-      m2 += d * (x - mean);
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+      batchSum += x;
       const t = sum + x;
       sumComp += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
       sum = t;
     }
-    this.mean = mean;
-    this.m2 = m2;
+    const batchMean = batchSum / k;
+    let batchM2 = 0;
+    for (let i = 0; i < k; i++) {
+      const d = pending[i]! - batchMean;
+      batchM2 += d * d;
+    }
+    const n = this.count;
+    const before = n - k;
+    const delta = batchMean - this.mean;
+    this.mean += (delta * k) / n;
+    this.m2 += batchM2 + (delta * delta * before * k) / n;
+    this.lo = lo;
+    this.hi = hi;
     this.sum = sum;
     this.sumComp = sumComp;
     this.pendingCount = 0;
@@ -137,8 +159,8 @@ export class NumericProfile {
     this.m2 += other.m2 + (delta * delta * this.count * other.count) / n;
     const before = this.count;
     this.count = n;
-    if (other.min < this.min) this.min = other.min;
-    if (other.max > this.max) this.max = other.max;
+    if (other.lo < this.lo) this.lo = other.lo;
+    if (other.hi > this.hi) this.hi = other.hi;
     this.addToSum(other.sum);
     this.addToSum(other.sumComp);
     if (this.values !== null && other.values !== null && n <= this.cap) {
@@ -203,8 +225,8 @@ export class NumericProfile {
       sum,
       mean: this.mean,
       stdDev: Math.sqrt(Math.max(0, this.m2 / this.count)),
-      min: this.min,
-      max: this.max,
+      min: this.lo,
+      max: this.hi,
     };
   }
 
@@ -213,8 +235,8 @@ export class NumericProfile {
     this.syncMoments();
     const base = {
       count: this.count,
-      min: this.count ? this.min : null,
-      max: this.count ? this.max : null,
+      min: this.count ? this.lo : null,
+      max: this.count ? this.hi : null,
       mean: this.mean,
       m2: this.m2,
       sum: this.sum,
@@ -228,8 +250,8 @@ export class NumericProfile {
   static fromJSON(j: NumericProfileJson): NumericProfile {
     const p = new NumericProfile(j.cap);
     p.count = j.count;
-    p.min = j.min ?? Number.POSITIVE_INFINITY;
-    p.max = j.max ?? Number.NEGATIVE_INFINITY;
+    p.lo = j.min ?? Number.POSITIVE_INFINITY;
+    p.hi = j.max ?? Number.NEGATIVE_INFINITY;
     p.mean = j.mean;
     p.m2 = j.m2;
     p.sum = j.sum;
@@ -254,8 +276,8 @@ export class NumericProfile {
     p.values = null;
     p.sketch = sketch;
     p.count = m.count;
-    p.min = m.min;
-    p.max = m.max;
+    p.lo = m.min;
+    p.hi = m.max;
     p.mean = m.mean;
     p.m2 = m.stdDev * m.stdDev * m.count;
     p.sum = m.sum;
