@@ -90,7 +90,8 @@ describe('KllSketch', () => {
   });
 
   for (const k of [200, KLL_DEFAULT_K]) {
-    it(`retains fewer than 3k items after 1,000,000 updates (k = ${k})`, () => {
+    // KLL's k / (1 - c) = 2.78k items, plus the k/4 that level 0 holds at least.
+    it(`retains fewer than 3.2k items after 1,000,000 updates (k = ${k})`, () => {
       const s = new KllSketch(k);
       const next = rng(3);
       let peak = 0;
@@ -101,7 +102,7 @@ describe('KllSketch', () => {
       }
 
       expect(s.count).toBe(1_000_000);
-      expect(peak).toBeLessThan(3 * k);
+      expect(peak).toBeLessThan(3.2 * k);
     });
   }
 
