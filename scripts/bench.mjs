@@ -1,10 +1,13 @@
 // `npm run bench`: measures `driftwatch run` on generated capture windows of 100k and 1M records
 // (5M with --5m): records/s, MB/s, wall time and peak resident memory, with the peers of the
 // shared benchmark (pandas + scipy reference, the JSON.parse floor) measured back to back on the
-// same files when they are available.
+// same files when they are available. The DuckDB peer needs @duckdb/node-api installed somewhere
+// outside the project (`mkdir /tmp/duck && cd /tmp/duck && npm install @duckdb/node-api`); pass
+// that folder with --duckdb.
 //   npm run bench [-- --sizes 100000,1000000] [--5m] [--data DIR] [--peers DIR] [--workers N]
+//                 [--duckdb DIR]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -15,6 +18,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: 'bench-data' },
     peers: { type: 'string', default: resolve('../shared/bench') },
     workers: { type: 'string' },
+    duckdb: { type: 'string' },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -84,6 +88,21 @@ for (const n of sizes) {
       mb,
       ...measure('node', [join(values.peers, 'floor.mjs'), capture]),
     });
+  const duck = values.duckdb && resolve(values.duckdb);
+  if (
+    duck &&
+    existsSync(join(duck, 'node_modules/@duckdb/node-api')) &&
+    existsSync(join(values.peers, 'duckdb_peer.mjs'))
+  ) {
+    // Run from the folder that has the package, so its import resolves.
+    copyFileSync(join(values.peers, 'duckdb_peer.mjs'), join(duck, 'duckdb_peer.mjs'));
+    rows.push({
+      tool: 'duckdb_peer.mjs (KS + L-inf only)',
+      n,
+      mb,
+      ...measure('node', [join(duck, 'duckdb_peer.mjs'), resolve(capture), resolve(join(dir, 'train.csv'))]),
+    });
+  }
   const py = '/usr/bin/python3';
   const ref = join(values.peers, 'reference_monitor.py');
   if (existsSync(ref) && spawnSync(py, ['-c', 'import pandas, scipy']).status === 0 && n <= 1_000_000)
@@ -106,6 +125,8 @@ for (const n of sizes) {
   const ref = rows.find((r) => r.n === n && r.tool.startsWith('reference'));
   const floor = rows.find((r) => r.n === n && r.tool.startsWith('floor'));
   const one = rows.find((r) => r.n === n && r.tool === 'driftwatch run --workers 1');
+  const duckdb = rows.find((r) => r.n === n && r.tool.startsWith('duckdb'));
+  if (duckdb) console.log(`${n}: duckdb_peer.mjs / driftwatch = ${(duckdb.wall / dw.wall).toFixed(1)}x`);
   if (ref) console.log(`${n}: reference_monitor.py / driftwatch = ${(ref.wall / dw.wall).toFixed(1)}x`);
   if (floor) console.log(`${n}: driftwatch on one core / floor = ${(one.wall / floor.wall).toFixed(2)}x`);
 }

@@ -4,6 +4,7 @@
  * within the sketch's error). Moments are kept alongside either way. Profiles merge.
  */
 import { KllSketch, type KllSketchJson } from './kll-sketch.ts';
+import { sortFinite } from './stats/float-sort.ts';
 import { exactMoments, type Moments } from './stats/moments.ts';
 
 /** Default number of values kept exactly per feature (METRICS.md). */
@@ -186,7 +187,7 @@ export class NumericProfile {
     if (this.values === null) throw new Error('sortedValues() on a sketched profile');
     const view = this.values.subarray(0, this.count);
     if (!this.sorted) {
-      view.sort();
+      sortFinite(view);
       this.sorted = true;
     }
     return view;
