@@ -5,7 +5,7 @@
  * the distinct-count estimate. Profiles merge.
  */
 import { asciiText } from './capture-bytes.ts';
-import { HyperLogLog } from './hyperloglog.ts';
+import { HyperLogLog, hashAscii, hashText } from './hyperloglog.ts';
 
 /** Default number of distinct values counted exactly per feature. */
 export const DEFAULT_MAX_CATEGORIES = 10_000;
@@ -38,6 +38,8 @@ export class CategoricalProfile {
    */
   private readonly hot: string[] = [];
   private readonly hotPending: number[] = [];
+  /** Length and first character of each hot value, so a byte value is compared with few of them. */
+  private readonly hotTag = new Int32Array(HOT_VALUES);
   private hotHits = 0;
   private hotMisses = 0;
   private hotOn = true;
@@ -85,6 +87,7 @@ export class CategoricalProfile {
       return;
     }
     if (this.hotOn && this.hot.length < HOT_VALUES) {
+      this.hotTag[this.hot.length] = tag(value.length, value.length > 0 ? value.charCodeAt(0) : 0);
       this.hot.push(value);
       this.hotPending.push(0);
     }
@@ -95,13 +98,27 @@ export class CategoricalProfile {
    * the hot list is counted without making its string; any other goes through add.
    */
   addBytes(bytes: Uint8Array, start: number, end: number): void {
-    if (this.hotOn) {
+    if (this.overflow > 0 && end - start <= MAX_CATEGORY_LENGTH && !this.hotOn) {
+      // Past the category limit (an id-like feature): a value whose hash no counted value has
+      // is not counted by name, so it goes to the overflow and the HyperLogLog by its hash,
+      // with no string made. Only a hash match (a counted value, or a collision) needs the text.
+      const h = hashAscii(bytes, start, end);
+      this.countedHashes ??= countedHashes(this.map);
+      if (!this.countedHashes.has(h)) {
+        this.count++;
+        this.overflow++;
+        this.hll.addHash(h);
+        return;
+      }
+    }
+    if (this.hotOn && end - start <= MAX_CATEGORY_LENGTH) {
       const len = end - start;
       const hot = this.hot;
+      const t = tag(len, len > 0 ? bytes[start]! : 0);
       for (let i = 0; i < hot.length; i++) {
+        if (this.hotTag[i] !== t) continue;
         const h = hot[i]!;
-        if (h.length !== len) continue;
-        let j = 0;
+        let j = 1;
         while (j < len && h.charCodeAt(j) === bytes[start + j]) j++;
         if (j === len) {
           // Equal to ASCII bytes, so not a cut value (those end in '…'): nothing to truncate.
@@ -114,6 +131,9 @@ export class CategoricalProfile {
     }
     this.add(asciiText(bytes, start, end));
   }
+
+  /** Hashes of the values counted by name, once the map is full (it gains no keys after that). */
+  private countedHashes: Set<number> | null = null;
 
   private flushHot(): void {
     const hot = this.hot;
@@ -132,6 +152,7 @@ export class CategoricalProfile {
   }
 
   merge(other: CategoricalProfile): void {
+    this.countedHashes = null;
     this.count += other.count;
     this.truncated += other.truncated;
     const hadOverflow = this.overflow > 0;
@@ -193,3 +214,14 @@ export class CategoricalProfile {
 
 /** The name under which values past the category limit are compared. */
 export const OVERFLOW_CATEGORY = '(other values past the category limit)';
+
+function tag(length: number, first: number): number {
+  // Lengths here are at most MAX_CATEGORY_LENGTH + 1 and character codes below 2^16.
+  return (length << 16) | first;
+}
+
+function countedHashes(map: Map<string, number>): Set<number> {
+  const hashes = new Set<number>();
+  for (const key of map.keys()) hashes.add(hashText(key));
+  return hashes;
+}

@@ -11,7 +11,11 @@ export class HyperLogLog {
   readonly registers = new Uint8Array(M);
 
   add(value: string): void {
-    const h = fnv1a(value);
+    this.addHash(hashText(value));
+  }
+
+  /** Adds a value by its hash (hashText, or hashAscii of the same text: the two agree). */
+  addHash(h: number): void {
     const idx = h >>> (32 - P);
     const rest = (h << P) | (1 << (P - 1));
     const rank = Math.clz32(rest) + 1;
@@ -51,12 +55,26 @@ export class HyperLogLog {
 }
 
 /** FNV-1a over UTF-16 code units, finished with a murmur3 mix for better high bits. */
-function fnv1a(s: string): number {
+export function hashText(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  return mix(h);
+}
+
+/** hashText of the ASCII text in bytes[start, end), without making the string. */
+export function hashAscii(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    h ^= bytes[i]!;
+    h = Math.imul(h, 0x01000193);
+  }
+  return mix(h);
+}
+
+function mix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -108,6 +108,20 @@ describe('capture fast path', () => {
     }
   });
 
+  it('counts categories past the category limit as the general path does', () => {
+    // Past the limit an id-like value is counted by its hash, without its text: the counts,
+    // the overflow and the HyperLogLog registers must still come out the same.
+    const lines = Array.from({ length: 5000 }, (_, i) =>
+      sageMakerLine(`${i % 97},${i % 3 === 0 ? 'Paris' : `city-${(i * 7919) % 4001}`},1.5`, `0.${i}`),
+    );
+    const r = expectSamePaths(lines, { limits: { exactCap: 1000, maxCategories: 20 } });
+    expect(r.fast).toBe(lines.length);
+    const city = (
+      r.profile as { features: Array<{ name: string; categorical?: { overflow: number } }> }
+    ).features.find((f) => f.name === 'city');
+    expect(city?.categorical?.overflow).toBeGreaterThan(3000);
+  });
+
   it('agrees with the general path on the real SageMaker capture fixtures, taking every line', () => {
     for (const file of ['xgb-churn_capture_real.jsonl', 'sdk-tests_capture_excerpt.jsonl']) {
       const text = readFileSync(new URL(`../fixtures/sagemaker/${file}`, import.meta.url), 'utf8');
