@@ -147,6 +147,15 @@ function nonNegative(v: string | undefined, flag: string): number | undefined {
   return n;
 }
 
+/** A size in megabytes (0 or more, fractions allowed) as bytes. */
+function nonNegativeMb(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`${flag} must be a number of megabytes, 0 or more; got "${v}"`);
+  return Math.round(n * 1024 * 1024);
+}
+
 function fraction(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -409,6 +418,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
       'quality-constraints': { type: 'string' },
       'min-slice-support': { type: 'string' },
       workers: { type: 'string' },
+      'parallel-min-mb': { type: 'string' },
     },
   });
   if (positionals.length) throw new UsageError(`run takes no positional arguments; got "${positionals[0]}"`);
@@ -467,6 +477,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     now: io.now(),
     onRow: quality?.onRow,
     workers: positiveInt(values.workers, '--workers') ?? defaultWorkerCount(),
+    parallelMinBytes: nonNegativeMb(values['parallel-min-mb'], '--parallel-min-mb'),
     onProgress: (p) => {
       const now = Date.now();
       if (now - t0 < 1000 || now - lastProgress < (io.stderrIsTty ? 200 : 5000)) return;

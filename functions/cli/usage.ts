@@ -55,7 +55,7 @@ Limits (run): --exact-cap N (numeric values kept exactly per feature, default 10
   --max-categories N (distinct values counted per feature, default 10000),
   --max-line-bytes N (default 33554432), --max-columns N (default 2000),
   --dataset-drift-share X (default 0.5), --workers N (threads profiling files of a window of
-  128 MB or more; default one per core).
+  --parallel-min-mb M or more, default 128; default one per core).
 
 Exit status: 0 completed; 1 completed with violations and --fail-on-violation, or a rollback not
 confirmed; 2 bad usage or unreadable input (nothing written); 3 any other failure (an AWS call

@@ -33,6 +33,8 @@ export interface RunWindowOptions {
    * files and at least PARALLEL_MIN_BYTES, and no per-row callback is needed. @default 1
    */
   workers?: number;
+  /** Least capture (bytes) profiled on workers. @default PARALLEL_MIN_BYTES */
+  parallelMinBytes?: number;
   onProgress?: (p: { objects: number; objectsDone: number; bytes: number; bytesDone: number }) => void;
   /**
    * Asked between capture objects (profileObjects): when it says yes, the window is evaluated
@@ -134,7 +136,13 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
   const workers = o.workers ?? 1;
   let window: WindowProfile;
   let objectsRead = objects.length;
-  if (workers > 1 && !o.onRow && !o.shouldStop && objects.length > 1 && totalBytes >= PARALLEL_MIN_BYTES) {
+  if (
+    workers > 1 &&
+    !o.onRow &&
+    !o.shouldStop &&
+    objects.length > 1 &&
+    totalBytes >= (o.parallelMinBytes ?? PARALLEL_MIN_BYTES)
+  ) {
     window = await profileInParallel(
       o.baseline,
       o.capture.location,

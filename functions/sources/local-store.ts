@@ -3,6 +3,10 @@ import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promise
 import { dirname, join, relative, sep } from 'node:path';
 import { ObjectMissingError, type ObjectStore, type StoredObject } from './object-store.ts';
 
+/** Bytes read from a file at a time. */
+const READ_CHUNK_BYTES = 1 << 20;
+
+/** An ObjectStore over a folder; its `read` reuses one buffer per file for all the file's chunks. */
 export class LocalStore implements ObjectStore {
   constructor(readonly root: string) {}
 
@@ -42,7 +46,27 @@ export class LocalStore implements ObjectStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectMissingError(`${this.root}/`, key);
       throw e;
     }
-    yield* handle.createReadStream({ highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>;
+    // Two buffers per file, refilled in turn: the next chunk is read while the caller works on
+    // this one (a read stream allocates a new buffer for every chunk instead: hundreds of
+    // megabytes of garbage per window, and a peak that grows with it).
+    const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+    let which = 0;
+    let next: Promise<{ bytesRead: number }> | null = handle.read(buffers[0]!, 0, READ_CHUNK_BYTES, null);
+    try {
+      for (;;) {
+        const { bytesRead } = await next;
+        next = null;
+        if (bytesRead === 0) return;
+        const chunk = buffers[which]!.subarray(0, bytesRead);
+        which ^= 1;
+        next = handle.read(buffers[which]!, 0, READ_CHUNK_BYTES, null);
+        yield chunk;
+      }
+    } finally {
+      // A caller that stops early leaves a read in flight: let it land before closing.
+      await next?.catch(() => undefined);
+      await handle.close();
+    }
   }
 
   async getText(key: string): Promise<string | null> {

@@ -14,7 +14,10 @@ export interface ObjectStore {
   readonly location: string;
   /** Every object under `prefix` (relative to the root), in key order; paginates without limit. */
   list(prefix?: string): AsyncIterable<StoredObject>;
-  /** The object's bytes as a stream of chunks. */
+  /**
+   * The object's bytes as a stream of chunks. A chunk is valid until the next one is asked for
+   * (a store may refill the same memory): copy what must outlive that.
+   */
   read(key: string): AsyncIterable<Uint8Array>;
   /** The object's text, or null when it does not exist. */
   getText(key: string): Promise<string | null>;

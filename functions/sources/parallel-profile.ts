@@ -2,7 +2,9 @@
  * Profiles a window's files on worker threads, one per core, and merges the partial profiles
  * in a fixed order, so the result does not depend on which worker finished first.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type Baseline, captureSchema } from '../engine/baseline.ts';
 import type { ColumnLayout, FeatureSpec } from '../engine/capture-schema.ts';
@@ -19,11 +21,15 @@ export interface ProfileTask {
   options: Omit<WindowProfilerOptions, 'onRow'>;
 }
 
-/** Where the bundled worker lives: next to the bundle, or in dist/ when running from source. */
+/**
+ * Where the bundled worker lives: in dist/ when running from source; in the bundle's folder,
+ * which is this module's own folder or, when the bundler put this module in a shared chunk,
+ * the folder above it.
+ */
 function workerUrl(): URL {
-  return import.meta.url.endsWith('.ts')
-    ? new URL('../../dist/profile-worker.mjs', import.meta.url)
-    : new URL('./profile-worker.mjs', import.meta.url);
+  if (import.meta.url.endsWith('.ts')) return new URL('../../dist/profile-worker.mjs', import.meta.url);
+  const here = new URL('./profile-worker.mjs', import.meta.url);
+  return existsSync(fileURLToPath(here)) ? here : new URL('../profile-worker.mjs', import.meta.url);
 }
 
 /** Splits objects into `n` groups of similar total size (largest first into the lightest group). */

@@ -1,0 +1,73 @@
+/**
+ * Files of a window profiled on worker threads and merged give the report a single thread gives
+ * (exact mode: every number the same), both from the sources (the worker bundle in dist/) and
+ * through the bundled command, where the worker is found next to the CLI bundle.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runWindow } from '../../functions/pipeline/run-window.ts';
+import { LocalStore } from '../../functions/sources/local-store.ts';
+import { readTrainingData } from '../../functions/sources/training-data.ts';
+
+const dir = new URL('../fixtures/window-4k/', import.meta.url).pathname;
+const root = new URL('../../', import.meta.url).pathname;
+
+describe('a window profiled on worker threads', () => {
+  it('gives the report one thread gives', async () => {
+    const baseline = await readTrainingData(new LocalStore(dir), 'train.csv', { labelColumn: 'label' });
+    const run = (workers: number) =>
+      runWindow({
+        baseline,
+        baselinePath: dir,
+        capture: new LocalStore(`${dir}capture`),
+        start: null,
+        end: null,
+        now: new Date('2026-11-26T06:00:00Z'),
+        workers,
+        parallelMinBytes: 0,
+      });
+
+    const single = await run(1);
+    const parallel = await run(3);
+
+    expect(parallel.report).toEqual(single.report);
+    expect(parallel.report.records.total).toBe(4000);
+  });
+
+  it('runs from the bundled command, the worker found beside the bundle', () => {
+    const out = mkdtempSync(join(tmpdir(), 'dw-parallel-'));
+    const cli = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [join(root, 'bin/driftwatch.mjs'), ...args], {
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    cli('baseline', join(dir, 'train.csv'), '--label-column', 'label', '--out', join(out, 'baseline'));
+    const run = (workers: string, to: string) =>
+      cli(
+        'run',
+        '--baseline',
+        join(out, 'baseline'),
+        '--capture',
+        join(dir, 'capture'),
+        '--out',
+        join(out, to),
+        '--workers',
+        workers,
+        '--parallel-min-mb',
+        '0',
+      );
+    run('1', 'one');
+    run('2', 'two');
+
+    const report = (to: string) => {
+      const r = JSON.parse(readFileSync(join(out, to, 'report.json'), 'utf8'));
+      delete r.generatedAt;
+      return r;
+    };
+    expect(report('two')).toEqual(report('one'));
+  }, 60_000);
+});
