@@ -5,9 +5,14 @@ import { ObjectMissingError, type ObjectStore, type StoredObject } from './objec
 
 /** Bytes read from a file at a time. */
 const READ_CHUNK_BYTES = 1 << 20;
+/** Buffer pairs a store keeps for later reads. */
+const MAX_SPARE_BUFFERS = 2;
 
-/** An ObjectStore over a folder; its `read` reuses one buffer per file for all the file's chunks. */
+/** An ObjectStore over a folder; its reads reuse their buffers (see `read`). */
 export class LocalStore implements ObjectStore {
+  /** Read buffer pairs of finished reads, for the next ones (reads at the same time take their own). */
+  private readonly spare: Buffer[][] = [];
+
   constructor(readonly root: string) {}
 
   get location(): string {
@@ -46,10 +51,15 @@ export class LocalStore implements ObjectStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectMissingError(`${this.root}/`, key);
       throw e;
     }
-    // Two buffers per file, refilled in turn: the next chunk is read while the caller works on
-    // this one (a read stream allocates a new buffer for every chunk instead: hundreds of
-    // megabytes of garbage per window, and a peak that grows with it).
-    const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+    // Two buffers, refilled in turn: the next chunk is read while the caller works on this one.
+    // They come back to the store when the file is done, so the files of a window are read
+    // through the same two buffers (a read stream allocates a new buffer for every chunk, and
+    // even one pair per file leaves megabytes of garbage per file that V8 collects late: the
+    // peak then grows with the window).
+    const buffers = this.spare.pop() ?? [
+      Buffer.allocUnsafe(READ_CHUNK_BYTES),
+      Buffer.allocUnsafe(READ_CHUNK_BYTES),
+    ];
     let which = 0;
     let next: Promise<{ bytesRead: number }> | null = handle.read(buffers[0]!, 0, READ_CHUNK_BYTES, null);
     try {
@@ -66,6 +76,7 @@ export class LocalStore implements ObjectStore {
       // A caller that stops early leaves a read in flight: let it land before closing.
       await next?.catch(() => undefined);
       await handle.close();
+      if (this.spare.length < MAX_SPARE_BUFFERS) this.spare.push(buffers);
     }
   }
 
