@@ -8,27 +8,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runWindow } from '../../functions/pipeline/run-window.ts';
-import { LocalStore } from '../../functions/sources/local-store.ts';
-import { readTrainingData } from '../../functions/sources/training-data.ts';
+import { WINDOW_4K as dir, runWindow4k } from '../support/window-4k.ts';
 
-const dir = new URL('../fixtures/window-4k/', import.meta.url).pathname;
 const root = new URL('../../', import.meta.url).pathname;
 
 describe('a window profiled on worker threads', () => {
   it('gives the report one thread gives', async () => {
-    const baseline = await readTrainingData(new LocalStore(dir), 'train.csv', { labelColumn: 'label' });
-    const run = (workers: number) =>
-      runWindow({
-        baseline,
-        baselinePath: dir,
-        capture: new LocalStore(`${dir}capture`),
-        start: null,
-        end: null,
-        now: new Date('2026-11-26T06:00:00Z'),
-        workers,
-        parallelMinBytes: 0,
-      });
+    const run = (workers: number) => runWindow4k({ workers, parallelMinBytes: 0 });
 
     const single = await run(1);
     const parallel = await run(3);

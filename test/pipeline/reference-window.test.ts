@@ -2,26 +2,14 @@
 // (shared/bench/reference_monitor.py) run on the same files: fixtures/window-4k/reference.json.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runWindow } from '../../functions/pipeline/run-window.ts';
-import { LocalStore } from '../../functions/sources/local-store.ts';
-import { readTrainingData } from '../../functions/sources/training-data.ts';
 import { expectDeepClose } from '../support/compare.ts';
-
-const dir = new URL('../fixtures/window-4k/', import.meta.url).pathname;
+import { runWindow4k, WINDOW_4K } from '../support/window-4k.ts';
 
 describe('a generated window against reference_monitor.py', () => {
   it('matches every per-feature number to 1e-9', async () => {
-    const reference = JSON.parse(readFileSync(`${dir}reference.json`, 'utf8'));
-    const baseline = await readTrainingData(new LocalStore(dir), 'train.csv', { labelColumn: 'label' });
+    const reference = JSON.parse(readFileSync(`${WINDOW_4K}reference.json`, 'utf8'));
 
-    const { report } = await runWindow({
-      baseline,
-      baselinePath: dir,
-      capture: new LocalStore(`${dir}capture`),
-      start: null,
-      end: null,
-      now: new Date('2026-11-26T06:00:00Z'),
-    });
+    const { report } = await runWindow4k();
 
     expect(report.records).toMatchObject({
       total: reference.records,
