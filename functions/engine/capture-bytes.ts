@@ -70,8 +70,17 @@ export class CaptureLineScanner {
     this.input.present = this.output.present = false;
     this.eventIdStart = this.eventIdEnd = this.inferenceIdStart = this.inferenceIdEnd = -1;
     this.timeStart = this.timeEnd = -1;
-    if (this.template !== null) {
-      if (this.fromTemplate(start, end)) return true;
+    const templates = this.templates;
+    for (let i = 0; i < templates.length; i++) {
+      const t = templates[i]!;
+      if (this.fromTemplate(t, start, end)) {
+        // Most recently used first: lines of a file tend to come in runs of one shape.
+        if (i > 0) {
+          templates.splice(i, 1);
+          templates.unshift(t);
+        }
+        return true;
+      }
       this.input.present = this.output.present = false;
       this.eventIdStart = this.eventIdEnd = this.inferenceIdStart = this.inferenceIdEnd = -1;
       this.timeStart = this.timeEnd = -1;
@@ -88,16 +97,10 @@ export class CaptureLineScanner {
   }
 
   /**
-   * The shape of the last line the full scan accepted: its bytes with the contents of its
-   * value strings taken out (keys, punctuation, whitespace and the encoding stay), and what
-   * each string is. A line with the same shape has the same structure, so only its strings
-   * need reading: consecutive lines of a capture file almost always have the same shape.
+   * The shapes of the last lines the full scan accepted (see Template), most recently used
+   * first. A file may mix a few shapes (requests with and without an inferenceId, say).
    */
-  private template: Uint8Array | null = null;
-  /** Where, in `template`, each string's contents were taken out. */
-  private templateCuts = new Int32Array(MAX_SLOTS);
-  private templateRoles = new Uint8Array(MAX_SLOTS);
-  private templateSlots = 0;
+  private readonly templates: Template[] = [];
 
   /** Value strings met by the full scan: contents [slotStart, slotEnd) and role. */
   private slots = 0;
@@ -115,45 +118,45 @@ export class CaptureLineScanner {
 
   private learn(start: number, end: number): void {
     const n = this.slots;
-    if (n > MAX_SLOTS) {
-      this.template = null;
-      return;
-    }
+    if (n > MAX_SLOTS) return;
     let length = end - start;
     for (let i = 0; i < n; i++) length -= this.slotEnd[i]! - this.slotStart[i]!;
-    const t = new Uint8Array(length);
+    const bytes = new Uint8Array(length);
+    const cuts = new Int32Array(n);
+    const roles = new Uint8Array(n);
     const b = this.b;
     let k = 0;
     let from = start;
     for (let i = 0; i < n; i++) {
-      t.set(b.subarray(from, this.slotStart[i]!), k);
+      bytes.set(b.subarray(from, this.slotStart[i]!), k);
       k += this.slotStart[i]! - from;
-      this.templateCuts[i] = k;
-      this.templateRoles[i] = this.slotRole[i]!;
+      cuts[i] = k;
+      roles[i] = this.slotRole[i]!;
       from = this.slotEnd[i]!;
     }
-    t.set(b.subarray(from, end), k);
-    this.template = t;
-    this.templateWords = new DataView(t.buffer);
-    this.templateSlots = n;
+    bytes.set(b.subarray(from, end), k);
+    this.templates.unshift({ bytes, words: new DataView(bytes.buffer), cuts, roles });
+    if (this.templates.length > MAX_TEMPLATES) this.templates.pop();
   }
 
   /** Reads bytes[start, end) as a line of the template's shape; false when it is not one. */
-  private fromTemplate(start: number, end: number): boolean {
+  private fromTemplate(template: Template, start: number, end: number): boolean {
     const b = this.b;
-    const t = this.template!;
+    const t = template.bytes;
     const words = this.words(b);
-    const tWords = this.templateWords!;
+    const tWords = template.words;
+    const cuts = template.cuts;
+    const roles = template.roles;
     let p = start;
     let k = 0;
-    for (let i = 0; i < this.templateSlots; i++) {
-      const cut = this.templateCuts[i]!;
+    for (let i = 0; i < cuts.length; i++) {
+      const cut = cuts[i]!;
       if (p + (cut - k) > end) return false;
       // Four bytes at a time, then the rest one by one (reads stay inside [start, end)).
       for (; k + 4 <= cut; k += 4, p += 4)
         if (words.getInt32(p, true) !== tWords.getInt32(k, true)) return false;
       for (; k < cut; k++, p++) if (b[p] !== t[k]) return false;
-      const role = this.templateRoles[i]!;
+      const role = roles[i]!;
       let q: number;
       if (role === Role.Input || role === Role.Output) {
         const side = role === Role.Input ? this.input : this.output;
@@ -195,7 +198,6 @@ export class CaptureLineScanner {
 
   private wordsOf: Uint8Array | null = null;
   private wordsView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  private templateWords: DataView | null = null;
 
   /** The contents of a plain string starting at p: the position of its closing quote, or FAIL. */
   private plain(p: number): number {
@@ -540,6 +542,23 @@ export class CsvFields {
 
 /** Most value strings a line may have for its shape to be kept as a template. */
 const MAX_SLOTS = 32;
+/** Most line shapes kept. */
+const MAX_TEMPLATES = 4;
+
+/**
+ * The shape of a line the full scan accepted: its bytes with the contents of its value strings
+ * taken out (keys, punctuation, whitespace and the encoding stay), where each was cut out, and
+ * what each string is. A line of the same shape has the same structure, so only its strings
+ * need reading: consecutive lines of a capture file almost always have the same shape.
+ */
+interface Template {
+  bytes: Uint8Array;
+  /** `bytes`, read four at a time. */
+  words: DataView;
+  /** Where, in `bytes`, each string's contents were taken out. */
+  cuts: Int32Array;
+  roles: Uint8Array;
+}
 
 /** What a value string of a line is to the monitor. */
 enum Role {

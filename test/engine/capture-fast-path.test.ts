@@ -122,6 +122,20 @@ describe('capture fast path', () => {
     expect(city?.categorical?.overflow).toBeGreaterThan(3000);
   });
 
+  it('reads files that mix line shapes, in any order', () => {
+    const plain = (i: number) =>
+      sageMakerLine(`${i},Paris,${i / 10}`, `0.${i}`, '2026-11-26T05:21:00Z', `e${i}`);
+    const withId = (i: number) => plain(i).replace('"eventId"', `"inferenceId":"req-${i}","eventId"`);
+    const extra = (i: number) =>
+      plain(i).replace('"eventVersion":"0"', '"eventVersion":"0","note":{"by":"x"}');
+    const spaced = (i: number) => plain(i).replaceAll('":"', '": "');
+    const shapes = [plain, withId, extra, spaced, withId, plain];
+    const lines = Array.from({ length: 60 }, (_, i) => shapes[(i * 7) % shapes.length]!(i));
+    const r = expectSamePaths(lines, WINDOW);
+    expect(r.fast).toBe(lines.length);
+    expect(r.rows.filter(([key]) => key?.startsWith('req-')).length).toBeGreaterThan(10);
+  });
+
   it('agrees with the general path on the real SageMaker capture fixtures, taking every line', () => {
     for (const file of ['xgb-churn_capture_real.jsonl', 'sdk-tests_capture_excerpt.jsonl']) {
       const text = readFileSync(new URL(`../fixtures/sagemaker/${file}`, import.meta.url), 'utf8');
