@@ -31,6 +31,10 @@ const EVENT_ID = key('eventId');
 const INFERENCE_ID = key('inferenceId');
 const INFERENCE_TIME = key('inferenceTime');
 const CSV = key('CSV');
+const BASE64 = key('BASE64');
+const OBSERVED_CONTENT_TYPE = key('observedContentType');
+const JSON_TEXT = key('json');
+const CSV_TEXT = key('csv');
 
 /** Result of a failed step: the line is left to the general path. */
 const FAIL = -1;
@@ -68,6 +72,7 @@ export class CaptureLineScanner {
     this.b = bytes;
     this.end = end;
     this.input.present = this.output.present = false;
+    this.input.typeStart = this.output.typeStart = -1;
     this.eventIdStart = this.eventIdEnd = this.inferenceIdStart = this.inferenceIdEnd = -1;
     this.timeStart = this.timeEnd = -1;
     const templates = this.templates;
@@ -82,6 +87,7 @@ export class CaptureLineScanner {
         return true;
       }
       this.input.present = this.output.present = false;
+      this.input.typeStart = this.output.typeStart = -1;
       this.eventIdStart = this.eventIdEnd = this.inferenceIdStart = this.inferenceIdEnd = -1;
       this.timeStart = this.timeEnd = -1;
     }
@@ -163,11 +169,23 @@ export class CaptureLineScanner {
         q = this.csv(p - 1, side);
         if (q === FAIL) return false;
         side.present = true;
+        side.base64 = false;
         q--;
       } else {
         q = this.plain(p);
         if (q === FAIL) return false;
-        if (role === Role.EventId) {
+        if (role === Role.InputBase64 || role === Role.OutputBase64) {
+          // Decoded once the walk is done: its content type may come after it.
+          const side = role === Role.InputBase64 ? this.input : this.output;
+          side.present = true;
+          side.base64 = true;
+          side.dataStart = p;
+          side.dataEnd = q;
+        } else if (role === Role.InputType || role === Role.OutputType) {
+          const side = role === Role.InputType ? this.input : this.output;
+          side.typeStart = p;
+          side.typeEnd = q;
+        } else if (role === Role.EventId) {
           this.eventIdStart = p;
           this.eventIdEnd = q;
         } else if (role === Role.InferenceId) {
@@ -184,6 +202,8 @@ export class CaptureLineScanner {
     for (; k + 4 <= t.length; k += 4, p += 4)
       if (words.getInt32(p, true) !== tWords.getInt32(k, true)) return false;
     for (; k < t.length; k++, p++) if (b[p] !== t[k]) return false;
+    if (this.input.present && this.input.base64 && !this.base64Csv(this.input)) return false;
+    if (this.output.present && this.output.base64 && !this.base64Csv(this.output)) return false;
     return true;
   }
 
@@ -351,16 +371,35 @@ export class CaptureLineScanner {
         break;
       case Ctx.Payload:
         if (this.keyIs(DATA)) {
+          // Read once the payload's encoding is known (see payload).
           const side = this.side!;
-          const r = this.csv(p, side);
-          if (r !== FAIL) this.slot(p + 1, r - 1, side === this.input ? Role.Input : Role.Output);
+          const r = this.str(p);
+          if (r === FAIL) return FAIL;
+          side.dataStart = this.strStart;
+          side.dataEnd = this.strEnd;
+          side.dataSlot = this.slots;
+          this.slot(this.strStart, this.strEnd, side === this.input ? Role.Input : Role.Output);
           this.bit = 1;
           return r;
         }
         if (this.keyIs(ENCODING)) {
           const r = this.str(p);
           this.bit = 2;
-          return r !== FAIL && this.keyIs(CSV) ? r : FAIL;
+          if (r === FAIL) return FAIL;
+          if (this.keyIs(CSV)) this.side!.base64 = false;
+          else if (this.keyIs(BASE64)) this.side!.base64 = true;
+          else return FAIL;
+          return r;
+        }
+        if (this.keyIs(OBSERVED_CONTENT_TYPE)) {
+          const side = this.side!;
+          const r = this.str(p);
+          if (r === FAIL) return FAIL;
+          side.typeStart = this.strStart;
+          side.typeEnd = this.strEnd;
+          this.slot(this.strStart, this.strEnd, side === this.input ? Role.InputType : Role.OutputType);
+          this.bit = 4;
+          return r;
         }
         break;
       case Ctx.Metadata: {
@@ -405,13 +444,71 @@ export class CaptureLineScanner {
   /** The side whose payload object is being read. */
   private side: CsvFields | null = null;
 
-  /** One side: a CSV payload with data and encoding (anything else goes the general way). */
+  /**
+   * One side: a payload with data and an encoding, CSV or BASE64 of CSV (anything else goes
+   * the general way), its data read once the whole object is.
+   */
   private payload(p: number, side: CsvFields, depth: number): number {
     this.side = side;
     const r = this.object(p, Ctx.Payload, depth + 1);
-    if (r === FAIL || this.seen !== 3) return FAIL;
+    if (r === FAIL || (this.seen & 3) !== 3) return FAIL;
+    if (side.base64) {
+      if (!this.base64Csv(side)) return FAIL;
+      if (side.dataSlot < MAX_SLOTS)
+        this.slotRole[side.dataSlot] = side === this.input ? Role.InputBase64 : Role.OutputBase64;
+    } else if (this.csv(side.dataStart - 1, side) === FAIL) return FAIL;
     side.present = true;
     return r;
+  }
+
+  /**
+   * A BASE64 payload holding one unquoted, printable ASCII CSV record, under a content type the
+   * general path reads as CSV (it names csv, not json): decoded into the side's own buffer and
+   * read as csv reads a data string. Anything else (other content types, whitespace or stray
+   * padding in the BASE64, quotes, line breaks or non-ASCII bytes in the text) is left to the
+   * general path.
+   */
+  private base64Csv(side: CsvFields): boolean {
+    const b = this.b;
+    if (side.typeStart < 0) return false;
+    if (contains(b, side.typeStart, side.typeEnd, JSON_TEXT)) return false;
+    if (!contains(b, side.typeStart, side.typeEnd, CSV_TEXT)) return false;
+    const start = side.dataStart;
+    const n = side.dataEnd - start;
+    if (n % 4 !== 0) return false;
+    let pad = 0;
+    if (n > 0 && b[start + n - 1] === EQUALS) pad = b[start + n - 2] === EQUALS ? 2 : 1;
+    const length = (n / 4) * 3 - pad;
+    if (side.scratch.length < length + 1)
+      side.scratch = new Uint8Array(Math.max(length + 1, side.scratch.length * 2));
+    const out = side.scratch;
+    let o = 0;
+    for (let i = start; i < start + n; i += 4) {
+      const last = i + 4 === start + n;
+      const a = SEXTET[b[i]!]!;
+      const c = SEXTET[b[i + 1]!]!;
+      const d = last && pad === 2 ? 0 : SEXTET[b[i + 2]!]!;
+      const e = last && pad >= 1 ? 0 : SEXTET[b[i + 3]!]!;
+      if ((a | c | d | e) < 0) return false;
+      const word = (a << 18) | (c << 12) | (d << 6) | e;
+      out[o++] = word >>> 16;
+      if (o < length) out[o++] = (word >>> 8) & 0xff;
+      if (o < length) out[o++] = word & 0xff;
+    }
+    for (let i = 0; i < length; i++) {
+      const c = out[i]!;
+      if (c < 0x20 || c > 0x7f || c === QUOTE) return false;
+    }
+    // The closing quote csv stops at.
+    out[length] = QUOTE;
+    const line = this.b;
+    const lineEnd = this.end;
+    this.b = out;
+    this.end = length + 1;
+    const r = this.csv(-1, side);
+    this.b = line;
+    this.end = lineEnd;
+    return r !== FAIL;
   }
 
   /**
@@ -528,6 +625,16 @@ export enum FieldStatus {
 export class CsvFields {
   readonly kind = 'csv-bytes';
   present = false;
+  /** The payload is BASE64 (of CSV); its text is decoded into `scratch`. */
+  base64 = false;
+  /** The data string in the line, and observedContentType's (-1: none). */
+  dataStart = -1;
+  dataEnd = -1;
+  typeStart = -1;
+  typeEnd = -1;
+  /** Index of the data string among the line's value strings (the full scan's slots). */
+  dataSlot = 0;
+  scratch = new Uint8Array(1024);
   bytes: Uint8Array = new Uint8Array(0);
   start = 0;
   columns = 0;
@@ -563,11 +670,18 @@ interface Template {
 /** What a value string of a line is to the monitor. */
 enum Role {
   Free = 0,
+  /** endpointInput.data, CSV. */
   Input = 1,
   Output = 2,
   EventId = 3,
   InferenceId = 4,
   Time = 5,
+  /** endpointInput.data, BASE64 of CSV. */
+  InputBase64 = 6,
+  OutputBase64 = 7,
+  /** endpointInput.observedContentType. */
+  InputType = 8,
+  OutputType = 9,
 }
 
 /** What object a member is in: which keys are read, and how. */
@@ -645,3 +759,26 @@ export function inferenceTimeMs(bytes: Uint8Array, start: number, end: number): 
 
 const HOUR_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12];
 const DIGITS = [...HOUR_DIGITS, 14, 15, 17, 18];
+
+const EQUALS = 0x3d;
+
+/** Value of each BASE64 character (RFC 4648 alphabet), -1 for any other byte. */
+const SEXTET = (() => {
+  const t = new Int8Array(256).fill(-1);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < 64; i++) t[alphabet.charCodeAt(i)] = i;
+  return t;
+})();
+
+/** Whether the ASCII text bytes[start, end), in lower case, contains `needle` (lower case). */
+function contains(bytes: Uint8Array, start: number, end: number, needle: Uint8Array): boolean {
+  outer: for (let i = start; i + needle.length <= end; i++) {
+    for (let j = 0; j < needle.length; j++) {
+      let c = bytes[i + j]!;
+      if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+      if (c !== needle[j]) continue outer;
+    }
+    return true;
+  }
+  return false;
+}

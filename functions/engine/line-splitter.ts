@@ -73,8 +73,8 @@ export class LineSplitter {
       this.carried = 0;
       return;
     }
-    // Copy: the caller may reuse the chunk's memory.
-    this.carry.push(rest.slice());
+    // Copy: the caller may reuse the chunk's memory (and Buffer#slice would not copy).
+    this.carry.push(new Uint8Array(rest));
     this.carried += rest.length;
   }
 

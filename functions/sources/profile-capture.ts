@@ -102,8 +102,8 @@ export async function profileObjects(
 async function readWhole(store: ObjectStore, key: string): Promise<Uint8Array[] | null> {
   const chunks: Uint8Array[] = [];
   try {
-    // Copied: a chunk is only valid until the next is read (ObjectStore.read).
-    for await (const chunk of store.read(key)) chunks.push(chunk.slice());
+    // Copied (Buffer#slice would not): a chunk is only valid until the next is read.
+    for await (const chunk of store.read(key)) chunks.push(new Uint8Array(chunk));
   } catch (e) {
     if (e instanceof ObjectMissingError && chunks.length === 0) return null;
     throw e;

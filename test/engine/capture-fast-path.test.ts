@@ -122,6 +122,38 @@ describe('capture fast path', () => {
     expect(city?.categorical?.overflow).toBeGreaterThan(3000);
   });
 
+  it('reads BASE64 payloads of CSV as the general path does, taking the plain ones', () => {
+    const b64 = (line: string) =>
+      line
+        .replace(
+          /"data":"([^"]*)","encoding":"CSV"/g,
+          (_m, d: string) => `"data":"${base64(d)}","encoding":"BASE64"`,
+        )
+        .replace('"text/csv; charset=utf-8"', '"text/csv"');
+    const plain = [
+      b64(sageMakerLine('35,Paris,52000.5', '0.42')),
+      b64(sageMakerLine('36,Lyon,-1e3', '0.9')),
+      b64(sageMakerLine(',,', '')),
+      b64(sageMakerLine('1,a,2,3', '0.1')),
+    ];
+    const general = [
+      b64(sageMakerLine('35,Paris,52000.5', '0.42')).replace('"text/csv"', '"application/json"'),
+      b64(sageMakerLine('35,Paris,52000.5', '0.42')).replace('"text/csv"', '"text/plain"'),
+      sageMakerLine('35,Paris,52000.5', '0.42').replace(
+        /"data":"35,Paris,52000.5","encoding":"CSV"/,
+        `"data":"${base64('35,"Paris",1')}","encoding":"BASE64"`,
+      ),
+      sageMakerLine('35,Paris,52000.5', '0.42').replace(
+        /"data":"35,Paris,52000.5","encoding":"CSV"/,
+        `"data":"${base64('35,Zürich,1')}","encoding":"BASE64"`,
+      ),
+    ];
+    for (const options of [{}, WINDOW]) {
+      expect(expectSamePaths(plain, options).fast).toBe(plain.length);
+      expect(expectSamePaths(general, options).fast).toBe(0);
+    }
+  });
+
   it('reads files that mix line shapes, in any order', () => {
     const plain = (i: number) =>
       sageMakerLine(`${i},Paris,${i / 10}`, `0.${i}`, '2026-11-26T05:21:00Z', `e${i}`);
@@ -263,7 +295,7 @@ const membersArb = (required: Array<fc.Arbitrary<[string, unknown]>>): fc.Arbitr
       return order ? members.reverse() : members;
     });
 
-const sideArb = membersArb([
+const csvSideArb = membersArb([
   fc.tuple(fc.constant('observedContentType'), fc.constantFrom('text/csv', 'application/json')),
   fc.tuple(fc.constant('data'), mostly<unknown>(csvArb, valueArb)),
   fc.tuple(
@@ -271,6 +303,38 @@ const sideArb = membersArb([
     mostly<unknown>(fc.constant('CSV'), fc.constantFrom('csv', 'JSON', 'BASE64', 1)),
   ),
 ]);
+
+const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+/** BASE64 data: mostly of a CSV record, now and then spelled in ways atob takes or refuses. */
+const base64DataArb = mostly<unknown>(
+  csvArb.map(base64),
+  fc.oneof(
+    csvArb.map((t) => base64(t).replace(/=+$/, '')), // no padding
+    csvArb.map((t) => `${base64(t).slice(0, 4)} ${base64(t).slice(4)}`), // a space
+    csvArb.map((t) => `${base64(t)}\n`), // a line break, escaped in the JSON
+    csvArb.map((t) => base64(`${t}\n${t}`)), // two records
+    csvArb.map((t) => base64(`"${t}"`)), // quoted
+    csvArb.map((t) => base64(t).replaceAll('+', '-').replaceAll('/', '_')), // URL alphabet
+    fc.constantFrom('', '=', 'QQ==', 'QR==', 'QUI=', 'Q===', 'A', '!!!!'),
+    valueArb,
+  ),
+);
+const base64SideArb = membersArb([
+  fc.tuple(
+    fc.constant('observedContentType'),
+    fc.constantFrom(
+      'text/csv',
+      'TEXT/CSV; charset=utf-8',
+      'application/json',
+      'text/csv+json',
+      'text/plain',
+      '',
+    ),
+  ),
+  fc.tuple(fc.constant('data'), base64DataArb),
+  fc.tuple(fc.constant('encoding'), mostly<unknown>(fc.constant('BASE64'), fc.constantFrom('base64', 'CSV'))),
+]);
+const sideArb = fc.oneof({ arbitrary: csvSideArb, weight: 3 }, { arbitrary: base64SideArb, weight: 2 });
 const lineArb = fc
   .record({
     sides: membersArb([

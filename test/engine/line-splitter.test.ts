@@ -28,6 +28,41 @@ describe('LineSplitter', () => {
     expect(events).toEqual(lines('a', 'b', 'c'));
   });
 
+  it('copies what it carries over: the memory of a chunk may be refilled as soon as push returns', () => {
+    // A store that reads every chunk into the same Buffer (as LocalStore does) overwrites the
+    // bytes of a line cut at a chunk's end before the rest of the line arrives. Buffer#slice is
+    // a view, not a copy: carrying with it once corrupted such lines.
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string({ minLength: 1, maxLength: 30 }).filter((t) => t.trim() !== '' && !/[\n\r]/.test(t)),
+          {
+            minLength: 1,
+            maxLength: 20,
+          },
+        ),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 10 }),
+        (texts, cutAt) => {
+          const bytes = utf8(`${texts.join('\n')}\n`);
+          const shared = Buffer.alloc(bytes.length);
+          const events: LineEvent[] = [];
+          const splitter = new LineSplitter((e) => events.push(e));
+          for (const piece of chunksAt(
+            bytes,
+            cutAt.map((f) => Math.floor(f * bytes.length)),
+          )) {
+            shared.set(piece);
+            splitter.push(shared.subarray(0, piece.length));
+            shared.fill(0x23); // the next read lands here
+          }
+          splitter.end();
+          expect(events).toEqual(lines(...texts.map((t) => t.replace(/^\uFEFF/, ''))));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('flushes a last line that has no final newline on end()', () => {
     const events: LineEvent[] = [];
     const splitter = new LineSplitter((e) => events.push(e));
