@@ -7,7 +7,7 @@
 //   npm run bench [-- --sizes 100000,1000000] [--5m] [--data DIR] [--peers DIR] [--workers N]
 //                 [--duckdb DIR]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -35,6 +35,17 @@ function measure(cmd, args) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
   const last = TIME ? r.stderr.trim().split('\n').at(-1).split(' ') : null;
   return { wall, rssMb: last ? Number(last[1]) / 1024 : Number.NaN, stdout: r.stdout };
+}
+
+/** The generated window is all valid capture: a run that rejects any of it is wrong, not fast. */
+function checkAccounted(out, n) {
+  const { records } = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  if (records.profiled !== n || records.rejected !== 0) {
+    console.error(
+      `driftwatch profiled ${records.profiled} of ${n} records: ${JSON.stringify(records.rejectedByReason)}`,
+    );
+    process.exit(1);
+  }
 }
 
 const bytesUnder = (dir) =>
@@ -78,7 +89,9 @@ for (const n of sizes) {
   ];
   if (values.workers) runArgs.push('--workers', values.workers);
   const dw = measure('node', runArgs);
+  checkAccounted(join(dir, 'out'), n);
   const one = measure('node', [...runArgs, '--workers', '1']);
+  checkAccounted(join(dir, 'out'), n);
   rows.push({ tool: 'driftwatch run', n, mb, ...dw });
   rows.push({ tool: 'driftwatch run --workers 1', n, mb, ...one });
   if (existsSync(join(values.peers, 'floor.mjs')))
