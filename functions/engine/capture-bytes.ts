@@ -693,10 +693,12 @@ enum Ctx {
   Skip = 4,
 }
 
+/** Decodes ASCII as itself (the WHATWG "latin1" is windows-1252, which differs only above 0x7F). */
+const ascii = new TextDecoder('latin1');
+
 /** bytes[start, end), all ASCII, as a string. */
 export function asciiText(bytes: Uint8Array, start: number, end: number): string {
-  const buf = bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return buf.toString('latin1', start, end);
+  return ascii.decode(bytes.subarray(start, end));
 }
 
 /** Milliseconds of the hour `YYYY-MM-DDTHH` last asked for, keyed by its digits. */
