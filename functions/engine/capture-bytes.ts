@@ -3,7 +3,8 @@
  * bytes, without decoding the line to a string or building its JSON objects (JSON.parse was
  * most of the cost of a window). It accepts a strict subset of what parseCaptureLine accepts,
  * the shape SageMaker writes: objects whose values are strings or objects, strings of printable
- * ASCII without escapes, CSV payloads, each known key at most once. On anything else it answers
+ * ASCII without escapes, payloads of one unquoted CSV record (as CSV, or as BASE64 under a CSV
+ * content type), each known key at most once. On anything else it answers
  * false and the caller takes the general path (parseCaptureLine), which defines the semantics;
  * on what it accepts it finds exactly what that path would (a differential test holds it to it).
  */
@@ -698,7 +699,12 @@ const ascii = new TextDecoder('latin1');
 
 /** bytes[start, end), all ASCII, as a string. */
 export function asciiText(bytes: Uint8Array, start: number, end: number): string {
-  return ascii.decode(bytes.subarray(start, end));
+  // Short values (categories, scores) are built a character at a time: half the cost of a
+  // decoder call for them.
+  if (end - start > 16) return ascii.decode(bytes.subarray(start, end));
+  let text = '';
+  for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]!);
+  return text;
 }
 
 /** Milliseconds of the hour `YYYY-MM-DDTHH` last asked for, keyed by its digits. */

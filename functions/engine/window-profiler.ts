@@ -138,7 +138,8 @@ export class WindowProfiler {
 
   /**
    * The fast path: profiles the capture line bytes[start, end) when CaptureLineScanner reads it
-   * (SageMaker's own shape, CSV payloads), with no string made for the line or its numbers.
+   * (SageMaker's own shape, CSV payloads or BASE64 of CSV), with no string made for the line or
+   * its numbers.
    * False when it does not; the caller then decodes the line and calls addLine.
    */
   addLineBytes(bytes: Uint8Array, start: number, end: number): boolean {
