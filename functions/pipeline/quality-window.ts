@@ -29,13 +29,14 @@
  *   have not arrived still gets one, shown next to the realised metrics once they do.
  *
  * Memory: the collector keeps one entry per row (the key, the output value and the sliced input
- * values) until the join, so a window must fit in memory as predictions; labels cost one map
- * entry per id read. That suits hourly or daily windows of an endpoint, not unbounded history.
+ * values, column by column: feature-columns.ts) until the join, so a window must fit in memory
+ * as predictions; labels cost one map entry per id read. That suits hourly or daily windows of an endpoint, not unbounded history.
  */
 
 import type { Baseline } from '../engine/baseline.ts';
 import { BaselineFileError } from '../engine/baseline-error.ts';
 import { DEFAULT_PROBABILITY_THRESHOLD } from '../engine/quality/binary-metrics.ts';
+import { FeatureColumns } from '../engine/quality/feature-columns.ts';
 import { parseFiniteNumber } from '../engine/quality/labelled-records.ts';
 import {
   type ModelQualityConstraints,
@@ -50,6 +51,7 @@ import {
 import type { SliceBaseline } from '../engine/quality/slices.ts';
 import {
   type FeatureValue,
+  type FeatureValues,
   type LabelledPrediction,
   PROBLEM_TYPES,
   type ProblemType,
@@ -183,14 +185,17 @@ export interface PredictionCollectorOptions {
   problemType: ProblemType;
   /** Output column holding the score or prediction; `null`: each row's first output column. */
   outputColumn?: string | null;
-  /** Input features whose values are kept with each prediction (for slices). */
-  sliceFeatures?: readonly string[];
+  /**
+   * Input features kept with each prediction, and how each will be sliced (the same baselines
+   * must then be given to {@link joinQuality}); none when absent.
+   */
+  sliceBaselines?: Readonly<Record<string, SliceBaseline>>;
 }
 
 /** One collected prediction: its output value and the input values slices need. */
-interface CollectedPrediction {
+export interface CollectedPrediction {
   output: unknown;
-  features: Record<string, FeatureValue | undefined>;
+  features: FeatureValues;
 }
 
 function featureValue(v: unknown): FeatureValue {
@@ -204,8 +209,12 @@ function featureValue(v: unknown): FeatureValue {
  * for {@link joinQuality}. Keeps one entry per row: see the memory note above.
  */
 export class PredictionCollector {
-  /** Predictions by join key (the last row with a key wins). */
-  readonly predictions = new Map<string, CollectedPrediction>();
+  /** The row of each join key's prediction (the last row with a key wins). */
+  private readonly keyRows = new Map<string, number>();
+  /** Output value of each row. */
+  private readonly outputs: unknown[] = [];
+  /** Sliced input values of each row. */
+  private readonly features: FeatureColumns;
   /** Rows with no key: never matched. */
   keyless = 0;
   /** BinaryClassification: the score of every row with an output, for the estimate (NaN when not a number). */
@@ -216,22 +225,21 @@ export class PredictionCollector {
   /** Slice features seen on the input side of some row. */
   readonly seenFeatures = new Set<string>();
   private readonly outputColumn: string | null;
-  private readonly sliceFeatures: readonly string[];
-
-  /**
-   * Every prediction's features object starts as a copy of this one. Built by JSON.parse and
-   * copied by spread, the objects share one hidden class with the properties in place; built
-   * key by key, an object of more than a dozen features turns into a hash table twice the size
-   * (a window of 100,000 labelled records held 140 MB more).
-   */
-  private readonly featuresTemplate: Record<string, FeatureValue | undefined>;
 
   constructor(private readonly options: PredictionCollectorOptions) {
     this.outputColumn = options.outputColumn ?? null;
-    this.sliceFeatures = options.sliceFeatures ?? [];
-    this.featuresTemplate = JSON.parse(
-      JSON.stringify(Object.fromEntries(this.sliceFeatures.map((n) => [n, null]))),
-    );
+    this.features = new FeatureColumns(options.sliceBaselines ?? {});
+  }
+
+  /** The predictions by join key, in the order of the rows that keyed them last. */
+  *predictions(): IterableIterator<[string, CollectedPrediction]> {
+    for (const [key, row] of this.keyRows)
+      yield [key, { output: this.outputs[row], features: this.features.view(row) }];
+  }
+
+  /** How the collector kept `feature` for slicing, undefined when it did not. */
+  sliceKind(feature: string): SliceBaseline['kind'] | undefined {
+    return this.features.kindOf(feature);
   }
 
   /** Pass as `runWindow`'s `onRow`. */
@@ -252,22 +260,22 @@ export class PredictionCollector {
       this.keyless++;
       return;
     }
-    const features = { ...this.featuresTemplate };
-    for (const name of this.sliceFeatures) {
-      if (!(name in inputs)) {
-        // Not in this row: reads as absent (undefined), as a key never set would.
-        features[name] = undefined;
-        continue;
-      }
+    const row = this.features.addRow();
+    const names = this.features.names;
+    for (let f = 0; f < names.length; f++) {
+      const name = names[f]!;
+      // Not in this row: left missing.
+      if (!(name in inputs)) continue;
       this.seenFeatures.add(name);
-      features[name] = featureValue(inputs[name]);
+      this.features.set(f, row, featureValue(inputs[name]));
     }
-    if (this.predictions.has(key)) {
+    this.outputs[row] = output;
+    if (this.keyRows.has(key)) {
       this.repeatedKeys++;
       // Re-insert so iteration order stays the order of the rows joined.
-      this.predictions.delete(key);
+      this.keyRows.delete(key);
     }
-    this.predictions.set(key, { output, features });
+    this.keyRows.set(key, row);
   };
 
   private outputOf(outputs: Record<string, unknown>): unknown {
@@ -349,7 +357,7 @@ export function joinQuality(
   const threshold = o.threshold ?? DEFAULT_PROBABILITY_THRESHOLD;
   const records: LabelledPrediction[] = [];
   let unmatched = collector.keyless;
-  for (const [key, p] of collector.predictions) {
+  for (const [key, p] of collector.predictions()) {
     const label = labels.labels.get(key);
     if (label === undefined) unmatched++;
     else records.push(labelledPrediction(o.problemType, label, p));
@@ -362,8 +370,15 @@ export function joinQuality(
   };
   // Slice only features the window's inputs carry (a SageMaker baseline's first columns are outputs).
   const slices: Record<string, SliceBaseline> = {};
-  for (const [name, s] of Object.entries(o.sliceBaselines ?? {}))
-    if (collector.seenFeatures.has(name)) slices[name] = s;
+  for (const [name, s] of Object.entries(o.sliceBaselines ?? {})) {
+    if (!collector.seenFeatures.has(name)) continue;
+    // The collector kept each value as its slicing needs it: it must be sliced the same way.
+    if (collector.sliceKind(name) !== s.kind)
+      throw new Error(
+        `feature "${name}" was collected for ${collector.sliceKind(name)} slices, not ${s.kind}`,
+      );
+    slices[name] = s;
+  }
   const minSliceSupport = o.minSliceSupport ?? DEFAULT_MIN_SLICE_SUPPORT;
   const report = computeQuality(o.problemType, records, {
     join,
@@ -572,7 +587,7 @@ export function startWindowQuality(plan: QualityPlan): WindowQualityRun {
   const collector = new PredictionCollector({
     problemType: plan.problemType,
     outputColumn: plan.outputColumn,
-    sliceFeatures: Object.keys(plan.sliceBaselines),
+    sliceBaselines: plan.sliceBaselines,
   });
   return {
     onRow: collector.onRow,

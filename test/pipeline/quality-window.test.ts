@@ -50,15 +50,23 @@ describe('PredictionCollector', () => {
     const c = new PredictionCollector({
       problemType: 'BinaryClassification',
       outputColumn: 'score',
-      sliceFeatures: ['age', 'city'],
+      sliceBaselines: {
+        age: { kind: 'numeric', binEdges: [30, 50] },
+        city: { kind: 'categorical', categories: ['Lyon'] },
+      },
     });
     c.onRow('a', { age: '31', city: 'Lyon', id: 'x' }, { predicted_label: 1, score: 0.8 });
     c.onRow('b', { age: 40 }, { prediction: '0.3' }); // no `score` column: the first output
     c.onRow('c', { age: '52', city: 'Rome' }, {}); // input-only capture: not a prediction
     c.onRow(undefined, { age: '1' }, { score: 0.6 }); // no key: never matched, still estimated
-    expect([...c.predictions]).toEqual([
-      ['a', { output: 0.8, features: { age: '31', city: 'Lyon' } }],
-      ['b', { output: '0.3', features: { age: 40 } }],
+    // Features come back as slicing reads them: numbers for numeric slices, category text, null when missing.
+    const seen = [...c.predictions()].map(([key, p]) => [
+      key,
+      { output: p.output, age: p.features.age, city: p.features.city, id: p.features.id },
+    ]);
+    expect(seen).toEqual([
+      ['a', { output: 0.8, age: 31, city: 'Lyon', id: undefined }],
+      ['b', { output: '0.3', age: 40, city: null, id: undefined }],
     ]);
     expect(c).toMatchObject({ rows: 4, rowsWithoutOutput: 1, keyless: 1, repeatedKeys: 0 });
     expect(c.scores).toEqual([0.8, 0.3, 0.6]);
@@ -71,7 +79,7 @@ describe('PredictionCollector', () => {
     c.onRow('batch-1', {}, { prediction: 'dog' });
     c.onRow('other', {}, { prediction: 'cat' });
     c.onRow('batch-1', {}, { prediction: 'bird' });
-    expect([...c.predictions.entries()].map(([k, p]) => [k, p.output])).toEqual([
+    expect([...c.predictions()].map(([k, p]) => [k, p.output])).toEqual([
       ['other', 'cat'],
       ['batch-1', 'bird'],
     ]);
@@ -143,10 +151,11 @@ describe('joinQuality', () => {
   });
 
   it('slices the features the window carries, naming categories the baseline never had', () => {
-    const c = new PredictionCollector({
-      problemType: 'MulticlassClassification',
-      sliceFeatures: ['city', 'absent'],
-    });
+    const sliceBaselines = {
+      city: { kind: 'categorical', categories: ['Paris', 'Rome'] },
+      absent: { kind: 'numeric', binEdges: [1, 2] },
+    } as const;
+    const c = new PredictionCollector({ problemType: 'MulticlassClassification', sliceBaselines });
     const entries: [string, string][] = [];
     for (let i = 0; i < 90; i++) {
       const city = i < 30 ? 'Paris' : i < 60 ? 'Rome' : 'Tokyo';
@@ -157,10 +166,7 @@ describe('joinQuality', () => {
     const { quality } = joinQuality(c, labelsOf(entries), {
       ...UNWINDOWED,
       problemType: 'MulticlassClassification',
-      sliceBaselines: {
-        city: { kind: 'categorical', categories: ['Paris', 'Rome'] },
-        absent: { kind: 'numeric', binEdges: [1, 2] },
-      },
+      sliceBaselines,
     });
     expect(quality.slices[0]).toEqual({
       feature: 'city',
@@ -174,6 +180,21 @@ describe('joinQuality', () => {
     // `absent` never appeared on the input side: not sliced (no all-missing slice).
     expect(quality.slices.some((s) => s.feature === 'absent')).toBe(false);
     expect(quality.minSliceSupport).toBe(30);
+  });
+
+  it('refuses to slice a feature other than the way it was collected', () => {
+    const c = new PredictionCollector({
+      problemType: 'MulticlassClassification',
+      sliceBaselines: { city: { kind: 'categorical', categories: ['Paris'] } },
+    });
+    c.onRow('k', { city: 'Paris' }, { prediction: 'a' });
+    expect(() =>
+      joinQuality(c, labelsOf([['k', 'a']]), {
+        ...UNWINDOWED,
+        problemType: 'MulticlassClassification',
+        sliceBaselines: { city: { kind: 'numeric', binEdges: [1] } },
+      }),
+    ).toThrow('feature "city" was collected for categorical slices, not numeric');
   });
 
   it('puts the estimate next to the realised metrics: close when the scores are calibrated', () => {

@@ -138,7 +138,7 @@ function recordErrors(
 }
 
 /** The text of a categorical value, `null` when missing (absent, null or empty). */
-function categoryOf(value: FeatureValue | undefined): string | null {
+export function categoryOf(value: FeatureValue | undefined): string | null {
   if (value === null || value === undefined) return null;
   const text = String(value);
   return text === '' ? null : text;
