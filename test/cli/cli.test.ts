@@ -14,6 +14,10 @@ import { cliRunner } from '../support/cli-run.ts';
 
 const cli = cliRunner('2026-11-26T06:00:00Z');
 
+/** `driftwatch run` of the test's capture folder against `baseline`, writing to `out`. */
+const runCli = (baseline: string, out: string, ...more: string[]) =>
+  cli('run', '--baseline', baseline, '--capture', capture, '--out', out, ...more);
+
 const CITIES = ['Paris', 'Rome', 'Lyon', 'Berlin'];
 
 /** Rows of a churn-like model: age (Integral), income (Fractional), city (String), score, churn. */
@@ -116,16 +120,7 @@ describe('driftwatch: usage', () => {
   });
 
   it('an unknown option exits 2 and names it', async () => {
-    const r = await cli(
-      'run',
-      '--baseline',
-      baselineDir,
-      '--capture',
-      capture,
-      '--out',
-      join(root, 'x'),
-      '--frobnicate',
-    );
+    const r = await runCli(baselineDir, join(root, 'x'), '--frobnicate');
 
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--frobnicate');
@@ -152,13 +147,8 @@ describe('driftwatch: usage', () => {
   });
 
   it('run with --start not before --end exits 2 and names both', async () => {
-    const r = await cli(
-      'run',
-      '--baseline',
+    const r = await runCli(
       baselineDir,
-      '--capture',
-      capture,
-      '--out',
       join(root, 'x'),
       ...HOUR_04.slice(0, 2),
       '--end',
@@ -171,17 +161,7 @@ describe('driftwatch: usage', () => {
   });
 
   it('run with an unreadable --start exits 2 and names the flag', async () => {
-    const r = await cli(
-      'run',
-      '--baseline',
-      baselineDir,
-      '--capture',
-      capture,
-      '--out',
-      join(root, 'x'),
-      '--start',
-      'yesterday',
-    );
+    const r = await runCli(baselineDir, join(root, 'x'), '--start', 'yesterday');
 
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--start');
@@ -260,15 +240,7 @@ describe('driftwatch: broken baseline folders', () => {
       }),
     );
 
-    const r = await cli(
-      'run',
-      '--baseline',
-      dir,
-      '--capture',
-      capture,
-      '--out',
-      join(root, 'out-bad-constraints'),
-    );
+    const r = await runCli(dir, join(root, 'out-bad-constraints'));
 
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(join(dir, 'constraints.json'));
@@ -365,17 +337,7 @@ describe('driftwatch run', () => {
     const out = join(root, 'out-04');
 
     const plain = await cli('run', '--baseline', baselineDir, '--capture', capture, '--out', out, ...HOUR_04);
-    const failing = await cli(
-      'run',
-      '--baseline',
-      baselineDir,
-      '--capture',
-      capture,
-      '--out',
-      join(root, 'out-04-fail'),
-      ...HOUR_04,
-      '--fail-on-violation',
-    );
+    const failing = await runCli(baselineDir, join(root, 'out-04-fail'), ...HOUR_04, '--fail-on-violation');
 
     expect(plain.code).toBe(0);
     expect(failing.code).toBe(1);
@@ -405,17 +367,7 @@ describe('driftwatch run', () => {
   });
 
   it('--fail-on-violation exits 0 when there is no violation', async () => {
-    const r = await cli(
-      'run',
-      '--baseline',
-      baselineDir,
-      '--capture',
-      capture,
-      '--out',
-      join(root, 'out-03-fail'),
-      ...HOUR_03,
-      '--fail-on-violation',
-    );
+    const r = await runCli(baselineDir, join(root, 'out-03-fail'), ...HOUR_03, '--fail-on-violation');
 
     expect(r.code).toBe(0);
   });
@@ -423,17 +375,7 @@ describe('driftwatch run', () => {
   it('--json prints report.json itself', async () => {
     const out = join(root, 'out-json');
 
-    const r = await cli(
-      'run',
-      '--baseline',
-      baselineDir,
-      '--capture',
-      capture,
-      '--out',
-      out,
-      ...HOUR_03,
-      '--json',
-    );
+    const r = await runCli(baselineDir, out, ...HOUR_03, '--json');
 
     expect(r.code).toBe(0);
     const printed = JSON.parse(r.stdout);
@@ -442,23 +384,9 @@ describe('driftwatch run', () => {
   });
 
   it('--start/--end select records by inferenceTime in [start, end); without them every record counts', async () => {
-    const all = await cli(
-      'run',
-      '--baseline',
+    const all = await runCli(baselineDir, join(root, 'out-all'), '--json');
+    const firstHalfHour = await runCli(
       baselineDir,
-      '--capture',
-      capture,
-      '--out',
-      join(root, 'out-all'),
-      '--json',
-    );
-    const firstHalfHour = await cli(
-      'run',
-      '--baseline',
-      baselineDir,
-      '--capture',
-      capture,
-      '--out',
       join(root, 'out-half'),
       '--json',
       '--start',
@@ -466,13 +394,8 @@ describe('driftwatch run', () => {
       '--end',
       '2026-11-26T03:30:00Z',
     );
-    const late = await cli(
-      'run',
-      '--baseline',
+    const late = await runCli(
       baselineDir,
-      '--capture',
-      capture,
-      '--out',
       join(root, 'out-late'),
       '--json',
       '--start',
@@ -573,17 +496,7 @@ describe('driftwatch run against SageMaker-format baseline files only', () => {
   it('compares against the KLL sketches ("method": "sketch") with the columns named output first', async () => {
     const dir = sageMakerBaseline('sm-baseline', true);
 
-    const r = await cli(
-      'run',
-      '--baseline',
-      dir,
-      '--capture',
-      capture,
-      '--out',
-      join(root, 'out-sm'),
-      ...HOUR_03,
-      '--json',
-    );
+    const r = await runCli(dir, join(root, 'out-sm'), ...HOUR_03, '--json');
 
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
@@ -602,17 +515,7 @@ describe('driftwatch run against SageMaker-format baseline files only', () => {
   it("reads driftwatch's own statistics.json + constraints.json (no baseline.json) with the right names", async () => {
     const dir = sageMakerBaseline('dw-stats-only', false);
 
-    const r = await cli(
-      'run',
-      '--baseline',
-      dir,
-      '--capture',
-      capture,
-      '--out',
-      join(root, 'out-dw-stats'),
-      ...HOUR_03,
-      '--json',
-    );
+    const r = await runCli(dir, join(root, 'out-dw-stats'), ...HOUR_03, '--json');
 
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);

@@ -249,21 +249,17 @@ describe('the join of late labels', () => {
     // act
     const out = join(dir, 'out');
     const run = await cli(
-      'run',
-      '--baseline',
-      baseline,
-      '--capture',
-      join(dir, 'capture'),
-      '--ground-truth',
-      gt,
-      '--start',
-      '2026-11-26T10:00:00Z',
-      '--end',
-      '2026-11-26T11:00:00Z',
-      '--label-lookback-hours',
-      '3',
-      '--out',
-      out,
+      ...labelledRun(
+        dir,
+        baseline,
+        out,
+        '--start',
+        '2026-11-26T10:00:00Z',
+        '--end',
+        '2026-11-26T11:00:00Z',
+        '--label-lookback-hours',
+        '3',
+      ),
     );
 
     // assert
@@ -290,19 +286,15 @@ describe('the join of late labels', () => {
 
     // With the default 24-hour look-back the hour-14 label joins too.
     const wide = await cli(
-      'run',
-      '--baseline',
-      baseline,
-      '--capture',
-      join(dir, 'capture'),
-      '--ground-truth',
-      gt,
-      '--start',
-      '2026-11-26T10:00:00Z',
-      '--end',
-      '2026-11-26T11:00:00Z',
-      '--out',
-      join(dir, 'out-wide'),
+      ...labelledRun(
+        dir,
+        baseline,
+        join(dir, 'out-wide'),
+        '--start',
+        '2026-11-26T10:00:00Z',
+        '--end',
+        '2026-11-26T11:00:00Z',
+      ),
     );
     expect(wide.code, wide.stderr).toBe(0);
     const qw = readJson<Report>(join(dir, 'out-wide', 'report.json')).quality!;
@@ -335,17 +327,7 @@ describe('unmatched and duplicate ids', () => {
     write(join(gt, hourPath('13'), 'l.jsonl'), [labelLine('id-2', 0), labelLine('ghost-2', 0)]);
 
     const out = join(dir, 'out');
-    const run = await cli(
-      'run',
-      '--baseline',
-      baseline,
-      '--capture',
-      join(dir, 'capture'),
-      '--ground-truth',
-      gt,
-      '--out',
-      out,
-    );
+    const run = await cli(...labelledRun(dir, baseline, out));
 
     expect(run.code, run.stderr).toBe(0);
     const q = readJson<Report>(join(out, 'report.json')).quality!;

@@ -3,18 +3,26 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
 import type { FeatureDrift, Report } from '../../functions/engine/report-model.ts';
 import { handler } from '../../functions/handlers/monitor.ts';
 import type { MonitorRuntimeConfig } from '../../functions/handlers/monitor-config.ts';
-import { type MonitorDeps, runMonitor } from '../../functions/pipeline/monitor-run.ts';
+import { runMonitor } from '../../functions/pipeline/monitor-run.ts';
 import { LocalStore } from '../../functions/sources/local-store.ts';
 import { S3Store } from '../../functions/sources/s3-store.ts';
+import {
+  DATA_NAMESPACE,
+  MODEL_NAMESPACE,
+  monitorConfig,
+  monitorFakes,
+  SCHEDULE,
+  TOPIC,
+} from '../support/monitor-fakes.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
 import {
   BASELINE_URI,
@@ -36,12 +44,8 @@ import {
   writeWorld,
 } from './monitor-fixture.ts';
 
-const SCHEDULE = 'churn-xgb-hourly';
 /** The endpoint's index.html, under a reports prefix. */
 const INDEX = `reports/${ENDPOINT}/${SCHEDULE}/index.html`;
-const DATA_NAMESPACE = 'aws/sagemaker/Endpoints/data-metrics';
-const MODEL_NAMESPACE = 'aws/sagemaker/Endpoints/model-metrics';
-const TOPIC = 'arn:aws:sns:us-east-1:123456789012:driftwatch-churn-xgb';
 const PRICE = 0.0000133334;
 
 const scheduled = scheduledHourObjects();
@@ -57,45 +61,16 @@ afterAll(async () => {
 });
 
 function config(reportsPrefix: string): MonitorRuntimeConfig {
-  return {
-    endpoint: ENDPOINT,
-    variants: ['AllTraffic', 'Canary'],
-    scheduleName: SCHEDULE,
-    captureUri: CAPTURE_URI,
-    baselineUri: BASELINE_URI,
-    reportsBucket: REPORTS_BUCKET,
-    reportsPrefix,
-    dataMetricsNamespace: DATA_NAMESPACE,
-    modelMetricsNamespace: MODEL_NAMESPACE,
-    topicArn: TOPIC,
-  };
+  return monitorConfig(reportsPrefix);
 }
 
 /** Fakes for one run: CloudWatch and SNS mocked, a clock starting at `startIso` that moves 1.5 s per reading. */
 function fakes(reportsPrefix: string, startIso: string, over: Partial<MonitorRuntimeConfig> = {}) {
-  const cloudwatch = new CloudWatchClient({ region: 'us-east-1' });
-  const sns = new SNSClient({ region: 'us-east-1' });
-  const cw = mockClient(cloudwatch);
-  cw.on(PutMetricDataCommand).resolves({});
-  const topic = mockClient(sns);
-  topic.on(PublishCommand).resolves({ MessageId: 'message-1' });
-  let clock = Date.parse(startIso);
-  const logs: string[] = [];
-  const deps: MonitorDeps = {
-    config: { ...config(reportsPrefix), ...over },
-    s3: s3.client,
-    cloudwatch,
-    sns,
-    memoryMb: 1024,
-    now: () => {
-      const t = new Date(clock);
-      clock += 1500;
-      return t;
-    },
-    log: (line) => logs.push(line),
-  };
-  const metricRequests = () => cw.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
-  const publishes = () => topic.commandCalls(PublishCommand).map((c) => c.args[0].input);
+  const { deps, metricRequests, publishes, logs } = monitorFakes(
+    s3.client,
+    monitorConfig(reportsPrefix, over),
+    startIso,
+  );
   return { deps, metricRequests, publishes, logs };
 }
 

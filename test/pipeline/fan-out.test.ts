@@ -1,11 +1,4 @@
-// Fan-out end to end on s3rver: the Plan step (the monitor function asked by the state machine),
-// the profile workers and the reducer run through their handler code, on a window of 1,104
-// capture objects, and produce the report the monitor function writes when it profiles the
-// window whole.
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../functions/engine/report-model.ts';
 import type { MonitorRuntimeConfig } from '../../functions/handlers/monitor-config.ts';
@@ -18,21 +11,18 @@ import {
   type ProfileBatchEvent,
   planMonitor,
 } from '../../functions/pipeline/fan-out.ts';
-import { type MonitorDeps, runMonitor } from '../../functions/pipeline/monitor-run.ts';
+import { runMonitor } from '../../functions/pipeline/monitor-run.ts';
 import {
-  BASELINE_URI,
   backfillObjects,
-  CAPTURE_URI,
   DATA_BUCKET,
   ENDPOINT,
   REPORTS_BUCKET,
   scheduledHourObjects,
   writeWorld,
 } from '../handlers/monitor-fixture.ts';
+import { monitorConfig, monitorFakes, SCHEDULE } from '../support/monitor-fakes.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
 
-const SCHEDULE = 'churn-xgb-hourly';
-const TOPIC = 'arn:aws:sns:us-east-1:123456789012:driftwatch-churn-xgb';
 const HOUR_FOLDER = `reports/${ENDPOINT}/${SCHEDULE}/2026/11/26/05/`;
 
 let s3: LocalS3;
@@ -46,50 +36,15 @@ afterAll(async () => {
 });
 
 function config(reportsPrefix: string, fanOut?: MonitorRuntimeConfig['fanOut']): MonitorRuntimeConfig {
-  return {
-    endpoint: ENDPOINT,
-    variants: ['AllTraffic', 'Canary'],
-    scheduleName: SCHEDULE,
-    captureUri: CAPTURE_URI,
-    baselineUri: BASELINE_URI,
-    reportsBucket: REPORTS_BUCKET,
-    reportsPrefix,
-    dataMetricsNamespace: 'aws/sagemaker/Endpoints/data-metrics',
-    modelMetricsNamespace: 'aws/sagemaker/Endpoints/model-metrics',
-    topicArn: TOPIC,
-    ...(fanOut ? { fanOut } : {}),
-  };
+  return monitorConfig(reportsPrefix, fanOut ? { fanOut } : {});
 }
 
 /** Deps with CloudWatch and SNS mocked and a clock that starts at `startIso` and moves 1.5 s a reading. */
 function fakes(cfg: MonitorRuntimeConfig, startIso: string) {
-  const cloudwatch = new CloudWatchClient({ region: 'us-east-1' });
-  const sns = new SNSClient({ region: 'us-east-1' });
-  const cw = mockClient(cloudwatch);
-  cw.on(PutMetricDataCommand).resolves({});
-  const topic = mockClient(sns);
-  topic.on(PublishCommand).resolves({ MessageId: 'm' });
-  let clock = Date.parse(startIso);
-  const logs: string[] = [];
-  const deps: Omit<MonitorDeps, 'memoryMb'> & { memoryMb: number } = {
-    config: cfg,
-    s3: s3.client,
-    cloudwatch,
-    sns,
-    memoryMb: 1024,
-    now: () => {
-      const t = new Date(clock);
-      clock += 1500;
-      return t;
-    },
-    log: (line) => logs.push(line),
-  };
-  return {
-    deps,
-    logs,
-    metrics: () => cw.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input),
-    publishes: () => topic.commandCalls(PublishCommand).map((c) => c.args[0].input),
-  };
+  const { deps, logs, metricRequests, publishes } = monitorFakes(s3.client, cfg, startIso, {
+    messageId: 'm',
+  });
+  return { deps, logs, metrics: metricRequests, publishes };
 }
 
 async function getText(key: string): Promise<string> {

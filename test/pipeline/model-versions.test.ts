@@ -1,7 +1,7 @@
 // Model versions in the monitor: each report records what served its window (SageMaker mocked,
 // capture and reports in s3rver), the window that spans a deployment says so in the report, the
 // metrics and the summary, and SageMaker is read once per run.
-import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeEndpointCommand,
@@ -9,23 +9,21 @@ import {
   DescribeModelCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report, ServingModel } from '../../functions/engine/report-model.ts';
-import { type MonitorDeps, runMonitor } from '../../functions/pipeline/monitor-run.ts';
+import { runMonitor } from '../../functions/pipeline/monitor-run.ts';
 import {
-  BASELINE_URI,
   backfillObjects,
-  CAPTURE_URI,
   DATA_BUCKET,
   ENDPOINT,
   REPORTS_BUCKET,
   writeWorld,
 } from '../handlers/monitor-fixture.ts';
+import { monitorConfig, monitorFakes, SCHEDULE } from '../support/monitor-fakes.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
 
-const SCHEDULE = 'churn-xgb-hourly';
 const PACKAGE = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-xgb';
 const BACKFILL = { endpoint: ENDPOINT, start: '2026-11-25T10:00:00Z', end: '2026-11-25T12:00:00Z' };
 
@@ -86,38 +84,17 @@ const SERVING = (updated: string): ServingModel => ({
 });
 
 function fakes(reportsPrefix: string, sagemaker: SageMakerClient) {
-  const cloudwatch = new CloudWatchClient({ region: 'us-east-1' });
-  const sns = new SNSClient({ region: 'us-east-1' });
-  const cw = mockClient(cloudwatch);
-  cw.on(PutMetricDataCommand).resolves({});
-  const topic = mockClient(sns);
-  topic.on(PublishCommand).resolves({ MessageId: 'm' });
-  const logs: string[] = [];
-  let clock = Date.parse('2026-11-26T06:10:00Z');
-  const deps: MonitorDeps = {
-    config: {
-      endpoint: ENDPOINT,
-      variants: ['AllTraffic', 'Canary'],
-      scheduleName: SCHEDULE,
-      captureUri: CAPTURE_URI,
-      baselineUri: BASELINE_URI,
-      reportsBucket: REPORTS_BUCKET,
-      reportsPrefix,
-      dataMetricsNamespace: 'aws/sagemaker/Endpoints/data-metrics',
-      modelMetricsNamespace: 'aws/sagemaker/Endpoints/model-metrics',
-      topicArn: 'arn:aws:sns:us-east-1:123456789012:driftwatch-churn-xgb',
+  // The clock reads 06:10:01 first, then a second later at each reading.
+  const { deps, logs, cw, topic } = monitorFakes(
+    s3.client,
+    monitorConfig(reportsPrefix),
+    '2026-11-26T06:10:01Z',
+    {
+      stepMs: 1000,
+      sagemaker,
+      messageId: 'm',
     },
-    s3: s3.client,
-    cloudwatch,
-    sns,
-    sagemaker,
-    memoryMb: 1024,
-    now: () => {
-      clock += 1000;
-      return new Date(clock);
-    },
-    log: (l) => logs.push(l),
-  };
+  );
   /** The model metrics of each PutMetricData request, by name. */
   const modelMetrics = () =>
     cw
