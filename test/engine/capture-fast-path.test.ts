@@ -8,25 +8,15 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CaptureLineScanner, FieldStatus, inferenceTimeMs } from '../../functions/engine/capture-bytes.ts';
-import { CaptureSchema } from '../../functions/engine/capture-schema.ts';
 import { LineSplitter } from '../../functions/engine/line-splitter.ts';
 import { decimalValue, isIntegralText } from '../../functions/engine/value-parse.ts';
 import { WindowProfiler, type WindowProfilerOptions } from '../../functions/engine/window-profiler.ts';
-import { hostileCorpus } from '../support/capture-lines.ts';
+import { hostileCorpus, separateSchema } from '../support/capture-lines.ts';
 
 const encode = (s: string) => new TextEncoder().encode(s);
 
-function schema(): CaptureSchema {
-  return new CaptureSchema(
-    [
-      { name: 'age', role: 'input', kind: 'numeric' },
-      { name: 'city', role: 'input', kind: 'categorical' },
-      { name: 'income', role: 'input', kind: 'numeric' },
-    ],
-    // The output is not in the baseline: it is profiled as an inferred (numeric and categorical) column.
-    { kind: 'separate', inputs: ['age', 'city', 'income'], outputs: [] },
-  );
-}
+// The output is not in the baseline: it is profiled as an inferred (numeric and categorical) column.
+const schema = () => separateSchema({ age: 'numeric', city: 'categorical', income: 'numeric' }, {});
 
 interface Run {
   profile: unknown;

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { baselineFromSageMaker, captureSchema } from '../../functions/engine/baseline.ts';
-import { CaptureSchema } from '../../functions/engine/capture-schema.ts';
 import type { FeatureProfile } from '../../functions/engine/feature-profile.ts';
 import { parseStatistics, type StatisticsDoc } from '../../functions/engine/sagemaker-statistics.ts';
 import type { WindowProfile } from '../../functions/engine/window-profile.ts';
@@ -14,6 +13,7 @@ import {
   type CaptureSide,
   captureFile,
   captureLine,
+  churnSchema,
   csvSide,
   jsonSide,
   profileChunks,
@@ -21,17 +21,7 @@ import {
 } from '../support/capture-lines.ts';
 
 /** driftwatch's own layout: inputs age, city, income; output score. */
-function separateSchema(): CaptureSchema {
-  return new CaptureSchema(
-    [
-      { name: 'age', role: 'input', kind: 'numeric' },
-      { name: 'city', role: 'input', kind: 'categorical' },
-      { name: 'income', role: 'input', kind: 'numeric' },
-      { name: 'score', role: 'output', kind: 'numeric' },
-    ],
-    { kind: 'separate', inputs: ['age', 'city', 'income'], outputs: ['score'] },
-  );
-}
+const separateSchema = churnSchema;
 
 function numericStats(name: string, type: 'Integral' | 'Fractional', values: number[]) {
   const sum = values.reduce((s, x) => s + x, 0);

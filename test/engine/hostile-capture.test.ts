@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { REJECT_REASON_TEXT } from '../../functions/engine/capture-record.ts';
-import { CaptureSchema } from '../../functions/engine/capture-schema.ts';
 import type { WindowProfile } from '../../functions/engine/window-profile.ts';
 import { WindowProfiler, type WindowProfilerOptions } from '../../functions/engine/window-profiler.ts';
 import {
   captureFile,
   captureLine,
+  churnSchema,
   csvSide,
   deeplyNestedJson,
   hostileCorpus,
@@ -18,17 +18,7 @@ import {
   rejectedSum,
 } from '../support/capture-lines.ts';
 
-function schema(): CaptureSchema {
-  return new CaptureSchema(
-    [
-      { name: 'age', role: 'input', kind: 'numeric' },
-      { name: 'city', role: 'input', kind: 'categorical' },
-      { name: 'income', role: 'input', kind: 'numeric' },
-      { name: 'score', role: 'output', kind: 'numeric' },
-    ],
-    { kind: 'separate', inputs: ['age', 'city', 'income'], outputs: ['score'] },
-  );
-}
+const schema = churnSchema;
 
 const toBytes = (line: string | Uint8Array) =>
   typeof line === 'string' ? new TextEncoder().encode(line) : line;

@@ -6,7 +6,6 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CaptureSchema } from '../../functions/engine/capture-schema.ts';
 import { CategoricalProfile } from '../../functions/engine/categorical-profile.ts';
 import {
   DEFAULT_LIMITS,
@@ -19,18 +18,9 @@ import { ksStatistic } from '../../functions/engine/stats/ks.ts';
 import { fromUnsorted, type WeightedSample } from '../../functions/engine/stats/weighted-sample.ts';
 import { WindowProfile, type WindowProfileJson } from '../../functions/engine/window-profile.ts';
 import { WindowProfiler } from '../../functions/engine/window-profiler.ts';
-import { captureLine, csvSide, jsonSide } from '../support/capture-lines.ts';
+import { captureLine, csvSide, jsonSide, separateSchema } from '../support/capture-lines.ts';
 
-function schema(): CaptureSchema {
-  return new CaptureSchema(
-    [
-      { name: 'x', role: 'input', kind: 'numeric' },
-      { name: 'c', role: 'input', kind: 'categorical' },
-      { name: 'score', role: 'output', kind: 'numeric' },
-    ],
-    { kind: 'separate', inputs: ['x', 'c'], outputs: ['score'] },
-  );
-}
+const schema = () => separateSchema({ x: 'numeric', c: 'categorical' }, { score: 'numeric' });
 
 function profileOf(lines: readonly string[], limits: ProfileLimits = DEFAULT_LIMITS): WindowProfile {
   const profiler = new WindowProfiler(schema(), { limits });

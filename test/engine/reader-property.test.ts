@@ -5,7 +5,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REJECT_REASON_TEXT } from '../../functions/engine/capture-record.ts';
-import { CaptureSchema } from '../../functions/engine/capture-schema.ts';
 import type { WindowProfile } from '../../functions/engine/window-profile.ts';
 import { WindowProfiler, type WindowProfilerOptions } from '../../functions/engine/window-profiler.ts';
 import {
@@ -17,21 +16,13 @@ import {
   nonBlankLineCount,
   profileChunks,
   rejectedSum,
+  separateSchema,
 } from '../support/capture-lines.ts';
 
 const RUNS = 300;
 const REASONS = new Set(Object.keys(REJECT_REASON_TEXT));
 
-function schema(): CaptureSchema {
-  return new CaptureSchema(
-    [
-      { name: 'x', role: 'input', kind: 'numeric' },
-      { name: 'c', role: 'input', kind: 'categorical' },
-      { name: 'score', role: 'output', kind: 'numeric' },
-    ],
-    { kind: 'separate', inputs: ['x', 'c'], outputs: ['score'] },
-  );
-}
+const schema = () => separateSchema({ x: 'numeric', c: 'categorical' }, { score: 'numeric' });
 
 function expectAccounted(p: WindowProfile, bytes: Uint8Array, maxLineBytes?: number): void {
   expect(p.total + p.outsideWindow).toBe(nonBlankLineCount(bytes, maxLineBytes));

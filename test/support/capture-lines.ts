@@ -2,8 +2,29 @@
  * Builds SageMaker data-capture lines (FORMATS.md, "Data capture") and feeds them to the
  * engine, so tests say what a record holds, not how its JSON is spelled.
  */
+import { CaptureSchema } from '../../functions/engine/capture-schema.ts';
+import type { ProfileKind } from '../../functions/engine/feature-profile.ts';
 import type { WindowProfile } from '../../functions/engine/window-profile.ts';
 import type { WindowProfiler } from '../../functions/engine/window-profiler.ts';
+
+/** A baseline's columns in driftwatch's layout (inputs and outputs named apart), by name and kind. */
+export function separateSchema(
+  inputs: Readonly<Record<string, ProfileKind>>,
+  outputs: Readonly<Record<string, ProfileKind>>,
+): CaptureSchema {
+  const specs = (columns: Readonly<Record<string, ProfileKind>>, role: 'input' | 'output') =>
+    Object.entries(columns).map(([name, kind]) => ({ name, role, kind }));
+  return new CaptureSchema([...specs(inputs, 'input'), ...specs(outputs, 'output')], {
+    kind: 'separate',
+    inputs: Object.keys(inputs),
+    outputs: Object.keys(outputs),
+  });
+}
+
+/** The baseline hostileCorpus() is written for: inputs age, city, income; output score. */
+export function churnSchema(): CaptureSchema {
+  return separateSchema({ age: 'numeric', city: 'categorical', income: 'numeric' }, { score: 'numeric' });
+}
 
 /** One side of a capture record as SageMaker writes it (fields may be anything in hostile tests). */
 export interface CaptureSide {
