@@ -2,10 +2,12 @@
  * The monitor Lambda: reads its endpoint's `MONITOR_CONFIG`, builds the AWS clients once per
  * container, and runs the invocation's windows (functions/pipeline/monitor-run.ts).
  */
+
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { logFailure } from '../pipeline/failure-log.ts';
 import { isFanOutRequest, type PlanResult, planMonitor } from '../pipeline/fan-out.ts';
 import { type MonitorDeps, type MonitorResult, runMonitor } from '../pipeline/monitor-run.ts';
 import { isS3Uri, parseS3Uri } from '../sources/object-store.ts';
@@ -166,14 +168,10 @@ export const handler = async (
     if (isFanOutRequest(event)) return await planMonitor(run, event);
     return await runMonitor(run, event);
   } catch (e) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        message: 'monitor run failed',
-        endpoint: deps.config.endpoint,
-        schedule: deps.config.scheduleName,
-        error: (e as Error).message,
-      }),
+    logFailure(
+      'monitor run failed',
+      { endpoint: deps.config.endpoint, schedule: deps.config.scheduleName },
+      (e as Error).message,
     );
     throw e;
   }

@@ -3,7 +3,9 @@
  * it profiles them and writes partial profiles to S3 (functions/pipeline/fan-out.ts). It reads
  * the same `MONITOR_CONFIG` as the monitor function.
  */
+
 import { S3Client } from '@aws-sdk/client-s3';
+import { logFailure } from '../pipeline/failure-log.ts';
 import { profileBatch, type WorkerDeps } from '../pipeline/fan-out.ts';
 import { type MonitorContext, parseMonitorConfig } from './monitor.ts';
 
@@ -14,14 +16,10 @@ export function createProfileWorker(deps: () => Omit<WorkerDeps, 'memoryMb'>) {
     try {
       return await profileBatch({ ...d, memoryMb: Number(context?.memoryLimitInMB ?? 1024) }, event);
     } catch (e) {
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          message: 'profile worker failed',
-          endpoint: d.config.endpoint,
-          schedule: d.config.scheduleName,
-          error: (e as Error).message,
-        }),
+      logFailure(
+        'profile worker failed',
+        { endpoint: d.config.endpoint, schedule: d.config.scheduleName },
+        (e as Error).message,
       );
       throw e;
     }

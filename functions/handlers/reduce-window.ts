@@ -3,10 +3,12 @@
  * publishes it exactly as the monitor function publishes a window it profiled itself (report
  * files, metrics, summary; functions/pipeline/fan-out.ts). Reads the same `MONITOR_CONFIG`.
  */
+
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { logFailure } from '../pipeline/failure-log.ts';
 import { reduceWindow } from '../pipeline/fan-out.ts';
 import type { MonitorDeps, WindowOutcome } from '../pipeline/monitor-run.ts';
 import { type MonitorContext, parseMonitorConfig } from './monitor.ts';
@@ -18,14 +20,10 @@ export function createReduceWindow(deps: () => Omit<MonitorDeps, 'memoryMb'>) {
     try {
       return await reduceWindow({ ...d, memoryMb: Number(context?.memoryLimitInMB ?? 1024) }, event);
     } catch (e) {
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          message: 'fan-out reduce failed',
-          endpoint: d.config.endpoint,
-          schedule: d.config.scheduleName,
-          error: (e as Error).message,
-        }),
+      logFailure(
+        'fan-out reduce failed',
+        { endpoint: d.config.endpoint, schedule: d.config.scheduleName },
+        (e as Error).message,
       );
       throw e;
     }

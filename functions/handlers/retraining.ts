@@ -5,9 +5,11 @@
  * every start or skip to the topic. Reads `RETRAINING_CONFIG`, builds the clients once per
  * container, and runs functions/pipeline/retraining-run.ts.
  */
+
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { logFailure } from '../pipeline/failure-log.ts';
 import { type RetrainingDeps, type RetrainingOutcome, runRetraining } from '../pipeline/retraining-run.ts';
 import { isS3Uri } from '../sources/object-store.ts';
 import type { RetrainingAction, RetrainingRuntimeConfig } from './retraining-config.ts';
@@ -125,13 +127,10 @@ export const handler = async (event: unknown): Promise<RetrainingOutcome[]> => {
   try {
     return await runRetraining(deps, event);
   } catch (e) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        message: 'retraining failed',
-        endpoint: deps.config.endpoint,
-        error: `${(e as Error).name}: ${(e as Error).message}`,
-      }),
+    logFailure(
+      'retraining failed',
+      { endpoint: deps.config.endpoint },
+      `${(e as Error).name}: ${(e as Error).message}`,
     );
     throw e;
   }

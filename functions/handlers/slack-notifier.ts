@@ -5,9 +5,11 @@
  * URL; the URL is read once per container and never logged. A message Slack does not take after
  * the retries fails the invocation, so the notifier's Errors alarm fires.
  */
+
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Report } from '../engine/report-model.ts';
+import { logFailure } from '../pipeline/failure-log.ts';
 import { notifySlack, type SlackNotifyOutcome } from '../pipeline/slack-notify.ts';
 import { type FetchLike, postToSlack, SlackWebhookError } from '../sinks/slack-client.ts';
 import { parseS3Uri } from '../sources/object-store.ts';
@@ -131,14 +133,7 @@ export function makeSlackNotifierHandler(options: SlackNotifierOptions = {}) {
       );
     } catch (e) {
       if (e instanceof SlackWebhookError && !e.retryable) c.webhookUrl = undefined;
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          message: 'Slack notification failed',
-          endpoint: c.config.endpoint,
-          error: (e as Error).message,
-        }),
-      );
+      logFailure('Slack notification failed', { endpoint: c.config.endpoint }, (e as Error).message);
       throw e;
     }
   };
