@@ -144,16 +144,19 @@ export async function claimObject(
    */
   reclaimable?: (existing: string) => boolean,
 ): Promise<boolean> {
-  try {
-    await client.send(
+  // The same put either way; only its condition differs.
+  const put = (condition: { IfNoneMatch: '*' } | { IfMatch: string }) =>
+    client.send(
       new PutObjectCommand({
         Bucket: bucket,
         Key: key,
         Body: body,
         ContentType: 'application/json',
-        IfNoneMatch: '*',
+        ...condition,
       }),
     );
+  try {
+    await put({ IfNoneMatch: '*' });
     return true;
   } catch (e) {
     if (!isConflict(e)) throw e;
@@ -163,15 +166,7 @@ export async function claimObject(
   const text = (await existing.Body?.transformToString('utf-8')) ?? '';
   if (!reclaimable(text) || existing.ETag === undefined) return false;
   try {
-    await client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: body,
-        ContentType: 'application/json',
-        IfMatch: existing.ETag,
-      }),
-    );
+    await put({ IfMatch: existing.ETag });
     return true;
   } catch (e) {
     if (isConflict(e)) return false;
