@@ -72,10 +72,7 @@ export class CaptureLineScanner {
   scan(bytes: Uint8Array, start: number, end: number): boolean {
     this.b = bytes;
     this.end = end;
-    this.input.present = this.output.present = false;
-    this.input.typeStart = this.output.typeStart = -1;
-    this.eventIdStart = this.eventIdEnd = this.inferenceIdStart = this.inferenceIdEnd = -1;
-    this.timeStart = this.timeEnd = -1;
+    this.forget();
     const templates = this.templates;
     for (let i = 0; i < templates.length; i++) {
       const t = templates[i]!;
@@ -87,10 +84,7 @@ export class CaptureLineScanner {
         }
         return true;
       }
-      this.input.present = this.output.present = false;
-      this.input.typeStart = this.output.typeStart = -1;
-      this.eventIdStart = this.eventIdEnd = this.inferenceIdStart = this.inferenceIdEnd = -1;
-      this.timeStart = this.timeEnd = -1;
+      this.forget();
     }
     this.slots = 0;
     let p = this.object(this.ws(start), Ctx.Top, 0);
@@ -101,6 +95,14 @@ export class CaptureLineScanner {
     if (p !== end || !(this.input.present || this.output.present)) return false;
     this.learn(start, end);
     return true;
+  }
+
+  /** Clears what a scan finds, before a scan or after a template that did not fit. */
+  private forget(): void {
+    this.input.present = this.output.present = false;
+    this.input.typeStart = this.output.typeStart = -1;
+    this.eventIdStart = this.eventIdEnd = this.inferenceIdStart = this.inferenceIdEnd = -1;
+    this.timeStart = this.timeEnd = -1;
   }
 
   /**
@@ -514,9 +516,11 @@ export class CaptureLineScanner {
 
   /**
    * The data string at p (its opening quote), read as one unquoted CSV record in the same pass
-   * that checks it is a plain string: each field's end, and for a decimal its value (the
-   * Clinger fast path of parseDecimalSpan: at most 15 significant digits and 22 decimals give
-   * the double Number() gives). Returns the position after the closing quote.
+   * that checks it is a plain string: each field's end, and for a decimal its value (Clinger's
+   * fast path, as parseDecimalSpan takes it for the general path's strings: at most 15 digits,
+   * leading zeros counted here, so the mantissa and 10^decimals are exact and one division gives
+   * the double Number() gives; anything else is Other and decided from the text). Returns the
+   * position after the closing quote.
    */
   private csv(p: number, side: CsvFields): number {
     const b = this.b;
