@@ -644,19 +644,14 @@ describe('bad usage', () => {
     ],
   ])('run %j exits 2 naming the problem, writing nothing', async (flags, message) => {
     const out = join(root, 'usage-out');
-    const resolved = flags.map((f) =>
-      f === 'GT'
-        ? gt
-        : f === 'NOWHERE'
-          ? join(root, 'nowhere')
-          : f === 'MISSING.json'
-            ? join(root, 'missing.json')
-            : f === 'NOT'
-              ? join(root, 'not-constraints.json')
-              : f === 'REG'
-                ? join(root, 'regression-constraints.json')
-                : f,
-    );
+    const places: Record<string, string> = {
+      GT: gt,
+      NOWHERE: join(root, 'nowhere'),
+      'MISSING.json': join(root, 'missing.json'),
+      NOT: join(root, 'not-constraints.json'),
+      REG: join(root, 'regression-constraints.json'),
+    };
+    const resolved = flags.map((f) => places[f] ?? f);
     const r = await cli('run', '--baseline', baseline, '--capture', capture, '--out', out, ...resolved);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);

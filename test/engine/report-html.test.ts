@@ -10,6 +10,7 @@ import { PAGE_CSP, reportHtml, SORT_SCRIPT, SORT_SCRIPT_HASH } from '../../funct
 import type { FeatureDrift, Report } from '../../functions/engine/report-model.ts';
 import { trendsHtml } from '../../functions/engine/trends-html.ts';
 import { ALL_HOSTILE, HOSTILE, hostileReport, LONG } from '../browser/hostile-report.ts';
+import { feature as fixtureFeature, report as fixtureReport } from '../sinks/report-fixture.ts';
 
 /** The only elements the pages are made of: anything else came from the data. */
 const ELEMENTS = new Set(
@@ -125,31 +126,14 @@ describe('index.html safety', () => {
 
 const sides = <T>(baseline: T, current: T) => ({ baseline, current });
 
-function feature(name: string, over: Partial<FeatureDrift>): FeatureDrift {
-  return {
-    name,
-    role: 'input',
-    type: 'numeric',
-    count: 100,
-    missing: 0,
-    typeMismatch: 0,
-    method: 'exact',
-    metrics: null,
-    distance: 0,
-    threshold: 0.1,
-    distanceMetric: 'linfRobust',
-    drifted: false,
-    monitored: true,
-    ...over,
-  };
-}
+/** A numeric feature of 100 values (report-fixture's defaults are categorical). */
+const feature = (name: string, over: Partial<FeatureDrift>): FeatureDrift =>
+  fixtureFeature(name, { type: 'numeric', count: 100, distance: 0, ...over });
 
+/** A report of 100 records (3 rejected) over these features, every one counted in the dataset share. */
 function plainReport(features: FeatureDrift[], over: Partial<Report> = {}): Report {
   const drifted = features.filter((f) => f.drifted).length;
-  return {
-    version: 1,
-    window: { start: '2026-11-26T05:00:00.000Z', end: '2026-11-26T06:00:00.000Z' },
-    generatedAt: '2026-11-26T06:10:00.000Z',
+  return fixtureReport(features, [], {
     records: {
       total: 100,
       profiled: 97,
@@ -157,7 +141,6 @@ function plainReport(features: FeatureDrift[], over: Partial<Report> = {}): Repo
       rejectedByReason: { invalid_json: 3 },
       outsideWindow: 0,
     },
-    features,
     datasetDrift: {
       monitoredFeatures: features.length,
       driftedFeatures: drifted,
@@ -165,12 +148,9 @@ function plainReport(features: FeatureDrift[], over: Partial<Report> = {}): Repo
       threshold: 0.5,
       detected: drifted / features.length >= 0.5,
     },
-    violations: [],
-    quality: null,
     baseline: { source: 'driftwatch', path: 'baseline/' },
-    warnings: [],
     ...over,
-  };
+  });
 }
 
 /** The drift table's rows, by feature name, in page order. */

@@ -14,26 +14,12 @@ import {
   type TrendInput,
   trendsHtml,
 } from '../../functions/engine/trends-html.ts';
+import { feature as fixtureFeature } from '../sinks/report-fixture.ts';
 import { cliRunner } from '../support/cli-run.ts';
 
-function feature(name: string, distance: number, over: Partial<FeatureDrift> = {}): FeatureDrift {
-  return {
-    name,
-    role: 'input',
-    type: 'numeric',
-    count: 100,
-    missing: 0,
-    typeMismatch: 0,
-    method: 'exact',
-    metrics: null,
-    distance,
-    threshold: 0.1,
-    distanceMetric: 'linfRobust',
-    drifted: distance > 0.1,
-    monitored: true,
-    ...over,
-  };
-}
+/** A numeric feature of 100 values at `distance`, drifted past 0.1. */
+const feature = (name: string, distance: number, over: Partial<FeatureDrift> = {}): FeatureDrift =>
+  fixtureFeature(name, { type: 'numeric', count: 100, distance, drifted: distance > 0.1, ...over });
 
 /** A window starting at `hour` (UTC, 2026-11-26) whose features have these distances. */
 function windowReport(
