@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { isProblemType, PROBLEM_TYPES, type ProblemType } from '../functions/contracts/problem-type.ts';
 import { type FanOutConfig, parseFanOutConfig } from './fan-out-config.ts';
-import { type ProblemType, QUALITY_METRICS } from './metric-names.ts';
+import { QUALITY_METRICS } from './metric-names.ts';
 
 /**
  * The user's configuration, `driftwatch.config.json` by default (the file is named by the
@@ -342,7 +343,6 @@ const ALARM_KEYS = [
 ] as const;
 const SETTING_KEYS = ['threshold', 'periodMinutes', 'evaluationPeriods', 'datapointsToAlarm'] as const;
 const HEALTH_KEYS = Object.keys(ALARM_DEFAULTS.health) as (keyof HealthAlarmsConfig)[];
-const PROBLEM_TYPES = Object.keys(QUALITY_METRICS) as ProblemType[];
 
 /** SageMaker's pattern for endpoint, variant and monitoring schedule names. */
 const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -459,7 +459,7 @@ function parseEndpoint(check: Checker, value: unknown, path: string): EndpointCo
 
   let problemType: ProblemType | undefined;
   if (obj.problemType !== undefined) {
-    if (PROBLEM_TYPES.includes(obj.problemType as ProblemType)) problemType = obj.problemType as ProblemType;
+    if (isProblemType(obj.problemType)) problemType = obj.problemType;
     else check.fail(`${path}.problemType`, `must be one of ${PROBLEM_TYPES.join(', ')}`, obj.problemType);
   }
   if (obj.groundTruthUri !== undefined && obj.problemType === undefined) {

@@ -3,7 +3,7 @@ import { Aws } from 'aws-cdk-lib';
 import type { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { RetrainingRuntimeConfig } from '../functions/handlers/retraining-config.ts';
+import type { RetrainingRuntimeConfig } from '../functions/contracts/retraining-config.ts';
 import type { DriftwatchConfig, EndpointConfig, RetrainingConfig, SlackConfig } from './config.ts';
 import type { EndpointMonitor } from './constructs/endpoint-monitor.ts';
 import { RetrainingTrigger } from './constructs/retraining-trigger.ts';

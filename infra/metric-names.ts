@@ -1,16 +1,16 @@
 /**
  * The CloudWatch metric names the alarms and dashboards use: the monitor's own tables, so what
- * is alarmed on is exactly what is published (one builder: functions/sinks/metric-names.ts, and
- * the quality table functions/engine/quality/metric-names.ts). Both are pure modules with no AWS
+ * is alarmed on is exactly what is published (one builder: functions/contracts/metric-names.ts, and
+ * the quality table functions/contracts/quality-metric-names.ts). Both are pure modules with no AWS
  * SDK or runtime code, which is why infra/ may import them (handlers are still referred to only
  * by their entry paths).
  */
-import { QUALITY_METRIC_NAMES } from '../functions/engine/quality/metric-names.ts';
-import { METRIC_DIMENSIONS, METRIC_NAMES } from '../functions/sinks/metric-names.ts';
+
+import { METRIC_DIMENSIONS, METRIC_NAMES } from '../functions/contracts/metric-names.ts';
+import type { ProblemType } from '../functions/contracts/problem-type.ts';
+import { QUALITY_METRIC_NAMES } from '../functions/contracts/quality-metric-names.ts';
 
 export const DRIFTWATCH_METRICS = { dimensions: METRIC_DIMENSIONS, ...METRIC_NAMES } as const;
-
-export type ProblemType = 'BinaryClassification' | 'MulticlassClassification' | 'Regression';
 
 /** Whether a larger value of a quality metric is better (alarm when below) or worse (alarm when above). */
 export type QualityDirection = 'higherIsBetter' | 'lowerIsBetter';

@@ -1,4 +1,4 @@
-import type { MonitorRuntimeConfig } from '../functions/handlers/monitor-config.ts';
+import type { MonitorRuntimeConfig } from '../functions/contracts/monitor-config.ts';
 import type { EndpointConfig } from './config.ts';
 
 /** Deploy-time values the monitor needs besides its endpoint's config (tokens are fine). */

@@ -14,13 +14,13 @@ import {
   SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
-import { type ModelVersionHistory, modelHistory } from '../engine/model-history.ts';
-import type { Report, ServingVariant } from '../engine/report-model.ts';
-import { packageName } from '../engine/serving-window.ts';
-import { formatTable } from '../engine/summary-table.ts';
+import { formatTable } from '../engine/render/summary-table.ts';
+import { type ModelVersionHistory, modelHistory } from '../engine/report/model-history.ts';
+import type { Report, ServingVariant } from '../engine/report/report-model.ts';
+import { packageName } from '../engine/report/serving-window.ts';
 import { mapConcurrent, parseReport, READ_CONCURRENCY, REPORT_JSON } from '../sinks/report-index.ts';
-import { isS3Uri } from '../sources/object-store.ts';
 import { describeEndpointConfigVariants } from '../sources/serving-model.ts';
+import { isS3Uri } from '../stores/object-store.ts';
 import type { Io } from './main.ts';
 import { openStore } from './stores.ts';
 import { UsageError } from './usage.ts';

@@ -5,8 +5,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { baselineStatistics, baselineToJson } from '../engine/baseline.ts';
-import { BaselineFileError } from '../engine/baseline-error.ts';
+import { PROBLEM_TYPES, type ProblemType } from '../contracts/problem-type.ts';
+import { baselineStatistics, baselineToJson } from '../engine/drift/baseline.ts';
 import { parseFiniteNumber } from '../engine/quality/labelled-records.ts';
 import {
   constraintsProblemType,
@@ -19,8 +19,9 @@ import {
   type ModelQualityStatistics,
   statisticsValues,
 } from '../engine/quality/sagemaker-quality-statistics.ts';
-import { type LabelledPrediction, PROBLEM_TYPES, type ProblemType } from '../engine/quality/types.ts';
-import { summaryTable } from '../engine/summary-table.ts';
+import type { LabelledPrediction } from '../engine/quality/types.ts';
+import { summaryTable } from '../engine/render/summary-table.ts';
+import { BaselineFileError } from '../engine/sagemaker/baseline-error.ts';
 import {
   loadQualityBaseline,
   planQuality,
@@ -34,10 +35,10 @@ import {
 import { runWindow } from '../pipeline/run-window.ts';
 import { writeReportFiles } from '../sinks/report-writer.ts';
 import { BASELINE_FILE, CONSTRAINTS_FILE, loadBaseline, STATISTICS_FILE } from '../sources/baseline-store.ts';
-import { LocalStore } from '../sources/local-store.ts';
-import { isS3Uri, type ObjectStore } from '../sources/object-store.ts';
 import { defaultWorkerCount } from '../sources/parallel-profile.ts';
 import { readTrainingData, TrainingDataError } from '../sources/training-data.ts';
+import { LocalStore } from '../stores/local-store.ts';
+import { isS3Uri, type ObjectStore } from '../stores/object-store.ts';
 import { stdinPrompt } from './prompt.ts';
 import { reportCommand } from './report-command.ts';
 import { openStore } from './stores.ts';

@@ -6,10 +6,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { windowText } from '../engine/report-html.ts';
-import { trendsHtml } from '../engine/trends-html.ts';
+import { windowText } from '../engine/render/report-html.ts';
+import { trendsHtml } from '../engine/render/trends-html.ts';
 import { collectReports, REPORT_HTML, REPORT_JSON } from '../sinks/report-index.ts';
-import { isS3Uri, type ObjectStore, parseS3Uri } from '../sources/object-store.ts';
+import { isS3Uri, type ObjectStore, parseS3Uri } from '../stores/object-store.ts';
 import type { Io } from './main.ts';
 import { openStore } from './stores.ts';
 import { UsageError } from './usage.ts';

@@ -1,12 +1,12 @@
 /** Opens local folders or s3:// URIs as ObjectStores for the CLI. */
-import { LocalStore } from '../sources/local-store.ts';
+import { LocalStore } from '../stores/local-store.ts';
 import {
   isS3Uri,
   type ObjectStore,
   parseS3Uri,
   S3_READ_AHEAD,
   type StoredObject,
-} from '../sources/object-store.ts';
+} from '../stores/object-store.ts';
 
 export function openStore(location: string): ObjectStore {
   return isS3Uri(location) ? new LazyS3Store(location) : new LocalStore(location);

@@ -7,16 +7,15 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { MonitorRuntimeConfig } from '../contracts/monitor-config.ts';
+import { isProblemType, PROBLEM_TYPES } from '../contracts/problem-type.ts';
 import { logFailure } from '../pipeline/failure-log.ts';
 import { isFanOutRequest, type PlanResult, planMonitor } from '../pipeline/fan-out.ts';
 import { type MonitorDeps, type MonitorResult, runMonitor } from '../pipeline/monitor-run.ts';
-import { isS3Uri, parseS3Uri } from '../sources/object-store.ts';
-import type { MonitorRuntimeConfig } from './monitor-config.ts';
+import { isS3Uri, parseS3Uri } from '../stores/object-store.ts';
 
 /** Thrown for a `MONITOR_CONFIG` the monitor cannot run with; the message names the field. */
 export class MonitorConfigError extends Error {}
-
-const PROBLEM_TYPES = ['BinaryClassification', 'MulticlassClassification', 'Regression'] as const;
 
 /** Parses and checks `MONITOR_CONFIG`; errors name the field and what it takes. */
 export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConfig {
@@ -68,7 +67,7 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
   )
     fail('variants', 'a non-empty list of variant names, e.g. ["AllTraffic"]');
   const problemType = c.problemType;
-  if (problemType !== undefined && !PROBLEM_TYPES.includes(problemType as (typeof PROBLEM_TYPES)[number]))
+  if (problemType !== undefined && !isProblemType(problemType))
     fail('problemType', `one of ${PROBLEM_TYPES.join(', ')}`);
   const featureThresholds = c.featureThresholds;
   if (

@@ -9,10 +9,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { RetrainingAction, RetrainingRuntimeConfig } from '../contracts/retraining-config.ts';
 import { logFailure } from '../pipeline/failure-log.ts';
 import { type RetrainingDeps, type RetrainingOutcome, runRetraining } from '../pipeline/retraining-run.ts';
-import { isS3Uri } from '../sources/object-store.ts';
-import type { RetrainingAction, RetrainingRuntimeConfig } from './retraining-config.ts';
+import { isS3Uri } from '../stores/object-store.ts';
 
 /** Thrown for a `RETRAINING_CONFIG` the function cannot run with; the message names the field. */
 export class RetrainingConfigError extends Error {}

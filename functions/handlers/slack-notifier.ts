@@ -8,12 +8,12 @@
 
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Report } from '../engine/report-model.ts';
+import type { SlackNotifierConfig } from '../contracts/slack-notifier-config.ts';
+import type { Report } from '../engine/report/report-model.ts';
 import { logFailure } from '../pipeline/failure-log.ts';
 import { notifySlack, type SlackNotifyOutcome } from '../pipeline/slack-notify.ts';
 import { type FetchLike, postToSlack, SlackWebhookError } from '../sinks/slack-client.ts';
-import { parseS3Uri } from '../sources/object-store.ts';
-import type { SlackNotifierConfig } from './slack-notifier-config.ts';
+import { parseS3Uri } from '../stores/object-store.ts';
 
 /** Thrown for a `SLACK_NOTIFIER_CONFIG` the notifier cannot run with; the message names the field. */
 export class SlackNotifierConfigError extends Error {}

@@ -25,15 +25,17 @@
  * Layout, under the reports bucket and prefix: `fan-out/ENDPOINT/SCHEDULE/RUN/manifest.json` and
  * `.../RUN/partials/yyyy/mm/dd/hh/part-NNNNNNN.json`, RUN being the execution's name.
  */
-import { type Baseline, captureSchema } from '../engine/baseline.ts';
-import { WindowProfile, type WindowProfileJson } from '../engine/window-profile.ts';
-import { WindowProfiler } from '../engine/window-profiler.ts';
-import type { MonitorRuntimeConfig } from '../handlers/monitor-config.ts';
+
+import type { MonitorRuntimeConfig } from '../contracts/monitor-config.ts';
+import { HOUR_MS } from '../contracts/time.ts';
+import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
+import { WindowProfile, type WindowProfileJson } from '../engine/profile/window-profile.ts';
+import { WindowProfiler } from '../engine/profile/window-profiler.ts';
 import { hourPath } from '../sinks/report-writer.ts';
 import { loadBaseline } from '../sources/baseline-store.ts';
-import type { StoredObject } from '../sources/object-store.ts';
 import { profileObjects } from '../sources/profile-capture.ts';
-import { S3Store } from '../sources/s3-store.ts';
+import type { StoredObject } from '../stores/object-store.ts';
+import { S3Store } from '../stores/s3-store.ts';
 import {
   captureStore,
   listWindow,
@@ -46,8 +48,6 @@ import {
   windowsOfEvent,
 } from './monitor-run.ts';
 import { evaluateWindow, type WindowSelection, windowProfilerOptions } from './run-window.ts';
-
-const HOUR = 3_600_000;
 
 /** What the state machine's Plan step sends the monitor function. */
 export interface FanOutRequest {
@@ -344,7 +344,7 @@ export async function profileBatch(
 function windowOptions(windowStart: Date) {
   return windowProfilerOptions({
     start: windowStart.toISOString(),
-    end: new Date(windowStart.getTime() + HOUR).toISOString(),
+    end: new Date(windowStart.getTime() + HOUR_MS).toISOString(),
   });
 }
 

@@ -25,14 +25,15 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import type { Baseline } from '../engine/baseline.ts';
-import { BaselineFileError } from '../engine/baseline-error.ts';
-import { hourFolders } from '../engine/capture-window.ts';
+import type { MonitorRuntimeConfig } from '../contracts/monitor-config.ts';
+import { HOUR_MS } from '../contracts/time.ts';
+import { hourFolders } from '../engine/capture/capture-window.ts';
+import type { Baseline } from '../engine/drift/baseline.ts';
 import { constraintsProblemType } from '../engine/quality/quality-constraints.ts';
-import type { WindowResult } from '../engine/report.ts';
-import type { IncompleteWindow, Report, ServingModel } from '../engine/report-model.ts';
-import { applyWindowModel, type WindowModel, windowModel } from '../engine/serving-window.ts';
-import type { MonitorRuntimeConfig } from '../handlers/monitor-config.ts';
+import type { IncompleteWindow, Report, ServingModel } from '../engine/report/report-model.ts';
+import { applyWindowModel, type WindowModel, windowModel } from '../engine/report/serving-window.ts';
+import type { WindowResult } from '../engine/report/window-result.ts';
+import { BaselineFileError } from '../engine/sagemaker/baseline-error.ts';
 import { incompleteWindowMetrics, metricsForReport, publishMetrics } from '../sinks/cloudwatch-metrics.ts';
 import { DEFAULT_INDEX_WINDOWS, writeReportIndex } from '../sinks/report-index.ts';
 import { hourLabel, reportFolder, writeReportFiles } from '../sinks/report-writer.ts';
@@ -44,9 +45,9 @@ import {
   summaryMarkerFailed,
 } from '../sinks/sns-summary.ts';
 import { loadBaseline } from '../sources/baseline-store.ts';
-import { parseS3Uri } from '../sources/object-store.ts';
-import { S3Store } from '../sources/s3-store.ts';
 import { ServingModelCache } from '../sources/serving-model.ts';
+import { parseS3Uri } from '../stores/object-store.ts';
+import { S3Store } from '../stores/s3-store.ts';
 import {
   loadQualityBaseline,
   planQuality,
@@ -56,9 +57,8 @@ import {
 } from './quality-window.ts';
 import { runWindow, selectWindowObjects, type WindowSelection } from './run-window.ts';
 
-const HOUR = 3_600_000;
 /** CloudWatch takes data points up to two weeks old; older windows get reports but no metrics. */
-const METRICS_MAX_AGE_MS = 14 * 24 * HOUR - 10 * 60_000;
+const METRICS_MAX_AGE_MS = 14 * 24 * HOUR_MS - 10 * 60_000;
 /** Most hours one backfill invocation takes. */
 export const MAX_BACKFILL_HOURS = 744;
 /** Lambda arm64 price per GB-second in USD (us-east-1). */
@@ -155,7 +155,7 @@ const EVENT_FORMS =
   'invoke with {} (the last complete hour), an EventBridge scheduled event, or {"endpoint", "start", "end"} to backfill';
 
 function hourStart(ms: number): number {
-  return Math.floor(ms / HOUR) * HOUR;
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
 
 function parseHour(value: unknown, field: 'start' | 'end'): number {
@@ -164,7 +164,7 @@ function parseHour(value: unknown, field: 'start' | 'end'): number {
     throw new MonitorEventError(
       `event.${field} must be an ISO-8601 time such as 2026-11-26T05:00:00Z; got ${JSON.stringify(value)}`,
     );
-  if (ms % HOUR !== 0)
+  if (ms % HOUR_MS !== 0)
     throw new MonitorEventError(
       `event.${field} ${value} is not on the hour; windows are whole UTC hours, e.g. ${new Date(hourStart(ms)).toISOString()}`,
     );
@@ -173,7 +173,7 @@ function parseHour(value: unknown, field: 'start' | 'end'): number {
 
 /** The windows (start ms of each hour) an invocation event asks for. */
 export function windowsOfEvent(event: unknown, config: MonitorRuntimeConfig, now: Date): number[] {
-  const lastComplete = hourStart(now.getTime()) - HOUR;
+  const lastComplete = hourStart(now.getTime()) - HOUR_MS;
   if (event === null || event === undefined) return [lastComplete];
   if (typeof event !== 'object' || Array.isArray(event))
     throw new MonitorEventError(`the event is not an object; ${EVENT_FORMS}`);
@@ -186,16 +186,16 @@ export function windowsOfEvent(event: unknown, config: MonitorRuntimeConfig, now
     const start = parseHour(e.start, 'start');
     const end = parseHour(e.end, 'end');
     if (start >= end) throw new MonitorEventError(`event.start ${e.start} is not before event.end ${e.end}`);
-    if (end > lastComplete + HOUR)
+    if (end > lastComplete + HOUR_MS)
       throw new MonitorEventError(
-        `event.end ${e.end} is after the last complete hour, which ends at ${new Date(lastComplete + HOUR).toISOString()}; an hour is profiled once it is over`,
+        `event.end ${e.end} is after the last complete hour, which ends at ${new Date(lastComplete + HOUR_MS).toISOString()}; an hour is profiled once it is over`,
       );
-    const hours = (end - start) / HOUR;
+    const hours = (end - start) / HOUR_MS;
     if (hours > MAX_BACKFILL_HOURS)
       throw new MonitorEventError(
         `the backfill spans ${hours} hours; one invocation takes at most ${MAX_BACKFILL_HOURS}: split the range`,
       );
-    return Array.from({ length: hours }, (_, i) => start + i * HOUR);
+    return Array.from({ length: hours }, (_, i) => start + i * HOUR_MS);
   }
   if (Object.keys(e).length === 0) return [lastComplete];
   // An EventBridge rule's scheduled event: its time, not the clock, names the hour, so a retry
@@ -205,7 +205,7 @@ export function windowsOfEvent(event: unknown, config: MonitorRuntimeConfig, now
     typeof e.time === 'string' &&
     !Number.isNaN(Date.parse(e.time))
   )
-    return [hourStart(Date.parse(e.time)) - HOUR];
+    return [hourStart(Date.parse(e.time)) - HOUR_MS];
   throw new MonitorEventError(`unknown event with keys ${Object.keys(e).join(', ')}; ${EVENT_FORMS}`);
 }
 
@@ -280,7 +280,7 @@ export function captureStore(deps: Pick<MonitorDeps, 's3' | 'config'>): S3Store 
 /** Lists the capture objects of the hour starting at `windowStart`, every variant, with the late folder. */
 export async function listWindow(deps: MonitorDeps, windowStart: Date): Promise<WindowSelection> {
   const { config } = deps;
-  const windowEnd = new Date(windowStart.getTime() + HOUR);
+  const windowEnd = new Date(windowStart.getTime() + HOUR_MS);
   const folders = hourFolders(windowStart.getTime(), windowEnd.getTime());
   return selectWindowObjects(
     captureStore(deps),
@@ -332,7 +332,7 @@ export async function runMonitor(deps: MonitorDeps, event: unknown): Promise<Mon
     const resend: BackfillEvent = {
       endpoint: config.endpoint,
       start: hours[0]!,
-      end: new Date(left.at(-1)! + HOUR).toISOString(),
+      end: new Date(left.at(-1)! + HOUR_MS).toISOString(),
     };
     result.hoursLeft = { hours, resend };
     // Stopped between windows: no partial window published the marker, so the run does.
@@ -409,7 +409,7 @@ export async function monitorWindow(
 ): Promise<WindowOutcome> {
   const { config } = deps;
   const started = deps.now();
-  const windowEnd = new Date(windowStart.getTime() + HOUR);
+  const windowEnd = new Date(windowStart.getTime() + HOUR_MS);
   const window = { start: windowStart.toISOString(), end: windowEnd.toISOString() };
   const quality = run.quality ? startWindowQuality(run.quality) : null;
   const result = await runWindow(
@@ -484,7 +484,7 @@ export async function publishWindow(
 ): Promise<WindowOutcome> {
   const { config } = deps;
   const { started } = info;
-  const windowEnd = new Date(windowStart.getTime() + HOUR);
+  const windowEnd = new Date(windowStart.getTime() + HOUR_MS);
   const { report } = result;
   const incomplete = report.incomplete;
   if (config.groundTruthUri && info.fanOut && report.quality === null)
@@ -499,7 +499,7 @@ export async function publishWindow(
     const previous = () =>
       previousModel(
         reports,
-        reportFolder(config.endpoint, config.scheduleName, new Date(windowStart.getTime() - HOUR)),
+        reportFolder(config.endpoint, config.scheduleName, new Date(windowStart.getTime() - HOUR_MS)),
       );
     applyWindowModel(
       report,

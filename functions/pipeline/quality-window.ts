@@ -33,8 +33,9 @@
  * as predictions; labels cost one map entry per id read. That suits hourly or daily windows of an endpoint, not unbounded history.
  */
 
-import type { Baseline } from '../engine/baseline.ts';
-import { BaselineFileError } from '../engine/baseline-error.ts';
+import { PROBLEM_TYPES, type ProblemType } from '../contracts/problem-type.ts';
+import { HOUR_MS } from '../contracts/time.ts';
+import type { Baseline } from '../engine/drift/baseline.ts';
 import { DEFAULT_PROBABILITY_THRESHOLD } from '../engine/quality/binary-metrics.ts';
 import { FeatureColumns } from '../engine/quality/feature-columns.ts';
 import { parseFiniteNumber } from '../engine/quality/labelled-records.ts';
@@ -49,14 +50,9 @@ import {
   type ModelQualityStatistics,
 } from '../engine/quality/sagemaker-quality-statistics.ts';
 import type { SliceBaseline } from '../engine/quality/slices.ts';
-import {
-  type FeatureValue,
-  type FeatureValues,
-  type LabelledPrediction,
-  PROBLEM_TYPES,
-  type ProblemType,
-} from '../engine/quality/types.ts';
-import type { QualityJoin, WindowQuality } from '../engine/report-model.ts';
+import type { FeatureValue, FeatureValues, LabelledPrediction } from '../engine/quality/types.ts';
+import type { QualityJoin, WindowQuality } from '../engine/quality/window-quality.ts';
+import { BaselineFileError } from '../engine/sagemaker/baseline-error.ts';
 import { binEdges } from '../engine/stats/binning.ts';
 import {
   type GroundTruthLabels,
@@ -65,7 +61,7 @@ import {
   readGroundTruth,
   rejectedLabelCount,
 } from '../sources/ground-truth.ts';
-import type { ObjectStore } from '../sources/object-store.ts';
+import type { ObjectStore } from '../stores/object-store.ts';
 
 /** Where a baseline folder keeps its model-quality files (SageMaker's format, plus the settings). */
 export const QUALITY_BASELINE_DIR = 'model-quality';
@@ -77,8 +73,6 @@ export const QUALITY_SETTINGS_FILE = `${QUALITY_BASELINE_DIR}/quality-baseline.j
 export const DEFAULT_LABEL_LOOKBACK_HOURS = 24;
 /** Fewest records a listed slice has, by default. */
 export const DEFAULT_MIN_SLICE_SUPPORT = 30;
-
-const HOUR = 3_600_000;
 
 /**
  * How a quality baseline was made (`model-quality/quality-baseline.json`), so a run reads the
@@ -501,7 +495,7 @@ export async function qualityForWindow(
   const windowed = o.window.start !== null || o.window.end !== null;
   const lookbackHours = windowed ? (o.labelLookbackHours ?? DEFAULT_LABEL_LOOKBACK_HOURS) : null;
   const startMs = o.window.start === null ? undefined : Date.parse(o.window.start);
-  const endMs = o.window.end === null ? undefined : Date.parse(o.window.end) + (lookbackHours ?? 0) * HOUR;
+  const endMs = o.window.end === null ? undefined : Date.parse(o.window.end) + (lookbackHours ?? 0) * HOUR_MS;
   const labels = await readGroundTruth(o.groundTruth, { startMs, endMs, maxLineBytes: o.maxLineBytes });
   return joinQuality(collector, labels, {
     ...o,

@@ -12,7 +12,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { RetrainingRuntimeConfig } from '../handlers/retraining-config.ts';
+import type { RetrainingRuntimeConfig } from '../contracts/retraining-config.ts';
+import { HOUR_MS } from '../contracts/time.ts';
 import { cooldownUntil, RetrainingState } from '../sinks/cooldown.ts';
 import { hourLabel } from '../sinks/report-writer.ts';
 import {
@@ -23,13 +24,13 @@ import {
   startPlanned,
 } from '../sinks/retraining-start.ts';
 import { retrainingAttributes } from '../sinks/topic-attributes.ts';
-import { parseS3Uri } from '../sources/object-store.ts';
 import {
   alarmWindow,
   type TopicMessage,
   topicMessages,
   windowReportLocation,
 } from '../sources/topic-message.ts';
+import { parseS3Uri } from '../stores/object-store.ts';
 
 export interface RetrainingDeps {
   config: RetrainingRuntimeConfig;
@@ -49,8 +50,6 @@ export type RetrainingOutcome =
   | { outcome: 'started'; request: RetrainingRequest; started: RetrainingStarted }
   | { outcome: 'skipped'; request: RetrainingRequest; why: SkipReason; detail: string }
   | { outcome: 'dry-run'; request: RetrainingRequest; wouldStart: boolean; detail: string };
-
-const HOUR = 3_600_000;
 
 /** The retraining a message asks for, or why it asks for none. */
 export function requestOf(
@@ -125,7 +124,7 @@ export async function runRetraining(deps: RetrainingDeps, event: unknown): Promi
 async function act(deps: RetrainingDeps, request: RetrainingRequest): Promise<RetrainingOutcome> {
   const { config } = deps;
   const now = deps.now();
-  const cooldownMs = config.cooldownHours * HOUR;
+  const cooldownMs = config.cooldownHours * HOUR_MS;
   const { bucket, prefix } = parseS3Uri(config.stateUri);
   const state = new RetrainingState(deps.s3, bucket, prefix);
   const windowStart = request.window.start;
@@ -232,7 +231,7 @@ export function noticeOf(
         `${what}: ${s.name}${s.arn ? ` (${s.arn})` : ''}${s.existed ? ', started by an earlier attempt for this window' : ''}`,
         ...context,
         '',
-        `No other retraining of ${e} starts before ${new Date(now.getTime() + config.cooldownHours * HOUR).toISOString()} (cooldown of ${config.cooldownHours} hours).`,
+        `No other retraining of ${e} starts before ${new Date(now.getTime() + config.cooldownHours * HOUR_MS).toISOString()} (cooldown of ${config.cooldownHours} hours).`,
         '',
       ].join('\n'),
     };

@@ -3,15 +3,15 @@
  * baseline, select and profile the window's capture, compare, build the results. Storage comes
  * in as ObjectStores, so the same code runs on local folders, S3 and s3rver in tests.
  */
-import { type Baseline, captureSchema } from '../engine/baseline.ts';
-import type { ProfileLimits } from '../engine/feature-profile.ts';
-import { DEFAULT_LIMITS } from '../engine/feature-profile.ts';
-import { buildWindowResult, type WindowResult } from '../engine/report.ts';
-import type { WindowProfile } from '../engine/window-profile.ts';
-import { WindowProfiler, type WindowProfilerOptions } from '../engine/window-profiler.ts';
-import type { ObjectStore, StoredObject } from '../sources/object-store.ts';
+import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
+import type { ProfileLimits } from '../engine/profile/feature-profile.ts';
+import { DEFAULT_LIMITS } from '../engine/profile/feature-profile.ts';
+import type { WindowProfile } from '../engine/profile/window-profile.ts';
+import { WindowProfiler, type WindowProfilerOptions } from '../engine/profile/window-profiler.ts';
+import { buildWindowResult, type WindowResult } from '../engine/report/window-result.ts';
 import { profileInParallel } from '../sources/parallel-profile.ts';
 import { profileObjects, selectCaptureObjects } from '../sources/profile-capture.ts';
+import type { ObjectStore, StoredObject } from '../stores/object-store.ts';
 
 export interface RunWindowOptions {
   baseline: Baseline;

@@ -4,8 +4,9 @@
  * URL comes from a function the handler passes in (Secrets Manager, cached); it is handed to the
  * poster and nowhere else: never logged, never part of a result.
  */
-import type { Report } from '../engine/report-model.ts';
-import type { SlackNotifierConfig } from '../handlers/slack-notifier-config.ts';
+
+import type { SlackNotifierConfig } from '../contracts/slack-notifier-config.ts';
+import type { Report } from '../engine/report/report-model.ts';
 import type { SlackPostResult } from '../sinks/slack-client.ts';
 import { alarmPayload, type SlackPayload, summaryPayload, textPayload } from '../sinks/slack-message.ts';
 import {

@@ -3,9 +3,11 @@
  * and their publication with PutMetricData, batched within the API's limits.
  */
 import { type CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { canonicalMetricName, findMetricName } from '../engine/quality/metric-names.ts';
-import type { FeatureDrift, NumericMetrics, Report } from '../engine/report-model.ts';
-import { METRIC_DIMENSIONS, METRIC_NAMES } from './metric-names.ts';
+import { METRIC_DIMENSIONS, METRIC_NAMES } from '../contracts/metric-names.ts';
+import { canonicalMetricName, findMetricName } from '../contracts/quality-metric-names.ts';
+import type { FeatureDrift } from '../engine/drift/compare.ts';
+import type { NumericMetrics } from '../engine/drift/numeric-drift.ts';
+import type { Report } from '../engine/report/report-model.ts';
 
 /** What a report's metrics are about, besides the report. */
 export interface MetricContext {

@@ -1,13 +1,14 @@
 /**
  * index.html over many windows: collects the report.json objects under a folder of a store and
- * writes the trends page (functions/engine/trends-html.ts), each point linking to its window's
+ * writes the trends page (functions/engine/render/trends-html.ts), each point linking to its window's
  * report.html by a path relative to the index. Shared by `driftwatch report` (any folder, any
  * depth) and the monitor Lambda, which refreshes `reports/ENDPOINT/SCHEDULE/index.html` after
  * each run over the newest windows only, so the refresh costs the same in year three as on day one.
  */
-import type { Report } from '../engine/report-model.ts';
-import { byWindowStart, type TrendInput, trendsHtml } from '../engine/trends-html.ts';
-import type { ObjectStore } from '../sources/object-store.ts';
+
+import { byWindowStart, type TrendInput, trendsHtml } from '../engine/render/trends-html.ts';
+import type { Report } from '../engine/report/report-model.ts';
+import type { ObjectStore } from '../stores/object-store.ts';
 
 export const REPORT_JSON = 'report.json';
 export const REPORT_HTML = 'report.html';

@@ -7,9 +7,9 @@
  * same bytes but for `generatedAt`.
  */
 
-import type { WindowResult } from '../engine/report.ts';
-import { reportHtml } from '../engine/report-html.ts';
-import type { ObjectStore } from '../sources/object-store.ts';
+import { reportHtml } from '../engine/render/report-html.ts';
+import type { WindowResult } from '../engine/report/window-result.ts';
+import type { ObjectStore } from '../stores/object-store.ts';
 
 /** SageMaker's model-quality statistics of the window, beside report.json. */
 export const WINDOW_QUALITY_STATISTICS_FILE = 'model_quality_statistics.json';

@@ -22,7 +22,7 @@ import type {
   PipelineRetraining,
   RetrainingAction,
   TrainingJobRetraining,
-} from '../handlers/retraining-config.ts';
+} from '../contracts/retraining-config.ts';
 
 /** What a retraining is for. */
 export interface RetrainingRequest {

@@ -7,7 +7,7 @@
  * escaped for Slack's mrkdwn, so no name can mention a channel, make a link or break the layout,
  * and every text is kept within Block Kit's limits.
  */
-import type { Report } from '../engine/report-model.ts';
+import type { Report } from '../engine/report/report-model.ts';
 import type { AlarmTransition } from '../sources/topic-message.ts';
 import { hourLabel } from './report-writer.ts';
 import type { SummaryAttributes } from './topic-attributes.ts';

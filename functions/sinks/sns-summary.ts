@@ -6,8 +6,8 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Report } from '../engine/report-model.ts';
-import { modelLabel } from '../engine/serving-window.ts';
+import type { Report } from '../engine/report/report-model.ts';
+import { modelLabel } from '../engine/report/serving-window.ts';
 import { hourLabel } from './report-writer.ts';
 import { summaryAttributes } from './topic-attributes.ts';
 

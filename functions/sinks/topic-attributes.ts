@@ -6,7 +6,7 @@
  * the names exist once.
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
-import type { Report } from '../engine/report-model.ts';
+import type { Report } from '../engine/report/report-model.ts';
 
 /**
  * Attribute names. SNS allows letters, digits, `-`, `_` and single dots, and (for SQS subscribers)

@@ -4,11 +4,11 @@
  * from the same folder in both cases.
  */
 
-import { type Baseline, baselineFromJson, baselineFromSageMaker } from '../engine/baseline.ts';
-import { BaselineFileError } from '../engine/baseline-error.ts';
-import { type ConstraintsDoc, parseConstraints } from '../engine/sagemaker-constraints.ts';
-import { parseStatistics } from '../engine/sagemaker-statistics.ts';
-import type { ObjectStore } from './object-store.ts';
+import { type Baseline, baselineFromJson, baselineFromSageMaker } from '../engine/drift/baseline.ts';
+import { BaselineFileError } from '../engine/sagemaker/baseline-error.ts';
+import { type ConstraintsDoc, parseConstraints } from '../engine/sagemaker/sagemaker-constraints.ts';
+import { parseStatistics } from '../engine/sagemaker/sagemaker-statistics.ts';
+import type { ObjectStore } from '../stores/object-store.ts';
 
 export const BASELINE_FILE = 'baseline.json';
 export const STATISTICS_FILE = 'statistics.json';

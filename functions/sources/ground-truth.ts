@@ -7,12 +7,13 @@
  * a window's quality.
  */
 
-import type { RejectReason } from '../engine/capture-record.ts';
-import { hourOfKey, isCaptureKey } from '../engine/capture-window.ts';
-import { splitCsvRecord } from '../engine/csv.ts';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../engine/line-splitter.ts';
-import { decodePayload } from '../engine/payload.ts';
-import type { ObjectStore } from './object-store.ts';
+import { HOUR_MS } from '../contracts/time.ts';
+import type { RejectReason } from '../engine/capture/capture-record.ts';
+import { hourOfKey, isCaptureKey } from '../engine/capture/capture-window.ts';
+import { splitCsvRecord } from '../engine/capture/csv.ts';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../engine/capture/line-splitter.ts';
+import { decodePayload } from '../engine/capture/payload.ts';
+import type { ObjectStore } from '../stores/object-store.ts';
 
 /** Why a ground-truth line was not used. These names appear in the report's label counts. */
 export type LabelRejectReason =
@@ -168,8 +169,6 @@ export interface GroundTruthLabels {
   skipped: string[];
 }
 
-const HOUR = 3_600_000;
-
 /**
  * Reads every ground-truth label in the store (or in the hour folders of a time range). Files
  * are read in key order and lines in order, so when an id is labelled twice the label read last
@@ -196,7 +195,7 @@ export async function readGroundTruth(
   const keys: string[] = [];
   for await (const o of store.list(options.prefix ?? '')) {
     const hour = hourOfKey(o.key);
-    if (hour !== null && (hour + HOUR <= startMs || hour >= endMs)) continue;
+    if (hour !== null && (hour + HOUR_MS <= startMs || hour >= endMs)) continue;
     if (isCaptureKey(o.key)) keys.push(o.key);
     else out.skipped.push(o.key);
   }

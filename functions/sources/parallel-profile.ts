@@ -6,11 +6,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type Baseline, captureSchema } from '../engine/baseline.ts';
-import type { ColumnLayout, FeatureSpec } from '../engine/capture-schema.ts';
-import { WindowProfile, type WindowProfileJson } from '../engine/window-profile.ts';
-import type { WindowProfilerOptions } from '../engine/window-profiler.ts';
-import type { StoredObject } from './object-store.ts';
+import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
+import type { ColumnLayout, FeatureSpec } from '../engine/profile/capture-schema.ts';
+import { WindowProfile, type WindowProfileJson } from '../engine/profile/window-profile.ts';
+import type { WindowProfilerOptions } from '../engine/profile/window-profiler.ts';
+import type { StoredObject } from '../stores/object-store.ts';
 
 /** What one worker is asked to do (structured-cloned to it). */
 export interface ProfileTask {

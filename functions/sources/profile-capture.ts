@@ -2,10 +2,10 @@
  * Profiles the capture objects of one window from any ObjectStore: lists, keeps the objects
  * that may hold the window's records, and streams each through a WindowProfiler.
  */
-import { isCaptureKey, keyInWindow } from '../engine/capture-window.ts';
-import type { WindowProfile } from '../engine/window-profile.ts';
-import type { WindowProfiler } from '../engine/window-profiler.ts';
-import { ObjectMissingError, type ObjectStore, type StoredObject } from './object-store.ts';
+import { isCaptureKey, keyInWindow } from '../engine/capture/capture-window.ts';
+import type { WindowProfile } from '../engine/profile/window-profile.ts';
+import type { WindowProfiler } from '../engine/profile/window-profiler.ts';
+import { ObjectMissingError, type ObjectStore, type StoredObject } from '../stores/object-store.ts';
 
 export interface CaptureSelection {
   objects: StoredObject[];

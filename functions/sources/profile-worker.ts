@@ -4,17 +4,17 @@
  * Step Functions fan-out uses. Bundled to dist/profile-worker.mjs.
  */
 import { parentPort } from 'node:worker_threads';
-import { CaptureSchema } from '../engine/capture-schema.ts';
-import { WindowProfiler } from '../engine/window-profiler.ts';
-import { LocalStore } from './local-store.ts';
-import { isS3Uri, type ObjectStore } from './object-store.ts';
+import { CaptureSchema } from '../engine/profile/capture-schema.ts';
+import { WindowProfiler } from '../engine/profile/window-profiler.ts';
+import { LocalStore } from '../stores/local-store.ts';
+import { isS3Uri, type ObjectStore } from '../stores/object-store.ts';
 import type { ProfileTask } from './parallel-profile.ts';
 import { profileObjects } from './profile-capture.ts';
 
 async function openS3(location: string): Promise<ObjectStore> {
   const [{ S3Client }, { S3Store }] = await Promise.all([
     import('@aws-sdk/client-s3'),
-    import('./s3-store.ts'),
+    import('../stores/s3-store.ts'),
   ]);
   return new S3Store(new S3Client({}), location);
 }

@@ -10,7 +10,7 @@ import {
   DescribeModelCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import type { ServingModel, ServingVariant } from '../engine/report-model.ts';
+import type { ServingModel, ServingVariant } from '../engine/report/report-model.ts';
 
 /** `arn:...:model-package/GROUP/VERSION`: a versioned model package in the Model Registry. */
 const VERSIONED_PACKAGE = /:model-package\/[^/]+\/(\d+)$/;

@@ -3,6 +3,7 @@
  * transitions (a JSON body, no attributes), the monitor's window summaries and retraining notices
  * (text bodies with driftwatch's message attributes), or anything else someone published.
  */
+import { HOUR_MS } from '../contracts/time.ts';
 import { reportFolder } from '../sinks/report-writer.ts';
 import {
   type DeliveredAttributes,
@@ -110,9 +111,8 @@ export function parseAlarm(body: string): AlarmTransition | undefined {
 
 /** The window an alarm speaks for: the last complete hour before its state change (what the monitor last published). */
 export function alarmWindow(alarm: AlarmTransition): { start: Date; end: Date } {
-  const hour = 3_600_000;
-  const end = Math.floor(alarm.stateChangeTime.getTime() / hour) * hour;
-  return { start: new Date(end - hour), end: new Date(end) };
+  const end = Math.floor(alarm.stateChangeTime.getTime() / HOUR_MS) * HOUR_MS;
+  return { start: new Date(end - HOUR_MS), end: new Date(end) };
 }
 
 /** Where an endpoint's reports are, as the monitor has it. */

@@ -2,10 +2,11 @@
  * Streams a training set (CSV with a header, or JSON Lines) into a BaselineBuilder, so a
  * baseline never needs the data set in memory beyond the profiles.
  */
-import { BaselineBuilder, type BaselineOptions } from '../engine/baseline.ts';
-import { hasOpenQuote, splitCsvRecord } from '../engine/csv.ts';
-import { LineSplitter } from '../engine/line-splitter.ts';
-import type { ObjectStore } from './object-store.ts';
+
+import { hasOpenQuote, splitCsvRecord } from '../engine/capture/csv.ts';
+import { LineSplitter } from '../engine/capture/line-splitter.ts';
+import { BaselineBuilder, type BaselineOptions } from '../engine/drift/baseline.ts';
+import type { ObjectStore } from '../stores/object-store.ts';
 
 export interface TrainingDataOptions extends BaselineOptions {
   /** The CSV has no header row: columns are named `_c0`, `_c1`, ... as SageMaker names them. */

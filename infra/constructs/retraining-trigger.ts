@@ -8,7 +8,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { RetrainingRuntimeConfig } from '../../functions/handlers/retraining-config.ts';
+import type { RetrainingRuntimeConfig } from '../../functions/contracts/retraining-config.ts';
 import { acknowledgePrefixWildcards } from '../iam-acknowledgements.ts';
 import { grantTopicPublish } from './alarm-topic.ts';
 import { DriftwatchFunction } from './driftwatch-function.ts';

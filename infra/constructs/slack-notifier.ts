@@ -7,7 +7,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { SlackNotifierConfig } from '../../functions/handlers/slack-notifier-config.ts';
+import type { SlackNotifierConfig } from '../../functions/contracts/slack-notifier-config.ts';
 import { acknowledgePrefixWildcards } from '../iam-acknowledgements.ts';
 import { DriftwatchFunction } from './driftwatch-function.ts';
 

@@ -1,15 +1,13 @@
 /**
  * A report whose every text field carries markup, script and oddities, for the safety tests:
- * test/engine/report-html.test.ts checks the HTML as text, test/browser/report.browser.test.ts
+ * test/engine/render/report-html.test.ts checks the HTML as text, test/browser/report.browser.test.ts
  * opens it in Chromium and checks that nothing ran. Each script payload sets `window.__pwned`, so
  * the browser test can tell a payload that ran from one that did not.
  */
-import type {
-  CategoricalMetrics,
-  FeatureDrift,
-  NumericMetrics,
-  Report,
-} from '../../functions/engine/report-model.ts';
+import type { CategoricalMetrics } from '../../functions/engine/drift/categorical-drift.ts';
+import type { FeatureDrift } from '../../functions/engine/drift/compare.ts';
+import type { NumericMetrics } from '../../functions/engine/drift/numeric-drift.ts';
+import type { Report } from '../../functions/engine/report/report-model.ts';
 
 /** Values that would run, break the markup or confuse a reader if they reached the page raw. */
 export const HOSTILE = {

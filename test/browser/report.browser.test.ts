@@ -19,8 +19,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Io, main } from '../../functions/cli/main.ts';
-import { reportHtml } from '../../functions/engine/report-html.ts';
-import { trendsHtml } from '../../functions/engine/trends-html.ts';
+import { reportHtml } from '../../functions/engine/render/report-html.ts';
+import { trendsHtml } from '../../functions/engine/render/trends-html.ts';
 import { hostileReport } from './hostile-report.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 as rng } from '../../functions/engine/seeded-random.ts';
+import { mulberry32 as rng } from '../../functions/engine/stats/seeded-random.ts';
 import { captureFile, captureLine, csvSide, hostileCorpus } from '../support/capture-lines.ts';
 import { cliRunner } from '../support/cli-run.ts';
 

@@ -15,7 +15,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Io, main } from '../../functions/cli/main.ts';
-import type { Report, ServingModel } from '../../functions/engine/report-model.ts';
+import type { Report, ServingModel } from '../../functions/engine/report/report-model.ts';
 
 interface Run {
   code: number;

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQualityConstraints } from '../../functions/engine/quality/quality-constraints.ts';
 import { parseModelQualityStatistics } from '../../functions/engine/quality/sagemaker-quality-statistics.ts';
-import type { Report } from '../../functions/engine/report-model.ts';
+import type { Report } from '../../functions/engine/report/report-model.ts';
 import { captureLine, csvSide } from '../support/capture-lines.ts';
 import { cliRunner } from '../support/cli-run.ts';
 import { expectClose, expectDeepClose } from '../support/compare.ts';

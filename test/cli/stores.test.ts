@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LazyS3Store, openStore } from '../../functions/cli/stores.ts';
-import { LocalStore } from '../../functions/sources/local-store.ts';
-import type { ObjectStore } from '../../functions/sources/object-store.ts';
-import { S3Store } from '../../functions/sources/s3-store.ts';
+import { LocalStore } from '../../functions/stores/local-store.ts';
+import type { ObjectStore } from '../../functions/stores/object-store.ts';
+import { S3Store } from '../../functions/stores/s3-store.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
 
 let s3: LocalS3;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MonitorRuntimeConfig } from '../../functions/handlers/monitor-config.ts';
+import type { MonitorRuntimeConfig } from '../../functions/contracts/monitor-config.ts';
 import { windowsOfEvent } from '../../functions/pipeline/monitor-run.ts';
 
 const config = { endpoint: 'churn-xgb' } as MonitorRuntimeConfig;

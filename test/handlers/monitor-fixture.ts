@@ -8,10 +8,10 @@
  * other features keep the training set's patterns.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { baselineStatistics, baselineToJson } from '../../functions/engine/baseline.ts';
+import { baselineStatistics, baselineToJson } from '../../functions/engine/drift/baseline.ts';
 import { BASELINE_FILE, CONSTRAINTS_FILE, STATISTICS_FILE } from '../../functions/sources/baseline-store.ts';
-import { S3Store } from '../../functions/sources/s3-store.ts';
 import { readTrainingData } from '../../functions/sources/training-data.ts';
+import { S3Store } from '../../functions/stores/s3-store.ts';
 
 export const ENDPOINT = 'churn-xgb';
 export const DATA_BUCKET = 'ml-data';

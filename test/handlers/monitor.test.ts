@@ -9,12 +9,13 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
-import type { FeatureDrift, Report } from '../../functions/engine/report-model.ts';
+import type { MonitorRuntimeConfig } from '../../functions/contracts/monitor-config.ts';
+import type { FeatureDrift } from '../../functions/engine/drift/compare.ts';
+import type { Report } from '../../functions/engine/report/report-model.ts';
 import { handler } from '../../functions/handlers/monitor.ts';
-import type { MonitorRuntimeConfig } from '../../functions/handlers/monitor-config.ts';
 import { runMonitor } from '../../functions/pipeline/monitor-run.ts';
-import { LocalStore } from '../../functions/sources/local-store.ts';
-import { S3Store } from '../../functions/sources/s3-store.ts';
+import { LocalStore } from '../../functions/stores/local-store.ts';
+import { S3Store } from '../../functions/stores/s3-store.ts';
 import {
   DATA_NAMESPACE,
   MODEL_NAMESPACE,

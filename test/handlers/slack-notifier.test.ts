@@ -5,13 +5,14 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Report, Violation } from '../../functions/engine/report-model.ts';
+import type { SlackNotifierConfig } from '../../functions/contracts/slack-notifier-config.ts';
+import type { Violation } from '../../functions/engine/drift/checks.ts';
+import type { Report } from '../../functions/engine/report/report-model.ts';
 import {
   makeSlackNotifierHandler,
   parseSlackNotifierConfig,
   webhookUrlOf,
 } from '../../functions/handlers/slack-notifier.ts';
-import type { SlackNotifierConfig } from '../../functions/handlers/slack-notifier-config.ts';
 import type { FetchLike } from '../../functions/sinks/slack-client.ts';
 import { driftViolation, feature, report } from '../sinks/report-fixture.ts';
 import { snsEvent, summaryEvent } from '../support/topic-events.ts';

@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../functions/engine/report-model.ts';
-import type { MonitorRuntimeConfig } from '../../functions/handlers/monitor-config.ts';
+import type { MonitorRuntimeConfig } from '../../functions/contracts/monitor-config.ts';
+import type { Report } from '../../functions/engine/report/report-model.ts';
 import { createProfileWorker } from '../../functions/handlers/profile-worker.ts';
 import { createReduceWindow } from '../../functions/handlers/reduce-window.ts';
 import {

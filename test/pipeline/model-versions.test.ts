@@ -12,7 +12,7 @@ import {
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report, ServingModel } from '../../functions/engine/report-model.ts';
+import type { Report, ServingModel } from '../../functions/engine/report/report-model.ts';
 import { runMonitor } from '../../functions/pipeline/monitor-run.ts';
 import {
   backfillObjects,

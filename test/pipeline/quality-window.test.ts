@@ -9,8 +9,8 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BaselineBuilder } from '../../functions/engine/baseline.ts';
-import { BaselineFileError } from '../../functions/engine/baseline-error.ts';
+import { BaselineBuilder } from '../../functions/engine/drift/baseline.ts';
+import { BaselineFileError } from '../../functions/engine/sagemaker/baseline-error.ts';
 import { binEdges } from '../../functions/engine/stats/binning.ts';
 import {
   type JoinQualityOptions,
@@ -20,7 +20,7 @@ import {
   sliceBaselines,
 } from '../../functions/pipeline/quality-window.ts';
 import type { GroundTruthLabels } from '../../functions/sources/ground-truth.ts';
-import { LocalStore } from '../../functions/sources/local-store.ts';
+import { LocalStore } from '../../functions/stores/local-store.ts';
 import { generatedBinaryRecords } from '../engine/quality/generated-scores.ts';
 
 function labelsOf(

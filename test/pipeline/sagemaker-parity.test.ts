@@ -5,12 +5,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baselineStatistics } from '../../functions/engine/baseline.ts';
-import type { StatisticsDoc } from '../../functions/engine/sagemaker-statistics.ts';
+import { baselineStatistics } from '../../functions/engine/drift/baseline.ts';
+import type { StatisticsDoc } from '../../functions/engine/sagemaker/sagemaker-statistics.ts';
 import { runWindow } from '../../functions/pipeline/run-window.ts';
 import { loadBaseline } from '../../functions/sources/baseline-store.ts';
-import { LocalStore } from '../../functions/sources/local-store.ts';
 import { readTrainingData } from '../../functions/sources/training-data.ts';
+import { LocalStore } from '../../functions/stores/local-store.ts';
 import { expectClose } from '../support/compare.ts';
 
 const fixtures = new URL('../fixtures/sagemaker/', import.meta.url).pathname;

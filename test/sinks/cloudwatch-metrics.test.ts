@@ -2,7 +2,7 @@ import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../functions/engine/report-model.ts';
+import type { Report } from '../../functions/engine/report/report-model.ts';
 import {
   batchMetrics,
   datumBytes,

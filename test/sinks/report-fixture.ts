@@ -1,5 +1,9 @@
 /** Hand-made reports for the sink tests: only the fields the sinks read carry meaning. */
-import type { FeatureDrift, NumericMetrics, Report, Violation } from '../../functions/engine/report-model.ts';
+
+import type { Violation } from '../../functions/engine/drift/checks.ts';
+import type { FeatureDrift } from '../../functions/engine/drift/compare.ts';
+import type { NumericMetrics } from '../../functions/engine/drift/numeric-drift.ts';
+import type { Report } from '../../functions/engine/report/report-model.ts';
 
 const sides = <T>(baseline: T, current: T) => ({ baseline, current });
 

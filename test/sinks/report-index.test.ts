@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../functions/engine/report-model.ts';
+import type { Report } from '../../functions/engine/report/report-model.ts';
 import { collectReports, parseReport, writeReportIndex } from '../../functions/sinks/report-index.ts';
-import type { ObjectStore, StoredObject } from '../../functions/sources/object-store.ts';
+import type { ObjectStore, StoredObject } from '../../functions/stores/object-store.ts';
 import { report } from './report-fixture.ts';
 
 /** An ObjectStore in memory that lists in key order and counts the objects read. */

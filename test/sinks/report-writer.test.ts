@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { WindowResult } from '../../functions/engine/report.ts';
+import type { WindowResult } from '../../functions/engine/report/window-result.ts';
 import {
   hourLabel,
   reportFiles,
   reportFolder,
   writeReportFiles,
 } from '../../functions/sinks/report-writer.ts';
-import type { ObjectStore, StoredObject } from '../../functions/sources/object-store.ts';
+import type { ObjectStore, StoredObject } from '../../functions/stores/object-store.ts';
 import { driftViolation, feature, report } from './report-fixture.ts';
 
 /** An ObjectStore in memory, keeping what was put and how. */

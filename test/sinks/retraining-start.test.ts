@@ -11,7 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type {
   PipelineRetraining,
   TrainingJobRetraining,
-} from '../../functions/handlers/retraining-config.ts';
+} from '../../functions/contracts/retraining-config.ts';
 import {
   describePlan,
   planRetraining,

@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGroundTruthLine, readGroundTruth } from '../../functions/sources/ground-truth.ts';
-import { LocalStore } from '../../functions/sources/local-store.ts';
-import { S3Store } from '../../functions/sources/s3-store.ts';
+import { LocalStore } from '../../functions/stores/local-store.ts';
+import { S3Store } from '../../functions/stores/s3-store.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
 
 /** One ground-truth line as SageMaker's docs spell it. */

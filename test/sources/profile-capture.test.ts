@@ -1,9 +1,9 @@
 // profileObjects' deadline hook: asked between objects only, and what was read is the profile.
 import { describe, expect, it } from 'vitest';
-import { BaselineBuilder, captureSchema } from '../../functions/engine/baseline.ts';
-import { WindowProfiler } from '../../functions/engine/window-profiler.ts';
-import type { ObjectStore, StoredObject } from '../../functions/sources/object-store.ts';
+import { BaselineBuilder, captureSchema } from '../../functions/engine/drift/baseline.ts';
+import { WindowProfiler } from '../../functions/engine/profile/window-profiler.ts';
 import { profileObjects } from '../../functions/sources/profile-capture.ts';
+import type { ObjectStore, StoredObject } from '../../functions/stores/object-store.ts';
 import { captureLine, csvSide } from '../support/capture-lines.ts';
 
 /** Ten objects of two records each, in memory, fetched ahead like S3; counts the reads started. */

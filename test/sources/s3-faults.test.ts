@@ -6,11 +6,11 @@ import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { type HttpRequest, HttpResponse } from '@smithy/core/protocols';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BaselineBuilder, captureSchema } from '../../functions/engine/baseline.ts';
-import { WindowProfiler } from '../../functions/engine/window-profiler.ts';
-import type { ObjectStore } from '../../functions/sources/object-store.ts';
+import { BaselineBuilder, captureSchema } from '../../functions/engine/drift/baseline.ts';
+import { WindowProfiler } from '../../functions/engine/profile/window-profiler.ts';
 import { profileObjects, selectCaptureObjects } from '../../functions/sources/profile-capture.ts';
-import { S3Store } from '../../functions/sources/s3-store.ts';
+import type { ObjectStore } from '../../functions/stores/object-store.ts';
+import { S3Store } from '../../functions/stores/s3-store.ts';
 import { captureLine, csvSide } from '../support/capture-lines.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
 

@@ -2,10 +2,10 @@
  * Builds SageMaker data-capture lines (FORMATS.md, "Data capture") and feeds them to the
  * engine, so tests say what a record holds, not how its JSON is spelled.
  */
-import { CaptureSchema } from '../../functions/engine/capture-schema.ts';
-import type { ProfileKind } from '../../functions/engine/feature-profile.ts';
-import type { WindowProfile } from '../../functions/engine/window-profile.ts';
-import type { WindowProfiler } from '../../functions/engine/window-profiler.ts';
+import { CaptureSchema } from '../../functions/engine/profile/capture-schema.ts';
+import type { ProfileKind } from '../../functions/engine/profile/feature-profile.ts';
+import type { WindowProfile } from '../../functions/engine/profile/window-profile.ts';
+import type { WindowProfiler } from '../../functions/engine/profile/window-profiler.ts';
 
 /** A baseline's columns in driftwatch's layout (inputs and outputs named apart), by name and kind. */
 export function separateSchema(

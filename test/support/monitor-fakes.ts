@@ -6,7 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { MonitorRuntimeConfig } from '../../functions/handlers/monitor-config.ts';
+import type { MonitorRuntimeConfig } from '../../functions/contracts/monitor-config.ts';
 import type { MonitorDeps } from '../../functions/pipeline/monitor-run.ts';
 import { BASELINE_URI, CAPTURE_URI, ENDPOINT, REPORTS_BUCKET } from '../handlers/monitor-fixture.ts';
 

@@ -1,5 +1,5 @@
 /** SNS deliveries as the Lambda subscribers of an endpoint topic receive them. */
-import type { Report } from '../../functions/engine/report-model.ts';
+import type { Report } from '../../functions/engine/report/report-model.ts';
 import { summaryAttributes } from '../../functions/sinks/topic-attributes.ts';
 
 /** One SNS record, as Lambda receives it. */

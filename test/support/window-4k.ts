@@ -5,8 +5,8 @@ import {
   type RunWindowOutput,
   runWindow,
 } from '../../functions/pipeline/run-window.ts';
-import { LocalStore } from '../../functions/sources/local-store.ts';
 import { readTrainingData } from '../../functions/sources/training-data.ts';
+import { LocalStore } from '../../functions/stores/local-store.ts';
 
 export const WINDOW_4K = new URL('../fixtures/window-4k/', import.meta.url).pathname;
 

@@ -4,7 +4,7 @@
  * below 200 records there is none, and the field holds the string "NaN".
  */
 
-import { mulberry32 } from '../seeded-random.ts';
+import { mulberry32 } from '../stats/seeded-random.ts';
 
 /** Fewest records for which a standard deviation is computed. */
 export const BOOTSTRAP_MIN_RECORDS = 200;

@@ -4,7 +4,7 @@
  * written by people and scripts, and one bad line must not lose a window's quality.
  */
 
-import { classifyNumericText, ValueClass } from '../value-parse.ts';
+import { classifyNumericText, ValueClass } from '../capture/value-parse.ts';
 import type { LabelledPrediction } from './types.ts';
 
 /** A binary class: 1 is the positive class. */

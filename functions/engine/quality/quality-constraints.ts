@@ -4,8 +4,7 @@
  * violations worded the way SageMaker words them.
  */
 
-import { describeJson, isJsonObject } from './json-checks.ts';
-import { parseFiniteNumber } from './labelled-records.ts';
+import { PROBLEM_TYPES, type ProblemType } from '../../contracts/problem-type.ts';
 import {
   CONSTRAINTS_SECTION,
   canonicalMetricName,
@@ -13,13 +12,14 @@ import {
   metricNamesOf,
   type QualityMetricValues,
   STATISTICS_SECTION,
-} from './metric-names.ts';
+} from '../../contracts/quality-metric-names.ts';
+import { describeJson, isJsonObject } from './json-checks.ts';
+import { parseFiniteNumber } from './labelled-records.ts';
 import {
   type ModelQualityStatistics,
   statisticsProblemType,
   statisticsValues,
 } from './sagemaker-quality-statistics.ts';
-import { PROBLEM_TYPES, type ProblemType } from './types.ts';
 
 /** How a metric is compared with its threshold; the name says when it is a violation. */
 export type ComparisonOperator =

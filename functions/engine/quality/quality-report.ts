@@ -3,6 +3,12 @@
  * constraint violations, the worst slices, and the estimate from scores alone.
  */
 
+import type { ProblemType } from '../../contracts/problem-type.ts';
+import {
+  CONSTRAINTS_SECTION,
+  metricNamesOf,
+  type QualityMetricValues,
+} from '../../contracts/quality-metric-names.ts';
 import { binaryMetrics, DEFAULT_PROBABILITY_THRESHOLD } from './binary-metrics.ts';
 import { type EstimatedQuality, estimateBinaryQuality } from './estimated-quality.ts';
 import {
@@ -11,7 +17,6 @@ import {
   parseMulticlassRecords,
   parseRegressionRecords,
 } from './labelled-records.ts';
-import { CONSTRAINTS_SECTION, metricNamesOf, type QualityMetricValues } from './metric-names.ts';
 import { multiclassMetrics } from './multiclass-metrics.ts';
 import {
   constraintsProblemType,
@@ -22,7 +27,7 @@ import {
 import { regressionMetrics } from './regression-metrics.ts';
 import { binaryStatisticValues, multiclassStatisticValues } from './sagemaker-quality-statistics.ts';
 import { analyseSlices, type QualitySlice, type SliceBaseline, worstSlices } from './slices.ts';
-import type { LabelledPrediction, ProblemType, QualityMetrics } from './types.ts';
+import type { LabelledPrediction, QualityMetrics } from './types.ts';
 
 /** What the join of labels to predictions found (the caller joins; see FORMATS.md). */
 export interface JoinCounts {

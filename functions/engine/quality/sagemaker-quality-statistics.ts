@@ -5,6 +5,13 @@
  * file from SageMaker's own model-quality baseline job reads the same way.
  */
 
+import { PROBLEM_TYPES, type ProblemType } from '../../contracts/problem-type.ts';
+import {
+  type QualityMetricValues,
+  type SageMakerMetricName,
+  STATISTICS_SECTION,
+  sagemakerMetricNames,
+} from '../../contracts/quality-metric-names.ts';
 import {
   DEFAULT_CURVE_POINTS,
   type PrecisionRecallCurve,
@@ -29,12 +36,6 @@ import {
   parseRegressionRecords,
 } from './labelled-records.ts';
 import {
-  type QualityMetricValues,
-  type SageMakerMetricName,
-  STATISTICS_SECTION,
-  sagemakerMetricNames,
-} from './metric-names.ts';
-import {
   multiclassAccuracy,
   multiclassConfusion,
   perClassFBeta,
@@ -44,12 +45,7 @@ import {
 } from './multiclass-metrics.ts';
 import { divideOrZero, fBeta } from './precision-recall.ts';
 import { regressionMetrics } from './regression-metrics.ts';
-import {
-  type BinaryConfusionMatrix,
-  type LabelledPrediction,
-  PROBLEM_TYPES,
-  type ProblemType,
-} from './types.ts';
+import type { BinaryConfusionMatrix, LabelledPrediction } from './types.ts';
 
 /** One metric: its value ("NaN" when undefined, e.g. AUC with one class) and bootstrap deviation. */
 export interface MetricWithDeviation {

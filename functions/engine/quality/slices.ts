@@ -4,6 +4,7 @@
  * error is set against the whole window's.
  */
 
+import type { ProblemType } from '../../contracts/problem-type.ts';
 import { NeumaierSum } from '../stats/summation.ts';
 import { DEFAULT_PROBABILITY_THRESHOLD } from './binary-metrics.ts';
 import {
@@ -12,7 +13,7 @@ import {
   parseMulticlassRecords,
   parseRegressionRecords,
 } from './labelled-records.ts';
-import type { FeatureValue, LabelledPrediction, ProblemType } from './types.ts';
+import type { FeatureValue, LabelledPrediction } from './types.ts';
 
 /**
  * How one feature is sliced, from the baseline: numeric features by the baseline's bin edges

@@ -2,16 +2,7 @@
  * Shapes shared by the model-quality engine (METRICS.md, "Model quality"). Metric names are the
  * ones `report.json` publishes; SageMaker's own names live in `metric-names.ts`.
  */
-
-/** The problem types SageMaker Model Monitor knows, spelled as its `--problem-type` values. */
-export type ProblemType = 'BinaryClassification' | 'MulticlassClassification' | 'Regression';
-
-/** Every {@link ProblemType}, in a stable order (for messages and validation). */
-export const PROBLEM_TYPES: readonly ProblemType[] = [
-  'BinaryClassification',
-  'MulticlassClassification',
-  'Regression',
-];
+import type { ProblemType } from '../../contracts/problem-type.ts';
 
 /** One input feature's value on a record: missing values are `null` (or an absent key). */
 export type FeatureValue = number | string | null;

@@ -3,8 +3,13 @@
  */
 
 import gammainc from '@stdlib/math-base-special-gammainc';
-import type { ChiSquareResult } from '../report-model.ts';
 import { NeumaierSum } from './summation.ts';
+
+/** Pearson chi-squared test of homogeneity result. */
+export interface ChiSquareResult {
+  statistic: number;
+  pValue: number;
+}
 
 /**
  * Pearson chi-squared test of homogeneity on the 2 x K table whose rows are `countsB` and

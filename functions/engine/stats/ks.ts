@@ -5,6 +5,12 @@
 
 import { prepareSample, type WeightedSample, weightOfFirst } from './weighted-sample.ts';
 
+/** Kolmogorov-Smirnov two-sample test result. */
+export interface KsResult {
+  statistic: number;
+  pValue: number;
+}
+
 /**
  * D = sup over x of |F_b(x) - F_c(x)|, with right-continuous (weighted) ECDFs F(x) = share of
  * weight at values <= x. Same as `scipy.stats.ks_2samp(b, c).statistic` in exact mode.

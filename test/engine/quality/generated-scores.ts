@@ -1,7 +1,7 @@
 /** Generated binary data where the truth is known: labels drawn from the scores with a seeded PRNG. */
 
 import type { LabelledPrediction } from '../../../functions/engine/quality/types.ts';
-import { mulberry32 } from '../../../functions/engine/seeded-random.ts';
+import { mulberry32 } from '../../../functions/engine/stats/seeded-random.ts';
 
 /**
  * `n` records with uniform scores; each label is 1 with probability `truth(score)`. With the

@@ -5,8 +5,9 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { ProblemType } from '../../../functions/contracts/problem-type.ts';
 import { computeQuality } from '../../../functions/engine/quality/quality-report.ts';
-import type { LabelledPrediction, ProblemType } from '../../../functions/engine/quality/types.ts';
+import type { LabelledPrediction } from '../../../functions/engine/quality/types.ts';
 
 interface OracleCase {
   name: string;

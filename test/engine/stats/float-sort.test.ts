@@ -1,8 +1,8 @@
 /** sortFinite sorts like the native typed-array sort, on the shapes of data a window has. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../../functions/engine/seeded-random.ts';
 import { sortFinite } from '../../../functions/engine/stats/float-sort.ts';
+import { mulberry32 } from '../../../functions/engine/stats/seeded-random.ts';
 
 function expectSortedLikeNative(values: ArrayLike<number>): void {
   const ours = Float64Array.from(values);

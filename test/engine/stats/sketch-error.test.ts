@@ -5,9 +5,9 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { mulberry32 as rng } from '../../../functions/engine/seeded-random.ts';
 import { binEdges, binProportions } from '../../../functions/engine/stats/binning.ts';
 import { ksStatistic } from '../../../functions/engine/stats/ks.ts';
+import { mulberry32 as rng } from '../../../functions/engine/stats/seeded-random.ts';
 import {
   fromUnsorted,
   fromWeighted,

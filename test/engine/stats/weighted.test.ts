@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 as rng } from '../../../functions/engine/seeded-random.ts';
 import { binEdges, binProportions } from '../../../functions/engine/stats/binning.ts';
 import { ksStatistic } from '../../../functions/engine/stats/ks.ts';
 import { exactMoments } from '../../../functions/engine/stats/moments.ts';
 import { quantileType7, weightedQuantile } from '../../../functions/engine/stats/quantile.ts';
+import { mulberry32 as rng } from '../../../functions/engine/stats/seeded-random.ts';
 import { wasserstein } from '../../../functions/engine/stats/wasserstein.ts';
 import {
   fromUnsorted,

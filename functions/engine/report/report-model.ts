@@ -1,0 +1,85 @@
+/**
+ * The shape of `report.json` (spec: INTERFACE.md). Scripts depend on these names: add freely,
+ * never rename.
+ */
+
+import type { Violation } from '../drift/checks.ts';
+import type { DatasetDrift, FeatureDrift } from '../drift/compare.ts';
+import type { WindowQuality } from '../quality/window-quality.ts';
+
+/** Record accounting: `total = profiled + rejected`, always. */
+export interface RecordCounts {
+  total: number;
+  profiled: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+  /**
+   * Records read from the window's folders whose inferenceTime falls outside [start, end)
+   * (the late-hour folder holds the next hour's requests). Not part of the window, not in total.
+   */
+  outsideWindow: number;
+}
+
+/** One variant of what served the endpoint (SageMaker's endpoint config and model). */
+export interface ServingVariant {
+  variantName: string;
+  /** The SageMaker model; `null` for variants built on inference components. */
+  modelName: string | null;
+  /** The Model Registry package the model was created from, when it was. */
+  modelPackageArn?: string;
+  /** The package's version in its model package group, when the package is versioned. */
+  modelPackageVersion?: number;
+  /** A shadow variant (receives a copy of the traffic; its responses are not returned). */
+  shadow?: true;
+}
+
+/** What served the endpoint: DescribeEndpoint, DescribeEndpointConfig and DescribeModel. */
+export interface ServingModel {
+  endpointName: string;
+  endpointConfigName: string;
+  /** When the endpoint was last updated (a deployment, or new weights or capacity), ISO-8601. */
+  lastModifiedTime: string | null;
+  variants: ServingVariant[];
+}
+
+/** The whole `report.json`. */
+export interface Report {
+  version: 1;
+  window: { start: string | null; end: string | null };
+  generatedAt: string;
+  records: RecordCounts;
+  features: FeatureDrift[];
+  datasetDrift: DatasetDrift;
+  violations: Violation[];
+  /** Model quality from ground truth; `null` when no ground truth was asked for. */
+  quality: WindowQuality | null;
+  /** Where the baseline came from and how it was compared. */
+  baseline: { source: 'driftwatch' | 'sagemaker'; path: string };
+  /** Notes for the reader: limits hit, files skipped. */
+  warnings: string[];
+  /**
+   * What served the window, read from SageMaker by the monitor Lambda; absent when not read
+   * (the CLI's `run`), `null` when not known (the endpoint was updated after the window, or
+   * SageMaker could not be read: `warnings` says which).
+   */
+  model?: ServingModel | null;
+  /** The serving model changed inside the window: records on either side come from different models. */
+  modelChangedDuringWindow?: boolean;
+  /**
+   * `false` when the window was not read whole (`incomplete` says how far it got): its numbers
+   * cover part of the window only. Absent for a complete window.
+   */
+  complete?: false;
+  /** How far an incomplete window got, and why it stopped; absent for a complete window. */
+  incomplete?: IncompleteWindow;
+}
+
+/** How far the reading of an incomplete window got. */
+export interface IncompleteWindow {
+  /** Capture objects read before the run stopped. */
+  objectsRead: number;
+  /** Capture objects the window has. */
+  objectsTotal: number;
+  /** Why the run stopped, e.g. the function's remaining time fell below its safety margin. */
+  reason: string;
+}

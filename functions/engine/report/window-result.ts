@@ -1,0 +1,99 @@
+/**
+ * Assembles one window's results: report.json, the window's statistics.json and
+ * constraint_violations.json. Pure: the caller decides where they go.
+ */
+
+import { REJECT_REASON_TEXT, type RejectReason } from '../capture/capture-record.ts';
+import type { Baseline } from '../drift/baseline.ts';
+import type { Violation } from '../drift/checks.ts';
+import { dataQualityViolations } from '../drift/checks.ts';
+import { type CompareOptions, compareWindow } from '../drift/compare.ts';
+import type { WindowProfile } from '../profile/window-profile.ts';
+import type { QualityViolation } from '../quality/quality-constraints.ts';
+import type { ModelQualityStatistics } from '../quality/sagemaker-quality-statistics.ts';
+import { type StatisticsDoc, toStatisticsDoc } from '../sagemaker/sagemaker-statistics.ts';
+import type { Report } from './report-model.ts';
+
+export interface WindowResult {
+  report: Report;
+  statistics: StatisticsDoc;
+  violations: { violations: Violation[] };
+  /**
+   * The window's model-quality files, when ground truth was joined: SageMaker's model-quality
+   * statistics (`null` when nothing could be evaluated) and the quality constraint violations.
+   */
+  modelQuality?: {
+    statistics: ModelQualityStatistics | null;
+    violations: { violations: QualityViolation[] };
+  };
+}
+
+export interface BuildReportOptions extends CompareOptions {
+  /** Where the baseline was read from, for the report. */
+  baselinePath: string;
+  /** Clock, passed in so reports are reproducible in tests. */
+  now: Date;
+}
+
+export function buildWindowResult(
+  baseline: Baseline,
+  window: WindowProfile,
+  options: BuildReportOptions,
+): WindowResult {
+  const { features, datasetDrift } = compareWindow(baseline, window, options);
+  const violations = dataQualityViolations(baseline, window, features);
+  const warnings: string[] = [];
+  for (const [limit, n] of window.limitsHit)
+    warnings.push(`limit ${limit} reached: ${n} values not profiled`);
+  for (const f of window.features.values()) {
+    if (
+      f.categorical &&
+      f.categorical.overflow > 0 &&
+      (f.kind === 'categorical' || f.inferredType() === 'String')
+    )
+      warnings.push(
+        `feature "${f.name}": more than ${f.categorical.maxCategories} distinct values; ${f.categorical.overflow} values counted together past the category limit`,
+      );
+    if (f.categorical && f.categorical.truncated > 0)
+      warnings.push(
+        `feature "${f.name}": ${f.categorical.truncated} values longer than 256 characters were cut`,
+      );
+  }
+  if (window.missingObjects > 0)
+    warnings.push(
+      `${window.missingObjects} capture objects were deleted between listing and reading; their records were not read`,
+    );
+  const rejectedByReason = Object.fromEntries([...window.rejectedByReason.entries()].sort());
+  const report: Report = {
+    version: 1,
+    window: window.window,
+    generatedAt: options.now.toISOString(),
+    records: {
+      total: window.total,
+      profiled: window.profiled,
+      rejected: window.rejected,
+      rejectedByReason,
+      outsideWindow: window.outsideWindow,
+    },
+    features,
+    datasetDrift,
+    violations,
+    quality: null,
+    baseline: { source: baseline.source, path: options.baselinePath },
+    warnings,
+  };
+  const typeOf = new Map(baseline.features.map((f) => [f.name, f.inferredType] as const));
+  const statistics = toStatisticsDoc(
+    window.rows,
+    [...window.features.values()].map((profile) => ({
+      profile,
+      inferredType: typeOf.get(profile.name) ?? profile.inferredType(),
+    })),
+  );
+  return { report, statistics, violations: { violations } };
+}
+
+/** Reader-facing text for a rejection reason (unknown reasons are shown as they are). */
+export function rejectReasonText(reason: string): string {
+  return REJECT_REASON_TEXT[reason as RejectReason] ?? reason;
+}
