@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ConfigError, type DriftwatchConfig, loadConfigFile } from './config.ts';
+import { ConfigError, type DriftwatchConfig, loadConfigFile } from './config/index.ts';
 import { DriftwatchStack } from './driftwatch-stack.ts';
 
 /**

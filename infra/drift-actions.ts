@@ -1,33 +1,33 @@
-import { fileURLToPath } from 'node:url';
-import { Aws } from 'aws-cdk-lib';
 import type { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { RetrainingRuntimeConfig } from '../functions/contracts/retraining-config.ts';
-import type { DriftwatchConfig, EndpointConfig, RetrainingConfig, SlackConfig } from './config.ts';
+import type { DriftwatchConfig, EndpointConfig, RetrainingConfig, SlackConfig } from './config/index.ts';
 import type { EndpointMonitor } from './constructs/endpoint-monitor.ts';
 import { RetrainingTrigger } from './constructs/retraining-trigger.ts';
 import { SlackChatbot } from './constructs/slack-chatbot.ts';
 import { SlackNotifier } from './constructs/slack-notifier.ts';
+import { HANDLER_ENTRIES } from './handler-entries.ts';
 import { reportsKeyPrefix } from './monitor-runtime-config.ts';
-
-/** The handlers, referred to by path only. */
-const SLACK_NOTIFIER_ENTRY = fileURLToPath(
-  new URL('../functions/handlers/slack-notifier.ts', import.meta.url),
-);
-const RETRAINING_ENTRY = fileURLToPath(new URL('../functions/handlers/retraining.ts', import.meta.url));
+import { joinKey } from './s3-grants.ts';
 
 /** What acting on one endpoint's drift needs from the stack. */
 export interface DriftActionsProps {
+  /** The whole configuration (its top-level `slack` applies to every endpoint). */
   readonly config: DriftwatchConfig;
+  /** The endpoint whose monitor the actions are added to. */
   readonly endpoint: EndpointConfig;
+  /** The reports bucket: the notifier reads reports, the retraining trigger keeps its state there. */
   readonly reportsBucket: IBucket;
+  /** The key that encrypts the endpoint's topic, which the retraining trigger publishes to. */
   readonly topicKey: IKey;
 }
 
 /** What was added for an endpoint. */
 export interface DriftActions {
+  /** The Slack notifier or Chatbot channel, when Slack is configured for the endpoint. */
   readonly slack?: SlackNotifier | SlackChatbot;
+  /** The retraining trigger, when the endpoint has a `retraining` block. */
   readonly retraining?: RetrainingTrigger;
 }
 
@@ -39,7 +39,7 @@ export function endpointSlack(config: DriftwatchConfig, endpoint: EndpointConfig
 
 /** `[PREFIX/]retraining/ENDPOINT`: the endpoint's retraining keys in the reports bucket. */
 export function retrainingKeyPrefix(reportsPrefix: string, endpointName: string): string {
-  return `${reportsPrefix === '' ? '' : `${reportsPrefix}/`}retraining/${endpointName}`;
+  return joinKey(reportsPrefix, `retraining/${endpointName}`);
 }
 
 /** The `RETRAINING_CONFIG` of an endpoint (tokens for the bucket and topic are fine). */
@@ -91,13 +91,13 @@ export function addDriftActions(monitor: EndpointMonitor, props: DriftActionsPro
     slack = new SlackNotifier(monitor, 'SlackNotifier', {
       endpointName: endpoint.name,
       scheduleName: endpoint.scheduleName,
-      entry: SLACK_NOTIFIER_ENTRY,
+      entry: HANDLER_ENTRIES.slackNotifier,
       topic: monitor.topic,
       webhookSecret: slackConfig.webhookSecret,
       ...(slackConfig.webhookSecretKmsKeyArn
         ? { webhookSecretKmsKeyArn: slackConfig.webhookSecretKmsKeyArn }
         : {}),
-      dashboardUrl: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${monitor.dashboard.dashboardName}`,
+      dashboardUrl: monitor.dashboardUrl,
       reportsBucket: props.reportsBucket,
       reportKeys: reportsKeyPrefix(reportsPrefix, endpoint),
       reportsPrefix,
@@ -115,7 +115,7 @@ export function addDriftActions(monitor: EndpointMonitor, props: DriftActionsPro
   if (endpoint.retraining) {
     checkAlarmNames(endpoint, endpoint.retraining, monitor);
     retraining = new RetrainingTrigger(monitor, 'Retraining', {
-      entry: RETRAINING_ENTRY,
+      entry: HANDLER_ENTRIES.retraining,
       runtimeConfig: buildRetrainingRuntimeConfig(endpoint, endpoint.retraining, {
         reportsBucketName: props.reportsBucket.bucketName,
         reportsPrefix,

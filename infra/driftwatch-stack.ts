@@ -1,5 +1,4 @@
-import { fileURLToPath } from 'node:url';
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccountRootPrincipal, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import {
@@ -10,12 +9,10 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import type { DriftwatchConfig, ReportsBucketConfig } from './config.ts';
+import type { DriftwatchConfig, ReportsBucketConfig } from './config/index.ts';
 import { EndpointMonitor } from './constructs/endpoint-monitor.ts';
 import { addDriftActions } from './drift-actions.ts';
-
-/** The monitor handler, referred to by path only. */
-const MONITOR_ENTRY = fileURLToPath(new URL('../functions/handlers/monitor.ts', import.meta.url));
+import { HANDLER_ENTRIES } from './handler-entries.ts';
 
 /**
  * What the account's IAM principals may do with the topic key: administer it and use it for
@@ -85,7 +82,7 @@ export class DriftwatchStack extends Stack {
       (endpoint) =>
         new EndpointMonitor(this, endpoint.name, {
           endpoint,
-          monitorEntry: props.monitorEntry ?? MONITOR_ENTRY,
+          monitorEntry: props.monitorEntry ?? HANDLER_ENTRIES.monitor,
           namespaces: { data: config.namespace, model: config.modelMetricsNamespace },
           reportsBucket: this.reportsBucket,
           reportsPrefix: config.reportsBucket.prefix,
@@ -107,7 +104,7 @@ export class DriftwatchStack extends Stack {
       const name = monitor.node.id;
       new CfnOutput(this, `${name}Dashboard`, {
         description: `CloudWatch dashboard of endpoint ${name}`,
-        value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${monitor.dashboard.dashboardName}`,
+        value: monitor.dashboardUrl,
       });
       new CfnOutput(this, `${name}MonitorFunction`, {
         description: `Monitor function of endpoint ${name}; invoke it with {"endpoint", "start", "end"} to backfill`,

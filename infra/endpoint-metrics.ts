@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
-import type { EndpointConfig } from './config.ts';
+import type { EndpointConfig } from './config/index.ts';
 import { DRIFTWATCH_METRICS } from './metric-names.ts';
 
 /** SageMaker's invocation metrics (dimensions EndpointName, VariantName). */
@@ -10,7 +10,9 @@ export const SAGEMAKER_INSTANCE_NAMESPACE = '/aws/sagemaker/Endpoints';
 
 /** Namespaces of the metrics the monitor publishes. */
 export interface MonitorNamespaces {
+  /** The data-quality (drift) metrics' namespace. */
   readonly data: string;
+  /** The model-quality metrics' namespace. */
   readonly model: string;
 }
 
@@ -128,18 +130,17 @@ export class EndpointMetrics {
   }
 
   private data(metricName: string, statistic: string): Metric {
-    return new Metric({
-      namespace: this.namespaces.data,
-      metricName,
-      dimensionsMap: this.monitorDimensions(),
-      statistic,
-      period: Duration.hours(1),
-    });
+    return this.published(this.namespaces.data, metricName, statistic);
   }
 
   private model(metricName: string, statistic: string): Metric {
+    return this.published(this.namespaces.model, metricName, statistic);
+  }
+
+  /** A metric the monitor publishes: hourly, per endpoint and schedule. */
+  private published(namespace: string, metricName: string, statistic: string): Metric {
     return new Metric({
-      namespace: this.namespaces.model,
+      namespace,
       metricName,
       dimensionsMap: this.monitorDimensions(),
       statistic,
@@ -148,21 +149,20 @@ export class EndpointMetrics {
   }
 
   private sageMaker(metricName: string, variant: string, statistic: string): Metric {
-    return new Metric({
-      namespace: SAGEMAKER_NAMESPACE,
-      metricName,
-      dimensionsMap: { EndpointName: this.endpoint.name, VariantName: variant },
-      statistic,
-      period: Duration.minutes(5),
-    });
+    return this.perVariant(SAGEMAKER_NAMESPACE, metricName, variant, statistic);
   }
 
   private instance(metricName: string, variant: string): Metric {
+    return this.perVariant(SAGEMAKER_INSTANCE_NAMESPACE, metricName, variant, Stats.AVERAGE);
+  }
+
+  /** A metric SageMaker publishes: every five minutes, per endpoint and variant. */
+  private perVariant(namespace: string, metricName: string, variant: string, statistic: string): Metric {
     return new Metric({
-      namespace: SAGEMAKER_INSTANCE_NAMESPACE,
+      namespace,
       metricName,
       dimensionsMap: { EndpointName: this.endpoint.name, VariantName: variant },
-      statistic: Stats.AVERAGE,
+      statistic,
       period: Duration.minutes(5),
     });
   }

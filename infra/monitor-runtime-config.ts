@@ -1,13 +1,19 @@
 import type { MonitorRuntimeConfig } from '../functions/contracts/monitor-config.ts';
-import type { EndpointConfig } from './config.ts';
+import { scheduleFolder } from '../functions/contracts/report-layout.ts';
+import type { EndpointConfig } from './config/index.ts';
+import { joinKey } from './s3-grants.ts';
 
 /** Deploy-time values the monitor needs besides its endpoint's config (tokens are fine). */
 export interface MonitorResources {
+  /** The data-quality metrics' namespace. */
   readonly dataMetricsNamespace: string;
+  /** The model-quality metrics' namespace. */
   readonly modelMetricsNamespace: string;
+  /** The bucket the reports are written to. */
   readonly reportsBucketName: string;
   /** Key prefix before `reports/`, without slashes; `''` for the bucket root. */
   readonly reportsPrefix: string;
+  /** The endpoint's topic, for the window summaries. */
   readonly topicArn: string;
 }
 
@@ -42,6 +48,5 @@ export function buildMonitorRuntimeConfig(
 
 /** The key prefix the monitor of `endpoint` writes reports under: `[PREFIX/]reports/ENDPOINT/SCHEDULE`. */
 export function reportsKeyPrefix(reportsPrefix: string, endpoint: EndpointConfig): string {
-  const root = reportsPrefix === '' ? '' : `${reportsPrefix}/`;
-  return `${root}reports/${endpoint.name}/${endpoint.scheduleName}`;
+  return joinKey(reportsPrefix, scheduleFolder(endpoint.name, endpoint.scheduleName).replace(/\/$/, ''));
 }

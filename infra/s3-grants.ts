@@ -14,7 +14,7 @@ export function joinKey(prefix: string, name: string): string {
 
 /** The objects under `prefix/` of `bucket` (the whole bucket when the prefix is empty). */
 export function objectsArn(bucket: string, prefix: string): string {
-  return `arn:${Aws.PARTITION}:s3:::${bucket}/${prefix === '' ? '' : `${prefix}/`}*`;
+  return `arn:${Aws.PARTITION}:s3:::${bucket}/${joinKey(prefix, '*')}`;
 }
 
 /** GetObject under `prefix/` of `bucket`. */

@@ -6,7 +6,6 @@
  * CONFIG would serve, asks, then points the endpoint at CONFIG (UpdateEndpoint). SageMaker
  * deploys the change; the endpoint keeps serving until the new fleet is in service.
  */
-import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   DescribeEndpointCommand,
@@ -20,8 +19,8 @@ import type { Report, ServingVariant } from '../engine/report/report-model.ts';
 import { packageName } from '../engine/report/serving-window.ts';
 import { mapConcurrent, parseReport, READ_CONCURRENCY, REPORT_JSON } from '../sinks/report-index.ts';
 import { describeEndpointConfigVariants } from '../sources/serving-model.ts';
-import { isS3Uri } from '../stores/object-store.ts';
-import type { Io } from './main.ts';
+import { existingFolder } from './flags.ts';
+import type { Io } from './io.ts';
 import { openStore } from './stores.ts';
 import { UsageError } from './usage.ts';
 
@@ -74,8 +73,7 @@ async function historyCommand(args: string[], io: Pick<Io, 'stdout' | 'stderr'>)
     throw new UsageError(
       'endpoint history needs --reports DIR|s3://bucket/prefix (where the monitor writes reports, e.g. s3://BUCKET/reports/NAME/)',
     );
-  if (!isS3Uri(reports) && !(existsSync(reports) && statSync(reports).isDirectory()))
-    throw new UsageError(`--reports ${reports}: no such folder`);
+  existingFolder(reports, '--reports');
 
   const source = openStore(reports);
   const keys: string[] = [];

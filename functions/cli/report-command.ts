@@ -6,11 +6,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isS3Uri, parseS3Uri } from '../contracts/s3-uri.ts';
 import { windowText } from '../engine/render/report-html.ts';
 import { trendsHtml } from '../engine/render/trends-html.ts';
 import { collectReports, REPORT_HTML, REPORT_JSON } from '../sinks/report-index.ts';
-import { isS3Uri, type ObjectStore, parseS3Uri } from '../stores/object-store.ts';
-import type { Io } from './main.ts';
+import type { ObjectStore } from '../stores/object-store.ts';
+import { existingFolder } from './flags.ts';
+import type { Io } from './io.ts';
 import { openStore } from './stores.ts';
 import { UsageError } from './usage.ts';
 
@@ -81,8 +83,7 @@ export async function reportCommand(args: string[], io: Pick<Io, 'stdout' | 'std
     throw new UsageError(
       'report needs --reports DIR|s3://bucket/prefix (a folder holding report.json files, at any depth)',
     );
-  if (!isS3Uri(reports) && !(existsSync(reports) && statSync(reports).isDirectory()))
-    throw new UsageError(`--reports ${reports}: no such folder`);
+  existingFolder(reports, '--reports');
   const dest = destination(reports, values.out);
 
   const source = openStore(reports);

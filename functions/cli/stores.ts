@@ -1,15 +1,19 @@
 /** Opens local folders or s3:// URIs as ObjectStores for the CLI. */
+import { basename, dirname } from 'node:path';
+import { isS3Uri, parseS3Uri } from '../contracts/s3-uri.ts';
 import { LocalStore } from '../stores/local-store.ts';
-import {
-  isS3Uri,
-  type ObjectStore,
-  parseS3Uri,
-  S3_READ_AHEAD,
-  type StoredObject,
-} from '../stores/object-store.ts';
+import { type ObjectStore, S3_READ_AHEAD, type StoredObject } from '../stores/object-store.ts';
 
+/** The folder or S3 prefix at `location` as a store. */
 export function openStore(location: string): ObjectStore {
   return isS3Uri(location) ? new LazyS3Store(location) : new LocalStore(location);
+}
+
+/** The store holding the file at `location` (a path or an s3:// URI), and the file's key in it. */
+export function openFile(location: string): { store: ObjectStore; key: string } {
+  if (!isS3Uri(location)) return { store: new LocalStore(dirname(location)), key: basename(location) };
+  const cut = location.lastIndexOf('/') + 1;
+  return { store: openStore(location.slice(0, cut)), key: location.slice(cut) };
 }
 
 /**

@@ -1,9 +1,13 @@
 /**
- * What the monitor Lambda is told about its endpoint. The CDK stack builds this object from the
- * user's config and passes it as the `MONITOR_CONFIG` environment variable (JSON); it holds no
- * secrets. `infra/` imports this type only (`import type`), never code.
+ * What the monitor Lambda, and the fan-out worker and reducer, are told about their endpoint. The
+ * CDK stack builds this object from the user's config and passes it as the `MONITOR_CONFIG`
+ * environment variable (JSON); it holds no secrets. `infra/` imports the type (`import type`);
+ * the handlers parse the variable with {@link parseMonitorConfig}.
  */
-import type { ProblemType } from './problem-type.ts';
+import { configFields, parseEnvJson } from './env-json.ts';
+import type { JsonObject } from './json-fields.ts';
+import { isProblemType, PROBLEM_TYPES, type ProblemType } from './problem-type.ts';
+import { isS3Uri, parseS3Uri } from './s3-uri.ts';
 
 export interface MonitorRuntimeConfig {
   /** SageMaker endpoint name, used in metric dimensions and report paths. */
@@ -41,4 +45,107 @@ export interface MonitorRuntimeConfig {
    * @default - none: every window is profiled by the monitor function
    */
   fanOut?: { maxObjects: number; maxBytes: number };
+}
+
+/** Thrown for a `MONITOR_CONFIG` the monitor cannot run with; the message names the field. */
+export class MonitorConfigError extends Error {}
+
+/**
+ * Parses and checks `MONITOR_CONFIG`, given the variable's value (`process.env.MONITOR_CONFIG`);
+ * errors name the field and what it takes.
+ */
+export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConfig {
+  const raw = parseEnvJson('MONITOR_CONFIG', text, 'the endpoint config', MonitorConfigError);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new MonitorConfigError('MONITOR_CONFIG must be a JSON object; redeploy the stack');
+  const c = raw as JsonObject;
+  const fields = configFields('MONITOR_CONFIG', MonitorConfigError);
+  const fail = (field: string, wants: string): never => fields.fail(field, wants, c[field]);
+  const str = (field: string, allowEmpty = false): string => fields.string(c, field, field, allowEmpty);
+  const s3Uri = (field: string): string => {
+    const v = str(field);
+    if (!isS3Uri(v)) fail(field, 'an S3 URI (s3://bucket/prefix)');
+    parseS3Uri(v);
+    return v;
+  };
+  const optionalNumber = (field: string, min: number, max: number): number | undefined => {
+    const v = c[field];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+      fail(field, `a number from ${min} to ${max}`);
+    return v as number;
+  };
+
+  const variants = c.variants;
+  if (
+    !Array.isArray(variants) ||
+    variants.length === 0 ||
+    !variants.every((v) => typeof v === 'string' && v !== '')
+  )
+    fail('variants', 'a non-empty list of variant names, e.g. ["AllTraffic"]');
+  const problemType = c.problemType;
+  if (problemType !== undefined && !isProblemType(problemType))
+    fail('problemType', `one of ${PROBLEM_TYPES.join(', ')}`);
+  const featureThresholds = c.featureThresholds;
+  if (
+    featureThresholds !== undefined &&
+    (featureThresholds === null ||
+      typeof featureThresholds !== 'object' ||
+      Array.isArray(featureThresholds) ||
+      !Object.values(featureThresholds).every((t) => typeof t === 'number' && Number.isFinite(t)))
+  )
+    fail('featureThresholds', 'an object of feature names to numbers');
+  const topicArn = str('topicArn');
+  if (!topicArn.startsWith('arn:')) fail('topicArn', 'an SNS topic ARN (arn:aws:sns:...)');
+  const groundTruthUri = c.groundTruthUri === undefined ? undefined : s3Uri('groundTruthUri');
+  // Quality needs both; one without the other would silently monitor no quality.
+  if (groundTruthUri !== undefined && problemType === undefined)
+    fail('problemType', `one of ${PROBLEM_TYPES.join(', ')} when groundTruthUri is set`);
+  if (groundTruthUri === undefined && problemType !== undefined)
+    fail(
+      'groundTruthUri',
+      'an S3 URI (s3://bucket/prefix) of the ground-truth labels when problemType is set',
+    );
+  const probabilityThreshold = optionalNumber('probabilityThreshold', 0, 1);
+  const datasetDriftShare = optionalNumber('datasetDriftShare', 0, 1);
+  const pricePerGbSecond = optionalNumber('pricePerGbSecond', 0, 1);
+  const fanOut = c.fanOut;
+  const positive = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+  if (
+    fanOut !== undefined &&
+    (fanOut === null ||
+      typeof fanOut !== 'object' ||
+      !positive((fanOut as JsonObject).maxObjects) ||
+      !positive((fanOut as JsonObject).maxBytes))
+  )
+    fail('fanOut', 'an object {"maxObjects", "maxBytes"} of positive whole numbers');
+
+  return {
+    endpoint: str('endpoint'),
+    variants: variants as string[],
+    scheduleName: str('scheduleName'),
+    captureUri: s3Uri('captureUri'),
+    baselineUri: s3Uri('baselineUri'),
+    ...(groundTruthUri !== undefined ? { groundTruthUri } : {}),
+    ...(problemType !== undefined ? { problemType: problemType as MonitorRuntimeConfig['problemType'] } : {}),
+    ...(probabilityThreshold !== undefined ? { probabilityThreshold } : {}),
+    reportsBucket: str('reportsBucket'),
+    reportsPrefix: str('reportsPrefix', true),
+    dataMetricsNamespace: str('dataMetricsNamespace'),
+    modelMetricsNamespace: str('modelMetricsNamespace'),
+    topicArn,
+    ...(datasetDriftShare !== undefined ? { datasetDriftShare } : {}),
+    ...(featureThresholds !== undefined
+      ? { featureThresholds: featureThresholds as Record<string, number> }
+      : {}),
+    ...(pricePerGbSecond !== undefined ? { pricePerGbSecond } : {}),
+    ...(fanOut !== undefined
+      ? {
+          fanOut: {
+            maxObjects: (fanOut as { maxObjects: number }).maxObjects,
+            maxBytes: (fanOut as { maxBytes: number }).maxBytes,
+          },
+        }
+      : {}),
+  };
 }

@@ -11,11 +11,13 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { windowReportLocation } from '../contracts/report-layout.ts';
 import type { RetrainingRuntimeConfig } from '../contracts/retraining-config.ts';
 import { HOUR_MS } from '../contracts/time.ts';
 import { cooldownUntil, RetrainingState } from '../sinks/cooldown.ts';
 import { hourLabel } from '../sinks/report-writer.ts';
+import { type Notice, publishRetrainingNotice } from '../sinks/retraining-notice.ts';
 import {
   describePlan,
   planRetraining,
@@ -23,15 +25,11 @@ import {
   type RetrainingStarted,
   startPlanned,
 } from '../sinks/retraining-start.ts';
-import { retrainingAttributes } from '../sinks/topic-attributes.ts';
-import {
-  alarmWindow,
-  type TopicMessage,
-  topicMessages,
-  windowReportLocation,
-} from '../sources/topic-message.ts';
+import { alarmWindow, type TopicMessage, topicMessages } from '../sources/topic-message.ts';
 import { parseS3Uri } from '../stores/object-store.ts';
+import { logger } from './log.ts';
 
+/** What the retraining trigger takes: its config, the clients and the clock. */
 export interface RetrainingDeps {
   config: RetrainingRuntimeConfig;
   s3: S3Client;
@@ -45,6 +43,7 @@ export interface RetrainingDeps {
 /** Why nothing was started for a message that asked for a retraining. */
 export type SkipReason = 'window-handled' | 'cooldown' | 'concurrent';
 
+/** What became of one message: ignored, started, skipped (and why), or a dry run's verdict. */
 export type RetrainingOutcome =
   | { outcome: 'ignored'; why: string }
   | { outcome: 'started'; request: RetrainingRequest; started: RetrainingStarted }
@@ -95,6 +94,7 @@ export function requestOf(
 
 /** Handles every message of an SNS event, one after another. */
 export async function runRetraining(deps: RetrainingDeps, event: unknown): Promise<RetrainingOutcome[]> {
+  const log = logger(deps.log);
   const outcomes: RetrainingOutcome[] = [];
   for (const message of topicMessages(event)) {
     const request = requestOf(message, deps.config);
@@ -102,20 +102,16 @@ export async function runRetraining(deps: RetrainingDeps, event: unknown): Promi
       'ignored' in request
         ? ({ outcome: 'ignored', why: request.ignored } as const)
         : await act(deps, request);
-    (deps.log ?? console.log)(
-      JSON.stringify({
-        level: 'info',
-        message: `retraining ${outcome.outcome}`,
-        endpoint: deps.config.endpoint,
-        ...(outcome.outcome === 'ignored'
-          ? { why: outcome.why }
-          : {
-              reason: outcome.request.reason,
-              window: { start: outcome.request.window.start, end: outcome.request.window.end },
-              ...(outcome.outcome === 'started' ? { started: outcome.started } : { detail: outcome.detail }),
-            }),
-      }),
-    );
+    log.info(`retraining ${outcome.outcome}`, {
+      endpoint: deps.config.endpoint,
+      ...(outcome.outcome === 'ignored'
+        ? { why: outcome.why }
+        : {
+            reason: outcome.request.reason,
+            window: { start: outcome.request.window.start, end: outcome.request.window.end },
+            ...(outcome.outcome === 'started' ? { started: outcome.started } : { detail: outcome.detail }),
+          }),
+    });
     outcomes.push(outcome);
   }
   return outcomes;
@@ -213,7 +209,7 @@ export function noticeOf(
   outcome: Exclude<RetrainingOutcome, { outcome: 'ignored' }>,
   now: Date,
   requestJson?: string,
-): { subject: string; message: string } {
+): Notice {
   const { request } = outcome;
   const e = config.endpoint;
   const context = [
@@ -267,13 +263,10 @@ async function notify(
   now: Date,
   requestJson?: string,
 ): Promise<void> {
-  const { subject, message } = noticeOf(deps.config, outcome, now, requestJson);
-  await deps.sns.send(
-    new PublishCommand({
-      TopicArn: deps.config.topicArn,
-      Subject: subject,
-      Message: message,
-      MessageAttributes: retrainingAttributes(deps.config.endpoint),
-    }),
+  await publishRetrainingNotice(
+    deps.sns,
+    deps.config.topicArn,
+    deps.config.endpoint,
+    noticeOf(deps.config, outcome, now, requestJson),
   );
 }

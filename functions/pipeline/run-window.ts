@@ -13,6 +13,7 @@ import { profileInParallel } from '../sources/parallel-profile.ts';
 import { profileObjects, selectCaptureObjects } from '../sources/profile-capture.ts';
 import type { ObjectStore, StoredObject } from '../stores/object-store.ts';
 
+/** What {@link runWindow} takes: the baseline, the capture and the window, and how to profile it. */
 export interface RunWindowOptions {
   baseline: Baseline;
   baselinePath: string;
@@ -48,6 +49,7 @@ export interface RunWindowOptions {
 /** Below this much capture, starting workers costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 128 * 1024 * 1024;
 
+/** A window's results, and the capture objects it was built from. */
 export interface RunWindowOutput extends WindowResult {
   objects: StoredObject[];
   skippedFiles: string[];

@@ -5,17 +5,15 @@
  * poster and nowhere else: never logged, never part of a result.
  */
 
+import { REPORT_JSON, windowReportLocation } from '../contracts/report-layout.ts';
 import type { SlackNotifierConfig } from '../contracts/slack-notifier-config.ts';
 import type { Report } from '../engine/report/report-model.ts';
 import type { SlackPostResult } from '../sinks/slack-client.ts';
 import { alarmPayload, type SlackPayload, summaryPayload, textPayload } from '../sinks/slack-message.ts';
-import {
-  alarmWindow,
-  type TopicMessage,
-  topicMessages,
-  windowReportLocation,
-} from '../sources/topic-message.ts';
+import { alarmWindow, type TopicMessage, topicMessages } from '../sources/topic-message.ts';
+import { logger } from './log.ts';
 
+/** What the Slack notifier takes: its config, the webhook, the poster and the report reader. */
 export interface SlackNotifyDeps {
   config: SlackNotifierConfig;
   /** The region, for console links. */
@@ -30,6 +28,7 @@ export interface SlackNotifyDeps {
   log?: (line: string) => void;
 }
 
+/** What became of one message of the topic. */
 export interface SlackNotifyOutcome {
   kind: TopicMessage['kind'];
   attempts: number;
@@ -39,6 +38,7 @@ export interface SlackNotifyOutcome {
 
 /** Posts every message of an SNS event; throws (failing the invocation) when Slack does not take one. */
 export async function notifySlack(deps: SlackNotifyDeps, event: unknown): Promise<SlackNotifyOutcome[]> {
+  const log = logger(deps.log);
   const outcomes: SlackNotifyOutcome[] = [];
   for (const message of topicMessages(event)) {
     const { payload, reportUnreadable } = await payloadOf(deps, message);
@@ -48,14 +48,7 @@ export async function notifySlack(deps: SlackNotifyDeps, event: unknown): Promis
       attempts: result.attempts,
       ...(reportUnreadable ? { reportUnreadable } : {}),
     };
-    (deps.log ?? console.log)(
-      JSON.stringify({
-        level: 'info',
-        message: 'posted to Slack',
-        endpoint: deps.config.endpoint,
-        ...outcome,
-      }),
-    );
+    log.info('posted to Slack', { endpoint: deps.config.endpoint, ...outcome });
     outcomes.push(outcome);
   }
   return outcomes;
@@ -68,7 +61,7 @@ async function payloadOf(
   const links = { dashboardUrl: deps.config.dashboardUrl, region: deps.region };
   switch (message.kind) {
     case 'window-summary': {
-      const uri = `${message.summary.reportLocation}report.json`;
+      const uri = `${message.summary.reportLocation}${REPORT_JSON}`;
       try {
         const report = await deps.readReport(uri);
         return { payload: summaryPayload(message.summary, report, message.text, links) };

@@ -32,6 +32,7 @@ export interface WindowClaim {
   reason: string;
 }
 
+/** Whether the cooldown was taken (and how to give it back), or why not. */
 export type CooldownResult =
   | { taken: true; release: () => Promise<void> }
   | { taken: false; why: 'cooldown'; last: LastStart; until: Date }

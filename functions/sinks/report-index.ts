@@ -6,13 +6,14 @@
  * each run over the newest windows only, so the refresh costs the same in year three as on day one.
  */
 
+import { INDEX_HTML, REPORT_HTML, REPORT_JSON } from '../contracts/report-layout.ts';
 import { byWindowStart, type TrendInput, trendsHtml } from '../engine/render/trends-html.ts';
 import type { Report } from '../engine/report/report-model.ts';
 import type { ObjectStore } from '../stores/object-store.ts';
 
-export const REPORT_JSON = 'report.json';
-export const REPORT_HTML = 'report.html';
-export const INDEX_HTML = 'index.html';
+// The CLI's `report` and `endpoint history` name the files through here.
+export { INDEX_HTML, REPORT_HTML, REPORT_JSON };
+
 /** Reports read at once: S3 round trips overlap, memory stays small. */
 export const READ_CONCURRENCY = 16;
 /** Windows the monitor's index covers by default: the newest two weeks of hourly reports. */

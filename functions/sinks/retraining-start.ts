@@ -34,10 +34,12 @@ export interface RetrainingRequest {
   reportLocation: string;
 }
 
+/** The request a retraining would send: a pipeline execution, or a training job copied from its source job. */
 export type RetrainingPlan =
   | { kind: 'pipeline'; input: StartPipelineExecutionCommandInput }
   | { kind: 'trainingJob'; input: CreateTrainingJobCommandInput; sourceJobName: string; sourceArn?: string };
 
+/** What a retraining started: the execution or job, by name and ARN. */
 export interface RetrainingStarted {
   kind: 'pipeline-execution' | 'training-job';
   name: string;

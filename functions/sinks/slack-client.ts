@@ -12,6 +12,7 @@ export type FetchLike = (
   init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal },
 ) => Promise<Pick<Response, 'status' | 'ok' | 'text'> & { headers: Pick<Headers, 'get'> }>;
 
+/** How {@link postToSlack} posts: the fetch, and its retry and backoff settings. */
 export interface SlackPostOptions {
   fetch: FetchLike;
   /** @default setTimeout-based */
@@ -28,6 +29,7 @@ export interface SlackPostOptions {
   timeoutMs?: number;
 }
 
+/** What a post that Slack took came to. */
 export interface SlackPostResult {
   /** Requests made. */
   attempts: number;

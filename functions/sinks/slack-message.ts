@@ -7,17 +7,20 @@
  * escaped for Slack's mrkdwn, so no name can mention a channel, make a link or break the layout,
  * and every text is kept within Block Kit's limits.
  */
+import type { AlarmTransition } from '../contracts/alarm-transition.ts';
+import { REPORT_HTML } from '../contracts/report-layout.ts';
+import type { SummaryAttributes } from '../contracts/topic-attributes.ts';
 import type { Report } from '../engine/report/report-model.ts';
-import type { AlarmTransition } from '../sources/topic-message.ts';
 import { hourLabel } from './report-writer.ts';
-import type { SummaryAttributes } from './topic-attributes.ts';
 
+/** A Block Kit text object. */
 export interface SlackText {
   type: 'plain_text' | 'mrkdwn';
   text: string;
   emoji?: boolean;
 }
 
+/** The Block Kit blocks driftwatch's messages use. */
 export type SlackBlock =
   | { type: 'header'; text: SlackText }
   | { type: 'section'; text?: SlackText; fields?: SlackText[] }
@@ -135,7 +138,7 @@ export function summaryPayload(
   links: SlackLinks,
 ): SlackPayload {
   const hour = hourLabel(summary.windowStart);
-  const reportHtml = `${summary.reportLocation}report.html`;
+  const reportHtml = `${summary.reportLocation}${REPORT_HTML}`;
   const endpointField = field(
     'Endpoint',
     `${code(summary.endpoint)} (schedule ${code(summary.scheduleName)})`,

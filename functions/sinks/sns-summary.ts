@@ -1,11 +1,12 @@
 /**
  * One SNS message per window with violations: the subject names the endpoint, the hour and how
  * many features drifted; the body lists them and where the report is. At most one per window,
- * also when the window is run again: a marker object next to the report, written with S3's
- * conditional put, decides who sends.
+ * also when the window is run again: a marker object next to the report (SUMMARY_MARKER),
+ * written with S3's conditional put, decides who sends.
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { CONSTRAINT_VIOLATIONS_JSON, REPORT_HTML, REPORT_JSON } from '../contracts/report-layout.ts';
 import type { Report } from '../engine/report/report-model.ts';
 import { modelLabel } from '../engine/report/serving-window.ts';
 import { hourLabel } from './report-writer.ts';
@@ -21,13 +22,11 @@ export interface SummaryContext {
   reportLocation: string;
 }
 
+/** A window summary as SNS sends it: subject and body. */
 export interface SummaryMessage {
   subject: string;
   message: string;
 }
-
-/** The marker's name, in the window's report folder. */
-export const SUMMARY_MARKER = 'summary-sent.json';
 
 /** SNS takes subjects of up to 100 printable ASCII characters. */
 const MAX_SUBJECT = 100;
@@ -121,8 +120,8 @@ export function summaryMessage(report: Report, ctx: SummaryContext): SummaryMess
     '',
     `Records: ${r.total} read, ${r.profiled} profiled, ${r.rejected} rejected.`,
     '',
-    `Report: ${ctx.reportLocation}report.html`,
-    `Violations: ${ctx.reportLocation}constraint_violations.json`,
+    `Report: ${ctx.reportLocation}${REPORT_HTML}`,
+    `Violations: ${ctx.reportLocation}${CONSTRAINT_VIOLATIONS_JSON}`,
     '',
   );
   return { subject, message: lines.join('\n') };
@@ -188,6 +187,27 @@ export function summaryMarkerFailed(text: string): boolean {
   }
 }
 
+/**
+ * The claim and mark of a window's summary marker, the S3 object `key` of `bucket` (the window's
+ * folder and SUMMARY_MARKER, contracts/report-layout.ts): the claim creates it, or takes over
+ * one whose sending failed; the mark overwrites it whatever it holds.
+ */
+export function summaryMarker(
+  client: S3Client,
+  bucket: string,
+  key: string,
+): Pick<SummaryDeps, 'claim' | 'mark'> {
+  return {
+    claim: (body) => claimObject(client, bucket, key, body, summaryMarkerFailed),
+    mark: async (body) => {
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }),
+      );
+    },
+  };
+}
+
+/** What {@link sendWindowSummary} sends with, and how it claims and marks the window's marker. */
 export interface SummaryDeps {
   sns: SNSClient;
   topicArn: string;
@@ -197,6 +217,7 @@ export interface SummaryDeps {
   mark?: (body: string) => Promise<void>;
 }
 
+/** What became of a window's summary. */
 export type SummaryOutcome = 'sent' | 'already-sent' | 'no-violations';
 
 /**
@@ -211,7 +232,7 @@ export async function sendWindowSummary(
 ): Promise<SummaryOutcome> {
   if (!hasViolations(report)) return 'no-violations';
   const marker = (state: 'sending' | 'failed') =>
-    `${JSON.stringify({ window: report.window, report: `${ctx.reportLocation}report.json`, topicArn: deps.topicArn, state }, null, 2)}\n`;
+    `${JSON.stringify({ window: report.window, report: `${ctx.reportLocation}${REPORT_JSON}`, topicArn: deps.topicArn, state }, null, 2)}\n`;
   if (!(await deps.claim(marker('sending')))) return 'already-sent';
   const { subject, message } = summaryMessage(report, ctx);
   try {

@@ -1,21 +1,40 @@
 /**
- * Reads a baseline folder (local or S3): driftwatch's `baseline.json` when present (exact
- * comparisons), else SageMaker's own `statistics.json` (sketch comparisons); `constraints.json`
- * from the same folder in both cases.
+ * Reads a baseline folder (local or S3, laid out as contracts/baseline-layout.ts says): the data
+ * baseline, driftwatch's `baseline.json` when present (exact comparisons), else SageMaker's own
+ * `statistics.json` (sketch comparisons), with `constraints.json` from the same folder in both
+ * cases; and the model-quality files under `model-quality/`. Errors name the file.
  */
 
+import {
+  BASELINE_FILE,
+  CONSTRAINTS_FILE,
+  QUALITY_CONSTRAINTS_FILE,
+  QUALITY_SETTINGS_FILE,
+  type QualityBaselineSettings,
+  STATISTICS_FILE,
+} from '../contracts/baseline-layout.ts';
+import { PROBLEM_TYPES, type ProblemType } from '../contracts/problem-type.ts';
 import { type Baseline, baselineFromJson, baselineFromSageMaker } from '../engine/drift/baseline.ts';
+import {
+  type ModelQualityConstraints,
+  parseQualityConstraints,
+} from '../engine/quality/quality-constraints.ts';
 import { BaselineFileError } from '../engine/sagemaker/baseline-error.ts';
 import { type ConstraintsDoc, parseConstraints } from '../engine/sagemaker/sagemaker-constraints.ts';
 import { parseStatistics } from '../engine/sagemaker/sagemaker-statistics.ts';
 import type { ObjectStore } from '../stores/object-store.ts';
 
-export const BASELINE_FILE = 'baseline.json';
-export const STATISTICS_FILE = 'statistics.json';
-export const CONSTRAINTS_FILE = 'constraints.json';
+// The CLI names these files when it writes a baseline.
+export { BASELINE_FILE, CONSTRAINTS_FILE, STATISTICS_FILE };
 
+/** `file` of `store`, as errors name it. */
+function whereIn(store: ObjectStore, file: string): string {
+  return `${store.location.replace(/\/$/, '')}/${file}`;
+}
+
+/** Reads the data baseline of a folder. */
 export async function loadBaseline(store: ObjectStore): Promise<Baseline> {
-  const where = (f: string) => `${store.location.replace(/\/$/, '')}/${f}`;
+  const where = (f: string) => whereIn(store, f);
   // List first and read only what exists: with a least-privilege role S3 answers a GET of a
   // missing key with 403, not 404, which must not read as "the baseline is broken".
   const present = new Set<string>();
@@ -41,13 +60,55 @@ export async function loadBaseline(store: ObjectStore): Promise<Baseline> {
   );
 }
 
-function parseJson(text: string, file: string): unknown {
+/** The JSON of `file`; an error naming it, and `fix`, when it does not parse. */
+function parseJson(text: string, file: string, fix = 'restore it or rebuild the baseline'): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new BaselineFileError(
-      file,
-      `is not valid JSON (${(e as Error).message}); restore it or rebuild the baseline`,
-    );
+    throw new BaselineFileError(file, `is not valid JSON (${(e as Error).message}); ${fix}`);
   }
+}
+
+/** A baseline folder's model-quality files; either may be absent. */
+export interface QualityBaselineFiles {
+  constraints: ModelQualityConstraints | null;
+  settings: QualityBaselineSettings | null;
+}
+
+const QUALITY_FIX = 'restore or rebuild it';
+
+/**
+ * Reads `model-quality/constraints.json` (ours or SageMaker's, as they are) and
+ * `model-quality/quality-baseline.json` from a baseline folder. Errors name the file.
+ */
+export async function loadQualityBaseline(store: ObjectStore): Promise<QualityBaselineFiles> {
+  const constraintsText = await store.getText(QUALITY_CONSTRAINTS_FILE);
+  let constraints: ModelQualityConstraints | null = null;
+  if (constraintsText !== null) {
+    const file = whereIn(store, QUALITY_CONSTRAINTS_FILE);
+    try {
+      constraints = parseQualityConstraints(parseJson(constraintsText, file, QUALITY_FIX), file);
+    } catch (e) {
+      if (e instanceof BaselineFileError) throw e;
+      throw new BaselineFileError(file, (e as Error).message.replace(`${file}: `, ''));
+    }
+  }
+  const settingsText = await store.getText(QUALITY_SETTINGS_FILE);
+  let settings: QualityBaselineSettings | null = null;
+  if (settingsText !== null) {
+    const file = whereIn(store, QUALITY_SETTINGS_FILE);
+    const json = parseJson(settingsText, file, QUALITY_FIX) as Partial<QualityBaselineSettings> | null;
+    if (
+      json === null ||
+      typeof json !== 'object' ||
+      json.format !== 'driftwatch-quality-baseline' ||
+      !PROBLEM_TYPES.includes(json.problemType as ProblemType)
+    )
+      throw new BaselineFileError(
+        file,
+        'is not a driftwatch quality baseline; rebuild it with `driftwatch baseline --problem-type ...`',
+      );
+    settings = json as QualityBaselineSettings;
+  }
+  return { constraints, settings };
 }

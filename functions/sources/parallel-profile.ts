@@ -43,10 +43,15 @@ export function partitionBySize(objects: readonly StoredObject[], n: number): St
   return groups.map((g) => g.items.sort((a, b) => (a.key < b.key ? -1 : 1))).filter((g) => g.length > 0);
 }
 
+/** Worker threads the CLI profiles on by default: one per core it may use. */
 export function defaultWorkerCount(): number {
   return availableParallelism();
 }
 
+/**
+ * Profiles a window's objects on `workers` threads (files split by size) and merges the parts,
+ * in group order, into one profile. `onProgress` hears the bytes done so far.
+ */
 export async function profileInParallel(
   baseline: Baseline,
   location: string,

@@ -7,6 +7,7 @@ import type { WindowProfile } from '../engine/profile/window-profile.ts';
 import type { WindowProfiler } from '../engine/profile/window-profiler.ts';
 import { ObjectMissingError, type ObjectStore, type StoredObject } from '../stores/object-store.ts';
 
+/** A window's capture objects, and the files beside them that are not capture. */
 export interface CaptureSelection {
   objects: StoredObject[];
   /** Files in the folder that are not capture files (reported, not read). */

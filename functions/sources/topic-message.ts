@@ -3,30 +3,16 @@
  * transitions (a JSON body, no attributes), the monitor's window summaries and retraining notices
  * (text bodies with driftwatch's message attributes), or anything else someone published.
  */
+import type { AlarmTransition } from '../contracts/alarm-transition.ts';
 import { HOUR_MS } from '../contracts/time.ts';
-import { reportFolder } from '../sinks/report-writer.ts';
 import {
   type DeliveredAttributes,
   messageKind,
   readSummaryAttributes,
   type SummaryAttributes,
-} from '../sinks/topic-attributes.ts';
+} from '../contracts/topic-attributes.ts';
 
-/** One CloudWatch alarm state change, from the JSON CloudWatch publishes. */
-export interface AlarmTransition {
-  name: string;
-  description: string | null;
-  /** `ALARM`, `OK` or `INSUFFICIENT_DATA`. */
-  newState: string;
-  oldState: string;
-  reason: string;
-  stateChangeTime: Date;
-  /** The alarm's region code (from its ARN), when the message has one. */
-  region: string | null;
-  /** The metric and condition, for single-metric alarms. */
-  trigger: { metricName: string; comparison: string; threshold: number } | null;
-}
-
+/** One message of the topic, by kind. */
 export type TopicMessage =
   | { kind: 'alarm'; alarm: AlarmTransition }
   | { kind: 'window-summary'; summary: SummaryAttributes; subject: string; text: string }
@@ -113,19 +99,4 @@ export function parseAlarm(body: string): AlarmTransition | undefined {
 export function alarmWindow(alarm: AlarmTransition): { start: Date; end: Date } {
   const end = Math.floor(alarm.stateChangeTime.getTime() / HOUR_MS) * HOUR_MS;
   return { start: new Date(end - HOUR_MS), end: new Date(end) };
-}
-
-/** Where an endpoint's reports are, as the monitor has it. */
-export interface ReportsWhere {
-  endpoint: string;
-  scheduleName: string;
-  reportsBucket: string;
-  /** Key prefix before `reports/`; may be empty. */
-  reportsPrefix: string;
-}
-
-/** The report folder of the endpoint's window starting at `windowStart`, `s3://bucket/.../hh/`. */
-export function windowReportLocation(where: ReportsWhere, windowStart: Date): string {
-  const root = where.reportsPrefix === '' ? '' : `${where.reportsPrefix.replace(/\/+$/, '')}/`;
-  return `s3://${where.reportsBucket}/${root}${reportFolder(where.endpoint, where.scheduleName, windowStart)}`;
 }

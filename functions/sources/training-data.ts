@@ -8,6 +8,7 @@ import { LineSplitter } from '../engine/capture/line-splitter.ts';
 import { BaselineBuilder, type BaselineOptions } from '../engine/drift/baseline.ts';
 import type { ObjectStore } from '../stores/object-store.ts';
 
+/** How {@link readTrainingData} reads a file, besides the baseline's own options. */
 export interface TrainingDataOptions extends BaselineOptions {
   /** The CSV has no header row: columns are named `_c0`, `_c1`, ... as SageMaker names them. */
   noHeader?: boolean;
@@ -21,6 +22,7 @@ export interface TrainingDataOptions extends BaselineOptions {
 /** Thrown for a training file that cannot be read; the message names the file and the fix. */
 export class TrainingDataError extends Error {}
 
+/** Reads a CSV or JSON Lines training file of `store`, row by row, and builds its baseline. */
 export async function readTrainingData(store: ObjectStore, key: string, options: TrainingDataOptions = {}) {
   const json = /\.(jsonl|json)$/i.test(key);
   let builder: BaselineBuilder | null = null;

@@ -43,14 +43,6 @@ export class ObjectMissingError extends Error {
 /** Objects an S3 store fetches ahead while one is profiled (each GET takes tens of milliseconds). */
 export const S3_READ_AHEAD = 8;
 
-/** A location is an S3 URI when it starts with `s3://`. */
-export function isS3Uri(location: string): boolean {
-  return location.startsWith('s3://');
-}
-
-export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!m) throw new Error(`${uri}: not an S3 URI; use s3://bucket/prefix`);
-  const prefix = m[2]!;
-  return { bucket: m[1]!, prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
-}
+// The S3 URI grammar is a contract (the runtime configs carry S3 URIs); re-exported here for the
+// stores' users.
+export { isS3Uri, parseS3Uri } from '../contracts/s3-uri.ts';

@@ -33,6 +33,7 @@ export interface DriftwatchFunctionProps {
    */
   readonly memorySize?: number;
   /**
+   * How long one invocation may run.
    * @default Duration.minutes(5)
    */
   readonly timeout?: Duration;

@@ -1,13 +1,19 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import {
+  type Alarm,
+  ComparisonOperator,
+  type Metric,
+  Stats,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { AlarmSetting, AlarmSettings, EndpointConfig, HealthAlarmsConfig } from '../config.ts';
+import type { AlarmSetting, AlarmSettings, EndpointConfig, HealthAlarmsConfig } from '../config/index.ts';
 import type { EndpointMetrics } from '../endpoint-metrics.ts';
 import { DRIFTWATCH_METRICS, QUALITY_METRICS } from '../metric-names.ts';
+import { AlarmFactory } from './alarm-factory.ts';
 
 /** Properties of {@link EndpointAlarms}. */
 export interface EndpointAlarmsProps {
@@ -38,13 +44,13 @@ export interface EndpointAlarmsProps {
 export class EndpointAlarms extends Construct {
   /** All the alarms, in creation order (for the dashboard's status widget). */
   readonly alarms: Alarm[] = [];
-  private readonly action: SnsAction;
+  private readonly factory: AlarmFactory;
   private readonly endpointName: string;
 
   constructor(scope: Construct, id: string, props: EndpointAlarmsProps) {
     super(scope, id);
     const { endpoint, metrics } = props;
-    this.action = new SnsAction(props.topic);
+    this.factory = new AlarmFactory(this, { endpointName: endpoint.name, topic: props.topic });
     this.endpointName = endpoint.name;
     const { alarms } = endpoint;
 
@@ -260,20 +266,16 @@ export class EndpointAlarms extends Construct {
     },
   ): void {
     const { settings } = options;
-    const alarm = new Alarm(this, id, {
-      alarmName: `driftwatch-${this.endpointName}-${suffix}`,
+    const alarm = this.factory.addAlarm(id, {
+      nameSuffix: suffix,
       alarmDescription: `${this.endpointName}: ${options.description}`,
       metric: metric.with({ period: Duration.minutes(settings.periodMinutes) }),
       threshold: settings.threshold,
       evaluationPeriods: settings.evaluationPeriods,
       datapointsToAlarm: settings.datapointsToAlarm,
       comparisonOperator: options.comparison,
-      // Missing data is normal for most metrics here (no window yet, no traffic): only the
-      // "no data" alarms opt in to breaching.
-      treatMissingData: options.treatMissingData ?? TreatMissingData.NOT_BREACHING,
+      ...(options.treatMissingData ? { treatMissingData: options.treatMissingData } : {}),
     });
-    alarm.addAlarmAction(this.action);
-    alarm.addOkAction(this.action);
     this.alarms.push(alarm);
   }
 }

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import {
   AlarmStatusWidget,
   Dashboard,
@@ -14,7 +14,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { EndpointConfig } from '../config.ts';
+import type { EndpointConfig } from '../config/index.ts';
 import type { EndpointMetrics } from '../endpoint-metrics.ts';
 import { HEADLINE_QUALITY_METRICS } from '../metric-names.ts';
 
@@ -53,6 +53,8 @@ const HEIGHT = 6;
  */
 export class EndpointDashboard extends Construct {
   readonly dashboard: Dashboard;
+  /** The dashboard in the CloudWatch console of the stack's region. */
+  readonly url: string;
 
   constructor(scope: Construct, id: string, props: EndpointDashboardProps) {
     super(scope, id);
@@ -62,6 +64,7 @@ export class EndpointDashboard extends Construct {
       dashboardName: props.dashboardName ?? `driftwatch-${endpoint.name}`,
       defaultInterval: props.defaultInterval ?? Duration.days(7),
     });
+    this.url = `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboardName}`;
 
     this.dashboard.addWidgets(
       new TextWidget({

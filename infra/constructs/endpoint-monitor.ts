@@ -1,6 +1,6 @@
-import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -8,11 +8,12 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { EndpointConfig } from '../config.ts';
+import type { EndpointConfig } from '../config/index.ts';
 import { EndpointMetrics, type MonitorNamespaces } from '../endpoint-metrics.ts';
 import { acknowledgePrefixWildcards } from '../iam-acknowledgements.ts';
 import { buildMonitorRuntimeConfig, reportsKeyPrefix } from '../monitor-runtime-config.ts';
-import { grantDescribeServingModel } from '../serving-model-grants.ts';
+import { grantPublishWindow } from '../publish-window-grants.ts';
+import { joinKey, listPrefix, readObjects } from '../s3-grants.ts';
 import { AlarmTopic } from './alarm-topic.ts';
 import { DriftwatchFunction } from './driftwatch-function.ts';
 import { EndpointAlarms } from './endpoint-alarms.ts';
@@ -96,6 +97,8 @@ export class EndpointMonitor extends Construct {
   readonly schedule: MonitorSchedule;
   readonly alarms: readonly Alarm[];
   readonly dashboard: Dashboard;
+  /** The dashboard's URL in the CloudWatch console. */
+  readonly dashboardUrl: string;
   /** The fan-out state machine, when the endpoint's `fanOut` is set. */
   readonly fanOut?: FanOut;
 
@@ -183,13 +186,15 @@ export class EndpointMonitor extends Construct {
       deadLetterQueue: this.deadLetterQueue,
     });
     this.alarms = [...alarms.alarms, ...(this.fanOut ? [this.fanOut.failureAlarm] : [])];
-    this.dashboard = new EndpointDashboard(this, 'Dashboard', {
+    const dashboard = new EndpointDashboard(this, 'Dashboard', {
       endpoint,
       metrics,
       alarms: this.alarms,
       monitorFunction: this.monitorFunction,
       deadLetterQueue: this.deadLetterQueue,
-    }).dashboard;
+    });
+    this.dashboard = dashboard.dashboard;
+    this.dashboardUrl = dashboard.url;
   }
 
   private grantMonitorAccess(props: EndpointMonitorProps, reportsPrefix: string, topic: AlarmTopic): void {
@@ -210,7 +215,7 @@ export class EndpointMonitor extends Construct {
     };
 
     // Capture: PREFIX/ENDPOINT/VARIANT/yyyy/mm/dd/hh/ (SageMaker's layout).
-    const captureKeys = join(endpoint.capture.prefix, endpoint.name);
+    const captureKeys = joinKey(endpoint.capture.prefix, endpoint.name);
     grant(
       readObjects(endpoint.capture.bucket, captureKeys),
       `Reads only the capture of endpoint ${endpoint.name}, under its capture prefix`,
@@ -234,62 +239,14 @@ export class EndpointMonitor extends Construct {
       grant(listPrefix(endpoint.groundTruth.bucket, labelKeys));
     }
 
-    const reportKeys = reportsKeyPrefix(reportsPrefix, endpoint);
-    grant(
-      new PolicyStatement({
-        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-        resources: [props.reportsBucket.arnForObjects(`${reportKeys}/*`)],
-      }),
-      `Reads and writes only the reports of endpoint ${endpoint.name} and schedule ${endpoint.scheduleName}, under their reports prefix`,
-    );
-    grant(
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [props.reportsBucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${reportKeys}/*`] } },
-      }),
-    );
-
-    // PutMetricData supports no resource-level permissions; the namespace condition is the scope.
-    grant(
-      new PolicyStatement({
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'cloudwatch:namespace': [props.namespaces.data, props.namespaces.model] },
-        },
-      }),
-    );
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the two driftwatch namespaces.',
+    grantPublishWindow(fn, {
+      endpoint,
+      reportsBucket: props.reportsBucket,
+      reportKeys: reportsKeyPrefix(reportsPrefix, endpoint),
+      namespaces: props.namespaces,
+      topic,
     });
-
-    topic.grantPublish(fn);
-    grantDescribeServingModel(fn, endpoint.name);
   }
-}
-
-function join(prefix: string, name: string): string {
-  return prefix === '' ? name : `${prefix}/${name}`;
-}
-
-function objectsArn(bucket: string, prefix: string): string {
-  return `arn:${Aws.PARTITION}:s3:::${bucket}/${prefix === '' ? '' : `${prefix}/`}*`;
-}
-
-function readObjects(bucket: string, prefix: string): PolicyStatement {
-  return new PolicyStatement({ actions: ['s3:GetObject'], resources: [objectsArn(bucket, prefix)] });
-}
-
-/** ListBucket on `bucket`, only for listings under `prefix/` (the whole bucket when the prefix is empty). */
-function listPrefix(bucket: string, prefix: string): PolicyStatement {
-  return new PolicyStatement({
-    actions: ['s3:ListBucket'],
-    resources: [`arn:${Aws.PARTITION}:s3:::${bucket}`],
-    ...(prefix === '' ? {} : { conditions: { StringLike: { 's3:prefix': [`${prefix}/*`] } } }),
-  });
 }
 
 /** Fails the synth when MONITOR_CONFIG cannot fit Lambda's 4 KB environment (tokens counted generously). */

@@ -1,7 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { type Alarm, ComparisonOperator, MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -21,19 +19,17 @@ import {
   Succeed,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { EndpointConfig } from '../config.ts';
+import { fanOutFolder } from '../../functions/contracts/report-layout.ts';
+import type { EndpointConfig, FanOutConfig } from '../config/index.ts';
 import type { MonitorNamespaces } from '../endpoint-metrics.ts';
-import type { FanOutConfig } from '../fan-out-config.ts';
+import { HANDLER_ENTRIES } from '../handler-entries.ts';
 import { acknowledgePrefixWildcards } from '../iam-acknowledgements.ts';
 import { reportsKeyPrefix } from '../monitor-runtime-config.ts';
+import { grantPublishWindow } from '../publish-window-grants.ts';
 import { joinKey, listPrefix, readObjects } from '../s3-grants.ts';
-import { grantDescribeServingModel } from '../serving-model-grants.ts';
+import { AlarmFactory } from './alarm-factory.ts';
 import type { AlarmTopic } from './alarm-topic.ts';
 import { DriftwatchFunction } from './driftwatch-function.ts';
-
-/** The fan-out handlers, referred to by path only. */
-const WORKER_ENTRY = fileURLToPath(new URL('../../functions/handlers/profile-worker.ts', import.meta.url));
-const REDUCE_ENTRY = fileURLToPath(new URL('../../functions/handlers/reduce-window.ts', import.meta.url));
 
 /** Properties of a {@link FanOut}. */
 export interface FanOutProps {
@@ -129,7 +125,7 @@ export class FanOut extends Construct {
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
 
     this.workerFunction = new DriftwatchFunction(this, 'WorkerFunction', {
-      entry: props.workerEntry ?? WORKER_ENTRY,
+      entry: props.workerEntry ?? HANDLER_ENTRIES.profileWorker,
       description: `driftwatch: profiles a batch of one large window of ${endpoint.name} capture (fan-out)`,
       environment,
       memorySize: props.workerMemorySize ?? 2048,
@@ -137,7 +133,7 @@ export class FanOut extends Construct {
       logRetention,
     });
     this.reduceFunction = new DriftwatchFunction(this, 'ReduceFunction', {
-      entry: props.reduceEntry ?? REDUCE_ENTRY,
+      entry: props.reduceEntry ?? HANDLER_ENTRIES.reduceWindow,
       description: `driftwatch: merges the partial profiles of one large window of ${endpoint.name} and publishes its report (fan-out)`,
       environment,
       memorySize: props.reduceMemorySize ?? 2048,
@@ -243,8 +239,9 @@ export class FanOut extends Construct {
         noncurrentVersionExpiration: Duration.days(1),
       });
 
-    this.failureAlarm = new Alarm(this, 'FailureAlarm', {
-      alarmName: `driftwatch-${endpoint.name}-fan-out-failed`,
+    const alarms = new AlarmFactory(this, { endpointName: endpoint.name, topic: props.topic.topic });
+    this.failureAlarm = alarms.addAlarm('FailureAlarm', {
+      nameSuffix: 'fan-out-failed',
       alarmDescription: `A run of the fan-out state machine of ${endpoint.name} failed, timed out or was aborted: its window has no report. The execution's history names the step; start an execution with {"endpoint", "start", "end"} to run the window again.`,
       metric: new MathExpression({
         expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
@@ -259,9 +256,8 @@ export class FanOut extends Construct {
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      notifyOk: false,
     });
-    this.failureAlarm.addAlarmAction(new SnsAction(props.topic.topic));
   }
 
   private grantAccess(props: FanOutProps, reportKeys: string, fanOutKeys: string): void {
@@ -313,7 +309,7 @@ export class FanOut extends Construct {
       `Writes only the partial profiles of endpoint ${endpoint.name}, under its fan-out prefix`,
     );
 
-    // The reducer: the partials, the baseline, the reports (as the monitor), metrics, the topic.
+    // The reducer: the partials, the baseline, and what the monitor publishes with.
     const reduce = this.reduceFunction;
     grant(
       reduce,
@@ -327,40 +323,13 @@ export class FanOut extends Construct {
       `Reads only the baseline of endpoint ${endpoint.name}, under its baseline prefix`,
     );
     grant(reduce, listPrefix(endpoint.baseline.bucket, endpoint.baseline.prefix));
-    grant(
-      reduce,
-      new PolicyStatement({
-        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-        resources: [bucket.arnForObjects(`${reportKeys}/*`)],
-      }),
-      `Reads and writes only the reports of endpoint ${endpoint.name} and schedule ${endpoint.scheduleName}, under their reports prefix`,
-    );
-    grant(
-      reduce,
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${reportKeys}/*`] } },
-      }),
-    );
-    // PutMetricData supports no resource-level permissions; the namespace condition is the scope.
-    grant(
-      reduce,
-      new PolicyStatement({
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'cloudwatch:namespace': [props.namespaces.data, props.namespaces.model] },
-        },
-      }),
-    );
-    Validations.of(reduce.role!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the two driftwatch namespaces. X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions either.',
+    grantPublishWindow(reduce, {
+      endpoint,
+      reportsBucket: bucket,
+      reportKeys,
+      namespaces: props.namespaces,
+      topic: props.topic,
     });
-    props.topic.grantPublish(reduce);
-    grantDescribeServingModel(reduce, endpoint.name);
   }
 
   /**
@@ -421,5 +390,5 @@ function lambdaTask(
 
 /** `[PREFIX/]fan-out/ENDPOINT/SCHEDULE`: the manifests and partials of an endpoint's runs (functions/pipeline/fan-out.ts). */
 export function fanOutKeyPrefix(reportsPrefix: string, endpoint: EndpointConfig): string {
-  return joinKey(reportsPrefix, `fan-out/${endpoint.name}/${endpoint.scheduleName}`);
+  return joinKey(reportsPrefix, fanOutFolder(endpoint.name, endpoint.scheduleName).replace(/\/$/, ''));
 }

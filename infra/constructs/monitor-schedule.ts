@@ -35,6 +35,7 @@ export interface MonitorScheduleProps {
    */
   readonly retryAttempts?: number;
   /**
+   * What the schedule does, shown in the EventBridge Scheduler console.
    * @default - none
    */
   readonly description?: string;

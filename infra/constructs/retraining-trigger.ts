@@ -1,6 +1,5 @@
 import { Arn, Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IAlarm, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -10,6 +9,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { RetrainingRuntimeConfig } from '../../functions/contracts/retraining-config.ts';
 import { acknowledgePrefixWildcards } from '../iam-acknowledgements.ts';
+import { AlarmFactory } from './alarm-factory.ts';
 import { grantTopicPublish } from './alarm-topic.ts';
 import { DriftwatchFunction } from './driftwatch-function.ts';
 
@@ -125,19 +125,10 @@ export class RetrainingTrigger extends Construct {
       );
     }
 
-    const alarmAction = new SnsAction(props.topic);
-    const alarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmName: `driftwatch-${config.endpoint}-retraining-errors`,
+    const alarms = new AlarmFactory(this, { endpointName: config.endpoint, topic: props.topic });
+    this.errorsAlarm = alarms.addFunctionErrorsAlarm('ErrorsAlarm', this.function, {
+      nameSuffix: 'retraining-errors',
       alarmDescription: `${config.endpoint}: the retraining function failed (SageMaker refused the start, or S3 or SNS failed); its log group has the error. A failed start is given back, so Lambda's retries try it again.`,
-      metric: this.function.metricErrors({ statistic: Stats.SUM, period: Duration.hours(1) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    alarm.addAlarmAction(alarmAction);
-    alarm.addOkAction(alarmAction);
-    this.errorsAlarm = alarm;
   }
 }

@@ -1,6 +1,5 @@
 import { Arn, ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IAlarm, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -9,6 +8,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { SlackNotifierConfig } from '../../functions/contracts/slack-notifier-config.ts';
 import { acknowledgePrefixWildcards } from '../iam-acknowledgements.ts';
+import { AlarmFactory } from './alarm-factory.ts';
 import { DriftwatchFunction } from './driftwatch-function.ts';
 
 /** Properties of a {@link SlackNotifier}. */
@@ -117,20 +117,11 @@ export class SlackNotifier extends Construct {
       `Reads only the report.json files of endpoint ${props.endpointName}, under its reports prefix; the trailing /* stands for the hourly report folders, unknown in advance.`,
     );
 
-    const action = new SnsAction(props.topic);
-    const alarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmName: `driftwatch-${props.endpointName}-slack-notifier-errors`,
+    const alarms = new AlarmFactory(this, { endpointName: props.endpointName, topic: props.topic });
+    this.errorsAlarm = alarms.addFunctionErrorsAlarm('ErrorsAlarm', this.function, {
+      nameSuffix: 'slack-notifier-errors',
       alarmDescription: `${props.endpointName}: a message could not be posted to Slack after the retries (Slack down or rate limiting, the webhook revoked, or the secret unreadable); the notifier's log group has the error. The message itself still reached this topic's emails.`,
-      metric: this.function.metricErrors({ statistic: Stats.SUM, period: Duration.hours(1) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
-    this.errorsAlarm = alarm;
   }
 }
 

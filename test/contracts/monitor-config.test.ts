@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MonitorRuntimeConfig } from '../../functions/contracts/monitor-config.ts';
-import { parseMonitorConfig } from '../../functions/handlers/monitor.ts';
+import { parseMonitorConfig } from '../../functions/contracts/monitor-config.ts';
 
 const VALID: MonitorRuntimeConfig = {
   endpoint: 'churn-xgb',

@@ -10,9 +10,12 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RetrainingRuntimeConfig } from '../../functions/contracts/retraining-config.ts';
+import {
+  parseRetrainingConfig,
+  type RetrainingRuntimeConfig,
+} from '../../functions/contracts/retraining-config.ts';
 import type { Report } from '../../functions/engine/report/report-model.ts';
-import { handler, parseRetrainingConfig } from '../../functions/handlers/retraining.ts';
+import { handler } from '../../functions/handlers/retraining.ts';
 import { type RetrainingDeps, runRetraining } from '../../functions/pipeline/retraining-run.ts';
 import { driftViolation, feature, report } from '../sinks/report-fixture.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';

@@ -4,15 +4,15 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SlackNotifierConfig } from '../../functions/contracts/slack-notifier-config.ts';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  parseSlackNotifierConfig,
+  type SlackNotifierConfig,
+  webhookUrlOf,
+} from '../../functions/contracts/slack-notifier-config.ts';
 import type { Violation } from '../../functions/engine/drift/checks.ts';
 import type { Report } from '../../functions/engine/report/report-model.ts';
-import {
-  makeSlackNotifierHandler,
-  parseSlackNotifierConfig,
-  webhookUrlOf,
-} from '../../functions/handlers/slack-notifier.ts';
+import { createSlackNotifierHandler } from '../../functions/handlers/slack-notifier.ts';
 import type { FetchLike } from '../../functions/sinks/slack-client.ts';
 import { driftViolation, feature, report } from '../sinks/report-fixture.ts';
 import { snsEvent, summaryEvent } from '../support/topic-events.ts';
@@ -155,8 +155,6 @@ async function captureOutput(run: () => Promise<unknown>): Promise<string> {
 }
 
 beforeEach(() => {
-  vi.stubEnv('SLACK_NOTIFIER_CONFIG', JSON.stringify(CONFIG));
-  vi.stubEnv('AWS_REGION', 'us-east-1');
   secrets.reset();
   s3.reset();
   secrets.on(GetSecretValueCommand).resolves({ SecretString: WEBHOOK });
@@ -164,17 +162,25 @@ beforeEach(() => {
     Body: { transformToString: async () => JSON.stringify(windowReport()) },
   }));
 });
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
 
 const quiet = { log: vi.fn() };
 const noSleep = async () => {};
 
+/** The notifier for CONFIG over the mocked clients; a test gives the HTTP client and the waits. */
+const notifier = ({ fetch, sleep }: { fetch: FetchLike; sleep: (ms: number) => Promise<void> }) =>
+  createSlackNotifierHandler(() => ({
+    config: CONFIG,
+    region: 'us-east-1',
+    s3: new S3Client({ region: 'us-east-1' }),
+    secrets: new SecretsManagerClient({ region: 'us-east-1' }),
+    fetch,
+    sleep,
+  }));
+
 describe('the Slack notifier posts', () => {
   it('an alarm transition as exactly this Block Kit message', async () => {
     const { fetch, bodies } = scriptedFetch();
-    const handler = makeSlackNotifierHandler({ fetch, sleep: noSleep });
+    const handler = notifier({ fetch, sleep: noSleep });
 
     const output = await captureOutput(() =>
       handler(
@@ -243,7 +249,7 @@ describe('the Slack notifier posts', () => {
 
   it('a window summary as exactly this Block Kit message, built from the report the summary names', async () => {
     const { fetch, bodies } = scriptedFetch();
-    const handler = makeSlackNotifierHandler({ fetch, sleep: noSleep });
+    const handler = notifier({ fetch, sleep: noSleep });
     const spy = vi.spyOn(console, 'log').mockImplementation(quiet.log);
 
     const outcomes = await handler(summaryOf(windowReport()));
@@ -316,7 +322,7 @@ describe('the Slack notifier posts', () => {
       Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }),
     );
     const { fetch, bodies } = scriptedFetch();
-    const handler = makeSlackNotifierHandler({ fetch, sleep: noSleep });
+    const handler = notifier({ fetch, sleep: noSleep });
     const spy = vi.spyOn(console, 'log').mockImplementation(quiet.log);
 
     const outcomes = await handler(summaryOf(windowReport()));
@@ -376,7 +382,7 @@ describe('the webhook URL', () => {
   it.each(runs)('appears in no log line or error with %s', async (_, setup) => {
     const { answers, event } = setup();
     const { fetch } = scriptedFetch(answers);
-    const handler = makeSlackNotifierHandler({ fetch, sleep: noSleep });
+    const handler = notifier({ fetch, sleep: noSleep });
 
     const output = await captureOutput(() => handler(event));
 
@@ -388,7 +394,7 @@ describe('the webhook URL', () => {
   it('appears in no log line when the secret holds something else (the value is never quoted)', async () => {
     const value = 'xoxb-not-a-webhook-but-still-secret';
     secrets.on(GetSecretValueCommand).resolves({ SecretString: value });
-    const handler = makeSlackNotifierHandler({ fetch: scriptedFetch().fetch, sleep: noSleep });
+    const handler = notifier({ fetch: scriptedFetch().fetch, sleep: noSleep });
 
     const output = await captureOutput(() => handler(snsEvent(ALARM_MESSAGE, null)));
 
@@ -404,7 +410,7 @@ describe('the webhook URL', () => {
       { status: 200 },
       { status: 403, body: 'invalid_token' },
     ]);
-    const handler = makeSlackNotifierHandler({ fetch, sleep: noSleep });
+    const handler = notifier({ fetch, sleep: noSleep });
 
     await captureOutput(async () => {
       await handler(snsEvent(ALARM_MESSAGE, null));
@@ -425,7 +431,7 @@ describe('the webhook URL', () => {
       .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
       .resolves({ SecretString: WEBHOOK });
     const { fetch, bodies } = scriptedFetch();
-    const handler = makeSlackNotifierHandler({ fetch, sleep: noSleep });
+    const handler = notifier({ fetch, sleep: noSleep });
 
     const output = await captureOutput(async () => {
       await handler(snsEvent(ALARM_MESSAGE, null)).catch(() => {});
@@ -461,7 +467,7 @@ describe('a failed post', () => {
       Array.from({ length: 5 }, () => ({ status: 502, body: 'bad gateway' })),
     );
     const waits: number[] = [];
-    const handler = makeSlackNotifierHandler({ fetch, sleep: async (ms) => void waits.push(ms) });
+    const handler = notifier({ fetch, sleep: async (ms) => void waits.push(ms) });
     const errors: string[] = [];
     const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
 

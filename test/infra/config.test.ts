@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALARM_DEFAULTS, ConfigError, DEFAULTS, loadConfigFile, parseConfig } from '../../infra/config.ts';
+import {
+  ALARM_DEFAULTS,
+  ConfigError,
+  DEFAULTS,
+  loadConfigFile,
+  parseConfig,
+} from '../../infra/config/index.ts';
 
 const FILE = 'driftwatch.config.json';
 const minimal = {

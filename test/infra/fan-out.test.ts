@@ -2,8 +2,7 @@
 // worker and reducer functions, logging and tracing, the schedule that starts it, and
 // least-privilege IAM for every role involved.
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../infra/config.ts';
-import { FAN_OUT_DEFAULTS } from '../../infra/fan-out-config.ts';
+import { ConfigError, FAN_OUT_DEFAULTS } from '../../infra/config/index.ts';
 import { buildStack, renderTokens, resourcesOf, TEST_CONFIG_JSON, testConfig } from './stack-fixtures.ts';
 
 const FAN_OUT_JSON = {

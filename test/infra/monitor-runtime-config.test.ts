@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../infra/config.ts';
+import { parseConfig } from '../../infra/config/index.ts';
 import { buildMonitorRuntimeConfig, reportsKeyPrefix } from '../../infra/monitor-runtime-config.ts';
 import { testConfig } from './stack-fixtures.ts';
 

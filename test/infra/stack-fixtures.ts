@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { App, type AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { type DriftwatchConfig, parseConfig } from '../../infra/config.ts';
+import { type DriftwatchConfig, parseConfig } from '../../infra/config/index.ts';
 import { DriftwatchStack } from '../../infra/driftwatch-stack.ts';
 
 /** The feature flags `cdk synth` runs with, so tests build the stack the CLI builds. */

@@ -2,8 +2,8 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorRuntimeConfig } from '../../functions/contracts/monitor-config.ts';
 import type { Report } from '../../functions/engine/report/report-model.ts';
-import { createProfileWorker } from '../../functions/handlers/profile-worker.ts';
-import { createReduceWindow } from '../../functions/handlers/reduce-window.ts';
+import { createProfileWorkerHandler } from '../../functions/handlers/profile-worker.ts';
+import { createReduceWindowHandler } from '../../functions/handlers/reduce-window.ts';
 import {
   type FanOutPlan,
   type ManifestItem,
@@ -110,7 +110,7 @@ describe('a window profiled in parts and merged', () => {
     expect(plan.windows[0]!.bytes).toBe(items.reduce((s, i) => s + i.size, 0));
 
     // 23 batches of 48 objects; workers finish in any order, so they run last to first here.
-    const worker = createProfileWorker(() => parts.deps);
+    const worker = createProfileWorkerHandler(() => parts.deps);
     const workerResults = [];
     for (const batch of batches(items, 48, 'exec-1').reverse()) workerResults.push(await worker(batch));
     expect(workerResults).toHaveLength(23);
@@ -121,7 +121,7 @@ describe('a window profiled in parts and merged', () => {
       `parts/fan-out/${ENDPOINT}/${SCHEDULE}/exec-1/partials/2026/11/26/05/part-0000048.json`,
     );
 
-    const reduce = createReduceWindow(() => parts.deps);
+    const reduce = createReduceWindowHandler(() => parts.deps);
     const outcome = await reduce({ runId: 'exec-1', plannedAt: plan.plannedAt, window: plan.windows[0] });
 
     // Assert: the same report, but for when it was generated.
@@ -167,13 +167,17 @@ describe('a window profiled in parts and merged', () => {
     const planned = await planMonitor(run.deps, { fanOut: { runId: 'exec-2' }, event });
     const plan = planned.fanOut!;
     const items = await manifestOf(plan);
-    const worker = createProfileWorker(() => run.deps);
+    const worker = createProfileWorkerHandler(() => run.deps);
     // One batch holding every item: the worker writes one part per contiguous run of a window.
     const results = [await worker({ Items: items, BatchInput: { runId: 'exec-2' } })];
     const outcomes = [];
     for (const window of plan.windows)
       outcomes.push(
-        await createReduceWindow(() => run.deps)({ runId: 'exec-2', plannedAt: plan.plannedAt, window }),
+        await createReduceWindowHandler(() => run.deps)({
+          runId: 'exec-2',
+          plannedAt: plan.plannedAt,
+          window,
+        }),
       );
     await runMonitor(whole.deps, event);
 
@@ -199,7 +203,7 @@ describe('a window profiled in parts and merged', () => {
 
     const plan = (await planMonitor(run.deps, { fanOut: { runId: 'exec-3' }, event })).fanOut!;
     const items = await manifestOf(plan);
-    const result = await createProfileWorker(() => run.deps)({
+    const result = await createProfileWorkerHandler(() => run.deps)({
       Items: items,
       BatchInput: { runId: 'exec-3' },
     });
@@ -228,14 +232,14 @@ describe('a window profiled in parts and merged', () => {
     const run = fakes(config('gap', { maxObjects: 1000, maxBytes: 1 << 30 }), '2026-11-26T06:10:00Z');
     const plan = (await planMonitor(run.deps, { fanOut: { runId: 'exec-4' }, event: {} })).fanOut!;
     const items = await manifestOf(plan);
-    const worker = createProfileWorker(() => run.deps);
+    const worker = createProfileWorkerHandler(() => run.deps);
     const all = batches(items, 500, 'exec-4');
     // The middle batch never ran.
     await worker(all[0]!);
     await worker(all[2]!);
 
     await expect(
-      createReduceWindow(() => run.deps)({
+      createReduceWindowHandler(() => run.deps)({
         runId: 'exec-4',
         plannedAt: plan.plannedAt,
         window: plan.windows[0],
@@ -249,7 +253,7 @@ describe('a window profiled in parts and merged', () => {
 
   it('names what is wrong with an event it cannot act on', async () => {
     const run = fakes(config('stale', { maxObjects: 1, maxBytes: 1 << 30 }), '2026-11-26T06:10:00Z');
-    const worker = createProfileWorker(() => run.deps);
+    const worker = createProfileWorkerHandler(() => run.deps);
 
     await expect(worker({ Items: [], BatchInput: { runId: 'x' } })).rejects.toThrow(
       'the event must be an ItemBatcher batch',

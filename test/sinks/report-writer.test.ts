@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { reportFolder } from '../../functions/contracts/report-layout.ts';
 import type { WindowResult } from '../../functions/engine/report/window-result.ts';
-import {
-  hourLabel,
-  reportFiles,
-  reportFolder,
-  writeReportFiles,
-} from '../../functions/sinks/report-writer.ts';
+import { hourLabel, reportFiles, writeReportFiles } from '../../functions/sinks/report-writer.ts';
 import type { ObjectStore, StoredObject } from '../../functions/stores/object-store.ts';
 import { driftViolation, feature, report } from './report-fixture.ts';
 

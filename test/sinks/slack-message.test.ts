@@ -1,12 +1,12 @@
 // The Block Kit builders on their own: escaping, Block Kit's limits, notices, console links.
 import { describe, expect, it } from 'vitest';
+import type { SummaryAttributes } from '../../functions/contracts/topic-attributes.ts';
 import {
   escapeMrkdwn,
   s3ConsoleUrl,
   summaryPayload,
   textPayload,
 } from '../../functions/sinks/slack-message.ts';
-import type { SummaryAttributes } from '../../functions/sinks/topic-attributes.ts';
 import { driftViolation, feature, report } from './report-fixture.ts';
 
 const LINKS = { dashboardUrl: 'https://example.com/dashboard', region: 'eu-west-1' };

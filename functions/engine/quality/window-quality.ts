@@ -4,8 +4,8 @@
 import type { QualityReport } from './quality-report.ts';
 
 /**
- * How a window's predictions were joined to ground truth (`functions/pipeline/quality-window.ts`
- * states the rules): what was read on each side and what could not be used.
+ * How a window's predictions were joined to ground truth (`prediction-join.ts` states the
+ * rules): what was read on each side and what could not be used.
  */
 export interface QualityJoin {
   /** The capture field the join key comes from. */

@@ -1,0 +1,249 @@
+/**
+ * `driftwatch baseline DATA --out DIR`: profiles a training set and writes SageMaker-format
+ * statistics.json and constraints.json, plus baseline.json for exact comparisons; with
+ * --problem-type, the model-quality statistics and suggested constraints too.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { isS3Uri } from '../contracts/s3-uri.ts';
+import { baselineStatistics, baselineToJson } from '../engine/drift/baseline.ts';
+import { parseFiniteNumber } from '../engine/quality/labelled-records.ts';
+import { suggestQualityConstraints } from '../engine/quality/quality-constraints.ts';
+import {
+  computeModelQualityStatistics,
+  type ModelQualityStatistics,
+  statisticsValues,
+} from '../engine/quality/sagemaker-quality-statistics.ts';
+import type { LabelledPrediction } from '../engine/quality/types.ts';
+import {
+  QUALITY_CONSTRAINTS_FILE,
+  QUALITY_SETTINGS_FILE,
+  QUALITY_STATISTICS_FILE,
+  type QualityBaselineSettings,
+} from '../pipeline/quality-window.ts';
+import { BASELINE_FILE, CONSTRAINTS_FILE, STATISTICS_FILE } from '../sources/baseline-store.ts';
+import { readTrainingData, TrainingDataError } from '../sources/training-data.ts';
+import { list, nonNegative, positiveInt, problemTypeOf, threshold } from './flags.ts';
+import type { Io } from './io.ts';
+import { openFile, openStore } from './stores.ts';
+import { UsageError } from './usage.ts';
+
+/**
+ * Suggested model-quality thresholds sit this far (relative) or three standard deviations of the
+ * metric on a window of --quality-window-records labelled records, whichever is larger, beyond
+ * the baseline value, so ordinary hourly noise does not page anyone. `--quality-margin 0` gives
+ * SageMaker's suggestion (the baseline value itself).
+ */
+const DEFAULT_QUALITY_MARGIN = 0.05;
+
+function qualityMargin(
+  v: string | undefined,
+  windowRecords: string | undefined,
+): { deviations: number; relative: number; windowRecords?: number } {
+  const relative = nonNegative(v, '--quality-margin') ?? DEFAULT_QUALITY_MARGIN;
+  const records = positiveInt(windowRecords, '--quality-window-records') ?? DEFAULT_QUALITY_WINDOW_RECORDS;
+  return relative === 0
+    ? { deviations: 0, relative: 0 }
+    : { deviations: 3, relative, windowRecords: records };
+}
+
+/** Labelled records an hourly window is assumed to hold when suggesting quality thresholds. */
+const DEFAULT_QUALITY_WINDOW_RECORDS = 1000;
+
+/** A value of a labelled row as a label or prediction; anything else is left for the parsers to count. */
+function scalar(v: unknown): string | number | boolean | undefined {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : undefined;
+}
+
+/** What `baseline --problem-type` needs, checked before anything is read. */
+function qualityBaselineSettings(values: {
+  'problem-type'?: string;
+  'label-column'?: string;
+  'probability-column'?: string;
+  'prediction-column'?: string;
+  'probability-threshold'?: string;
+}): QualityBaselineSettings | null {
+  const problemType = problemTypeOf(values['problem-type'], '--problem-type');
+  const limit = threshold(values['probability-threshold'], '--probability-threshold');
+  if (problemType === undefined) {
+    if (limit !== undefined)
+      throw new UsageError('--probability-threshold needs --problem-type BinaryClassification');
+    return null;
+  }
+  const label = values['label-column'];
+  if (!label)
+    throw new UsageError(
+      `--problem-type ${problemType} needs --label-column NAME (the ground-truth column of the labelled set)`,
+    );
+  const probability = values['probability-column'] ?? null;
+  const prediction = values['prediction-column'] ?? null;
+  if (problemType === 'BinaryClassification') {
+    if (probability === null && prediction === null)
+      throw new UsageError(
+        '--problem-type BinaryClassification needs --probability-column NAME (the score) or --prediction-column NAME (a 0/1 prediction)',
+      );
+  } else {
+    if (prediction === null)
+      throw new UsageError(
+        `--problem-type ${problemType} needs --prediction-column NAME (the model's output)`,
+      );
+    if (probability !== null)
+      throw new UsageError(
+        `--probability-column applies to BinaryClassification only; the problem type is ${problemType}`,
+      );
+    if (limit !== undefined)
+      throw new UsageError(
+        `--probability-threshold applies to BinaryClassification only; the problem type is ${problemType}`,
+      );
+  }
+  return {
+    format: 'driftwatch-quality-baseline',
+    version: 1,
+    problemType,
+    labelColumn: label,
+    probabilityColumn: probability,
+    predictionColumn: prediction,
+    threshold: problemType === 'BinaryClassification' ? (limit ?? 0.5) : null,
+  };
+}
+
+/** A labelled training row as the quality engine takes it. */
+function labelledRow(
+  settings: QualityBaselineSettings,
+  row: Readonly<Record<string, unknown>>,
+): LabelledPrediction {
+  const label = scalar(row[settings.labelColumn]) ?? '';
+  const prediction = settings.predictionColumn === null ? undefined : scalar(row[settings.predictionColumn]);
+  const out: LabelledPrediction = {
+    label,
+    prediction: typeof prediction === 'boolean' ? String(prediction) : prediction,
+  };
+  if (settings.probabilityColumn !== null) {
+    // An unreadable score stays unreadable: NaN is counted as an invalid prediction.
+    out.score = parseFiniteNumber(row[settings.probabilityColumn]) ?? Number.NaN;
+  }
+  return out;
+}
+
+/** Runs `driftwatch baseline`; returns the exit status. */
+export async function baselineCommand(args: string[], io: Pick<Io, 'stdout'>): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      'quality-margin': { type: 'string' },
+      'quality-window-records': { type: 'string' },
+      out: { type: 'string' },
+      'label-column': { type: 'string' },
+      categorical: { type: 'string' },
+      numeric: { type: 'string' },
+      'no-header': { type: 'boolean' },
+      'problem-type': { type: 'string' },
+      'prediction-column': { type: 'string' },
+      'probability-column': { type: 'string' },
+      'probability-threshold': { type: 'string' },
+      'exact-cap': { type: 'string' },
+      'max-categories': { type: 'string' },
+    },
+  });
+  const data = positionals[0];
+  if (!data || positionals.length > 1)
+    throw new UsageError('baseline takes one DATA file: driftwatch baseline DATA --out DIR');
+  if (!values.out)
+    throw new UsageError('baseline needs --out DIR (where statistics.json and constraints.json go)');
+  if (!isS3Uri(data) && !existsSync(data)) throw new UsageError(`${data}: no such file`);
+  const { store, key } = openFile(data);
+  const outputColumns = [values['probability-column'], values['prediction-column']].filter(
+    (c): c is string => !!c,
+  );
+  const quality = qualityBaselineSettings(values);
+  const labelled: LabelledPrediction[] = [];
+  const baseline = await readTrainingData(store, key, {
+    onRow: quality === null ? undefined : (row) => labelled.push(labelledRow(quality, row)),
+    labelColumn: values['label-column'],
+    outputColumns,
+    categorical: list(values.categorical),
+    numeric: list(values.numeric),
+    noHeader: values['no-header'],
+    limits: {
+      exactCap: positiveInt(values['exact-cap'], '--exact-cap') ?? 100_000,
+      maxCategories: positiveInt(values['max-categories'], '--max-categories') ?? 10_000,
+    },
+  }).catch((e: Error) => {
+    if (e instanceof TrainingDataError) throw e;
+    if (e.message.includes('is not in the data')) throw new UsageError(`${data}: ${e.message}`);
+    throw e;
+  });
+  // Model quality is computed before anything is written, so a set without usable labels writes nothing.
+  let qualityStatistics: ModelQualityStatistics | null = null;
+  if (quality !== null) {
+    try {
+      qualityStatistics = computeModelQualityStatistics(quality.problemType, labelled, {
+        threshold: quality.threshold ?? undefined,
+      });
+    } catch (e) {
+      if (e instanceof RangeError) throw new UsageError(`${data}: ${e.message}`);
+      throw e;
+    }
+  }
+  const out = openStore(values.out);
+  await out.putText(BASELINE_FILE, JSON.stringify(baselineToJson(baseline)), 'application/json');
+  await out.putText(
+    STATISTICS_FILE,
+    `${JSON.stringify(baselineStatistics(baseline), null, 2)}\n`,
+    'application/json',
+  );
+  await out.putText(
+    CONSTRAINTS_FILE,
+    `${JSON.stringify(baseline.constraints, null, 2)}\n`,
+    'application/json',
+  );
+  const numeric = baseline.features.filter((f) => f.kind === 'numeric').length;
+  io.stdout(
+    `Baseline of ${baseline.itemCount} rows: ${baseline.features.length} features (${numeric} numeric, ${baseline.features.length - numeric} categorical)` +
+      `${baseline.labelColumn ? `, label column "${baseline.labelColumn}" left out` : ''}.\n` +
+      `Wrote ${values.out}/{${STATISTICS_FILE},${CONSTRAINTS_FILE},${BASELINE_FILE}}\n`,
+  );
+  if (quality !== null && qualityStatistics !== null) {
+    const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+    await out.putText(QUALITY_STATISTICS_FILE, json(qualityStatistics), 'application/json');
+    await out.putText(
+      QUALITY_CONSTRAINTS_FILE,
+      json(
+        suggestQualityConstraints(
+          qualityStatistics,
+          qualityMargin(values['quality-margin'], values['quality-window-records']),
+        ),
+      ),
+      'application/json',
+    );
+    await out.putText(QUALITY_SETTINGS_FILE, json(quality), 'application/json');
+    const n = qualityStatistics.dataset.item_count;
+    io.stdout(
+      `Model quality (${quality.problemType}) of ${n} labelled rows` +
+        (n < labelled.length
+          ? ` (${labelled.length - n} left out: label or prediction does not parse)`
+          : '') +
+        `: ${qualityHeadline(qualityStatistics)}.\n` +
+        `Wrote ${values.out}/{${QUALITY_STATISTICS_FILE},${QUALITY_CONSTRAINTS_FILE},${QUALITY_SETTINGS_FILE}}\n`,
+    );
+  }
+  return 0;
+}
+
+/** The headline metrics of a model-quality statistics.json, for the baseline's message. */
+function qualityHeadline(statistics: ModelQualityStatistics): string {
+  const values = statisticsValues(statistics);
+  const names =
+    'binary_classification_metrics' in statistics
+      ? ['accuracy', 'precision', 'recall', 'f1', 'auc']
+      : 'multiclass_classification_metrics' in statistics
+        ? ['accuracy', 'weighted_precision', 'weighted_recall', 'weighted_f1']
+        : ['mae', 'rmse', 'r2'];
+  return names
+    .map((name) => {
+      const v = values[name];
+      return `${name} ${v === null || v === undefined ? 'NaN' : Number(v.toPrecision(4))}`;
+    })
+    .join(', ');
+}

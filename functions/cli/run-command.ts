@@ -1,0 +1,243 @@
+/**
+ * `driftwatch run --baseline DIR --capture DIR --out DIR`: compares one window of captured
+ * requests with a baseline folder through the same pipeline as the Lambdas (with --ground-truth,
+ * model quality too), writes the report files and prints a summary or report.json.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { PROBLEM_TYPES, type ProblemType } from '../contracts/problem-type.ts';
+import { isS3Uri } from '../contracts/s3-uri.ts';
+import {
+  constraintsProblemType,
+  type ModelQualityConstraints,
+  parseQualityConstraints,
+} from '../engine/quality/quality-constraints.ts';
+import { summaryTable } from '../engine/render/summary-table.ts';
+import {
+  loadQualityBaseline,
+  planQuality,
+  QUALITY_CONSTRAINTS_FILE,
+  type QualityBaselineFiles,
+  startWindowQuality,
+} from '../pipeline/quality-window.ts';
+import { runWindow } from '../pipeline/run-window.ts';
+import { writeReportFiles } from '../sinks/report-writer.ts';
+import { loadBaseline } from '../sources/baseline-store.ts';
+import { defaultWorkerCount } from '../sources/parallel-profile.ts';
+import type { ObjectStore } from '../stores/object-store.ts';
+import {
+  existingFolder,
+  fraction,
+  isoTime,
+  nonNegativeInt,
+  nonNegativeMb,
+  positiveInt,
+  problemTypeOf,
+  threshold,
+} from './flags.ts';
+import type { Io } from './io.ts';
+import { openFile, openStore } from './stores.ts';
+import { UsageError } from './usage.ts';
+
+/** Runs `driftwatch run`; returns the exit status. */
+export async function runCommand(
+  args: string[],
+  io: Pick<Io, 'stdout' | 'stderr' | 'stderrIsTty' | 'now'>,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      baseline: { type: 'string' },
+      capture: { type: 'string' },
+      out: { type: 'string' },
+      'ground-truth': { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
+      'problem-type': { type: 'string' },
+      'probability-threshold': { type: 'string' },
+      'fail-on-violation': { type: 'boolean' },
+      json: { type: 'boolean' },
+      'exact-cap': { type: 'string' },
+      'max-categories': { type: 'string' },
+      'max-line-bytes': { type: 'string' },
+      'max-columns': { type: 'string' },
+      'dataset-drift-share': { type: 'string' },
+      'label-lookback-hours': { type: 'string' },
+      'quality-constraints': { type: 'string' },
+      'min-slice-support': { type: 'string' },
+      workers: { type: 'string' },
+      'parallel-min-mb': { type: 'string' },
+    },
+  });
+  if (positionals.length) throw new UsageError(`run takes no positional arguments; got "${positionals[0]}"`);
+  if (!values.baseline)
+    throw new UsageError("run needs --baseline DIR (a folder made by `driftwatch baseline`, or SageMaker's)");
+  if (!values.capture)
+    throw new UsageError('run needs --capture DIR|s3://bucket/prefix (the data-capture location)');
+  if (!values.out) throw new UsageError('run needs --out DIR (where report.json and the rest go)');
+  existingFolder(values.baseline, '--baseline');
+  existingFolder(values.capture, '--capture');
+  const start = isoTime(values.start, '--start');
+  const end = isoTime(values.end, '--end');
+  if (start && end && Date.parse(start) >= Date.parse(end))
+    throw new UsageError(`--start ${start} is not before --end ${end}`);
+  const baselineStore = openStore(values.baseline);
+  const baseline = await loadBaseline(baselineStore);
+  const maxLineBytes = positiveInt(values['max-line-bytes'], '--max-line-bytes');
+  const qualityRun = await qualityRunOf(values, baselineStore);
+  // Collecting predictions needs the rows in this thread, so runWindow profiles without workers then.
+  const quality =
+    qualityRun === null
+      ? null
+      : startWindowQuality(
+          planQuality(baseline, qualityRun.files, {
+            groundTruth: openStore(qualityRun.groundTruth),
+            problemType: qualityRun.problemType,
+            threshold: qualityRun.threshold,
+            constraints: qualityRun.constraints,
+            labelLookbackHours: qualityRun.labelLookbackHours,
+            minSliceSupport: qualityRun.minSliceSupport,
+            maxLineBytes,
+          }),
+        );
+  const t0 = Date.now();
+  let lastProgress = 0;
+  const result = await runWindow({
+    baseline,
+    baselinePath: values.baseline,
+    capture: openStore(values.capture),
+    start,
+    end,
+    limits: {
+      ...(values['exact-cap'] ? { exactCap: positiveInt(values['exact-cap'], '--exact-cap')! } : {}),
+      ...(values['max-categories']
+        ? { maxCategories: positiveInt(values['max-categories'], '--max-categories')! }
+        : {}),
+    },
+    maxLineBytes,
+    maxColumns: positiveInt(values['max-columns'], '--max-columns'),
+    datasetDriftShare: fraction(values['dataset-drift-share'], '--dataset-drift-share'),
+    now: io.now(),
+    onRow: quality?.onRow,
+    workers: positiveInt(values.workers, '--workers') ?? defaultWorkerCount(),
+    parallelMinBytes: nonNegativeMb(values['parallel-min-mb'], '--parallel-min-mb'),
+    onProgress: (p) => {
+      const now = Date.now();
+      if (now - t0 < 1000 || now - lastProgress < (io.stderrIsTty ? 200 : 5000)) return;
+      lastProgress = now;
+      const line = `profiling: ${p.objects} files, ${(p.bytesDone / 1e6).toFixed(0)}/${(p.bytes / 1e6).toFixed(0)} MB`;
+      io.stderr(io.stderrIsTty ? `\r${line}` : `${line}\n`);
+    },
+  });
+  if (io.stderrIsTty && lastProgress) io.stderr('\n');
+  const { report } = result;
+  if (quality !== null) {
+    const q = await quality.evaluate({ start, end }, io.now());
+    report.quality = q.quality;
+    result.modelQuality = { statistics: q.statistics, violations: q.violations };
+  }
+  const written = (await writeReportFiles(openStore(values.out), '', result)).join(',');
+  if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout(`${summaryTable(report)}\nWrote ${values.out}/{${written}}\n`);
+  const violations = report.violations.length + (report.quality?.violations.length ?? 0);
+  return values['fail-on-violation'] && violations > 0 ? 1 : 0;
+}
+
+/** `run`'s quality flags, checked, with the baseline's model-quality files; `null` without --ground-truth. */
+interface QualityRun {
+  groundTruth: string;
+  files: QualityBaselineFiles;
+  problemType: ProblemType;
+  /** --probability-threshold; else the quality baseline's (planQuality). */
+  threshold: number | undefined;
+  constraints: ModelQualityConstraints | null;
+  labelLookbackHours: number | undefined;
+  minSliceSupport: number | undefined;
+}
+
+const QUALITY_FLAGS = [
+  'problem-type',
+  'probability-threshold',
+  'label-lookback-hours',
+  'quality-constraints',
+  'min-slice-support',
+] as const;
+
+/**
+ * Checks run's quality flags and reads the quality constraints (--quality-constraints, else the
+ * baseline's model-quality/constraints.json). The problem type is --problem-type, else the quality
+ * baseline's, else the constraints'. Bad values are usage errors naming the flag or the file.
+ */
+async function qualityRunOf(
+  values: Partial<Record<(typeof QUALITY_FLAGS)[number] | 'ground-truth', string>>,
+  baselineStore: ObjectStore,
+): Promise<QualityRun | null> {
+  const groundTruth = values['ground-truth'];
+  if (groundTruth === undefined) {
+    const given = QUALITY_FLAGS.find((f) => values[f] !== undefined);
+    if (given !== undefined)
+      throw new UsageError(
+        `--${given} needs --ground-truth DIR|s3://... (the labels to join to predictions)`,
+      );
+    return null;
+  }
+  existingFolder(groundTruth, '--ground-truth');
+  const explicitType = problemTypeOf(values['problem-type'], '--problem-type');
+  const limit = threshold(values['probability-threshold'], '--probability-threshold');
+  const labelLookbackHours = nonNegativeInt(values['label-lookback-hours'], '--label-lookback-hours');
+  const minSliceSupport = positiveInt(values['min-slice-support'], '--min-slice-support');
+  const files = await loadQualityBaseline(baselineStore);
+  let constraints = files.constraints;
+  let constraintsSource = `${baselineStore.location.replace(/\/$/, '')}/${QUALITY_CONSTRAINTS_FILE}`;
+  const constraintsFile = values['quality-constraints'];
+  if (constraintsFile !== undefined) {
+    constraints = await readQualityConstraints(constraintsFile);
+    constraintsSource = constraintsFile;
+  }
+  const problemType =
+    explicitType ??
+    files.settings?.problemType ??
+    (constraints === null ? undefined : constraintsProblemType(constraints));
+  if (problemType === undefined)
+    throw new UsageError(
+      `--ground-truth needs --problem-type ${PROBLEM_TYPES.join('|')} (the baseline has no model-quality files to take it from)`,
+    );
+  if (limit !== undefined && problemType !== 'BinaryClassification')
+    throw new UsageError(
+      `--probability-threshold applies to BinaryClassification only; the problem type is ${problemType}`,
+    );
+  if (constraints !== null && constraintsProblemType(constraints) !== problemType)
+    throw new UsageError(
+      `${constraintsSource}: holds ${constraintsProblemType(constraints)} constraints but the problem type is ${problemType}; pass --problem-type ${constraintsProblemType(constraints)} or --quality-constraints FILE for ${problemType}`,
+    );
+  return {
+    groundTruth,
+    files,
+    problemType,
+    threshold: limit,
+    constraints,
+    labelLookbackHours,
+    minSliceSupport,
+  };
+}
+
+/** Reads a model-quality constraints file given with --quality-constraints (local or s3://). */
+async function readQualityConstraints(file: string): Promise<ModelQualityConstraints> {
+  if (!isS3Uri(file) && !(existsSync(file) && statSync(file).isFile()))
+    throw new UsageError(`--quality-constraints ${file}: no such file`);
+  const { store, key } = openFile(file);
+  const text = await store.getText(key);
+  if (text === null) throw new UsageError(`--quality-constraints ${file}: no such file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file}: is not valid JSON (${(e as Error).message})`);
+  }
+  try {
+    return parseQualityConstraints(json, file);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The files of a baseline folder: what `driftwatch baseline` writes (functions/cli/) and what a
+ * run reads back (functions/sources/baseline-store.ts). The data-quality files are SageMaker's
+ * (plus driftwatch's own baseline.json for exact comparisons); the model-quality files sit in
+ * `model-quality/`, SageMaker's format plus the settings the baseline was made with.
+ */
+import type { ProblemType } from './problem-type.ts';
+
+/** driftwatch's own baseline (exact comparisons); preferred over statistics.json when present. */
+export const BASELINE_FILE = 'baseline.json';
+/** SageMaker's data-quality statistics (sketch comparisons). */
+export const STATISTICS_FILE = 'statistics.json';
+/** SageMaker's data-quality constraints. */
+export const CONSTRAINTS_FILE = 'constraints.json';
+
+/** Where a baseline folder keeps its model-quality files (SageMaker's format, plus the settings). */
+export const QUALITY_BASELINE_DIR = 'model-quality';
+/** SageMaker's model-quality statistics of the baseline. */
+export const QUALITY_STATISTICS_FILE = `${QUALITY_BASELINE_DIR}/statistics.json`;
+/** Model-quality constraints (driftwatch's or SageMaker's, as they are). */
+export const QUALITY_CONSTRAINTS_FILE = `${QUALITY_BASELINE_DIR}/constraints.json`;
+/** How the quality baseline was made: {@link QualityBaselineSettings}. */
+export const QUALITY_SETTINGS_FILE = `${QUALITY_BASELINE_DIR}/quality-baseline.json`;
+
+/**
+ * How a quality baseline was made (`model-quality/quality-baseline.json`), so a run reads the
+ * same columns with the same threshold without being told again.
+ */
+export interface QualityBaselineSettings {
+  format: 'driftwatch-quality-baseline';
+  version: 1;
+  problemType: ProblemType;
+  labelColumn: string;
+  /** BinaryClassification's score column, when there is one. */
+  probabilityColumn: string | null;
+  /** The predicted label (classification) or value (regression) column, when there is one. */
+  predictionColumn: string | null;
+  /** BinaryClassification's threshold; `null` for the other problem types. */
+  threshold: number | null;
+}

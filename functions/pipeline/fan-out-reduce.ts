@@ -1,0 +1,122 @@
+/**
+ * The Reduce step of the fan-out (./fan-out.ts), once per planned window: merges the window's
+ * partial profiles and publishes it as the monitor function publishes a window it profiled.
+ */
+import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
+import { WindowProfile } from '../engine/profile/window-profile.ts';
+import { WindowProfiler } from '../engine/profile/window-profiler.ts';
+import {
+  checkRunId,
+  FanOutEventError,
+  type PartialProfile,
+  partialsFolder,
+  type ReduceWindowEvent,
+  windowOptions,
+} from './fan-out-contract.ts';
+import { refreshIndex } from './index-refresh.ts';
+import { type MonitorDeps, reportsStore } from './monitor-deps.ts';
+import { startRun } from './monitor-start.ts';
+import { publishWindow, type WindowOutcome } from './publish-window.ts';
+import { evaluateWindow } from './run-window.ts';
+
+function checkReduceEvent(event: unknown): ReduceWindowEvent {
+  const e = event as Partial<ReduceWindowEvent> | null;
+  const w = e?.window;
+  if (
+    typeof e?.plannedAt !== 'string' ||
+    Number.isNaN(Date.parse(e.plannedAt)) ||
+    typeof w?.start !== 'string' ||
+    Number.isNaN(Date.parse(w.start)) ||
+    !Number.isInteger(w.objects) ||
+    w.objects < 1
+  )
+    throw new FanOutEventError(
+      `the event must be {"runId", "plannedAt", "window": {"start", "objects", "bytes", "skipped"}} as the plan returns it; got ${JSON.stringify(event)}`,
+    );
+  return { runId: checkRunId(e.runId), plannedAt: e.plannedAt, window: w };
+}
+
+/** Partials read ahead of the merge: S3 round trips overlap, memory holds a few parts only. */
+const READ_AHEAD = 4;
+
+/**
+ * Reads a window's partials in item order and merges them into one profile. Every object must
+ * be covered exactly once: a missing or overlapping part is an error naming it.
+ */
+export async function mergePartials(
+  deps: Pick<MonitorDeps, 's3' | 'config'>,
+  baseline: Baseline,
+  event: ReduceWindowEvent,
+): Promise<{ profile: WindowProfile; parts: Omit<PartialProfile, 'profile'>[] }> {
+  const { config } = deps;
+  const windowStart = new Date(event.window.start);
+  const reports = reportsStore(deps);
+  const folder = partialsFolder(config, event.runId, windowStart);
+  const keys: string[] = [];
+  for await (const o of reports.list(folder)) if (/\/part-\d+\.json$/.test(o.key)) keys.push(o.key);
+  keys.sort();
+  const where = `${reports.location}${folder}`;
+  if (keys.length === 0)
+    throw new Error(`${where}: no partial profiles; the profile workers wrote none (see the Map run)`);
+
+  // The empty profile a whole-window run starts from, so the merge ends where that run would.
+  const merged = new WindowProfiler(captureSchema(baseline), windowOptions(windowStart)).profile;
+  const parts: Omit<PartialProfile, 'profile'>[] = [];
+  const read = (key: string) =>
+    reports.getText(key).then((text) => {
+      if (text === null) throw new Error(`${reports.location}${key}: disappeared while being read`);
+      const p = JSON.parse(text) as PartialProfile;
+      if (p.format !== 'driftwatch-partial-profile' || p.window !== windowStart.toISOString())
+        throw new Error(
+          `${reports.location}${key}: not a partial profile of the window ${event.window.start}`,
+        );
+      return p;
+    });
+  const pending = keys.slice(0, READ_AHEAD).map(read);
+  let next = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const part = await pending[i]!;
+    if (i + READ_AHEAD < keys.length) pending.push(read(keys[i + READ_AHEAD]!));
+    if (part.first !== next)
+      throw new Error(
+        `${where}: the partials ${part.first < next ? 'overlap' : 'leave a gap'} at object ${Math.min(part.first, next)} (part ${keys[i]}); re-run the window`,
+      );
+    merged.merge(WindowProfile.fromJSON(part.profile));
+    next = part.first + part.objects;
+    const { profile: _, ...summary } = part;
+    parts.push(summary);
+  }
+  if (next !== event.window.objects)
+    throw new Error(
+      `${where}: the partials cover ${next} of the window's ${event.window.objects} objects; a profile worker did not finish: re-run the window`,
+    );
+  return { profile: merged, parts };
+}
+
+/**
+ * The Reduce step: merges a window's partials, evaluates the merged profile and publishes it as
+ * the monitor function publishes a window it profiled itself (report files, metrics, summary).
+ */
+export async function reduceWindow(deps: MonitorDeps, event: unknown): Promise<WindowOutcome> {
+  const e = checkReduceEvent(event);
+  const { config } = deps;
+  const reduceStarted = deps.now();
+  const run = await startRun(deps);
+  const { profile, parts } = await mergePartials(deps, run.baseline, e);
+  const result = evaluateWindow(run.baseline, profile, {
+    baselinePath: run.baselinePath,
+    now: reduceStarted,
+    datasetDriftShare: config.datasetDriftShare,
+    featureThresholds: config.featureThresholds,
+    ...(e.window.skipped ? { skipped: e.window.skipped } : {}),
+  });
+  const outcome = await publishWindow(deps, run, new Date(e.window.start), result, {
+    objects: e.window.objects,
+    started: new Date(e.plannedAt),
+    functionStarted: reduceStarted,
+    workerGbSeconds: parts.reduce((s, p) => s + (p.memoryMb / 1024) * p.seconds, 0),
+    fanOut: { runId: e.runId, parts: parts.length },
+  });
+  await refreshIndex(deps);
+  return outcome;
+}

@@ -1,0 +1,67 @@
+/**
+ * What every window of one invocation shares, set up once: the data baseline, the quality plan
+ * (when the endpoint has ground truth) and the cache of what SageMaker says the endpoint serves.
+ */
+import { QUALITY_CONSTRAINTS_FILE } from '../contracts/baseline-layout.ts';
+import type { MonitorRuntimeConfig } from '../contracts/monitor-config.ts';
+import type { Baseline } from '../engine/drift/baseline.ts';
+import { constraintsProblemType } from '../engine/quality/quality-constraints.ts';
+import { BaselineFileError } from '../engine/sagemaker/baseline-error.ts';
+import { loadBaseline, loadQualityBaseline } from '../sources/baseline-store.ts';
+import { ServingModelCache } from '../sources/serving-model.ts';
+import { parseS3Uri } from '../stores/object-store.ts';
+import { S3Store } from '../stores/s3-store.ts';
+import type { MonitorDeps } from './monitor-deps.ts';
+import { planQuality, type QualityPlan } from './quality-window.ts';
+
+/** What every window of one invocation shares: the baselines, and SageMaker read once. */
+export interface MonitorRun {
+  baseline: Baseline;
+  baselinePath: string;
+  servingModels: ServingModelCache | null;
+  /** How windows get their model quality; `null` when the endpoint has no ground truth. */
+  quality: QualityPlan | null;
+}
+
+/** Loads the baselines and sets up the per-run reads every window of the invocation shares. */
+export async function startRun(deps: MonitorDeps): Promise<MonitorRun> {
+  const baselineStore = new S3Store(deps.s3, deps.config.baselineUri);
+  const baseline = await loadBaseline(baselineStore);
+  return {
+    baseline,
+    baselinePath: baselineStore.location,
+    servingModels: deps.sagemaker ? new ServingModelCache(deps.sagemaker) : null,
+    quality: await qualityPlanOf(deps, baselineStore, baseline),
+  };
+}
+
+/** The endpoint's labels: `GROUND_TRUTH_URI/ENDPOINT/`, whose hour folders are the collection hours. */
+export function groundTruthUriOf(config: Pick<MonitorRuntimeConfig, 'groundTruthUri' | 'endpoint'>): string {
+  const { bucket, prefix } = parseS3Uri(config.groundTruthUri ?? '');
+  return `s3://${bucket}/${prefix}${config.endpoint}/`;
+}
+
+/**
+ * The run's quality plan, as the CLI's `run --ground-truth` makes it: the baseline folder's
+ * `model-quality/` files (constraints, and the settings that name the score column and
+ * threshold), the configured problem type and threshold.
+ */
+async function qualityPlanOf(
+  deps: MonitorDeps,
+  baselineStore: S3Store,
+  baseline: Baseline,
+): Promise<QualityPlan | null> {
+  const { config } = deps;
+  if (config.groundTruthUri === undefined || config.problemType === undefined) return null;
+  const files = await loadQualityBaseline(baselineStore);
+  if (files.constraints !== null && constraintsProblemType(files.constraints) !== config.problemType)
+    throw new BaselineFileError(
+      `${baselineStore.location}${QUALITY_CONSTRAINTS_FILE}`,
+      `holds ${constraintsProblemType(files.constraints)} constraints but the endpoint's problemType is ${config.problemType}; rebuild the quality baseline with driftwatch baseline --problem-type ${config.problemType}, or correct problemType in the config`,
+    );
+  return planQuality(baseline, files, {
+    groundTruth: new S3Store(deps.s3, groundTruthUriOf(config)),
+    problemType: config.problemType,
+    threshold: config.probabilityThreshold,
+  });
+}

@@ -1,0 +1,103 @@
+import type { ProblemType } from '../../functions/contracts/problem-type.ts';
+import { QUALITY_METRICS } from '../metric-names.ts';
+import { type Checker, isObject } from './checker.ts';
+import { ALARM_DEFAULTS, HOURLY } from './defaults.ts';
+import type { AlarmSetting, AlarmSettings, EndpointAlarmsConfig, HealthAlarmsConfig } from './types.ts';
+
+const ALARM_KEYS = [
+  'featureDrift',
+  'datasetDrift',
+  'completeness',
+  'violations',
+  'quality',
+  'noData',
+  'health',
+] as const;
+const HEALTH_KEYS = Object.keys(ALARM_DEFAULTS.health) as (keyof HealthAlarmsConfig)[];
+
+/** An endpoint's `alarms`: each alarm's settings, defaults filled in, `false` where turned off. */
+export function parseAlarms(
+  check: Checker,
+  value: unknown,
+  path: string,
+  datasetDriftShare: number,
+  problemType: ProblemType | undefined,
+): EndpointAlarmsConfig {
+  const obj =
+    value === undefined ? {} : (check.object(value, path, 'must be an object of alarm settings') ?? {});
+  check.knownKeys(obj, path, ALARM_KEYS);
+  const setting = (key: (typeof ALARM_KEYS)[number], defaults: AlarmSettings, range?: 'fraction') =>
+    check.alarmSetting(obj[key], `${path}.${key}`, defaults, range);
+
+  return {
+    featureDrift: setting('featureDrift', ALARM_DEFAULTS.featureDrift),
+    datasetDrift: setting('datasetDrift', { ...HOURLY, threshold: datasetDriftShare }, 'fraction'),
+    completeness: setting('completeness', ALARM_DEFAULTS.completeness, 'fraction'),
+    violations: setting('violations', ALARM_DEFAULTS.violations),
+    quality: parseQualityAlarms(check, obj.quality, `${path}.quality`, problemType),
+    noData: setting('noData', ALARM_DEFAULTS.noData),
+    health: parseHealthAlarms(check, obj.health, `${path}.health`),
+  };
+}
+
+function parseQualityAlarms(
+  check: Checker,
+  value: unknown,
+  path: string,
+  problemType: ProblemType | undefined,
+): Record<string, AlarmSettings> {
+  if (value === undefined) return {};
+  const obj = check.object(
+    value,
+    path,
+    'must be an object of quality metric name to threshold, like {"accuracy": 0.8}',
+  );
+  if (!obj || Object.keys(obj).length === 0) return {};
+  if (!problemType) {
+    check.fail(
+      path,
+      "needs the endpoint's problemType and groundTruthUri: set both, or remove the quality alarms",
+      value,
+    );
+    return {};
+  }
+  const known = QUALITY_METRICS[problemType];
+  const alarms: Record<string, AlarmSettings> = {};
+  for (const [metric, setting] of Object.entries(obj)) {
+    const metricPath = `${path}.${metric}`;
+    if (!(metric in known)) {
+      check.fail(
+        metricPath,
+        `is not a ${problemType} metric: use one of ${Object.keys(known).join(', ')}`,
+        metric,
+      );
+      continue;
+    }
+    if (setting === false) continue;
+    if (setting === true || setting === undefined || (isObject(setting) && setting.threshold === undefined)) {
+      check.fail(`${metricPath}.threshold`, 'is required: quality alarms have no default threshold', setting);
+      continue;
+    }
+    const parsed = check.alarmSetting(setting, metricPath, { ...ALARM_DEFAULTS.quality, threshold: 0 });
+    if (parsed) alarms[metric] = parsed;
+  }
+  return alarms;
+}
+
+function parseHealthAlarms(check: Checker, value: unknown, path: string): HealthAlarmsConfig {
+  const obj =
+    value === undefined
+      ? {}
+      : (check.object(value, path, 'must be an object of health alarm settings') ?? {});
+  check.knownKeys(obj, path, HEALTH_KEYS);
+  const health = {} as Record<keyof HealthAlarmsConfig, AlarmSetting>;
+  for (const key of HEALTH_KEYS) {
+    const { enabled, settings } = ALARM_DEFAULTS.health[key];
+    const range = key.endsWith('Utilization') && key !== 'cpuUtilization' ? 'percent' : undefined;
+    health[key] =
+      obj[key] === undefined && !enabled
+        ? false
+        : check.alarmSetting(obj[key], `${path}.${key}`, settings, range);
+  }
+  return health;
+}

@@ -1,0 +1,196 @@
+import { isProblemType, PROBLEM_TYPES, type ProblemType } from '../../functions/contracts/problem-type.ts';
+import { parseAlarms } from './alarms.ts';
+import type { Checker } from './checker.ts';
+import { DEFAULTS } from './defaults.ts';
+import { parseFanOutConfig } from './fan-out.ts';
+import { parseRetraining } from './retraining.ts';
+import { parseSlack } from './slack.ts';
+import type { EndpointConfig } from './types.ts';
+
+const ENDPOINT_KEYS = [
+  'name',
+  'variants',
+  'captureUri',
+  'baselineUri',
+  'groundTruthUri',
+  'problemType',
+  'probabilityThreshold',
+  'scheduleName',
+  'schedule',
+  'datasetDriftShare',
+  'featureThresholds',
+  'features',
+  'alarms',
+  'emails',
+  'slack',
+  'retraining',
+  'fanOut',
+] as const;
+const SCHEDULE = /^(cron\(\S+( \S+){5}\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\))$/;
+/** Feature names go into metric and alarm names, which CloudWatch caps at 255 characters. */
+const MAX_FEATURE_NAME = 150;
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+/** One entry of `endpoints`, with its alarms, Slack, retraining and fan-out settings. */
+export function parseEndpoint(check: Checker, value: unknown, path: string): EndpointConfig | undefined {
+  const obj = check.object(
+    value,
+    path,
+    'must be an object with at least "name", "captureUri" and "baselineUri"',
+  );
+  if (!obj) return undefined;
+  check.knownKeys(obj, path, ENDPOINT_KEYS);
+
+  const name = check.sageMakerName(obj.name, `${path}.name`, 'the SageMaker endpoint name');
+  const variants = parseVariants(check, obj.variants, `${path}.variants`);
+  const capture = check.s3Uri(obj.captureUri, `${path}.captureUri`, 's3://my-bucket/datacapture', true);
+  const baseline = check.s3Uri(obj.baselineUri, `${path}.baselineUri`, 's3://my-bucket/baseline', true);
+  const groundTruth = check.s3Uri(
+    obj.groundTruthUri,
+    `${path}.groundTruthUri`,
+    's3://my-bucket/ground-truth',
+    false,
+  );
+
+  let problemType: ProblemType | undefined;
+  if (obj.problemType !== undefined) {
+    if (isProblemType(obj.problemType)) problemType = obj.problemType;
+    else check.fail(`${path}.problemType`, `must be one of ${PROBLEM_TYPES.join(', ')}`, obj.problemType);
+  }
+  if (obj.groundTruthUri !== undefined && obj.problemType === undefined) {
+    check.fail(
+      `${path}.problemType`,
+      `is required with groundTruthUri: set it to one of ${PROBLEM_TYPES.join(', ')}`,
+      undefined,
+    );
+  }
+  if (obj.problemType !== undefined && obj.groundTruthUri === undefined) {
+    check.fail(
+      `${path}.groundTruthUri`,
+      'is required with problemType: set it to the s3:// URI of the ground-truth labels, or remove problemType',
+      undefined,
+    );
+  }
+
+  let probabilityThreshold: number | undefined;
+  if (obj.probabilityThreshold !== undefined) {
+    probabilityThreshold = check.fraction(obj.probabilityThreshold, `${path}.probabilityThreshold`, 0.5);
+    if (obj.problemType !== 'BinaryClassification') {
+      check.fail(
+        `${path}.probabilityThreshold`,
+        'only applies to problemType "BinaryClassification": remove it or set that problem type',
+        obj.probabilityThreshold,
+      );
+    }
+  }
+
+  const scheduleName =
+    obj.scheduleName === undefined
+      ? DEFAULTS.scheduleName
+      : check.sageMakerName(
+          obj.scheduleName,
+          `${path}.scheduleName`,
+          'a schedule name like driftwatch-hourly',
+        );
+  let schedule: string = DEFAULTS.schedule;
+  if (obj.schedule !== undefined) {
+    if (typeof obj.schedule === 'string' && SCHEDULE.test(obj.schedule)) schedule = obj.schedule;
+    else {
+      check.fail(
+        `${path}.schedule`,
+        'must be an EventBridge Scheduler expression like "cron(10 * * * ? *)" (six fields, UTC) or "rate(1 hour)"',
+        obj.schedule,
+      );
+    }
+  }
+
+  const datasetDriftShare =
+    obj.datasetDriftShare === undefined
+      ? DEFAULTS.datasetDriftShare
+      : check.fraction(obj.datasetDriftShare, `${path}.datasetDriftShare`, DEFAULTS.datasetDriftShare, true);
+  const featureThresholds = parseFeatureThresholds(check, obj.featureThresholds, `${path}.featureThresholds`);
+  const features = parseFeatures(check, obj.features, `${path}.features`);
+  const alarms = parseAlarms(check, obj.alarms, `${path}.alarms`, datasetDriftShare, problemType);
+  const emails = check.emails(obj.emails, `${path}.emails`);
+  const slack = obj.slack === undefined ? undefined : parseSlack(check, obj.slack, `${path}.slack`, true);
+  const retraining =
+    obj.retraining === undefined
+      ? undefined
+      : parseRetraining(check, obj.retraining, `${path}.retraining`, name, problemType);
+  const fanOut = parseFanOutConfig(check, obj.fanOut, `${path}.fanOut`);
+
+  if (!name || !capture || !baseline) return undefined;
+  return {
+    name,
+    variants,
+    capture,
+    baseline,
+    ...(groundTruth ? { groundTruth } : {}),
+    ...(problemType ? { problemType } : {}),
+    ...(probabilityThreshold !== undefined ? { probabilityThreshold } : {}),
+    scheduleName: scheduleName ?? DEFAULTS.scheduleName,
+    schedule,
+    datasetDriftShare,
+    featureThresholds,
+    features,
+    alarms,
+    emails,
+    ...(slack !== undefined ? { slack } : {}),
+    ...(retraining ? { retraining } : {}),
+    ...(fanOut ? { fanOut } : {}),
+  };
+}
+
+function parseVariants(check: Checker, value: unknown, path: string): string[] {
+  if (value === undefined) return [...DEFAULTS.variants];
+  if (!Array.isArray(value) || value.length === 0) {
+    check.fail(path, 'must be a non-empty list of production variant names like ["AllTraffic"]', value);
+    return [...DEFAULTS.variants];
+  }
+  const variants = value.map((v, i) => check.sageMakerName(v, `${path}[${i}]`, 'a production variant name'));
+  return variants.filter((v): v is string => v !== undefined);
+}
+
+function parseFeatureThresholds(check: Checker, value: unknown, path: string): Record<string, number> {
+  if (value === undefined) return {};
+  const obj = check.object(value, path, 'must be an object of feature name to threshold, like {"age": 0.2}');
+  if (!obj) return {};
+  const thresholds: Record<string, number> = {};
+  for (const [feature, threshold] of Object.entries(obj)) {
+    if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold <= 0) {
+      check.fail(
+        `${path}.${feature}`,
+        'must be a positive number (the drift distance above which it drifts)',
+        threshold,
+      );
+    } else {
+      thresholds[feature] = threshold;
+    }
+  }
+  return thresholds;
+}
+
+function parseFeatures(check: Checker, value: unknown, path: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    check.fail(path, 'must be a list of feature names like ["age", "income"]', value);
+    return [];
+  }
+  const features: string[] = [];
+  value.forEach((feature, i) => {
+    if (typeof feature !== 'string' || feature.length === 0 || feature.length > MAX_FEATURE_NAME) {
+      check.fail(`${path}[${i}]`, `must be a feature name of 1 to ${MAX_FEATURE_NAME} characters`, feature);
+    } else if (!PRINTABLE_ASCII.test(feature)) {
+      check.fail(
+        `${path}[${i}]`,
+        'has characters CloudWatch metric names refuse; the monitor publishes each as "_", so list the name that way',
+        feature,
+      );
+    } else if (features.includes(feature)) {
+      check.fail(`${path}[${i}]`, 'is listed twice: list each feature once', feature);
+    } else {
+      features.push(feature);
+    }
+  });
+  return features;
+}

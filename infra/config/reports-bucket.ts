@@ -1,0 +1,30 @@
+import { BUCKET_NAME, type Checker } from './checker.ts';
+import type { ReportsBucketConfig } from './types.ts';
+
+/** `reportsBucket`: a bucket the stack creates (the default), or an existing one by name. */
+export function parseReportsBucket(check: Checker, value: unknown): ReportsBucketConfig {
+  const path = 'reportsBucket';
+  if (value === undefined) return { kind: 'create', prefix: '' };
+  const fix = 'must be {"create": true} or {"existingBucketName": "my-bucket"}';
+  const obj = check.object(value, path, fix);
+  if (!obj) return { kind: 'create', prefix: '' };
+  check.knownKeys(obj, path, ['create', 'existingBucketName', 'prefix']);
+  const prefix = check.prefix(obj.prefix, `${path}.prefix`);
+  if (obj.existingBucketName !== undefined) {
+    if (obj.create === true) {
+      check.fail(path, 'sets both "create" and "existingBucketName": keep one', value);
+    }
+    const name = obj.existingBucketName;
+    if (typeof name !== 'string' || !BUCKET_NAME.test(name)) {
+      check.fail(
+        `${path}.existingBucketName`,
+        'must be an S3 bucket name like my-reports-bucket (no s3://)',
+        name,
+      );
+      return { kind: 'create', prefix };
+    }
+    return { kind: 'existing', bucketName: name, prefix };
+  }
+  if (obj.create !== true) check.fail(path, fix, value);
+  return { kind: 'create', prefix };
+}

@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  AttributeError,
+  messageKind,
+  readSummaryAttributes,
+} from '../../functions/contracts/topic-attributes.ts';
+import { retrainingAttributes, summaryAttributes } from '../../functions/sinks/topic-attributes.ts';
+import { driftViolation, feature, report } from './report-fixture.ts';
+
+/** Attributes as SNS delivers them to a Lambda subscriber. */
+function delivered(attributes: ReturnType<typeof summaryAttributes>) {
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, v]) => [name, { Type: v.DataType, Value: v.StringValue }]),
+  );
+}
+
+describe('topic attributes', () => {
+  it('read back as what the monitor wrote, for any endpoint, schedule and hour', () => {
+    const r = report([feature('plan', { distance: 0.4, drifted: true })], [driftViolation('plan')]);
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1 }),
+        fc.string({ minLength: 1 }),
+        fc.integer({ min: 0, max: 200_000 }),
+        (endpoint, scheduleName, hour) => {
+          const windowStart = new Date(Date.UTC(2020, 0, 1) + hour * 3_600_000);
+          const windowEnd = new Date(windowStart.getTime() + 3_600_000);
+          const ctx = { endpoint, scheduleName, windowStart, windowEnd, reportLocation: 's3://b/r/' };
+
+          const read = readSummaryAttributes(delivered(summaryAttributes(r, ctx)));
+
+          expect(read).toEqual({
+            ...ctx,
+            datasetDrift: r.datasetDrift.detected,
+            qualityViolations: 0,
+          });
+        },
+      ),
+    );
+  });
+
+  it('name the kind of message, and a summary without its attributes is refused by name', () => {
+    expect(messageKind(delivered(retrainingAttributes('churn-xgb')))).toBe('retraining');
+    expect(messageKind(undefined)).toBeUndefined();
+    expect(() => readSummaryAttributes({})).toThrow(
+      new AttributeError('window summary without the driftwatch.endpoint message attribute'),
+    );
+  });
+});
