@@ -4,6 +4,20 @@
  * statistics.json + constraints.json (distributions are then KLL sketches).
  */
 
+import {
+  at,
+  fieldOf,
+  type JsonObject,
+  JsonShapeError,
+  readBoolean,
+  readCount,
+  readList,
+  readNamedList,
+  readObject,
+  readOneOf,
+  readString,
+  shown,
+} from '../../contracts/json-fields.ts';
 import type { FeatureRole } from '../capture/capture-record.ts';
 import { CaptureSchema, type ColumnLayout, type FeatureSpec } from '../profile/capture-schema.ts';
 import type { FeatureKind } from '../profile/feature-profile.ts';
@@ -13,6 +27,7 @@ import {
   type FeatureProfileJson,
   type InferredType,
   type ProfileLimits,
+  readFeatureProfileJson,
 } from '../profile/feature-profile.ts';
 import { BaselineFileError } from '../sagemaker/baseline-error.ts';
 import {
@@ -136,9 +151,20 @@ export class BaselineBuilder {
 }
 
 function hasDistribution(p: FeatureProfile): boolean {
-  if (p.kind === 'numeric') return (p.numeric?.count ?? 0) > 0;
+  if (p.kind === 'numeric') return (p.numeric?.count ?? 0) > 0 && hasValues(p);
   const c = p.categorical;
-  return c !== null && c.count > 0 && c.overflow === 0 && c.counts.size <= CATEGORICAL_BUCKET_LIMIT;
+  return (
+    c !== null &&
+    c.count > 0 &&
+    c.overflow === 0 &&
+    c.counts.size > 0 &&
+    c.counts.size <= CATEGORICAL_BUCKET_LIMIT
+  );
+}
+
+/** Whether a numeric profile read from a file holds values to compare (a damaged one may hold none). */
+function hasValues(p: FeatureProfile): boolean {
+  return p.numeric !== null && p.numeric.weightedSample().values.length > 0;
 }
 
 /** SageMaker-style suggested constraints: completeness, non-negativity, low-cardinality domains. */
@@ -218,33 +244,82 @@ export function baselineToJson(b: Baseline): BaselineJson {
   };
 }
 
-/** Reads baseline.json; `constraints` come from the folder's constraints.json (it may be edited). */
+/**
+ * Reads baseline.json, checking every field; `constraints` come from the folder's
+ * constraints.json (it may be edited). Errors name the file, the field and the fix.
+ */
 export function baselineFromJson(json: unknown, constraints: ConstraintsDoc | null, file: string): Baseline {
-  const j = json as BaselineJson;
+  const j = json as Partial<BaselineJson> | null;
   if (j === null || typeof j !== 'object' || j.format !== 'driftwatch-baseline')
     throw new BaselineFileError(
       file,
       'is not a driftwatch baseline (format "driftwatch-baseline"); rebuild it with `driftwatch baseline`',
     );
   if (j.version !== 1)
-    throw new BaselineFileError(file, `has version ${j.version}; this driftwatch reads version 1`);
+    throw new BaselineFileError(file, `has version ${shown(j.version)}; this driftwatch reads version 1`);
   if (!Array.isArray(j.features)) throw new BaselineFileError(file, 'has no "features" list');
-  const features = j.features.map((f) => ({
-    name: f.name,
-    role: f.role,
-    kind: f.kind,
-    inferredType: f.inferredType,
-    hasDistribution: f.hasDistribution,
-    profile: FeatureProfile.fromJSON(f.profile),
-  }));
+  let features: BaselineFeature[];
+  let header: Pick<BaselineJson, 'itemCount' | 'layout' | 'labelColumn'>;
+  try {
+    const o = json as JsonObject;
+    header = {
+      itemCount: readCount(fieldOf(o, 'itemCount'), 'itemCount'),
+      layout: readLayout(fieldOf(o, 'layout'), 'layout'),
+      labelColumn:
+        fieldOf(o, 'labelColumn') === null ? null : readString(fieldOf(o, 'labelColumn'), 'labelColumn'),
+    };
+    features = readBaselineFeatures(j.features);
+  } catch (e) {
+    if (e instanceof JsonShapeError)
+      throw new BaselineFileError(file, `${e.message}; rebuild it with \`driftwatch baseline\``);
+    throw e;
+  }
   return {
     source: 'driftwatch',
-    itemCount: j.itemCount,
-    layout: j.layout,
-    labelColumn: j.labelColumn,
+    ...header,
     features,
     constraints: constraints ?? suggestConstraints(features),
   };
+}
+
+const ROLES: readonly FeatureRole[] = ['input', 'output'];
+const KINDS: readonly FeatureKind[] = ['numeric', 'categorical'];
+const INFERRED: readonly InferredType[] = ['Integral', 'Fractional', 'String', 'Unknown'];
+
+function readLayout(v: unknown, path: string): ColumnLayout {
+  const o = readObject(v, path);
+  const names = (key: string) =>
+    readList(fieldOf(o, key), at(path, key)).map((n, i) => readString(n, at(at(path, key), i)));
+  const kind = readOneOf(fieldOf(o, 'kind'), at(path, 'kind'), ['separate', 'sagemaker-merged'] as const);
+  return kind === 'separate'
+    ? { kind, inputs: names('inputs'), outputs: names('outputs') }
+    : { kind, columns: names('columns') };
+}
+
+function readBaselineFeatures(list: readonly unknown[]): BaselineFeature[] {
+  return readNamedList(list, (v, i) => {
+    const path = `features[${i}]`;
+    const o = readObject(v, path);
+    const name = readString(fieldOf(o, 'name'), at(path, 'name'));
+    const where = `feature ${shown(name)}:`;
+    const profileJson = readFeatureProfileJson(fieldOf(o, 'profile'), `${where} profile`);
+    const profile = FeatureProfile.fromJSON(profileJson);
+    if (profileJson.name !== name)
+      throw new JsonShapeError(
+        `${where} profile.name`,
+        `is ${shown(profileJson.name)}, not the feature's name`,
+      );
+    return {
+      name,
+      role: readOneOf(fieldOf(o, 'role'), `${where} role`, ROLES),
+      kind: readOneOf(fieldOf(o, 'kind'), `${where} kind`, KINDS),
+      inferredType: readOneOf(fieldOf(o, 'inferredType'), `${where} inferredType`, INFERRED),
+      // A distribution the profile does not hold (a damaged file) is no distribution.
+      hasDistribution:
+        readBoolean(fieldOf(o, 'hasDistribution'), `${where} hasDistribution`) && hasDistribution(profile),
+      profile,
+    };
+  });
 }
 
 /** A baseline from SageMaker's own statistics.json (and constraints.json when given). */
@@ -260,7 +335,9 @@ export function baselineFromSageMaker(stats: StatisticsDoc, constraints: Constra
       if (f.inferred_type === 'Integral') profile.integral = ns.common.num_present;
       else profile.fractional = ns.common.num_present;
       profile.numeric = numericProfileFromStatistics(ns);
-      has = ns.common.num_present > 0 && (ns.distribution?.kll?.sketch?.data?.length ?? 0) > 0;
+      has =
+        ns.common.num_present > 0 &&
+        (ns.distribution?.kll?.sketch?.data ?? []).some((level) => level.length > 0);
     } else if (f.string_statistics) {
       const ss = f.string_statistics;
       profile.missing = ss.common.num_missing ?? 0;

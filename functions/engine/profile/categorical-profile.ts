@@ -4,6 +4,15 @@
  * `overflow` (so an id-like feature cannot grow memory without bound) and a HyperLogLog keeps
  * the distinct-count estimate. Profiles merge.
  */
+import {
+  at,
+  fieldOf,
+  JsonShapeError,
+  readCount,
+  readList,
+  readObject,
+  readString,
+} from '../../contracts/json-fields.ts';
 import { asciiText } from '../capture/capture-bytes.ts';
 import { HyperLogLog, hashAscii, hashText } from './hyperloglog.ts';
 
@@ -21,6 +30,33 @@ export interface CategoricalProfileJson {
   maxCategories: number;
   counts: Array<[string, number]>;
   hll: string;
+}
+
+/** Checks a parsed {@link CategoricalProfileJson}; errors name the field. */
+export function readCategoricalProfileJson(v: unknown, path: string): CategoricalProfileJson {
+  const o = readObject(v, path);
+  const countsPath = at(path, 'counts');
+  const seen = new Set<string>();
+  const counts = readList(fieldOf(o, 'counts'), countsPath).map((e, i): [string, number] => {
+    const p = at(countsPath, i);
+    const pair = readList(e, p);
+    if (pair.length !== 2) throw new JsonShapeError(p, 'must be a [category, count] pair');
+    const value = readString(pair[0], at(p, 0));
+    if (seen.has(value))
+      throw new JsonShapeError(p, `repeats the category ${JSON.stringify(value).slice(0, 60)}`);
+    seen.add(value);
+    return [value, readCount(pair[1], at(p, 1))];
+  });
+  const hll = readString(fieldOf(o, 'hll'), at(path, 'hll'));
+  if (!/^[0-9a-z]*$/.test(hll)) throw new JsonShapeError(at(path, 'hll'), 'must be base-36 registers');
+  return {
+    count: readCount(fieldOf(o, 'count'), at(path, 'count')),
+    overflow: readCount(fieldOf(o, 'overflow'), at(path, 'overflow')),
+    truncated: readCount(fieldOf(o, 'truncated'), at(path, 'truncated')),
+    maxCategories: readCount(fieldOf(o, 'maxCategories'), at(path, 'maxCategories')),
+    counts,
+    hll,
+  };
 }
 
 export class CategoricalProfile {

@@ -4,6 +4,15 @@
  * categorical distribution. A feature whose type is not known yet (`infer`, when building a
  * baseline or meeting a column the baseline lacks) keeps both distributions.
  */
+import {
+  at,
+  fieldOf,
+  readCount,
+  readObject,
+  readOneOf,
+  readOptional,
+  readString,
+} from '../../contracts/json-fields.ts';
 import { asciiText, FieldStatus } from '../capture/capture-bytes.ts';
 import type { FeatureRole } from '../capture/capture-record.ts';
 import {
@@ -18,8 +27,14 @@ import {
   CategoricalProfile,
   type CategoricalProfileJson,
   DEFAULT_MAX_CATEGORIES,
+  readCategoricalProfileJson,
 } from './categorical-profile.ts';
-import { DEFAULT_EXACT_CAP, NumericProfile, type NumericProfileJson } from './numeric-profile.ts';
+import {
+  DEFAULT_EXACT_CAP,
+  NumericProfile,
+  type NumericProfileJson,
+  readNumericProfileJson,
+} from './numeric-profile.ts';
 
 export type FeatureKind = 'numeric' | 'categorical';
 
@@ -51,6 +66,28 @@ export interface FeatureProfileJson {
   text: number;
   numeric?: NumericProfileJson;
   categorical?: CategoricalProfileJson;
+}
+
+const ROLES: readonly FeatureRole[] = ['input', 'output'];
+const PROFILE_KINDS: readonly ProfileKind[] = ['numeric', 'categorical', 'infer'];
+
+/** Checks a parsed {@link FeatureProfileJson} (from a baseline file or a worker); errors name the field. */
+export function readFeatureProfileJson(v: unknown, path: string): FeatureProfileJson {
+  const o = readObject(v, path);
+  const j: FeatureProfileJson = {
+    name: readString(fieldOf(o, 'name'), at(path, 'name')),
+    role: readOneOf(fieldOf(o, 'role'), at(path, 'role'), ROLES),
+    kind: readOneOf(fieldOf(o, 'kind'), at(path, 'kind'), PROFILE_KINDS),
+    missing: readCount(fieldOf(o, 'missing'), at(path, 'missing')),
+    integral: readCount(fieldOf(o, 'integral'), at(path, 'integral')),
+    fractional: readCount(fieldOf(o, 'fractional'), at(path, 'fractional')),
+    text: readCount(fieldOf(o, 'text'), at(path, 'text')),
+  };
+  const numeric = readOptional(o, 'numeric', path, readNumericProfileJson);
+  if (numeric !== undefined) j.numeric = numeric;
+  const categorical = readOptional(o, 'categorical', path, readCategoricalProfileJson);
+  if (categorical !== undefined) j.categorical = categorical;
+  return j;
 }
 
 export class FeatureProfile {

@@ -1,3 +1,12 @@
+import {
+  at,
+  fieldOf,
+  JsonShapeError,
+  readList,
+  readNumber,
+  readNumbers,
+  readObject,
+} from '../../contracts/json-fields.ts';
 import { bucketSort } from '../stats/float-sort.ts';
 
 /**
@@ -17,6 +26,22 @@ export interface KllSketchJson {
   c: number;
   seed: number;
   levels: number[][];
+}
+
+/** Checks a parsed {@link KllSketchJson} (from a file or another process); errors name the field. */
+export function readKllSketchJson(v: unknown, path: string): KllSketchJson {
+  const o = readObject(v, path);
+  const levels = readList(fieldOf(o, 'levels'), at(path, 'levels')).map((l, h) =>
+    readNumbers(l, at(at(path, 'levels'), h)),
+  );
+  if (levels.length > 64)
+    throw new JsonShapeError(at(path, 'levels'), `has ${levels.length} levels; a sketch has at most 64`);
+  return {
+    k: readNumber(fieldOf(o, 'k'), at(path, 'k'), { min: 8, max: 65536, integer: true }),
+    c: readNumber(fieldOf(o, 'c'), at(path, 'c'), { min: 0.5, max: 1 }),
+    seed: readNumber(fieldOf(o, 'seed'), at(path, 'seed'), { integer: true }),
+    levels,
+  };
 }
 
 export class KllSketch {

@@ -4,9 +4,19 @@
  * within the sketch's error). Moments are kept alongside either way. Profiles merge.
  */
 
+import {
+  at,
+  fieldOf,
+  JsonShapeError,
+  readCount,
+  readNumber,
+  readNumberOrOverflow,
+  readNumbers,
+  readObject,
+} from '../../contracts/json-fields.ts';
 import { sortFinite } from '../stats/float-sort.ts';
 import { exactMoments, type Moments } from '../stats/moments.ts';
-import { KllSketch, type KllSketchJson } from './kll-sketch.ts';
+import { KllSketch, type KllSketchJson, readKllSketchJson } from './kll-sketch.ts';
 
 /** Default number of values kept exactly per feature (METRICS.md). */
 export const DEFAULT_EXACT_CAP = 100_000;
@@ -30,6 +40,38 @@ export interface NumericProfileJson {
   values?: number[];
   /** Present in sketch mode. */
   sketch?: KllSketchJson;
+}
+
+/**
+ * Checks a parsed {@link NumericProfileJson}; errors name the field. Moments beyond the double
+ * range were written as null (JSON has no Infinity) and read back as NaN.
+ */
+export function readNumericProfileJson(v: unknown, path: string): NumericProfileJson {
+  const o = readObject(v, path);
+  const count = readCount(fieldOf(o, 'count'), at(path, 'count'));
+  const bound = (key: string) => {
+    const x = fieldOf(o, key);
+    return x === null ? null : readNumber(x, at(path, key));
+  };
+  const j: NumericProfileJson = {
+    count,
+    min: bound('min'),
+    max: bound('max'),
+    mean: readNumberOrOverflow(fieldOf(o, 'mean'), at(path, 'mean')),
+    m2: readNumberOrOverflow(fieldOf(o, 'm2'), at(path, 'm2')),
+    sum: readNumberOrOverflow(fieldOf(o, 'sum'), at(path, 'sum')),
+    sumComp: readNumberOrOverflow(fieldOf(o, 'sumComp'), at(path, 'sumComp')),
+    cap: readNumber(fieldOf(o, 'cap'), at(path, 'cap'), { min: 0, integer: true }),
+  };
+  const values = fieldOf(o, 'values');
+  const sketch = fieldOf(o, 'sketch');
+  if (values !== undefined) {
+    j.values = readNumbers(values, at(path, 'values'));
+    if (j.values.length !== count)
+      throw new JsonShapeError(at(path, 'values'), `holds ${j.values.length} values but count is ${count}`);
+  } else if (sketch !== undefined) j.sketch = readKllSketchJson(sketch, at(path, 'sketch'));
+  else throw new JsonShapeError(path, 'has neither "values" nor "sketch"');
+  return j;
 }
 
 export class NumericProfile {

@@ -4,6 +4,21 @@
  * drift method and threshold (METRICS.md, "Drift decision").
  */
 
+import {
+  at,
+  fieldOf,
+  type JsonObject,
+  JsonShapeError,
+  readBoolean,
+  readList,
+  readNamedList,
+  readNumber,
+  readObject,
+  readOneOf,
+  readOptional,
+  readString,
+  shown,
+} from '../../contracts/json-fields.ts';
 import type { InferredType } from '../profile/feature-profile.ts';
 import { BaselineFileError } from './baseline-error.ts';
 
@@ -93,65 +108,136 @@ export function driftRule(doc: ConstraintsDoc | null, featureName: string): Drif
   };
 }
 
-const METHODS = new Set(['Robust', 'Simple']);
-const CAT_METHODS = new Set(['LInfinity', 'ChiSquared']);
-const TYPES = new Set(['Integral', 'Fractional', 'String', 'Unknown']);
+const METHODS: readonly ComparisonMethod[] = ['Robust', 'Simple'];
+const CAT_METHODS: readonly CategoricalDriftMethod[] = ['LInfinity', 'ChiSquared'];
+const TYPES: readonly InferredType[] = ['Integral', 'Fractional', 'String', 'Unknown'];
+const SWITCH = ['Enabled', 'Disabled'] as const;
 
-/** Validates a parsed constraints.json; errors name the file, the field and the fix. */
+/**
+ * Validates a parsed constraints.json field by field and returns a copy holding only checked
+ * values; errors name the file, the field and the fix. A feature named twice is refused.
+ */
 export function parseConstraints(json: unknown, file: string): ConstraintsDoc {
-  const fail = (what: string): never => {
-    throw new BaselineFileError(file, what);
-  };
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) fail('is not a JSON object');
-  const o = json as Record<string, unknown>;
-  const features = o.features ?? [];
-  if (!Array.isArray(features)) fail('"features" must be a list of feature constraints');
-  const out: FeatureConstraint[] = [];
-  (features as unknown[]).forEach((f, i) => {
-    if (f === null || typeof f !== 'object') fail(`features[${i}] must be an object with a "name"`);
-    const fc = f as FeatureConstraint;
-    if (typeof fc.name !== 'string') fail(`features[${i}] has no "name" string`);
-    if (fc.inferred_type !== undefined && !TYPES.has(fc.inferred_type))
-      fail(
-        `feature "${fc.name}" has inferred_type "${fc.inferred_type}"; use Integral, Fractional, String or Unknown`,
-      );
-    if (
-      fc.completeness !== undefined &&
-      (typeof fc.completeness !== 'number' || fc.completeness < 0 || fc.completeness > 1)
-    )
-      fail(
-        `feature "${fc.name}" has completeness ${JSON.stringify(fc.completeness)}; use a number from 0 to 1`,
-      );
-    for (const ov of [
-      fc.monitoringConfigOverrides,
-      fc.num_constraints?.monitoring_config_overrides,
-      fc.string_constraints?.monitoring_config_overrides,
-    ])
-      if (ov) checkDistribution(ov, `feature "${fc.name}" overrides`, fail);
-    out.push(fc);
-  });
-  const mc = (o.monitoring_config ?? {}) as MonitoringConfig;
-  if (typeof mc !== 'object') fail('"monitoring_config" must be an object');
-  for (const k of ['datatype_check_threshold', 'domain_content_threshold'] as const) {
-    const v = mc[k];
-    if (v !== undefined && (typeof v !== 'number' || v < 0 || v > 1))
-      fail(`monitoring_config.${k} is ${JSON.stringify(v)}; use a number from 0 to 1`);
+  try {
+    return readConstraints(json);
+  } catch (e) {
+    if (e instanceof JsonShapeError)
+      throw new BaselineFileError(file, e.path === '' ? 'is not a JSON object' : e.message);
+    throw e;
   }
-  if (mc.distribution_constraints)
-    checkDistribution(mc.distribution_constraints, 'monitoring_config.distribution_constraints', fail);
-  return { version: typeof o.version === 'number' ? o.version : 0, features: out, monitoring_config: mc };
 }
 
-function checkDistribution(d: DistributionConstraints, where: string, fail: (w: string) => never): void {
-  if (d.comparison_method !== undefined && !METHODS.has(d.comparison_method))
-    fail(`${where}: comparison_method is "${d.comparison_method}"; use "Robust" or "Simple"`);
-  if (d.categorical_drift_method !== undefined && !CAT_METHODS.has(d.categorical_drift_method))
-    fail(
-      `${where}: categorical_drift_method is "${d.categorical_drift_method}"; use "LInfinity" or "ChiSquared"`,
+function readConstraints(json: unknown): ConstraintsDoc {
+  const o = readObject(json, '');
+  const features = readList(fieldOf(o, 'features') ?? [], '"features"');
+  const out = readNamedList(features, readFeatureConstraint);
+  const mcJson = fieldOf(o, 'monitoring_config');
+  const mc = mcJson === undefined ? {} : readMonitoringConfig(mcJson, 'monitoring_config');
+  return { version: readOptional(o, 'version', '', readNumber) ?? 0, features: out, monitoring_config: mc };
+}
+
+function readFeatureConstraint(v: unknown, i: number): FeatureConstraint {
+  const o = readObject(v, `features[${i}]`);
+  const name = fieldOf(o, 'name');
+  if (typeof name !== 'string') throw new JsonShapeError(`features[${i}]`, 'has no "name" string');
+  const where = `feature "${name}"`;
+  const fc: FeatureConstraint = { name, inferred_type: 'Unknown' };
+  const type = fieldOf(o, 'inferred_type');
+  if (type === undefined) delete (fc as Partial<FeatureConstraint>).inferred_type;
+  else if (!(TYPES as readonly unknown[]).includes(type))
+    throw new JsonShapeError(
+      where,
+      `has inferred_type ${shown(type)}; use Integral, Fractional, String or Unknown`,
     );
-  for (const k of ['comparison_threshold', 'categorical_comparison_threshold'] as const) {
-    const v = d[k];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0))
-      fail(`${where}: ${k} is ${JSON.stringify(v)}; use a non-negative number such as 0.1`);
+  else fc.inferred_type = type as InferredType;
+  const completeness = fieldOf(o, 'completeness');
+  if (completeness !== undefined) {
+    if (typeof completeness !== 'number' || !(completeness >= 0 && completeness <= 1))
+      throw new JsonShapeError(where, `has completeness ${shown(completeness)}; use a number from 0 to 1`);
+    fc.completeness = completeness;
   }
+  const num = readOptional(o, 'num_constraints', where, readObject);
+  if (num !== undefined) {
+    const p = `${where} num_constraints`;
+    fc.num_constraints = {};
+    const nonNegative = readOptional(num, 'is_non_negative', p, readBoolean);
+    if (nonNegative !== undefined) fc.num_constraints.is_non_negative = nonNegative;
+    const ov = readOptional(num, 'monitoring_config_overrides', p, (x, q) =>
+      readDistribution(x, `${where} overrides`, q),
+    );
+    if (ov !== undefined) fc.num_constraints.monitoring_config_overrides = ov;
+  }
+  const str = readOptional(o, 'string_constraints', where, readObject);
+  if (str !== undefined) {
+    const p = `${where} string_constraints`;
+    fc.string_constraints = {};
+    // A domain is a list of category strings: a string here would be read as its characters.
+    const domains = readOptional(str, 'domains', p, (x, q) =>
+      readList(x, q).map((d, j) => readString(d, at(q, j))),
+    );
+    if (domains !== undefined) fc.string_constraints.domains = domains;
+    const ov = readOptional(str, 'monitoring_config_overrides', p, (x, q) =>
+      readDistribution(x, `${where} overrides`, q),
+    );
+    if (ov !== undefined) fc.string_constraints.monitoring_config_overrides = ov;
+  }
+  const ov = readOptional(o, 'monitoringConfigOverrides', where, (x, q) =>
+    readDistribution(x, `${where} overrides`, q),
+  );
+  if (ov !== undefined) fc.monitoringConfigOverrides = ov;
+  return fc;
+}
+
+function readMonitoringConfig(v: unknown, path: string): MonitoringConfig {
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new JsonShapeError('"monitoring_config"', 'must be an object');
+  const o = v as JsonObject;
+  const mc: MonitoringConfig = {};
+  for (const k of ['evaluate_constraints', 'emit_metrics'] as const) {
+    const s = readOptional(o, k, path, (x, p) => readOneOf(x, p, SWITCH));
+    if (s !== undefined) mc[k] = s;
+  }
+  for (const k of ['datatype_check_threshold', 'domain_content_threshold'] as const) {
+    const x = fieldOf(o, k);
+    if (x === undefined) continue;
+    if (typeof x !== 'number' || !(x >= 0 && x <= 1))
+      throw new JsonShapeError(`${path}.${k}`, `is ${shown(x)}; use a number from 0 to 1`);
+    mc[k] = x;
+  }
+  const d = readOptional(o, 'distribution_constraints', path, (x, p) => readDistribution(x, p, p));
+  if (d !== undefined) mc.distribution_constraints = d;
+  return mc;
+}
+
+function readDistribution(v: unknown, where: string, path: string): DistributionConstraints {
+  const o = readObject(v, path);
+  const d: DistributionConstraints = {};
+  const perform = readOptional(o, 'perform_comparison', path, (x, p) => readOneOf(x, p, SWITCH));
+  if (perform !== undefined) d.perform_comparison = perform;
+  const method = fieldOf(o, 'comparison_method');
+  if (method !== undefined) {
+    if (!(METHODS as readonly unknown[]).includes(method))
+      throw new JsonShapeError(
+        `${where}:`,
+        `comparison_method is ${shown(method)}; use "Robust" or "Simple"`,
+      );
+    d.comparison_method = method as ComparisonMethod;
+  }
+  const catMethod = fieldOf(o, 'categorical_drift_method');
+  if (catMethod !== undefined) {
+    if (!(CAT_METHODS as readonly unknown[]).includes(catMethod))
+      throw new JsonShapeError(
+        `${where}:`,
+        `categorical_drift_method is ${shown(catMethod)}; use "LInfinity" or "ChiSquared"`,
+      );
+    d.categorical_drift_method = catMethod as CategoricalDriftMethod;
+  }
+  for (const k of ['comparison_threshold', 'categorical_comparison_threshold'] as const) {
+    const x = fieldOf(o, k);
+    if (x === undefined) continue;
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < 0)
+      throw new JsonShapeError(`${where}:`, `${k} is ${shown(x)}; use a non-negative number such as 0.1`);
+    d[k] = x;
+  }
+  return d;
 }
