@@ -8,6 +8,7 @@ import { RetrainingTrigger } from './constructs/retraining-trigger.ts';
 import { SlackChatbot } from './constructs/slack-chatbot.ts';
 import { SlackNotifier } from './constructs/slack-notifier.ts';
 import { HANDLER_ENTRIES } from './handler-entries.ts';
+import { reportsKmsKeyArn } from './kms-grants.ts';
 import { reportsKeyPrefix } from './monitor-runtime-config.ts';
 import { joinKey } from './s3-grants.ts';
 
@@ -85,6 +86,7 @@ export function buildRetrainingRuntimeConfig(
 export function addDriftActions(monitor: EndpointMonitor, props: DriftActionsProps): DriftActions {
   const { config, endpoint } = props;
   const reportsPrefix = config.reportsBucket.prefix;
+  const reportsKey = reportsKmsKeyArn(config);
   let slack: SlackNotifier | SlackChatbot | undefined;
   const slackConfig = endpointSlack(config, endpoint);
   if (slackConfig?.kind === 'webhook') {
@@ -101,6 +103,7 @@ export function addDriftActions(monitor: EndpointMonitor, props: DriftActionsPro
       reportsBucket: props.reportsBucket,
       reportKeys: reportsKeyPrefix(reportsPrefix, endpoint),
       reportsPrefix,
+      ...(reportsKey ? { reportsKmsKeyArn: reportsKey } : {}),
     });
   } else if (slackConfig?.kind === 'chatbot') {
     slack = new SlackChatbot(monitor, 'SlackChatbot', {
@@ -125,6 +128,7 @@ export function addDriftActions(monitor: EndpointMonitor, props: DriftActionsPro
       topicKey: props.topicKey,
       stateBucket: props.reportsBucket,
       stateKeys: `${retrainingKeyPrefix(reportsPrefix, endpoint.name)}/state`,
+      ...(reportsKey ? { stateKmsKeyArn: reportsKey } : {}),
     });
   }
   return { ...(slack ? { slack } : {}), ...(retraining ? { retraining } : {}) };

@@ -10,9 +10,8 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { DriftwatchConfig, ReportsBucketConfig } from './config/index.ts';
-import { EndpointMonitor } from './constructs/endpoint-monitor.ts';
-import { addDriftActions } from './drift-actions.ts';
-import { HANDLER_ENTRIES } from './handler-entries.ts';
+import type { EndpointMonitor } from './constructs/endpoint-monitor.ts';
+import { EndpointStack } from './constructs/endpoint-stack.ts';
 
 /**
  * What the account's IAM principals may do with the topic key: administer it and use it for
@@ -63,12 +62,17 @@ export interface DriftwatchStackProps extends StackProps {
 }
 
 /**
- * The driftwatch deployment: the reports bucket (created or imported), the key that encrypts the
- * alarm topics, and one {@link EndpointMonitor} per configured endpoint.
+ * The driftwatch deployment: the reports bucket (created or imported) and the key that encrypts
+ * the alarm topics, which every endpoint shares, and one nested {@link EndpointStack} per
+ * configured endpoint holding its {@link EndpointMonitor} and drift actions. CloudFormation's
+ * 500-resource limit counts per stack, so it bounds one endpoint's resources, not the deployment's.
  */
 export class DriftwatchStack extends Stack {
   readonly reportsBucket: IBucket;
   readonly topicKey: Key;
+  /** One nested stack per endpoint, in config order. */
+  readonly endpointStacks: readonly EndpointStack[];
+  /** Each endpoint's monitor (the `monitor` of its nested stack), in config order. */
   readonly monitors: readonly EndpointMonitor[];
 
   constructor(scope: Construct, id: string, props: DriftwatchStackProps) {
@@ -78,26 +82,17 @@ export class DriftwatchStack extends Stack {
     this.reportsBucket = this.createOrImportReportsBucket(config.reportsBucket);
     this.topicKey = this.createTopicKey();
 
-    this.monitors = config.endpoints.map(
+    this.endpointStacks = config.endpoints.map(
       (endpoint) =>
-        new EndpointMonitor(this, endpoint.name, {
+        new EndpointStack(this, `Endpoint-${endpoint.name}`, {
+          config,
           endpoint,
-          monitorEntry: props.monitorEntry ?? HANDLER_ENTRIES.monitor,
-          namespaces: { data: config.namespace, model: config.modelMetricsNamespace },
           reportsBucket: this.reportsBucket,
-          reportsPrefix: config.reportsBucket.prefix,
           topicKey: this.topicKey,
-          emails: [...new Set([...config.alarmEmails, ...endpoint.emails])],
+          ...(props.monitorEntry !== undefined ? { monitorEntry: props.monitorEntry } : {}),
         }),
     );
-    // Slack and retraining, per endpoint, where configured (infra/drift-actions.ts).
-    for (const [i, monitor] of this.monitors.entries())
-      addDriftActions(monitor, {
-        config,
-        endpoint: config.endpoints[i]!,
-        reportsBucket: this.reportsBucket,
-        topicKey: this.topicKey,
-      });
+    this.monitors = this.endpointStacks.map((nested) => nested.monitor);
 
     new CfnOutput(this, 'ReportsBucketName', { value: this.reportsBucket.bucketName });
     for (const monitor of this.monitors) {

@@ -8,6 +8,13 @@ export const SAGEMAKER_NAMESPACE = 'AWS/SageMaker';
 /** SageMaker's instance metrics (same dimensions). */
 export const SAGEMAKER_INSTANCE_NAMESPACE = '/aws/sagemaker/Endpoints';
 
+/**
+ * The statistics SageMaker documents for `ModelLatency` and `OverheadLatency` that suit a latency
+ * graph or alarm ("Valid statistics: Average, Sum, Min, Max, Sample Count", SageMaker's
+ * "Metrics in Amazon CloudWatch" page); percentiles are not among them.
+ */
+export type LatencyStatistic = typeof Stats.AVERAGE | typeof Stats.MAXIMUM;
+
 /** Namespaces of the metrics the monitor publishes. */
 export interface MonitorNamespaces {
   /** The data-quality (drift) metrics' namespace. */
@@ -90,12 +97,18 @@ export class EndpointMetrics {
     return this.model(DRIFTWATCH_METRICS.violations, Stats.MAXIMUM);
   }
 
-  modelLatencyP99(variant: string): Metric {
-    return this.sageMaker('ModelLatency', variant, Stats.p(99));
+  /**
+   * SageMaker's `ModelLatency` (µs). SageMaker documents Average, Sum, Min, Max and Sample Count
+   * as its valid statistics, and no percentiles (which it does list for `ModelSetupTime`), so
+   * only those are asked for: Average by default, Maximum for the worst request of a period.
+   */
+  modelLatency(variant: string, statistic: LatencyStatistic = Stats.AVERAGE): Metric {
+    return this.sageMaker('ModelLatency', variant, statistic);
   }
 
-  overheadLatencyP99(variant: string): Metric {
-    return this.sageMaker('OverheadLatency', variant, Stats.p(99));
+  /** SageMaker's `OverheadLatency` (µs), with the same documented statistics as {@link modelLatency}. */
+  overheadLatency(variant: string, statistic: LatencyStatistic = Stats.AVERAGE): Metric {
+    return this.sageMaker('OverheadLatency', variant, statistic);
   }
 
   invocations(variant: string): Metric {

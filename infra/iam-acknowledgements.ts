@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Names, Reference, Stack, Tokenization, Validations } from 'aws-cdk-lib';
 import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 
@@ -17,11 +17,35 @@ export function acknowledgePrefixWildcards(
 ): void {
   const stack = Stack.of(owner);
   for (const resource of statement.resources) {
-    const flat = flattenReference(stack.resolve(resource));
+    const flat = flattenResource(stack, resource);
     if (flat.includes('*')) {
       Validations.of(owner).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flat}]`, reason });
     }
   }
+}
+
+/**
+ * A statement resource as cdk-nag names it in `stack`'s template. A reference to a resource of
+ * the parent stack (the reports bucket, from an endpoint's nested stack) reaches the nested
+ * template as a parameter CDK names `referenceto<unique id of the target><attribute>`, and that
+ * is what cdk-nag sees there.
+ */
+function flattenResource(stack: Stack, resource: string): string {
+  const flattened = Tokenization.reverseString(resource).mapTokens({
+    mapToken: (token) =>
+      Reference.isReference(token) && Stack.of(token.target) !== stack
+        ? `<${nestedParameterId(stack, token)}>`
+        : flattenReference(stack.resolve(token)),
+  });
+  return String(flattened.join({ join: (left, right) => `${left ?? ''}${right ?? ''}` }));
+}
+
+/** The nested stack parameter CDK makes for a reference to another stack's resource (core/lib/private/refs). */
+function nestedParameterId(stack: Stack, reference: Reference): string {
+  const id = stack.resolve(
+    `reference-to-${Names.nodeUniqueId(reference.target.node)}${reference.displayName}`,
+  );
+  return String(id).replace(/[^A-Za-z0-9]/g, '');
 }
 
 /**

@@ -4,6 +4,7 @@
  * --problem-type, the model-quality statistics and suggested constraints too.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isS3Uri } from '../contracts/s3-uri.ts';
 import { baselineStatistics, baselineToJson } from '../engine/drift/baseline.ts';
@@ -22,8 +23,17 @@ import {
   type QualityBaselineSettings,
 } from '../pipeline/quality-window.ts';
 import { BASELINE_FILE, CONSTRAINTS_FILE, STATISTICS_FILE } from '../sources/baseline-store.ts';
-import { readTrainingData, TrainingDataError } from '../sources/training-data.ts';
-import { list, nonNegative, positiveInt, problemTypeOf, threshold } from './flags.ts';
+import { leftOutText, readTrainingSet, TrainingDataError } from '../sources/training-data.ts';
+import {
+  list,
+  nonNegative,
+  outputFolder,
+  positiveInt,
+  problemTypeOf,
+  realLocation,
+  s3Location,
+  threshold,
+} from './flags.ts';
 import type { Io } from './io.ts';
 import { openFile, openStore } from './stores.ts';
 import { UsageError } from './usage.ts';
@@ -126,7 +136,7 @@ function labelledRow(
 }
 
 /** Runs `driftwatch baseline`; returns the exit status. */
-export async function baselineCommand(args: string[], io: Pick<Io, 'stdout'>): Promise<number> {
+export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 'stderr'>): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -152,13 +162,17 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout'>): P
   if (!values.out)
     throw new UsageError('baseline needs --out DIR (where statistics.json and constraints.json go)');
   if (!isS3Uri(data) && !existsSync(data)) throw new UsageError(`${data}: no such file`);
+  outputFolder(values.out, '--out');
+  refuseOverwritingData(data, values.out);
   const { store, key } = openFile(data);
   const outputColumns = [values['probability-column'], values['prediction-column']].filter(
     (c): c is string => !!c,
   );
   const quality = qualityBaselineSettings(values);
+  // Every flag is checked before anything is read or written.
+  const margin = qualityMargin(values['quality-margin'], values['quality-window-records']);
   const labelled: LabelledPrediction[] = [];
-  const baseline = await readTrainingData(store, key, {
+  const { baseline, leftOut } = await readTrainingSet(store, key, {
     onRow: quality === null ? undefined : (row) => labelled.push(labelledRow(quality, row)),
     labelColumn: values['label-column'],
     outputColumns,
@@ -199,8 +213,13 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout'>): P
     'application/json',
   );
   const numeric = baseline.features.filter((f) => f.kind === 'numeric').length;
+  const ragged = leftOut.tooFewFields + leftOut.tooManyFields;
+  if (ragged > 0)
+    io.stderr(
+      `driftwatch: warning: ${data}: ${ragged} rows left out of the baseline, their fields not the header's ${leftOut.expected} (${leftOutText(leftOut)})\n`,
+    );
   io.stdout(
-    `Baseline of ${baseline.itemCount} rows: ${baseline.features.length} features (${numeric} numeric, ${baseline.features.length - numeric} categorical)` +
+    `Baseline of ${baseline.itemCount} rows${ragged > 0 ? ` (${ragged} more left out: ${leftOut.tooFewFields} with too few fields, ${leftOut.tooManyFields} with too many)` : ''}: ${baseline.features.length} features (${numeric} numeric, ${baseline.features.length - numeric} categorical)` +
       `${baseline.labelColumn ? `, label column "${baseline.labelColumn}" left out` : ''}.\n` +
       `Wrote ${values.out}/{${STATISTICS_FILE},${CONSTRAINTS_FILE},${BASELINE_FILE}}\n`,
   );
@@ -209,12 +228,7 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout'>): P
     await out.putText(QUALITY_STATISTICS_FILE, json(qualityStatistics), 'application/json');
     await out.putText(
       QUALITY_CONSTRAINTS_FILE,
-      json(
-        suggestQualityConstraints(
-          qualityStatistics,
-          qualityMargin(values['quality-margin'], values['quality-window-records']),
-        ),
-      ),
+      json(suggestQualityConstraints(qualityStatistics, margin)),
       'application/json',
     );
     await out.putText(QUALITY_SETTINGS_FILE, json(quality), 'application/json');
@@ -229,6 +243,36 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout'>): P
     );
   }
   return 0;
+}
+
+/** The files `baseline` writes under --out. */
+const WRITTEN = [
+  BASELINE_FILE,
+  STATISTICS_FILE,
+  CONSTRAINTS_FILE,
+  QUALITY_STATISTICS_FILE,
+  QUALITY_CONSTRAINTS_FILE,
+  QUALITY_SETTINGS_FILE,
+];
+
+/**
+ * Refuses an --out whose files would overwrite the DATA file (`--out` being DATA itself is
+ * refused as a file by outputFolder). DATA in --out under another name is fine: `baseline
+ * data/train.csv --out data` writes data/statistics.json beside it.
+ */
+function refuseOverwritingData(data: string, out: string): void {
+  let overwritten: string | undefined;
+  if (isS3Uri(data) && isS3Uri(out)) {
+    const o = s3Location(out, '--out');
+    overwritten = WRITTEN.find((f) => `s3://${o.bucket}/${o.prefix}${f}` === data);
+  } else if (!isS3Uri(data) && !isS3Uri(out)) {
+    const real = realLocation(data);
+    overwritten = WRITTEN.find((f) => realLocation(join(out, f)) === real);
+  }
+  if (overwritten !== undefined)
+    throw new UsageError(
+      `--out ${out}: would overwrite the training data ${data} with its ${overwritten}; choose another --out`,
+    );
 }
 
 /** The headline metrics of a model-quality statistics.json, for the baseline's message. */

@@ -2,6 +2,7 @@
  * What the commands read and write outside their arguments: output, the clock, the terminal's
  * questions. `main` runs with the process's; tests pass their own and read what was written.
  */
+import { terminalText } from '../engine/render/terminal-text.ts';
 import { stdinPrompt } from './prompt.ts';
 
 export interface Io {
@@ -25,3 +26,18 @@ export const processIo: Io = {
   now: () => new Date(),
   prompt: stdinPrompt,
 };
+
+/**
+ * `io` with every stderr line shown as text (control characters, ANSI escapes, bidi characters
+ * and a leading `::` escaped): messages quote file names, feature names and values from data.
+ * The line breaks between lines, and a progress line's leading carriage return, are kept.
+ */
+export function withSafeStderr(io: Io): Io {
+  return {
+    ...io,
+    stderr: (s) => {
+      const redraw = s.startsWith('\r') ? '\r' : '';
+      io.stderr(redraw + s.slice(redraw.length).split('\n').map(terminalText).join('\n'));
+    },
+  };
+}

@@ -8,10 +8,9 @@ import { basename, dirname, join, posix, relative, resolve, sep } from 'node:pat
 import { parseArgs } from 'node:util';
 import { isS3Uri, parseS3Uri } from '../contracts/s3-uri.ts';
 import { windowText } from '../engine/render/report-html.ts';
-import { trendsHtml } from '../engine/render/trends-html.ts';
-import { collectReports, REPORT_HTML, REPORT_JSON } from '../sinks/report-index.ts';
+import { collectReports, REPORT_HTML, REPORT_JSON, renderIndex } from '../sinks/report-index.ts';
 import type { ObjectStore } from '../stores/object-store.ts';
-import { existingFolder } from './flags.ts';
+import { existingFolder, outputFolder } from './flags.ts';
 import type { Io } from './io.ts';
 import { openStore } from './stores.ts';
 import { UsageError } from './usage.ts';
@@ -24,6 +23,14 @@ interface Destination {
   location: string;
   /** The href of `folder/report.html` (folder relative to the --reports root, '' for the root). */
   linkTo: (folder: string) => string;
+}
+
+/** The index is never written over a window's report.json or the report.html it links to. */
+function refuseInputName(name: string, out: string): void {
+  if (name === REPORT_JSON || name === REPORT_HTML)
+    throw new UsageError(
+      `--out ${out}: would overwrite a window's ${name}, which the index reads or links to; name the index, such as index.html`,
+    );
 }
 
 function destination(reports: string, out: string | undefined): Destination {
@@ -44,6 +51,7 @@ function destination(reports: string, out: string | undefined): Destination {
         `--out ${target}: is in bucket "${m[1]}" but the reports are in "${from.bucket}"; relative links cannot cross buckets`,
       );
     const key = m[2]!;
+    refuseInputName(posix.basename(key), target);
     const folder = posix.dirname(key) === '.' ? '' : `${posix.dirname(key)}/`;
     return {
       store: openStore(`s3://${from.bucket}/${folder}`),
@@ -59,6 +67,8 @@ function destination(reports: string, out: string | undefined): Destination {
   let file = resolve(out ?? join(reports, 'index.html'));
   if (out !== undefined && (out.endsWith('/') || (existsSync(file) && statSync(file).isDirectory())))
     file = join(file, 'index.html');
+  refuseInputName(basename(file), out ?? file);
+  outputFolder(dirname(file), '--out');
   const root = resolve(reports);
   const toPosix = (p: string) => p.split(sep).join('/');
   return {
@@ -86,25 +96,28 @@ export async function reportCommand(args: string[], io: Pick<Io, 'stdout' | 'std
   existingFolder(reports, '--reports');
   const dest = destination(reports, values.out);
 
-  const source = openStore(reports);
-  const { windows, found } = await collectReports(source, {
-    linkTo: dest.linkTo,
-    onIssue: (message) => io.stderr(`driftwatch: ${message}\n`),
-  });
+  const onIssue = (message: string) => io.stderr(`driftwatch: ${message}\n`);
+  const source = openStore(reports, onIssue);
+  const collected = await collectReports(source, { linkTo: dest.linkTo, onIssue });
+  const { found } = collected;
   if (found === 0)
     throw new UsageError(
       `--reports ${reports}: no ${REPORT_JSON} under it; write some with driftwatch run --out ${reports}/WINDOW`,
     );
-  if (windows.length === 0)
+  const page = collected.windows.length === 0 ? null : renderIndex(collected.windows, undefined, onIssue);
+  if (page === null || page.windows.length === 0)
     throw new UsageError(
       `--reports ${reports}: none of the ${found} ${REPORT_JSON} files under it is a driftwatch report (see the messages above)`,
     );
-  await dest.store.putText(dest.key, trendsHtml(windows), 'text/html; charset=utf-8');
+  const { windows } = page;
+  await dest.store.putText(dest.key, page.html, 'text/html; charset=utf-8');
   const first = windows[0]!.report.window;
   const last = windows.at(-1)!.report;
   io.stdout(
     `Wrote ${dest.location}: ${windows.length} window${windows.length === 1 ? '' : 's'}, ${windowText({ start: first.start, end: last.window.end })}; ` +
-      `latest: ${last.datasetDrift.driftedFeatures} of ${last.datasetDrift.monitoredFeatures} features drifted\n`,
+      `latest: ${last.datasetDrift.driftedFeatures} of ${last.datasetDrift.monitoredFeatures} features drifted` +
+      (found > windows.length ? `; ${found - windows.length} ${REPORT_JSON} skipped (named above)` : '') +
+      '\n',
   );
   return 0;
 }

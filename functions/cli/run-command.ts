@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PROBLEM_TYPES, type ProblemType } from '../contracts/problem-type.ts';
+import { isDriftwatchOutput } from '../contracts/report-layout.ts';
 import { isS3Uri } from '../contracts/s3-uri.ts';
 import {
   constraintsProblemType,
@@ -20,7 +21,7 @@ import {
   type QualityBaselineFiles,
   startWindowQuality,
 } from '../pipeline/quality-window.ts';
-import { runWindow } from '../pipeline/run-window.ts';
+import { runWindow, selectWindowObjects, type WindowSelection } from '../pipeline/run-window.ts';
 import { writeReportFiles } from '../sinks/report-writer.ts';
 import { loadBaseline } from '../sources/baseline-store.ts';
 import { defaultWorkerCount } from '../sources/parallel-profile.ts';
@@ -31,8 +32,10 @@ import {
   isoTime,
   nonNegativeInt,
   nonNegativeMb,
+  outputFolder,
   positiveInt,
   problemTypeOf,
+  refuseOutputInside,
   threshold,
 } from './flags.ts';
 import type { Io } from './io.ts';
@@ -78,13 +81,26 @@ export async function runCommand(
   if (!values.out) throw new UsageError('run needs --out DIR (where report.json and the rest go)');
   existingFolder(values.baseline, '--baseline');
   existingFolder(values.capture, '--capture');
+  outputFolder(values.out, '--out');
+  refuseOutputInside(values.out, '--out', [
+    ['--baseline', values.baseline],
+    ['--capture', values.capture],
+    ['--ground-truth', values['ground-truth']],
+  ]);
   const start = isoTime(values.start, '--start');
   const end = isoTime(values.end, '--end');
   if (start && end && Date.parse(start) >= Date.parse(end))
     throw new UsageError(`--start ${start} is not before --end ${end}`);
+  // Every flag is checked before anything is read or written.
+  const exactCap = positiveInt(values['exact-cap'], '--exact-cap');
+  const maxCategories = positiveInt(values['max-categories'], '--max-categories');
+  const maxLineBytes = positiveInt(values['max-line-bytes'], '--max-line-bytes');
+  const maxColumns = positiveInt(values['max-columns'], '--max-columns');
+  const datasetDriftShare = fraction(values['dataset-drift-share'], '--dataset-drift-share');
+  const workers = positiveInt(values.workers, '--workers') ?? defaultWorkerCount();
+  const parallelMinBytes = nonNegativeMb(values['parallel-min-mb'], '--parallel-min-mb');
   const baselineStore = openStore(values.baseline);
   const baseline = await loadBaseline(baselineStore);
-  const maxLineBytes = positiveInt(values['max-line-bytes'], '--max-line-bytes');
   const qualityRun = await qualityRunOf(values, baselineStore);
   // Collecting predictions needs the rows in this thread, so runWindow profiles without workers then.
   const quality =
@@ -101,35 +117,42 @@ export async function runCommand(
             maxLineBytes,
           }),
         );
+  const capture = openStore(values.capture, (m) => io.stderr(`driftwatch: ${m}\n`));
+  const selection = withoutOwnFiles(await selectWindowObjects(capture, [''], start, end));
+  if (selection.own.length > 0)
+    io.stderr(
+      `driftwatch: skipping ${selection.own.length} of driftwatch's own output files under --capture ${values.capture} (${selection.own.slice(0, 3).join(', ')}${selection.own.length > 3 ? ', ...' : ''}); they are not capture\n`,
+    );
   const t0 = Date.now();
   let lastProgress = 0;
-  const result = await runWindow({
-    baseline,
-    baselinePath: values.baseline,
-    capture: openStore(values.capture),
-    start,
-    end,
-    limits: {
-      ...(values['exact-cap'] ? { exactCap: positiveInt(values['exact-cap'], '--exact-cap')! } : {}),
-      ...(values['max-categories']
-        ? { maxCategories: positiveInt(values['max-categories'], '--max-categories')! }
-        : {}),
+  const result = await runWindow(
+    {
+      baseline,
+      baselinePath: values.baseline,
+      capture,
+      start,
+      end,
+      limits: {
+        ...(exactCap !== undefined ? { exactCap } : {}),
+        ...(maxCategories !== undefined ? { maxCategories } : {}),
+      },
+      maxLineBytes,
+      maxColumns,
+      datasetDriftShare,
+      now: io.now(),
+      onRow: quality?.onRow,
+      workers,
+      parallelMinBytes,
+      onProgress: (p) => {
+        const now = Date.now();
+        if (now - t0 < 1000 || now - lastProgress < (io.stderrIsTty ? 200 : 5000)) return;
+        lastProgress = now;
+        const line = `profiling: ${p.objects} files, ${(p.bytesDone / 1e6).toFixed(0)}/${(p.bytes / 1e6).toFixed(0)} MB`;
+        io.stderr(io.stderrIsTty ? `\r${line}` : `${line}\n`);
+      },
     },
-    maxLineBytes,
-    maxColumns: positiveInt(values['max-columns'], '--max-columns'),
-    datasetDriftShare: fraction(values['dataset-drift-share'], '--dataset-drift-share'),
-    now: io.now(),
-    onRow: quality?.onRow,
-    workers: positiveInt(values.workers, '--workers') ?? defaultWorkerCount(),
-    parallelMinBytes: nonNegativeMb(values['parallel-min-mb'], '--parallel-min-mb'),
-    onProgress: (p) => {
-      const now = Date.now();
-      if (now - t0 < 1000 || now - lastProgress < (io.stderrIsTty ? 200 : 5000)) return;
-      lastProgress = now;
-      const line = `profiling: ${p.objects} files, ${(p.bytesDone / 1e6).toFixed(0)}/${(p.bytes / 1e6).toFixed(0)} MB`;
-      io.stderr(io.stderrIsTty ? `\r${line}` : `${line}\n`);
-    },
-  });
+    selection,
+  );
   if (io.stderrIsTty && lastProgress) io.stderr('\n');
   const { report } = result;
   if (quality !== null) {
@@ -142,6 +165,16 @@ export async function runCommand(
   else io.stdout(`${summaryTable(report)}\nWrote ${values.out}/{${written}}\n`);
   const violations = report.violations.length + (report.quality?.violations.length ?? 0);
   return values['fail-on-violation'] && violations > 0 ? 1 : 0;
+}
+
+/**
+ * The JSON files driftwatch itself writes (window reports, baselines, the summary marker): never
+ * capture, even when an --out folder sits inside a tree later given as --capture. Capture files
+ * are named by SageMaker (`05-10-123-uuid.jsonl`), so no capture file has these names.
+ */
+/** The selection with driftwatch's own files (skipped when listed) named in `own`. */
+function withoutOwnFiles(selection: WindowSelection): WindowSelection & { own: string[] } {
+  return { ...selection, own: selection.skippedFiles.filter(isDriftwatchOutput) };
 }
 
 /** `run`'s quality flags, checked, with the baseline's model-quality files; `null` without --ground-truth. */

@@ -4,9 +4,12 @@ import { isS3Uri, parseS3Uri } from '../contracts/s3-uri.ts';
 import { LocalStore } from '../stores/local-store.ts';
 import { type ObjectStore, S3_READ_AHEAD, type StoredObject } from '../stores/object-store.ts';
 
-/** The folder or S3 prefix at `location` as a store. */
-export function openStore(location: string): ObjectStore {
-  return isS3Uri(location) ? new LazyS3Store(location) : new LocalStore(location);
+/**
+ * The folder or S3 prefix at `location` as a store. `onIssue` is told what a folder's listing
+ * left out (a symlink loop, a dangling link); by default a process warning.
+ */
+export function openStore(location: string, onIssue?: (message: string) => void): ObjectStore {
+  return isS3Uri(location) ? new LazyS3Store(location) : new LocalStore(location, onIssue);
 }
 
 /** The store holding the file at `location` (a path or an s3:// URI), and the file's key in it. */

@@ -13,18 +13,63 @@ export const METRIC_DIMENSIONS = {
   monitoringSchedule: 'MonitoringSchedule',
 } as const;
 
+/** Hex digits of the hash a changed name ends in (48 bits: names of a window never meet by chance). */
+export const METRIC_NAME_HASH_DIGITS = 12;
+
 /**
- * A name CloudWatch accepts: characters outside printable ASCII (32 to 126), which it refuses,
- * become `_`, one per code point; the result is cut to 255 characters. Feature names come from
- * the user's training data, so both cases happen.
+ * A name CloudWatch accepts, one per name. A name of printable ASCII (32 to 126) within 255
+ * characters is kept as it is (SageMaker Model Monitor's names). Any other name is changed, and
+ * a changed name says which name it was: each character outside printable ASCII becomes `_`, the
+ * result is cut to leave room, and `_` plus {@link metricNameHash} of the whole original name is
+ * appended. So `prix €` and `prix £`, or two 300-character names that share their first 255,
+ * get metrics of their own instead of sharing one. The rule depends on the name alone, so the
+ * stack's alarms (infra/) and the monitor name a feature's metric alike.
  */
 export function metricName(name: string): string {
   let out = '';
+  let changed = false;
   for (const ch of name) {
     const c = ch.codePointAt(0)!;
-    out += c >= 32 && c <= 126 ? ch : '_';
+    const printable = c >= 32 && c <= 126;
+    out += printable ? ch : '_';
+    changed ||= !printable;
   }
-  return out.slice(0, MAX_METRIC_NAME_LENGTH);
+  if (!changed && out.length <= MAX_METRIC_NAME_LENGTH) return out;
+  const suffix = `_${metricNameHash(name)}`;
+  return `${out.slice(0, MAX_METRIC_NAME_LENGTH - suffix.length)}${suffix}`;
+}
+
+const FNV_OFFSET = 0xcbf29ce484222325n;
+const FNV_PRIME = 0x100000001b3n;
+const MASK_64 = (1n << 64n) - 1n;
+
+/**
+ * The stable hash {@link metricName} appends: FNV-1a (64 bits) of the name's UTF-8 bytes (a lone
+ * surrogate encoded as its three bytes), its first {@link METRIC_NAME_HASH_DIGITS} hex digits.
+ */
+export function metricNameHash(name: string): string {
+  let h = FNV_OFFSET;
+  const byte = (b: number) => {
+    h = ((h ^ BigInt(b)) * FNV_PRIME) & MASK_64;
+  };
+  for (const ch of name) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) byte(c);
+    else if (c < 0x800) {
+      byte(0xc0 | (c >> 6));
+      byte(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+      byte(0xe0 | (c >> 12));
+      byte(0x80 | ((c >> 6) & 0x3f));
+      byte(0x80 | (c & 0x3f));
+    } else {
+      byte(0xf0 | (c >> 18));
+      byte(0x80 | ((c >> 12) & 0x3f));
+      byte(0x80 | ((c >> 6) & 0x3f));
+      byte(0x80 | (c & 0x3f));
+    }
+  }
+  return h.toString(16).padStart(16, '0').slice(0, METRIC_NAME_HASH_DIGITS);
 }
 
 /** Every metric name the monitor publishes. */
@@ -37,6 +82,12 @@ export const METRIC_NAMES = {
   featureData: (feature: string): string => metricName(`feature_data_${feature}`),
   /** A model-quality metric, under SageMaker's name (`accuracy`, `weighted_f1`, `rmse`, ...). */
   quality: (sagemakerName: string): string => metricName(sagemakerName),
+  /**
+   * Features of the window that the baseline does not have (capture keys or columns it never
+   * saw). They get no metrics of their own: each would be a new billed metric, and anyone who
+   * can call the endpoint can invent them. This counts them, once per window.
+   */
+  unknownFeatures: 'unknown_features',
   /** Share of monitored features that drifted, 0 to 1. */
   datasetDriftShare: 'dataset_drift_share',
   /** Constraint violations in the window. */

@@ -9,6 +9,7 @@
  * [PREFIX/]fan-out/ENDPOINT/SCHEDULE/RUN/{manifest.json, partials/yyyy/mm/dd/hh/part-NNNNNNN.json}
  * ```
  */
+import { BASELINE_FILE, CONSTRAINTS_FILE, QUALITY_SETTINGS_FILE } from './baseline-layout.ts';
 
 /** A window's report, as driftwatch writes it. */
 export const REPORT_JSON = 'report.json';
@@ -62,4 +63,25 @@ export interface ReportsWhere {
 export function windowReportLocation(where: ReportsWhere, windowStart: Date): string {
   const root = where.reportsPrefix === '' ? '' : `${where.reportsPrefix.replace(/\/+$/, '')}/`;
   return `s3://${where.reportsBucket}/${root}${reportFolder(where.endpoint, where.scheduleName, windowStart)}`;
+}
+
+/**
+ * File names driftwatch writes (a window's files, a baseline's, the summary marker): never read
+ * as capture, whoever points a capture location at a folder that holds them.
+ */
+const OUTPUT_FILE_NAMES = new Set([
+  REPORT_JSON,
+  STATISTICS_JSON,
+  CONSTRAINT_VIOLATIONS_JSON,
+  WINDOW_QUALITY_STATISTICS_FILE,
+  WINDOW_QUALITY_VIOLATIONS_FILE,
+  SUMMARY_MARKER,
+  BASELINE_FILE,
+  CONSTRAINTS_FILE,
+  QUALITY_SETTINGS_FILE.slice(QUALITY_SETTINGS_FILE.lastIndexOf('/') + 1),
+]);
+
+/** Whether `key` names one of driftwatch's own output files (by its last path segment). */
+export function isDriftwatchOutput(key: string): boolean {
+  return OUTPUT_FILE_NAMES.has(key.slice(key.lastIndexOf('/') + 1));
 }

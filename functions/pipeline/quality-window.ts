@@ -61,7 +61,8 @@ export function predictionColumnOf(settings: QualityBaselineSettings | null, pro
  * keeps no distribution of (id-like strings) are not sliced.
  */
 export function sliceBaselines(baseline: Baseline): Record<string, SliceBaseline> {
-  const out: Record<string, SliceBaseline> = {};
+  // Feature names are data: no prototype, so `__proto__` is a feature like any other.
+  const out: Record<string, SliceBaseline> = Object.create(null);
   for (const f of baseline.features) {
     if (f.role !== 'input' || !f.hasDistribution) continue;
     const p = f.profile;

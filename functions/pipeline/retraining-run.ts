@@ -7,7 +7,8 @@
  *
  * Order matters: the window claim comes first (one decision per window, whatever delivers it and
  * however often), then the cooldown (one start per cooldown, whichever windows race for it), then
- * the start. A start that fails gives both back, so the Lambda's retry can try again.
+ * the start. A step that fails before the start is made (reading the cooldown, planning,
+ * starting, or the notice of a skip) gives back what was taken, so the Lambda's retry can act.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -149,7 +150,7 @@ async function act(deps: RetrainingDeps, request: RetrainingRequest): Promise<Re
     reason: request.reason,
   });
   if (!claim) {
-    const earlier = await state.windowClaim(windowStart);
+    const earlier = await state.refusedClaim(windowStart);
     return skip(
       deps,
       request,
@@ -158,37 +159,68 @@ async function act(deps: RetrainingDeps, request: RetrainingRequest): Promise<Re
       `the window was already handled${earlier ? ` at ${earlier.claimedAt} (${earlier.reason})` : ''}`,
     );
   }
-  const cooldown = await state.takeCooldown(
-    {
-      startedAt: now.toISOString(),
-      window: { start: windowStart.toISOString(), end: request.window.end.toISOString() },
-      reason: request.reason,
-    },
-    now,
-    cooldownMs,
-  );
-  if (!cooldown.taken) {
-    const detail =
-      cooldown.why === 'cooldown'
-        ? `a retraining started at ${cooldown.last.startedAt} (${cooldown.last.reason}), and none starts within ${config.cooldownHours} hours of it, until ${cooldown.until.toISOString()}`
-        : 'another run started a retraining at the same moment';
-    return skip(deps, request, now, cooldown.why, detail);
-  }
 
+  // Until the start is made, a failure gives the claim back (and the cooldown, once taken), so
+  // the retry decides the window again instead of finding it "already handled". After the start
+  // the claim stays: the window was decided, and a retry must not start it twice.
   let started: RetrainingStarted;
   try {
-    started = await startPlanned(
-      deps.sagemaker,
-      await planRetraining(deps.sagemaker, config.action, request),
+    const cooldown = await state.takeCooldown(
+      {
+        startedAt: now.toISOString(),
+        window: { start: windowStart.toISOString(), end: request.window.end.toISOString() },
+        reason: request.reason,
+      },
+      now,
+      cooldownMs,
     );
+    if (!cooldown.taken) {
+      const detail =
+        cooldown.why === 'cooldown'
+          ? `a retraining started at ${cooldown.last.startedAt} (${cooldown.last.reason}), and none starts within ${config.cooldownHours} hours of it, until ${cooldown.until.toISOString()}`
+          : 'another run started a retraining at the same moment';
+      return await skip(deps, request, now, cooldown.why, detail);
+    }
+    try {
+      started = await startPlanned(
+        deps.sagemaker,
+        await planRetraining(deps.sagemaker, config.action, request),
+      );
+    } catch (e) {
+      return await giveBack(e, [cooldown.release]);
+    }
   } catch (e) {
-    await cooldown.release();
-    await claim.release();
-    throw e;
+    return await giveBack(e, [claim.release], `s3://${bucket}/${state.windowKey(windowStart)}`);
   }
   const outcome: RetrainingOutcome = { outcome: 'started', request, started };
   await notify(deps, outcome, now);
   return outcome;
+}
+
+/**
+ * Gives back what a failed step had taken, then throws its error; when a give-back fails too,
+ * the error says so (and which claim to delete, when `claimKey` is given) with the step's error
+ * as its cause.
+ */
+async function giveBack(
+  error: unknown,
+  releases: (() => Promise<void>)[],
+  claimKey?: string,
+): Promise<never> {
+  const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+  const failed: string[] = [];
+  for (const release of releases) {
+    try {
+      await release();
+    } catch (e) {
+      failed.push(message(e));
+    }
+  }
+  if (failed.length === 0) throw error;
+  throw new Error(
+    `${message(error)}; giving back what it had taken failed too (${failed.join('; ')})${claimKey ? `: delete ${claimKey} for a retry to act on the window` : ''}`,
+    { cause: error },
+  );
 }
 
 async function skip(

@@ -7,9 +7,14 @@
 
 import { REPORT_JSON, windowReportLocation } from '../contracts/report-layout.ts';
 import type { SlackNotifierConfig } from '../contracts/slack-notifier-config.ts';
-import type { Report } from '../engine/report/report-model.ts';
 import type { SlackPostResult } from '../sinks/slack-client.ts';
-import { alarmPayload, type SlackPayload, summaryPayload, textPayload } from '../sinks/slack-message.ts';
+import {
+  alarmPayload,
+  readSlackReport,
+  type SlackPayload,
+  summaryPayload,
+  textPayload,
+} from '../sinks/slack-message.ts';
 import { alarmWindow, type TopicMessage, topicMessages } from '../sources/topic-message.ts';
 import { logger } from './log.ts';
 
@@ -22,8 +27,8 @@ export interface SlackNotifyDeps {
   webhookUrl: () => Promise<string>;
   /** Posts a payload to the webhook, with retries (`postToSlack`). */
   post: (url: string, payload: SlackPayload) => Promise<SlackPostResult>;
-  /** Reads and parses a report.json (`s3://...`). */
-  readReport: (uri: string) => Promise<Report>;
+  /** Reads and parses a report.json (`s3://...`); what it holds is checked before use. */
+  readReport: (uri: string) => Promise<unknown>;
   /** @default console.log */
   log?: (line: string) => void;
 }
@@ -63,7 +68,8 @@ async function payloadOf(
     case 'window-summary': {
       const uri = `${message.summary.reportLocation}${REPORT_JSON}`;
       try {
-        const report = await deps.readReport(uri);
+        // Checked before it is shown: report.json is read back from a bucket others may write.
+        const report = readSlackReport(await deps.readReport(uri));
         return { payload: summaryPayload(message.summary, report, message.text, links) };
       } catch (e) {
         // A summary without its details beats no summary: post what the message itself says.

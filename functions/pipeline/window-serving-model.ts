@@ -56,7 +56,17 @@ async function servedModel(
 
 /** The `model` of the report in `folder`; undefined when there is no such report or it has none. */
 async function previousModel(reports: ObjectStore, folder: string): Promise<ServingModel | null | undefined> {
-  const text = await reports.getText(`${folder}${REPORT_JSON}`);
+  const key = `${folder}${REPORT_JSON}`;
+  // Read only what a listing says exists: the previous window may have no report (its run failed,
+  // or this is the first window), and S3 answers a GET of a missing key with 403 AccessDenied,
+  // not 404, to a role whose s3:ListBucket holds only for listings under its reports prefix (a
+  // GET carries no s3:prefix; S3 API Reference, GetObject, "Permissions":
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html). A 403 is never read as
+  // "no report": it may be a real denial.
+  let listed = false;
+  for await (const o of reports.list(key)) if (o.key === key) listed = true;
+  if (!listed) return undefined;
+  const text = await reports.getText(key);
   if (text === null) return undefined;
   try {
     return (JSON.parse(text) as Partial<Report>).model;

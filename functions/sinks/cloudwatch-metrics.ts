@@ -5,7 +5,7 @@
 import { type CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { METRIC_DIMENSIONS, METRIC_NAMES } from '../contracts/metric-names.ts';
 import { canonicalMetricName, findMetricName } from '../contracts/quality-metric-names.ts';
-import type { FeatureDrift } from '../engine/drift/compare.ts';
+import { type FeatureDrift, isBaselineFeature } from '../engine/drift/compare.ts';
 import type { NumericMetrics } from '../engine/drift/numeric-drift.ts';
 import type { Report } from '../engine/report/report-model.ts';
 
@@ -30,7 +30,8 @@ export interface ReportMetrics {
 }
 
 /**
- * The metrics of one window. Values CloudWatch refuses (NaN, infinities, magnitudes past
+ * The metrics of one window: per-feature metrics for the baseline's features only (the others
+ * are counted in `unknown_features`), then the window's own. Values CloudWatch refuses (NaN, infinities, magnitudes past
  * 2^360) are left out rather than failing the whole request.
  */
 export function metricsForReport(report: Report, ctx: MetricContext): ReportMetrics {
@@ -46,7 +47,14 @@ export function metricsForReport(report: Report, ctx: MetricContext): ReportMetr
   };
 
   const data: MetricDatum[] = [];
+  let unknown = 0;
   for (const f of report.features) {
+    // Only the baseline's features have metrics of their own: a key the baseline never saw
+    // would be a new billed metric each window, and the endpoint's callers choose the keys.
+    if (!isBaselineFeature(f)) {
+      unknown++;
+      continue;
+    }
     if (f.monitored && f.distance !== null)
       data.push(...datum(METRIC_NAMES.featureBaselineDrift(f.name), f.distance));
     // Completeness as the completeness check counts it: a value of the wrong type is still there.
@@ -64,6 +72,7 @@ export function metricsForReport(report: Report, ctx: MetricContext): ReportMetr
       });
   }
   data.push(
+    ...datum(METRIC_NAMES.unknownFeatures, unknown, 'Count'),
     ...datum(METRIC_NAMES.datasetDriftShare, report.datasetDrift.share),
     ...datum(METRIC_NAMES.violations, report.violations.length, 'Count'),
     ...datum(METRIC_NAMES.recordsProfiled, report.records.profiled, 'Count'),

@@ -31,11 +31,57 @@ export function parseReport(text: string): Report | string {
   if (r === null || typeof r !== 'object' || r.version !== 1)
     return 'is not a driftwatch report.json (no "version": 1)';
   const missing = (['window', 'records', 'datasetDrift'] as const).find(
-    (k) => r[k] === null || typeof r[k] !== 'object',
+    (k) => r[k] === null || typeof r[k] !== 'object' || Array.isArray(r[k]),
   );
   if (missing !== undefined || !Array.isArray(r.features) || !Array.isArray(r.violations))
     return `is not a driftwatch report.json (no ${missing ?? 'features or violations'})`;
-  return r as Report;
+  const damage = damagedField(r as Record<string, unknown>);
+  return damage === null ? (r as Report) : `is damaged: ${damage}`;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+const isCount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isNumberOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
+const isTimeOrNull = (v: unknown) => v === null || (typeof v === 'string' && !Number.isNaN(Date.parse(v)));
+
+/**
+ * The first field the index reads that a report holds wrongly (`features[2].name is not a
+ * string`), or null: a report damaged by hand or by a disk is left out, not drawn as garbage or
+ * allowed to stop the page.
+ */
+function damagedField(r: Record<string, unknown>): string | null {
+  const window = r.window as Record<string, unknown>;
+  for (const k of ['start', 'end']) if (!isTimeOrNull(window[k])) return `window.${k} is not a time or null`;
+  const records = r.records as Record<string, unknown>;
+  for (const k of ['total', 'profiled', 'rejected'])
+    if (!isCount(records[k])) return `records.${k} is not a count`;
+  const dd = r.datasetDrift as Record<string, unknown>;
+  for (const k of ['monitoredFeatures', 'driftedFeatures'])
+    if (!isCount(dd[k])) return `datasetDrift.${k} is not a count`;
+  if (!isNumberOrNull(dd.share)) return 'datasetDrift.share is not a number';
+  if (typeof dd.detected !== 'boolean') return 'datasetDrift.detected is not true or false';
+  const features = r.features as unknown[];
+  for (let i = 0; i < features.length; i++) {
+    const f = features[i];
+    if (!isObject(f)) return `features[${i}] is not an object`;
+    if (typeof f.name !== 'string') return `features[${i}].name is not a string`;
+    if (typeof f.drifted !== 'boolean') return `features[${i}].drifted is not true or false`;
+    for (const k of ['distance', 'threshold'])
+      if (f[k] !== undefined && !isNumberOrNull(f[k])) return `features[${i}].${k} is not a number or null`;
+  }
+  const violations = r.violations as unknown[];
+  const bad = violations.findIndex((v) => !isObject(v));
+  if (bad !== -1) return `violations[${bad}] is not an object`;
+  const q = r.quality;
+  if (q !== undefined && q !== null) {
+    if (!isObject(q)) return 'quality is not an object or null';
+    if (q.violations !== undefined && !Array.isArray(q.violations)) return 'quality.violations is not a list';
+    for (const k of ['metrics', 'estimated'])
+      if (q[k] !== undefined && q[k] !== null && !isObject(q[k]))
+        return `quality.${k} is not an object or null`;
+  }
+  return null;
 }
 
 /** `f` over `items`, at most `limit` at a time; results in the order of `items`. */
@@ -111,10 +157,44 @@ export async function collectReports(
     const folder = key.slice(0, key.length - REPORT_JSON.length);
     if (!keys.has(`${folder}${REPORT_HTML}`))
       o.onIssue?.(`${where} has no ${REPORT_HTML} beside it; its points in the index link to a missing page`);
-    windows.push({ path: o.linkTo(folder.slice(prefix.length)), report: parsed });
+    const window: TrendInput = { path: o.linkTo(folder.slice(prefix.length)), report: parsed };
+    SOURCES.set(window, where);
+    windows.push(window);
   }
   windows.sort(byWindowStart);
   return { windows, found: found.length, read: chosen.length };
+}
+
+/** Where each window collected was read from, for messages. */
+const SOURCES = new WeakMap<TrendInput, string>();
+
+/**
+ * The trends page over `windows`. Should drawing fail on a report that passed parseReport (a
+ * field the checks do not cover), each window is drawn alone to find the ones that fail; those
+ * are left out and told to `onIssue`, and the page is drawn from the rest.
+ */
+export function renderIndex(
+  windows: TrendInput[],
+  title?: string,
+  onIssue?: (message: string) => void,
+): { html: string; windows: TrendInput[] } {
+  try {
+    return { html: trendsHtml(windows, title), windows };
+  } catch (whole) {
+    const drawable = windows.filter((w) => {
+      try {
+        trendsHtml([w], title);
+        return true;
+      } catch (e) {
+        onIssue?.(
+          `skipping ${SOURCES.get(w) ?? w.path}: the index cannot be drawn from it (${(e as Error).message})`,
+        );
+        return false;
+      }
+    });
+    if (drawable.length === windows.length) throw whole;
+    return { html: trendsHtml(drawable, title), windows: drawable };
+  }
 }
 
 /** Options of {@link writeReportIndex}. */
@@ -152,6 +232,7 @@ export async function writeReportIndex(
     ...(o.onIssue ? { onIssue: o.onIssue } : {}),
   });
   const key = `${folder}${INDEX_HTML}`;
-  await store.putText(key, trendsHtml(windows, o.title), 'text/html; charset=utf-8');
-  return { key, windows: windows.length, found };
+  const page = renderIndex(windows, o.title, o.onIssue);
+  await store.putText(key, page.html, 'text/html; charset=utf-8');
+  return { key, windows: page.windows.length, found };
 }

@@ -3,14 +3,30 @@
  * the window's report.json), an alarm transition, or a text notice (retraining, anything else).
  * Pure: the notifier reads the report and posts; this only shapes the message.
  *
- * Everything from the user's data (feature and metric names) or from AWS (alarm reasons) is
- * escaped for Slack's mrkdwn, so no name can mention a channel, make a link or break the layout,
- * and every text is kept within Block Kit's limits.
+ * Everything from the user's data (feature and metric names), from report.json, from the
+ * topic's messages (subjects, attributes, texts) or from AWS (alarm names and reasons) is
+ * escaped for Slack's mrkdwn, so no value can mention a channel or a person, make a link or
+ * break the layout, and every text is kept within Block Kit's limits. Every mrkdwn text is
+ * `verbatim` (Slack then links no bare URL and parses no bare mention), report.json is checked
+ * field by field before anything of it is shown ({@link readSlackReport}), and only a report
+ * location that is an S3 URI is linked.
  */
 import type { AlarmTransition } from '../contracts/alarm-transition.ts';
+import {
+  at,
+  fieldOf,
+  type JsonObject,
+  readBoolean,
+  readCount,
+  readList,
+  readNumber,
+  readObject,
+  readOptional,
+  readString,
+} from '../contracts/json-fields.ts';
 import { REPORT_HTML } from '../contracts/report-layout.ts';
 import type { SummaryAttributes } from '../contracts/topic-attributes.ts';
-import type { Report } from '../engine/report/report-model.ts';
+import { escapeBidi } from '../engine/render/terminal-text.ts';
 import { hourLabel } from './report-writer.ts';
 
 /** A Block Kit text object. */
@@ -18,6 +34,8 @@ export interface SlackText {
   type: 'plain_text' | 'mrkdwn';
   text: string;
   emoji?: boolean;
+  /** mrkdwn only: true, so Slack links no bare URL and parses no bare mention in it. */
+  verbatim?: boolean;
 }
 
 /** The Block Kit blocks driftwatch's messages use. */
@@ -48,14 +66,26 @@ const FIELD_MAX = 2000;
 /** Drifted features and quality violations listed by name; the report has the rest. */
 const MAX_LISTED = 15;
 
-/** Escapes the three characters Slack's mrkdwn treats as markup (`<@U…>`, `<!channel>`, links). */
+/**
+ * Escapes the three characters Slack's mrkdwn treats as markup (`<@U…>`, `<!channel>`, links),
+ * breaks the bare special mentions (`@channel`, `@here`, `@everyone`) with a word joiner, and
+ * writes bidi overrides as `\uNNNN` so a value reads in the order it is stored.
+ */
 export function escapeMrkdwn(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escapeBidi(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')).replace(
+    /@(channel|here|everyone)\b/gi,
+    '@\u2060$1',
+  );
+}
+
+/** A value as the notification text and plain_text headers show it: one line, no bidi tricks. */
+function plain(s: string): string {
+  return escapeBidi(s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?'));
 }
 
 /** A name from the user's data as inline code: no formatting applies inside, no line breaks. */
 function code(name: string): string {
-  return `\`${escapeMrkdwn(name.replace(/[`\u0000-\u001f\u007f\u2028\u2029]/g, '?'))}\``;
+  return `\`${escapeMrkdwn(name.replace(/[`\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?'))}\``;
 }
 
 function clip(s: string, max: number): string {
@@ -79,36 +109,44 @@ function lines(head: string, items: readonly string[], total: number, max = SECT
 
 const num = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4))));
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** A header: plain text (Slack parses no mention or link in it), one line, clipped. */
 const header = (text: string): SlackBlock => ({
   type: 'header',
-  text: { type: 'plain_text', text: clip(text, HEADER_MAX), emoji: true },
+  text: { type: 'plain_text', text: clip(plain(text), HEADER_MAX), emoji: true },
 });
-const section = (text: string): SlackBlock => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text: clip(text, SECTION_MAX) },
-});
-const field = (label: string, value: string): SlackText => ({
-  type: 'mrkdwn',
-  text: clip(`*${label}*\n${value}`, FIELD_MAX),
-});
+const mrkdwn = (text: string): SlackText => ({ type: 'mrkdwn', text, verbatim: true });
+const section = (text: string): SlackBlock => ({ type: 'section', text: mrkdwn(clip(text, SECTION_MAX)) });
+const field = (label: string, value: string): SlackText => mrkdwn(clip(`*${label}*\n${value}`, FIELD_MAX));
 const link = (url: string, label: string): string => `<${url}|${label}>`;
 
-/** The S3 console page of an object or folder (`s3://bucket/key`). */
-export function s3ConsoleUrl(uri: string, region: string): string {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!match) return uri;
+/** An AWS region code (`eu-west-1`, `us-gov-east-1`); anything else is not put in a URL. */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** An S3 URI whose bucket is lowercase letters, digits, dots and hyphens (nothing a URL or mrkdwn reads). */
+const S3_LOCATION = /^s3:\/\/([a-z0-9][a-z0-9.-]{0,62})(?:\/(.*))?$/s;
+
+/**
+ * The S3 console page of an object or folder (`s3://bucket/key`); null when `uri` is not an S3
+ * URI with a valid bucket name or `region` is not a region code: such a location is never linked.
+ */
+export function s3ConsoleUrl(uri: string, region: string): string | null {
+  const match = S3_LOCATION.exec(uri);
+  if (!match || !REGION.test(region)) return null;
   const [, bucket, key = ''] = match;
   const page = key === '' || key.endsWith('/') ? 'buckets' : 'object';
   return `https://s3.console.aws.amazon.com/s3/${page}/${bucket}?region=${region}&prefix=${encodeURIComponent(key)}`;
 }
 
-/** The CloudWatch console page of an alarm. */
-export function alarmConsoleUrl(name: string, region: string): string {
+/** The CloudWatch console page of an alarm; null when `region` is not a region code. */
+export function alarmConsoleUrl(name: string, region: string): string | null {
+  if (!REGION.test(region)) return null;
   return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(name)}`;
 }
 
+/** A link when there is a URL, else the label as plain words. */
+const linkOr = (url: string | null, label: string): string => (url === null ? label : link(url, label));
+
 /** What a window came to, in a few words, and the sentence behind them. */
-function verdict(report: Report): { title: string; detail: string } {
+function verdict(report: SlackReport): { title: string; detail: string } {
   const dd = report.datasetDrift;
   const driftedCount = report.features.filter((f) => f.drifted).length;
   const quality = report.quality?.violations.length ?? 0;
@@ -128,12 +166,13 @@ function verdict(report: Report): { title: string; detail: string } {
 /**
  * The message of a window summary: endpoint, hour, verdict, the drifted features with distance
  * and threshold, the other violations, the model-quality violations, and links to the report and
- * the dashboard. `report` is `null` when report.json could not be read: the message then says so
- * and carries the summary's text.
+ * the dashboard. `report` is report.json as read (`null` when it could not be read): it is
+ * checked with {@link readSlackReport} first, and when it is not a report the message says so
+ * and carries the summary's text instead.
  */
 export function summaryPayload(
   summary: SummaryAttributes,
-  report: Report | null,
+  report: unknown,
   summaryText: string,
   links: SlackLinks,
 ): SlackPayload {
@@ -146,15 +185,26 @@ export function summaryPayload(
   const hourField = field('Hour', `${hour} to ${summary.windowEnd.toISOString().slice(11, 16)} UTC`);
   const linkBlocks: SlackBlock[] = [
     section(
-      `${link(s3ConsoleUrl(reportHtml, links.region), 'Report')}  ·  ${link(links.dashboardUrl, 'Dashboard')}`,
+      `${linkOr(s3ConsoleUrl(reportHtml, links.region), 'Report')}  ·  ${link(links.dashboardUrl, 'Dashboard')}`,
     ),
-    { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(reportHtml) }] },
+    { type: 'context', elements: [mrkdwn(code(reportHtml))] },
   ];
+  const notice = `driftwatch: ${escapeMrkdwn(plain(summary.endpoint))} ${hour}`;
 
-  if (!report) {
+  let checked: SlackReport | null = null;
+  let problem = 'report.json could not be read';
+  if (report !== null && report !== undefined) {
+    try {
+      checked = readSlackReport(report);
+    } catch (e) {
+      problem = `report.json is not a driftwatch report (${escapeMrkdwn(plain((e as Error).message))})`;
+    }
+  }
+
+  if (!checked) {
     const title = summary.datasetDrift ? 'Dataset drift' : 'Violations';
     return {
-      text: `driftwatch: ${summary.endpoint} ${hour}: ${title.toLowerCase()}`,
+      text: `${notice}: ${title.toLowerCase()}`,
       blocks: [
         header(`:warning: ${title} on ${summary.endpoint}`),
         {
@@ -169,15 +219,15 @@ export function summaryPayload(
           ],
         },
         section(
-          `report.json could not be read, so the details are the summary's:\n\`\`\`${escapeMrkdwn(clip(summaryText, SECTION_MAX - 200))}\`\`\``,
+          `${clip(problem, 300)}, so the details are the summary's:\n\`\`\`${escapeMrkdwn(clip(summaryText, SECTION_MAX - 500))}\`\`\``,
         ),
         ...linkBlocks,
       ],
     };
   }
 
-  const { title, detail } = verdict(report);
-  const r = report.records;
+  const { title, detail } = verdict(checked);
+  const r = checked.records;
   const blocks: SlackBlock[] = [
     header(`:warning: ${title} on ${summary.endpoint}`),
     {
@@ -191,7 +241,7 @@ export function summaryPayload(
     },
   ];
 
-  const drifted = report.features.filter((f) => f.drifted);
+  const drifted = checked.features.filter((f) => f.drifted);
   if (drifted.length) {
     const items = drifted
       .slice(0, MAX_LISTED)
@@ -202,7 +252,7 @@ export function summaryPayload(
     blocks.push(section(lines('*Drifted features*', items, drifted.length)));
   }
 
-  const other = report.violations.filter((v) => v.constraint_check_type !== 'baseline_drift_check');
+  const other = checked.violations.filter((v) => v.constraint_check_type !== 'baseline_drift_check');
   if (other.length) {
     const byCheck = new Map<string, string[]>();
     for (const v of other)
@@ -216,7 +266,7 @@ export function summaryPayload(
     blocks.push(section(lines('*Other data-quality violations*', items, items.length)));
   }
 
-  const quality = report.quality?.violations ?? [];
+  const quality = checked.quality?.violations ?? [];
   if (quality.length) {
     const items = quality
       .slice(0, MAX_LISTED)
@@ -224,19 +274,18 @@ export function summaryPayload(
     blocks.push(section(lines('*Model quality*', items, quality.length)));
   }
 
-  if (report.modelChangedDuringWindow && report.model?.lastModifiedTime)
+  if (checked.modelChangedDuringWindow && checked.model?.lastModifiedTime)
     blocks.push({
       type: 'context',
       elements: [
-        {
-          type: 'mrkdwn',
-          text: `The endpoint was updated inside this window (at ${escapeMrkdwn(report.model.lastModifiedTime)}): some records come from the model served before.`,
-        },
+        mrkdwn(
+          `The endpoint was updated inside this window (at ${escapeMrkdwn(checked.model.lastModifiedTime)}): some records come from the model served before.`,
+        ),
       ],
     });
 
   blocks.push(...linkBlocks);
-  return { text: `driftwatch: ${summary.endpoint} ${hour}: ${title.toLowerCase()}`, blocks };
+  return { text: `${notice}: ${title.toLowerCase()}`, blocks };
 }
 
 /** The endpoint, and the window an alarm most likely judged (the last complete hour), to link its report. */
@@ -247,22 +296,24 @@ export interface AlarmContext extends SlackLinks {
   reportLocation: string;
 }
 
-const STATE_EMOJI: Readonly<Record<string, string>> = {
-  ALARM: ':rotating_light:',
-  OK: ':white_check_mark:',
-  INSUFFICIENT_DATA: ':grey_question:',
-};
+// Maps: a state or operator is text from the message, never a key (`constructor` finds nothing).
+const STATE_EMOJI: ReadonlyMap<string, string> = new Map([
+  ['ALARM', ':rotating_light:'],
+  ['OK', ':white_check_mark:'],
+  ['INSUFFICIENT_DATA', ':grey_question:'],
+]);
 
-const COMPARISON: Readonly<Record<string, string>> = {
-  GreaterThanThreshold: '>',
-  GreaterThanOrEqualToThreshold: '>=',
-  LessThanThreshold: '<',
-  LessThanOrEqualToThreshold: '<=',
-};
+const COMPARISON: ReadonlyMap<string, string> = new Map([
+  ['GreaterThanThreshold', '>'],
+  ['GreaterThanOrEqualToThreshold', '>='],
+  ['LessThanThreshold', '<'],
+  ['LessThanOrEqualToThreshold', '<='],
+]);
 
 /** The message of an alarm transition: state, endpoint, time, condition, reason, and links. */
 export function alarmPayload(alarm: AlarmTransition, ctx: AlarmContext): SlackPayload {
-  const region = alarm.region ?? ctx.region;
+  // The ARN's region is the message's word: a link uses it only when it is a region code.
+  const region = alarm.region !== null && REGION.test(alarm.region) ? alarm.region : ctx.region;
   const changed = alarm.stateChangeTime.toISOString();
   const fields = [
     field('Endpoint', code(ctx.endpoint)),
@@ -274,11 +325,11 @@ export function alarmPayload(alarm: AlarmTransition, ctx: AlarmContext): SlackPa
     fields.push(
       field(
         'Condition',
-        `${code(alarm.trigger.metricName)} ${escapeMrkdwn(COMPARISON[alarm.trigger.comparison] ?? alarm.trigger.comparison)} ${num(alarm.trigger.threshold)}`,
+        `${code(alarm.trigger.metricName)} ${escapeMrkdwn(COMPARISON.get(alarm.trigger.comparison) ?? alarm.trigger.comparison)} ${num(alarm.trigger.threshold)}`,
       ),
     );
   const blocks: SlackBlock[] = [
-    header(`${STATE_EMOJI[alarm.newState] ?? ':bell:'} ${alarm.newState}: ${alarm.name}`),
+    header(`${STATE_EMOJI.get(alarm.newState) ?? ':bell:'} ${alarm.newState}: ${alarm.name}`),
   ];
   if (alarm.description) blocks.push(section(escapeMrkdwn(alarm.description)));
   blocks.push({ type: 'section', fields });
@@ -286,13 +337,13 @@ export function alarmPayload(alarm: AlarmTransition, ctx: AlarmContext): SlackPa
   blocks.push(
     section(
       [
-        link(alarmConsoleUrl(alarm.name, region), 'Alarm'),
+        linkOr(alarmConsoleUrl(alarm.name, region), 'Alarm'),
         link(ctx.dashboardUrl, 'Dashboard'),
-        link(s3ConsoleUrl(ctx.reportLocation, ctx.region), `Report of ${hourLabel(ctx.windowStart)}`),
+        linkOr(s3ConsoleUrl(ctx.reportLocation, ctx.region), `Report of ${hourLabel(ctx.windowStart)}`),
       ].join('  ·  '),
     ),
   );
-  return { text: `${alarm.newState}: ${alarm.name}`, blocks };
+  return { text: escapeMrkdwn(plain(`${alarm.newState}: ${alarm.name}`)), blocks };
 }
 
 /** A notice that is neither a summary nor an alarm (retraining started or skipped, anything else). */
@@ -303,11 +354,119 @@ export function textPayload(
 ): SlackPayload {
   const title = subject ?? `Message on the driftwatch topic of ${ctx.endpoint}`;
   return {
-    text: title,
+    text: escapeMrkdwn(plain(title)),
     blocks: [
       header(`${ctx.retraining ? ':gear:' : ':speech_balloon:'} ${title}`),
       section(escapeMrkdwn(text.trim() || '(empty message)')),
       section(link(ctx.dashboardUrl, 'Dashboard')),
     ],
+  };
+}
+
+/** What a window summary shows of report.json, read and checked by {@link readSlackReport}. */
+export interface SlackReport {
+  records: { total: number; profiled: number; rejected: number };
+  datasetDrift: {
+    detected: boolean;
+    driftedFeatures: number;
+    monitoredFeatures: number;
+    share: number;
+    threshold: number;
+  };
+  features: Array<{
+    name: string;
+    drifted: boolean;
+    distance: number | null;
+    threshold: number | null;
+    distanceMetric: string | null;
+  }>;
+  violations: Array<{ feature_name: string; constraint_check_type: string }>;
+  quality: {
+    violations: Array<{ metric_name: string; constraint_check_type: string; description: string }>;
+  } | null;
+  modelChangedDuringWindow: boolean;
+  model: { lastModifiedTime: string | null } | null;
+}
+
+/**
+ * The parts of a report.json a summary shows, each checked (a string is a string, a count a
+ * whole number): report.json sits in a bucket others may write to, and the notifier reads it
+ * back. Throws `JsonShapeError` naming the first field that is not what a report holds; fields
+ * the summary does not show are not looked at.
+ */
+export function readSlackReport(value: unknown): SlackReport {
+  const o = readObject(value, 'report');
+  const obj = (key: string): JsonObject => readObject(fieldOf(o, key), at('report', key));
+  const nullable = <T>(v: unknown, path: string, read: (v: unknown, path: string) => T): T | null =>
+    v === null ? null : read(v, path);
+  const records = obj('records');
+  const dd = obj('datasetDrift');
+  const list = <T>(
+    from: JsonObject,
+    key: string,
+    path: string,
+    read: (x: JsonObject, path: string) => T,
+  ): T[] =>
+    readList(fieldOf(from, key), at(path, key)).map((x, i) =>
+      read(readObject(x, at(at(path, key), i)), at(at(path, key), i)),
+    );
+  const quality = fieldOf(o, 'quality');
+  const model = fieldOf(o, 'model');
+  return {
+    records: {
+      total: readCount(fieldOf(records, 'total'), 'report.records.total'),
+      profiled: readCount(fieldOf(records, 'profiled'), 'report.records.profiled'),
+      rejected: readCount(fieldOf(records, 'rejected'), 'report.records.rejected'),
+    },
+    datasetDrift: {
+      detected: readBoolean(fieldOf(dd, 'detected'), 'report.datasetDrift.detected'),
+      driftedFeatures: readCount(fieldOf(dd, 'driftedFeatures'), 'report.datasetDrift.driftedFeatures'),
+      monitoredFeatures: readCount(fieldOf(dd, 'monitoredFeatures'), 'report.datasetDrift.monitoredFeatures'),
+      share: readNumber(fieldOf(dd, 'share'), 'report.datasetDrift.share'),
+      threshold: readNumber(fieldOf(dd, 'threshold'), 'report.datasetDrift.threshold'),
+    },
+    features: list(o, 'features', 'report', (f, path) => ({
+      name: readString(fieldOf(f, 'name'), at(path, 'name')),
+      drifted: readBoolean(fieldOf(f, 'drifted'), at(path, 'drifted')),
+      distance: nullable(fieldOf(f, 'distance'), at(path, 'distance'), readNumber),
+      threshold: nullable(fieldOf(f, 'threshold'), at(path, 'threshold'), readNumber),
+      distanceMetric: nullable(fieldOf(f, 'distanceMetric'), at(path, 'distanceMetric'), readString),
+    })),
+    violations: list(o, 'violations', 'report', (v, path) => ({
+      feature_name: readString(fieldOf(v, 'feature_name'), at(path, 'feature_name')),
+      constraint_check_type: readString(
+        fieldOf(v, 'constraint_check_type'),
+        at(path, 'constraint_check_type'),
+      ),
+    })),
+    quality:
+      quality === null || quality === undefined
+        ? null
+        : {
+            violations: list(
+              readObject(quality, 'report.quality'),
+              'violations',
+              'report.quality',
+              (v, path) => ({
+                metric_name: readString(fieldOf(v, 'metric_name'), at(path, 'metric_name')),
+                constraint_check_type: readString(
+                  fieldOf(v, 'constraint_check_type'),
+                  at(path, 'constraint_check_type'),
+                ),
+                description: readOptional(v, 'description', path, readString) ?? '',
+              }),
+            ),
+          },
+    modelChangedDuringWindow: readOptional(o, 'modelChangedDuringWindow', 'report', readBoolean) ?? false,
+    model:
+      model === null || model === undefined
+        ? null
+        : {
+            lastModifiedTime: nullable(
+              fieldOf(readObject(model, 'report.model'), 'lastModifiedTime') ?? null,
+              'report.model.lastModifiedTime',
+              readString,
+            ),
+          },
   };
 }

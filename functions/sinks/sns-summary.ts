@@ -7,6 +7,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CONSTRAINT_VIOLATIONS_JSON, REPORT_HTML, REPORT_JSON } from '../contracts/report-layout.ts';
+import { terminalText } from '../engine/render/terminal-text.ts';
 import type { Report } from '../engine/report/report-model.ts';
 import { modelLabel } from '../engine/report/serving-window.ts';
 import { hourLabel } from './report-writer.ts';
@@ -48,11 +49,11 @@ function ascii(s: string): string {
 
 /**
  * A name from the user's data, quoted: JSON escapes quotes and control characters, and the
- * characters some mail readers break lines at are escaped too.
+ * characters some mail readers break lines at, and the bidi controls, are escaped too.
  */
 function quoted(name: string): string {
   return JSON.stringify(name).replace(
-    /[\u007f-\u009f\u2028\u2029]/g,
+    /[\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
@@ -124,7 +125,9 @@ export function summaryMessage(report: Report, ctx: SummaryContext): SummaryMess
     `Violations: ${ctx.reportLocation}${CONSTRAINT_VIOLATIONS_JSON}`,
     '',
   );
-  return { subject, message: lines.join('\n') };
+  // Every line as plain text from data is shown: controls and bidi overrides (which would show
+  // the e-mail's names and numbers in another order) written as escapes.
+  return { subject, message: lines.map(terminalText).join('\n') };
 }
 
 /**

@@ -8,6 +8,7 @@
 import {
   BASELINE_FILE,
   CONSTRAINTS_FILE,
+  QUALITY_BASELINE_DIR,
   QUALITY_CONSTRAINTS_FILE,
   QUALITY_SETTINGS_FILE,
   type QualityBaselineSettings,
@@ -82,7 +83,16 @@ const QUALITY_FIX = 'restore or rebuild it';
  * `model-quality/quality-baseline.json` from a baseline folder. Errors name the file.
  */
 export async function loadQualityBaseline(store: ObjectStore): Promise<QualityBaselineFiles> {
-  const constraintsText = await store.getText(QUALITY_CONSTRAINTS_FILE);
+  // List first and read only what exists, as loadBaseline does: a baseline SageMaker made has no
+  // model-quality files, and S3 answers a GET of a missing key with 403 AccessDenied, not 404,
+  // to a role without s3:ListBucket on the bucket (S3 API Reference, GetObject, "Permissions":
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html). A ListBucket grant
+  // limited by an s3:prefix condition does not count: a GET carries no s3:prefix. The listing
+  // does carry one (the folder's prefix), so the monitor's grant covers it.
+  const present = new Set<string>();
+  for await (const o of store.list(`${QUALITY_BASELINE_DIR}/`)) present.add(o.key);
+  const read = (f: string) => (present.has(f) ? store.getText(f) : Promise.resolve(null));
+  const constraintsText = await read(QUALITY_CONSTRAINTS_FILE);
   let constraints: ModelQualityConstraints | null = null;
   if (constraintsText !== null) {
     const file = whereIn(store, QUALITY_CONSTRAINTS_FILE);
@@ -93,7 +103,7 @@ export async function loadQualityBaseline(store: ObjectStore): Promise<QualityBa
       throw new BaselineFileError(file, (e as Error).message.replace(`${file}: `, ''));
     }
   }
-  const settingsText = await store.getText(QUALITY_SETTINGS_FILE);
+  const settingsText = await read(QUALITY_SETTINGS_FILE);
   let settings: QualityBaselineSettings | null = null;
   if (settingsText !== null) {
     const file = whereIn(store, QUALITY_SETTINGS_FILE);

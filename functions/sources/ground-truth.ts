@@ -47,7 +47,7 @@ function jsonLabel(row: unknown): LabelRead {
   const o = row as Record<string, unknown>;
   const keys = Object.keys(o);
   if (keys.length === 1) return scalarLabel(o[keys[0]!]);
-  for (const k of LABEL_KEYS) if (k in o) return scalarLabel(o[k]);
+  for (const k of LABEL_KEYS) if (Object.hasOwn(o, k)) return scalarLabel(o[k]);
   return rejected('unsupported_label_payload');
 }
 

@@ -2,6 +2,7 @@
  * Profiles the capture objects of one window from any ObjectStore: lists, keeps the objects
  * that may hold the window's records, and streams each through a WindowProfiler.
  */
+import { isDriftwatchOutput } from '../contracts/report-layout.ts';
 import { isCaptureKey, keyInWindow } from '../engine/capture/capture-window.ts';
 import type { WindowProfile } from '../engine/profile/window-profile.ts';
 import type { WindowProfiler } from '../engine/profile/window-profiler.ts';
@@ -24,7 +25,8 @@ export async function selectCaptureObjects(
   const objects: StoredObject[] = [];
   const skipped: string[] = [];
   for await (const o of store.list(prefix)) {
-    if (!isCaptureKey(o.key)) {
+    // driftwatch's own files (a report folder inside the capture tree) are never capture.
+    if (!isCaptureKey(o.key) || isDriftwatchOutput(o.key)) {
       skipped.push(o.key);
       continue;
     }

@@ -22,11 +22,32 @@ export interface TrainingDataOptions extends BaselineOptions {
 /** Thrown for a training file that cannot be read; the message names the file and the fix. */
 export class TrainingDataError extends Error {}
 
+/**
+ * CSV rows left out of the baseline because they hold a different number of fields than the
+ * header (or, without one, the first row): a value missing or a comma too many shifts every
+ * column after it, so such a row is counted, never profiled cut or padded.
+ */
+export interface LeftOutRows {
+  tooFewFields: number;
+  tooManyFields: number;
+  /** The first such row, counted from 1 over the data rows (the header is not one), and its fields. */
+  first: { row: number; fields: number } | null;
+  /** The fields a row must have. */
+  expected: number;
+}
+
 /** Reads a CSV or JSON Lines training file of `store`, row by row, and builds its baseline. */
 export async function readTrainingData(store: ObjectStore, key: string, options: TrainingDataOptions = {}) {
+  return (await readTrainingSet(store, key, options)).baseline;
+}
+
+/** {@link readTrainingData}, with the CSV rows it left out. */
+export async function readTrainingSet(store: ObjectStore, key: string, options: TrainingDataOptions = {}) {
   const json = /\.(jsonl|json)$/i.test(key);
   let builder: BaselineBuilder | null = null;
   let lineNo = 0;
+  let rowNo = 0;
+  const leftOut: LeftOutRows = { tooFewFields: 0, tooManyFields: 0, first: null, expected: 0 };
   let pending = '';
   const fields: string[] = [];
   const file = `${store.location.replace(/\/$/, '')}/${key}`.replace(/^\.\//, '');
@@ -55,11 +76,20 @@ export async function readTrainingData(store: ObjectStore, key: string, options:
       if (new Set(columns).size !== columns.length)
         throw new TrainingDataError(`${file}: the header names a column twice; column names must be unique`);
       builder = new BaselineBuilder(columns, options);
+      leftOut.expected = columns.length;
       if (!options.noHeader) return;
+    }
+    rowNo++;
+    if (n !== leftOut.expected) {
+      if (n < leftOut.expected) leftOut.tooFewFields++;
+      else leftOut.tooManyFields++;
+      leftOut.first ??= { row: rowNo, fields: n };
+      return;
     }
     builder.addFields(fields, n);
     if (options.onRow) {
-      const row: Record<string, unknown> = {};
+      // Column names are data: `__proto__` must be a column like any other, not the prototype.
+      const row: Record<string, unknown> = Object.create(null);
       builder.columns.forEach((c, i) => {
         if (i < n) row[c] = fields[i];
       });
@@ -93,5 +123,23 @@ export async function readTrainingData(store: ObjectStore, key: string, options:
   if (pending) onRecord(pending);
   if (builder === null)
     throw new TrainingDataError(`${file}: is empty; a training set needs a header and at least one row`);
-  return (builder as BaselineBuilder).finish();
+  const baseline = (builder as BaselineBuilder).finish();
+  if (baseline.itemCount === 0) {
+    const ragged = leftOut.tooFewFields + leftOut.tooManyFields;
+    throw new TrainingDataError(
+      ragged === 0
+        ? `${file}: has a header but no rows; a training set needs at least one row`
+        : `${file}: none of its ${ragged} rows has the ${leftOut.expected} fields of the header (${leftOutText(leftOut)})`,
+    );
+  }
+  return { baseline, leftOut };
+}
+
+/** The rows left out, in words: "2 with fewer fields than 5; the first is data row 7, with 4 fields". */
+export function leftOutText(l: LeftOutRows): string {
+  const parts = [
+    ...(l.tooFewFields ? [`${l.tooFewFields} with fewer fields than ${l.expected}`] : []),
+    ...(l.tooManyFields ? [`${l.tooManyFields} with more fields than ${l.expected}`] : []),
+  ];
+  return `${parts.join(', ')}; the first is data row ${l.first?.row}, with ${l.first?.fields} fields`;
 }

@@ -14,6 +14,13 @@ const ALARM_KEYS = [
   'health',
 ] as const;
 const HEALTH_KEYS = Object.keys(ALARM_DEFAULTS.health) as (keyof HealthAlarmsConfig)[];
+/**
+ * Health alarm names of earlier versions, still read as the new one. The latency alarm was on p99,
+ * which SageMaker does not document for ModelLatency; it is on the Average now.
+ */
+const RENAMED_HEALTH_KEYS: Readonly<Record<string, keyof HealthAlarmsConfig>> = {
+  modelLatencyP99Micros: 'modelLatencyMicros',
+};
 
 /** An endpoint's `alarms`: each alarm's settings, defaults filled in, `false` where turned off. */
 export function parseAlarms(
@@ -85,10 +92,22 @@ function parseQualityAlarms(
 }
 
 function parseHealthAlarms(check: Checker, value: unknown, path: string): HealthAlarmsConfig {
-  const obj =
+  const given =
     value === undefined
       ? {}
       : (check.object(value, path, 'must be an object of health alarm settings') ?? {});
+  const obj: Record<string, unknown> = { ...given };
+  for (const [old, current] of Object.entries(RENAMED_HEALTH_KEYS)) {
+    if (!(old in obj)) continue;
+    if (current in obj)
+      check.fail(
+        `${path}.${old}`,
+        `is the old name of ${current} (the alarm is on the Average now, not p99): keep only ${current}`,
+        obj[old],
+      );
+    else obj[current] = obj[old];
+    delete obj[old];
+  }
   check.knownKeys(obj, path, HEALTH_KEYS);
   const health = {} as Record<keyof HealthAlarmsConfig, AlarmSetting>;
   for (const key of HEALTH_KEYS) {

@@ -20,6 +20,8 @@ const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 /** An S3 bucket name (no `s3://`). */
 export const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** A KMS key ARN (not an alias: IAM policies name keys by key ARN). */
+export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /** A JSON object: not `null`, not an array. */
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -97,6 +99,14 @@ export class Checker {
     }
     const prefix = (match[2] ?? '').replace(/\/+$/, '');
     return { uri: prefix ? `s3://${bucket}/${prefix}` : `s3://${bucket}`, bucket, prefix };
+  }
+
+  /** A KMS key ARN, `undefined` when absent (or wrong, with the problem recorded). */
+  kmsKeyArn(value: unknown, path: string): string | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value === 'string' && KMS_KEY_ARN.test(value)) return value;
+    this.fail(path, 'must be a KMS key ARN like arn:aws:kms:REGION:ACCOUNT:key/ID', value);
+    return undefined;
   }
 
   prefix(value: unknown, path: string): string {

@@ -33,7 +33,7 @@ export const ALARM_DEFAULTS: {
   noData: { threshold: 1, periodMinutes: 60, evaluationPeriods: 4, datapointsToAlarm: 4 },
   quality: HOURLY,
   health: {
-    modelLatencyP99Micros: { enabled: true, settings: { threshold: 1_000_000, ...FIVE_MINUTES } },
+    modelLatencyMicros: { enabled: true, settings: { threshold: 1_000_000, ...FIVE_MINUTES } },
     overheadLatencyMicros: { enabled: true, settings: { threshold: 100_000, ...FIVE_MINUTES } },
     invocationsMin: {
       enabled: true,

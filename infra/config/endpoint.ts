@@ -5,14 +5,17 @@ import { DEFAULTS } from './defaults.ts';
 import { parseFanOutConfig } from './fan-out.ts';
 import { parseRetraining } from './retraining.ts';
 import { parseSlack } from './slack.ts';
-import type { EndpointConfig } from './types.ts';
+import type { EndpointConfig, S3Location } from './types.ts';
 
 const ENDPOINT_KEYS = [
   'name',
   'variants',
   'captureUri',
+  'captureKmsKeyArn',
   'baselineUri',
+  'baselineKmsKeyArn',
   'groundTruthUri',
+  'groundTruthKmsKeyArn',
   'problemType',
   'probabilityThreshold',
   'scheduleName',
@@ -43,14 +46,33 @@ export function parseEndpoint(check: Checker, value: unknown, path: string): End
 
   const name = check.sageMakerName(obj.name, `${path}.name`, 'the SageMaker endpoint name');
   const variants = parseVariants(check, obj.variants, `${path}.variants`);
-  const capture = check.s3Uri(obj.captureUri, `${path}.captureUri`, 's3://my-bucket/datacapture', true);
-  const baseline = check.s3Uri(obj.baselineUri, `${path}.baselineUri`, 's3://my-bucket/baseline', true);
-  const groundTruth = check.s3Uri(
-    obj.groundTruthUri,
-    `${path}.groundTruthUri`,
-    's3://my-bucket/ground-truth',
-    false,
+  const capture = withKey(
+    check,
+    obj,
+    path,
+    'captureKmsKeyArn',
+    check.s3Uri(obj.captureUri, `${path}.captureUri`, 's3://my-bucket/datacapture', true),
   );
+  const baseline = withKey(
+    check,
+    obj,
+    path,
+    'baselineKmsKeyArn',
+    check.s3Uri(obj.baselineUri, `${path}.baselineUri`, 's3://my-bucket/baseline', true),
+  );
+  const groundTruth = withKey(
+    check,
+    obj,
+    path,
+    'groundTruthKmsKeyArn',
+    check.s3Uri(obj.groundTruthUri, `${path}.groundTruthUri`, 's3://my-bucket/ground-truth', false),
+  );
+  if (obj.groundTruthKmsKeyArn !== undefined && obj.groundTruthUri === undefined)
+    check.fail(
+      `${path}.groundTruthKmsKeyArn`,
+      'only applies with groundTruthUri: remove it, or set groundTruthUri to the labels it encrypts',
+      obj.groundTruthKmsKeyArn,
+    );
 
   let problemType: ProblemType | undefined;
   if (obj.problemType !== undefined) {
@@ -141,6 +163,21 @@ export function parseEndpoint(check: Checker, value: unknown, path: string): End
   };
 }
 
+/**
+ * `location` with the KMS key named by `obj[field]` (`captureKmsKeyArn`, ...): the customer managed
+ * key its objects are encrypted with, e.g. the capture's `DataCaptureConfig.KmsKeyId`.
+ */
+function withKey(
+  check: Checker,
+  obj: Record<string, unknown>,
+  path: string,
+  field: 'captureKmsKeyArn' | 'baselineKmsKeyArn' | 'groundTruthKmsKeyArn',
+  location: S3Location | undefined,
+): S3Location | undefined {
+  const kmsKeyArn = check.kmsKeyArn(obj[field], `${path}.${field}`);
+  return location && kmsKeyArn ? { ...location, kmsKeyArn } : location;
+}
+
 function parseVariants(check: Checker, value: unknown, path: string): string[] {
   if (value === undefined) return [...DEFAULTS.variants];
   if (!Array.isArray(value) || value.length === 0) {
@@ -155,7 +192,8 @@ function parseFeatureThresholds(check: Checker, value: unknown, path: string): R
   if (value === undefined) return {};
   const obj = check.object(value, path, 'must be an object of feature name to threshold, like {"age": 0.2}');
   if (!obj) return {};
-  const thresholds: Record<string, number> = {};
+  // Feature names are data: `__proto__` on a plain object would set the prototype, not a threshold.
+  const thresholds: Record<string, number> = Object.create(null);
   for (const [feature, threshold] of Object.entries(obj)) {
     if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold <= 0) {
       check.fail(
@@ -193,4 +231,9 @@ function parseFeatures(check: Checker, value: unknown, path: string): string[] {
     }
   });
   return features;
+}
+
+/** The per-feature threshold override of `feature`, when the config has one of its own. */
+export function featureThreshold(endpoint: EndpointConfig, feature: string): number | undefined {
+  return Object.hasOwn(endpoint.featureThresholds, feature) ? endpoint.featureThresholds[feature] : undefined;
 }

@@ -16,6 +16,7 @@ import type { DriftwatchConfig, EndpointConfig } from './types.ts';
 
 export { ConfigError } from './checker.ts';
 export { ALARM_DEFAULTS, DEFAULTS, type HealthAlarmDefault } from './defaults.ts';
+export { featureThreshold } from './endpoint.ts';
 export { FAN_OUT_DEFAULTS } from './fan-out.ts';
 export type {
   AlarmSetting,

@@ -1,4 +1,4 @@
-import type { Checker } from './checker.ts';
+import { type Checker, KMS_KEY_ARN } from './checker.ts';
 import type { SlackConfig } from './types.ts';
 
 /** A Secrets Manager secret name (what the console calls the secret's name). */
@@ -6,7 +6,6 @@ const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 /** A complete secret ARN: the name followed by the six random characters Secrets Manager adds. */
 const SECRET_ARN =
   /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const SLACK_ID = /^[A-Z0-9]{2,64}$/;
 const SLACK_KEYS = ['webhookSecret', 'webhookSecretKmsKeyArn', 'chatbot'] as const;
 

@@ -12,6 +12,12 @@ export interface S3Location {
   readonly bucket: string;
   /** The key prefix, without slashes at either end; `''` for the bucket root. */
   readonly prefix: string;
+  /**
+   * The customer managed key the objects are encrypted with (SSE-KMS), when it is not the bucket's
+   * SSE-S3 or the AWS managed key: readers get `kms:Decrypt` on it, through S3 only.
+   * @default none
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /** When one CloudWatch alarm fires. Its comparison (above or below) is fixed by what it watches. */
@@ -31,9 +37,13 @@ export type AlarmSetting = AlarmSettings | false;
 
 /** Endpoint health alarms on SageMaker's own metrics, per variant. */
 export interface HealthAlarmsConfig {
-  /** `ModelLatency` p99 above this many microseconds. @default 1,000,000 µs over 3 of 3 five-minute periods */
-  readonly modelLatencyP99Micros: AlarmSetting;
-  /** `OverheadLatency` p99 above this many microseconds. @default 100,000 µs over 3 of 3 five-minute periods */
+  /**
+   * `ModelLatency` Average above this many microseconds (SageMaker documents no percentiles for it).
+   * Read from `modelLatencyP99Micros` too, its name before.
+   * @default 1,000,000 µs over 3 of 3 five-minute periods
+   */
+  readonly modelLatencyMicros: AlarmSetting;
+  /** `OverheadLatency` Average above this many microseconds. @default 100,000 µs over 3 of 3 five-minute periods */
   readonly overheadLatencyMicros: AlarmSetting;
   /** `Invocations` per period below this; no data counts as breaching. @default 1 per hour */
   readonly invocationsMin: AlarmSetting;
@@ -89,11 +99,17 @@ export interface EndpointConfig {
   readonly name: string;
   /** Variants whose capture is profiled together. @default ["AllTraffic"] */
   readonly variants: readonly string[];
-  /** Where SageMaker writes the endpoint's capture (`DataCaptureConfig.DestinationS3Uri`). */
+  /**
+   * Where SageMaker writes the endpoint's capture (`DataCaptureConfig.DestinationS3Uri`); its
+   * `kmsKeyArn` is `captureKmsKeyArn`, the `DataCaptureConfig.KmsKeyId` the capture is written with.
+   */
   readonly capture: S3Location;
-  /** The baseline folder (driftwatch's own, or SageMaker's statistics.json + constraints.json). */
+  /**
+   * The baseline folder (driftwatch's own, or SageMaker's statistics.json + constraints.json); its
+   * `kmsKeyArn` is `baselineKmsKeyArn`.
+   */
   readonly baseline: S3Location;
-  /** Ground-truth labels, when model quality is monitored. @default none */
+  /** Ground-truth labels, when model quality is monitored; `kmsKeyArn` is `groundTruthKmsKeyArn`. @default none */
   readonly groundTruth?: S3Location;
   /** The model's problem type, which says what quality metrics apply. @default none (no model quality) */
   readonly problemType?: ProblemType;
@@ -213,7 +229,17 @@ export interface FanOutConfig {
 /** Where reports go: a bucket the stack creates, or one that exists. */
 export type ReportsBucketConfig =
   | { readonly kind: 'create'; readonly prefix: string }
-  | { readonly kind: 'existing'; readonly bucketName: string; readonly prefix: string };
+  | {
+      readonly kind: 'existing';
+      readonly bucketName: string;
+      readonly prefix: string;
+      /**
+       * The customer managed key of the bucket's SSE-KMS default encryption: whatever reads the
+       * reports gets `kms:Decrypt` on it, whatever writes them `kms:GenerateDataKey` too, through S3 only.
+       * @default none (SSE-S3 or the AWS managed key, which need no grant)
+       */
+      readonly kmsKeyArn?: string;
+    };
 
 /** The whole configuration, every default filled in. */
 export interface DriftwatchConfig {

@@ -10,7 +10,13 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { AlarmSetting, AlarmSettings, EndpointConfig, HealthAlarmsConfig } from '../config/index.ts';
+import {
+  type AlarmSetting,
+  type AlarmSettings,
+  type EndpointConfig,
+  featureThreshold,
+  type HealthAlarmsConfig,
+} from '../config/index.ts';
 import type { EndpointMetrics } from '../endpoint-metrics.ts';
 import { DRIFTWATCH_METRICS, QUALITY_METRICS } from '../metric-names.ts';
 import { AlarmFactory } from './alarm-factory.ts';
@@ -57,7 +63,7 @@ export class EndpointAlarms extends Construct {
     const featureDrift = alarms.featureDrift;
     if (featureDrift) {
       endpoint.features.forEach((feature, i) => {
-        const threshold = endpoint.featureThresholds[feature] ?? featureDrift.threshold;
+        const threshold = featureThreshold(endpoint, feature) ?? featureDrift.threshold;
         this.add(`FeatureDrift${i}`, `feature-drift-${feature}`, metrics.featureDrift(feature), {
           settings: { ...featureDrift, threshold },
           comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -123,26 +129,27 @@ export class EndpointAlarms extends Construct {
     const above = ComparisonOperator.GREATER_THAN_THRESHOLD;
     const atOrAbove = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
     const id = (name: string) => `${variant}-${name}`;
+    // Average, not p99: SageMaker documents no percentile statistics for its latency metrics.
     this.addIf(
       id('ModelLatency'),
-      id('model-latency-p99'),
-      metrics.modelLatencyP99(variant),
-      health.modelLatencyP99Micros,
+      id('model-latency'),
+      metrics.modelLatency(variant),
+      health.modelLatencyMicros,
       {
         comparison: above,
         description: (t) =>
-          `Variant ${variant}: ModelLatency p99 above ${t} µs (the model container is slow).`,
+          `Variant ${variant}: average ModelLatency above ${t} µs (the model container is slow); the dashboard shows the maximum too.`,
       },
     );
     this.addIf(
       id('OverheadLatency'),
-      id('overhead-latency-p99'),
-      metrics.overheadLatencyP99(variant),
+      id('overhead-latency'),
+      metrics.overheadLatency(variant),
       health.overheadLatencyMicros,
       {
         comparison: above,
         description: (t) =>
-          `Variant ${variant}: OverheadLatency p99 above ${t} µs (SageMaker's own overhead).`,
+          `Variant ${variant}: average OverheadLatency above ${t} µs (SageMaker's own overhead); the dashboard shows the maximum too.`,
       },
     );
     this.addIf(

@@ -14,7 +14,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { EndpointConfig } from '../config/index.ts';
+import { type EndpointConfig, featureThreshold } from '../config/index.ts';
 import type { EndpointMetrics } from '../endpoint-metrics.ts';
 import { HEADLINE_QUALITY_METRICS } from '../metric-names.ts';
 
@@ -100,7 +100,7 @@ export class EndpointDashboard extends Construct {
     const driftThreshold = alarms.featureDrift ? alarms.featureDrift.threshold : 0.1;
     const featureWidgets: IWidget[] = endpoint.features.map((feature) =>
       graph(`Drift: ${feature}`, [metrics.featureDrift(feature)], THIRD, [
-        line('threshold', endpoint.featureThresholds[feature] ?? driftThreshold),
+        line('threshold', featureThreshold(endpoint, feature) ?? driftThreshold),
       ]),
     );
     if (endpoint.features.length > 0) {
@@ -132,11 +132,14 @@ export class EndpointDashboard extends Construct {
 
     const variants = endpoint.variants;
     this.dashboard.addWidgets(
+      // Average and Maximum: the statistics SageMaker documents for these metrics (no percentiles).
       graph(
-        'Latency p99 (µs)',
+        'Latency, average and maximum (µs)',
         variants.flatMap((v) => [
-          labelled(metrics.modelLatencyP99(v), `${v} model`),
-          labelled(metrics.overheadLatencyP99(v), `${v} overhead`),
+          labelled(metrics.modelLatency(v, Stats.AVERAGE), `${v} model avg`),
+          labelled(metrics.modelLatency(v, Stats.MAXIMUM), `${v} model max`),
+          labelled(metrics.overheadLatency(v, Stats.AVERAGE), `${v} overhead avg`),
+          labelled(metrics.overheadLatency(v, Stats.MAXIMUM), `${v} overhead max`),
         ]),
         THIRD,
       ),

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import type { EndpointConfig } from '../config/index.ts';
 import { EndpointMetrics, type MonitorNamespaces } from '../endpoint-metrics.ts';
 import { acknowledgePrefixWildcards } from '../iam-acknowledgements.ts';
+import { grantObjectKeys } from '../kms-grants.ts';
 import { buildMonitorRuntimeConfig, reportsKeyPrefix } from '../monitor-runtime-config.ts';
 import { grantPublishWindow } from '../publish-window-grants.ts';
 import { joinKey, listPrefix, readObjects } from '../s3-grants.ts';
@@ -50,6 +51,12 @@ export interface EndpointMonitorProps {
    * @default "" (the bucket root)
    */
   readonly reportsPrefix?: string;
+  /**
+   * The customer managed key of the reports bucket's SSE-KMS encryption (an existing bucket's
+   * `kmsKeyArn`): whatever reads or writes reports may use it, through S3 only.
+   * @default none (no key to grant)
+   */
+  readonly reportsKmsKeyArn?: string;
   /** The key that encrypts the endpoint's topic; its policy must let CloudWatch alarms use it. */
   readonly topicKey: IKey;
   /**
@@ -164,6 +171,7 @@ export class EndpointMonitor extends Construct {
         namespaces: props.namespaces,
         reportsBucket: props.reportsBucket,
         reportsPrefix,
+        ...(props.reportsKmsKeyArn ? { reportsKmsKeyArn: props.reportsKmsKeyArn } : {}),
         topic: alarmTopic,
         ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
       });
@@ -246,6 +254,14 @@ export class EndpointMonitor extends Construct {
       namespaces: props.namespaces,
       topic,
     });
+
+    // SSE-KMS objects: the keys of what it reads, and of the reports (and fan-out manifests) it writes.
+    grantObjectKeys(fn, [
+      { keyArn: endpoint.capture.kmsKeyArn, use: 'read' },
+      { keyArn: endpoint.baseline.kmsKeyArn, use: 'read' },
+      { keyArn: endpoint.groundTruth?.kmsKeyArn, use: 'read' },
+      { keyArn: props.reportsKmsKeyArn, use: 'readWrite' },
+    ]);
   }
 }
 

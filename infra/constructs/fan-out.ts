@@ -14,16 +14,19 @@ import {
   JsonPath,
   LogLevel,
   Map as MapState,
+  ResultWriterV2,
   S3JsonItemReader,
   StateMachine,
   Succeed,
 } from 'aws-cdk-lib/aws-stepfunctions';
+import { STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2 } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { fanOutFolder } from '../../functions/contracts/report-layout.ts';
 import type { EndpointConfig, FanOutConfig } from '../config/index.ts';
 import type { MonitorNamespaces } from '../endpoint-metrics.ts';
 import { HANDLER_ENTRIES } from '../handler-entries.ts';
 import { acknowledgePrefixWildcards } from '../iam-acknowledgements.ts';
+import { grantObjectKeys } from '../kms-grants.ts';
 import { reportsKeyPrefix } from '../monitor-runtime-config.ts';
 import { grantPublishWindow } from '../publish-window-grants.ts';
 import { joinKey, listPrefix, readObjects } from '../s3-grants.ts';
@@ -50,6 +53,12 @@ export interface FanOutProps {
    * @default "" (the bucket root)
    */
   readonly reportsPrefix?: string;
+  /**
+   * The customer managed key of the reports bucket's SSE-KMS encryption: the worker, the reducer
+   * and the state machine (manifests, map results) may use it, through S3 only.
+   * @default none (no key to grant)
+   */
+  readonly reportsKmsKeyArn?: string;
   /** The endpoint's topic: the reducer sends window summaries to it, the failure alarm too. */
   readonly topic: AlarmTopic;
   /**
@@ -116,6 +125,9 @@ export class FanOut extends Construct {
 
   constructor(scope: Construct, id: string, props: FanOutProps) {
     super(scope, id);
+    // ResultWriterV2 (the Distributed Map's results to S3) is rendered only under this feature
+    // flag; set for this construct's subtree only (before any child exists), not the whole app.
+    this.node.setContext(STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2, true);
     const { endpoint, settings } = props;
     const reportsPrefix = props.reportsPrefix ?? '';
     const reportKeys = reportsKeyPrefix(reportsPrefix, endpoint);
@@ -143,8 +155,9 @@ export class FanOut extends Construct {
     this.grantAccess(props, reportKeys, fanOutKeys);
 
     this.logGroup = new LogGroup(this, 'StateMachineLogGroup', {
-      // Vended-log groups under /aws/vendedlogs/ keep CloudWatch Logs' resource policy small.
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${endpoint.name}-fan-out`,
+      // Vended-log groups under /aws/vendedlogs/ keep CloudWatch Logs' resource policy small. Named
+      // after the deployment (the top-level stack), not the endpoint's nested stack.
+      logGroupName: `/aws/vendedlogs/states/${rootStack(this).stackName}-${endpoint.name}-fan-out`,
       retention: logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -155,25 +168,41 @@ export class FanOut extends Construct {
       // Only the plan goes on: the monitor's outcome of small windows is in its log.
       resultSelector: { 'fanOut.$': '$.Payload.fanOut' },
     });
+    // Each item is paired with the run id by ItemSelector, which takes paths into the Map's input
+    // and the Context object ($$.Map.Item.Value) and is applied before the ItemBatcher. (The
+    // ItemBatcher's BatchInput is documented as fixed JSON, so it is not given a path.)
+    const resultWriter = new PrefixResultWriter({
+      bucket: props.reportsBucket,
+      prefix: `${fanOutKeys}/${MAP_RESULTS_FOLDER}`,
+    });
     const profile = new DistributedMap(this, 'ProfileParts', {
       label: 'ProfileParts',
       itemReader: new S3JsonItemReader({
         bucketNamePath: JsonPath.stringAt('$.fanOut.bucket'),
         key: JsonPath.stringAt('$.fanOut.manifestKey'),
       }),
+      itemSelector: { 'runId.$': '$.fanOut.runId', 'item.$': '$$.Map.Item.Value' },
       itemBatcher: new ItemBatcher({
         maxItemsPerBatch: settings.batchSize,
-        batchInput: { 'runId.$': '$.fanOut.runId' },
+        // A child execution's input, like any state's, stops at 256 KiB: a batch of large
+        // items gets fewer of them instead of failing.
+        maxInputBytesPerBatch: MAX_BATCH_BYTES,
       }),
       maxConcurrency: settings.maxConcurrency,
       toleratedFailurePercentage: 0,
-      // The workers' results are in S3; keeping them out of the state keeps it under 256 KB.
+      // The children's results ({"parts": n} each) go to S3, not into the execution's state, whose
+      // 256 KiB they would fill on a window of thousands of batches; the Map's own output (where
+      // they went) is dropped too.
+      resultWriterV2: resultWriter,
       resultPath: JsonPath.DISCARD,
     });
     profile.itemProcessor(
       lambdaTask(this, 'ProfileBatch', this.workerFunction, {
-        // The batch as the ItemBatcher makes it: {"Items": [...], "BatchInput": {"runId"}}.
-        payload: { 'Payload.$': '$' },
+        // The worker's event, {"Items": [manifest items], "BatchInput": {"runId"}}, from the batch
+        // of selected items {"Items": [{"runId", "item"}, ...]}.
+        payload: {
+          Payload: { 'Items.$': '$.Items[*].item', BatchInput: { 'runId.$': '$.Items[0].runId' } },
+        },
         resultSelector: { 'parts.$': '$.Payload.parts' },
       }),
     );
@@ -224,6 +253,14 @@ export class FanOut extends Construct {
       manifests,
       `Reads the manifests of endpoint ${endpoint.name}'s fan-out runs only; the trailing /* stands for the run folders, named by execution at run time.`,
     );
+    // The ResultWriter's grant (PrefixResultWriter): only under the map-results folder.
+    for (const statement of resultWriter.providePolicyStatements())
+      acknowledgePrefixWildcards(
+        this.stateMachine,
+        statement,
+        `Writes the Distributed Map's results of endpoint ${endpoint.name}'s fan-out runs only, under their map-results folder; the trailing /* stands for the folders Step Functions names by map run.`,
+      );
+    grantObjectKeys(role, [{ keyArn: props.reportsKmsKeyArn, use: 'readWrite' }]);
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -330,6 +367,18 @@ export class FanOut extends Construct {
       namespaces: props.namespaces,
       topic: props.topic,
     });
+
+    // SSE-KMS objects: workers read capture and baseline and write partials; the reducer reads
+    // partials and the baseline and writes reports.
+    grantObjectKeys(worker, [
+      { keyArn: endpoint.capture.kmsKeyArn, use: 'read' },
+      { keyArn: endpoint.baseline.kmsKeyArn, use: 'read' },
+      { keyArn: props.reportsKmsKeyArn, use: 'readWrite' },
+    ]);
+    grantObjectKeys(reduce, [
+      { keyArn: endpoint.baseline.kmsKeyArn, use: 'read' },
+      { keyArn: props.reportsKmsKeyArn, use: 'readWrite' },
+    ]);
   }
 
   /**
@@ -386,6 +435,41 @@ function lambdaTask(
       ],
     },
   });
+}
+
+/** A child execution's input, like any state's payload, is at most 256 KiB. */
+const MAX_BATCH_BYTES = 256 * 1024;
+
+/** The folder under `[PREFIX/]fan-out/ENDPOINT/SCHEDULE/` the Distributed Map writes its results to. */
+export const MAP_RESULTS_FOLDER = 'map-results';
+
+/**
+ * A ResultWriter whose grant is the prefix it writes under, not the whole bucket (CDK's grants
+ * `BUCKET/*`). The actions are the ones Step Functions documents for ResultWriter.
+ */
+class PrefixResultWriter extends ResultWriterV2 {
+  private readonly objects: string;
+
+  constructor(props: { bucket: IBucket; prefix: string }) {
+    super(props);
+    this.objects = props.bucket.arnForObjects(`${props.prefix}/*`);
+  }
+
+  override providePolicyStatements(): PolicyStatement[] {
+    return [
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+        resources: [this.objects],
+      }),
+    ];
+  }
+}
+
+/** The top-level stack `scope` is deployed in (its own stack, or the parent of its nested stack). */
+function rootStack(scope: Construct): Stack {
+  let stack = Stack.of(scope);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
+  return stack;
 }
 
 /** `[PREFIX/]fan-out/ENDPOINT/SCHEDULE`: the manifests and partials of an endpoint's runs (functions/pipeline/fan-out.ts). */

@@ -9,6 +9,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { RetrainingRuntimeConfig } from '../../functions/contracts/retraining-config.ts';
 import { acknowledgePrefixWildcards } from '../iam-acknowledgements.ts';
+import { grantObjectKeys } from '../kms-grants.ts';
 import { AlarmFactory } from './alarm-factory.ts';
 import { grantTopicPublish } from './alarm-topic.ts';
 import { DriftwatchFunction } from './driftwatch-function.ts';
@@ -31,6 +32,12 @@ export interface RetrainingTriggerProps {
   readonly stateBucket: IBucket;
   /** The key prefix of the state, without slashes; the function reads and writes only below it. */
   readonly stateKeys: string;
+  /**
+   * The customer managed key of the state bucket's SSE-KMS encryption (the reports bucket's); the
+   * function may use it only through S3.
+   * @default none (no key to grant)
+   */
+  readonly stateKmsKeyArn?: string;
   /**
    * Timeout of the function.
    * @default Duration.minutes(1)
@@ -80,11 +87,21 @@ export class RetrainingTrigger extends Construct {
       resources: [props.stateBucket.arnForObjects(`${props.stateKeys}/*`)],
     });
     this.function.addToRolePolicy(state);
+    // A dry run may write nothing, so it learns whether its claim or last start exists by listing
+    // (without s3:ListBucket, S3 answers a GET of a missing key with 403, not 404): only the state prefix.
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [props.stateBucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${props.stateKeys}/*`] } },
+      }),
+    );
     acknowledgePrefixWildcards(
       role,
       state,
       `Reads and writes only the retraining state of endpoint ${config.endpoint} (cooldown and one claim per window), under its state prefix; the trailing /* stands for the window claims, unknown in advance.`,
     );
+    grantObjectKeys(this.function, [{ keyArn: props.stateKmsKeyArn, use: 'readWrite' }]);
     grantTopicPublish(this.function, props.topic, props.topicKey);
 
     const sagemaker = (resource: string, resourceName: string) =>

@@ -8,6 +8,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { SlackNotifierConfig } from '../../functions/contracts/slack-notifier-config.ts';
 import { acknowledgePrefixWildcards } from '../iam-acknowledgements.ts';
+import { grantObjectKeys } from '../kms-grants.ts';
 import { AlarmFactory } from './alarm-factory.ts';
 import { DriftwatchFunction } from './driftwatch-function.ts';
 
@@ -43,6 +44,12 @@ export interface SlackNotifierProps {
    * @default "" (the bucket root)
    */
   readonly reportsPrefix?: string;
+  /**
+   * The customer managed key of the reports bucket's SSE-KMS encryption; the function may decrypt
+   * with it only through S3.
+   * @default none (no key to grant)
+   */
+  readonly reportsKmsKeyArn?: string;
   /**
    * Timeout of the function: room for the retries (up to five attempts of 10 s, with waits of up to 20 s).
    * @default Duration.minutes(3)
@@ -116,6 +123,7 @@ export class SlackNotifier extends Construct {
       reports,
       `Reads only the report.json files of endpoint ${props.endpointName}, under its reports prefix; the trailing /* stands for the hourly report folders, unknown in advance.`,
     );
+    grantObjectKeys(this.function, [{ keyArn: props.reportsKmsKeyArn, use: 'read' }]);
 
     const alarms = new AlarmFactory(this, { endpointName: props.endpointName, topic: props.topic });
     this.errorsAlarm = alarms.addFunctionErrorsAlarm('ErrorsAlarm', this.function, {

@@ -19,8 +19,10 @@ import { S3Store } from '../../functions/stores/s3-store.ts';
 import {
   DATA_NAMESPACE,
   MODEL_NAMESPACE,
+  MONITOR_ROLE,
   monitorConfig,
   monitorFakes,
+  monitorRole,
   SCHEDULE,
   TOPIC,
 } from '../support/monitor-fakes.ts';
@@ -54,7 +56,16 @@ const backfill = backfillObjects();
 let s3: LocalS3;
 
 beforeAll(async () => {
-  s3 = await startLocalS3([DATA_BUCKET, REPORTS_BUCKET]);
+  // The runs' requests are answered as S3 answers the monitor role (no ListBucket outside its
+  // prefixes: a GET of a missing key is 403); the tests set up and read back as s3rver's owner.
+  s3 = await startLocalS3([DATA_BUCKET, REPORTS_BUCKET], {
+    principals: {
+      [MONITOR_ROLE]: monitorRole({
+        baselines: [`baselines/${ENDPOINT}`, `baselines/${ENDPOINT}-quality`, SAGEMAKER_BASELINE_KEYS],
+        labels: ['ground-truth-late', 'ground-truth-rerun', 'ground-truth-sagemaker'],
+      }),
+    },
+  });
   await writeWorld(s3.client, [...scheduled, ...backfill]);
 });
 afterAll(async () => {
@@ -68,7 +79,7 @@ function config(reportsPrefix: string): MonitorRuntimeConfig {
 /** Fakes for one run: CloudWatch and SNS mocked, a clock starting at `startIso` that moves 1.5 s per reading. */
 function fakes(reportsPrefix: string, startIso: string, over: Partial<MonitorRuntimeConfig> = {}) {
   const { deps, metricRequests, publishes, logs } = monitorFakes(
-    s3.client,
+    s3.clientAs(MONITOR_ROLE),
     monitorConfig(reportsPrefix, over),
     startIso,
   );
@@ -141,6 +152,7 @@ function expectedMetrics(report: Report, records: CapturedRecord[], timestamp: D
       'feature_data_score',
       records.map((r) => r.score),
     ),
+    datum('unknown_features', 0, 'Count'),
     datum('dataset_drift_share', report.datasetDrift.share),
     datum('violations', violations, 'Count'),
     datum('records_profiled', records.length, 'Count'),
@@ -483,6 +495,8 @@ function binaryOracle(records: readonly LabelledRecord[]) {
 }
 
 const QUALITY_BASELINE_URI = `s3://${DATA_BUCKET}/baselines/${ENDPOINT}-quality`;
+/** A baseline as SageMaker's baselining job leaves it: statistics.json and constraints.json, no model-quality/. */
+const SAGEMAKER_BASELINE_KEYS = `baselines/${ENDPOINT}-sagemaker`;
 
 /** The baseline as `driftwatch baseline --problem-type` writes it, uploaded as it is; returns its keys. */
 async function uploadQualityBaseline(): Promise<string[]> {
@@ -670,6 +684,39 @@ describe('the monitor Lambda with ground truth', () => {
       matched: 24,
       unmatchedPredictions: 6,
       violations: 0,
+    });
+  });
+
+  it('with a baseline SageMaker made (no model-quality files), computes quality without constraints', async () => {
+    // SageMaker's baselining job leaves statistics.json and constraints.json, and no model-quality/:
+    // the monitor role may list the folder but a GET of a missing file answers 403, not 404.
+    const sagemakerBaseline = new S3Store(s3.client, `s3://${DATA_BUCKET}/${SAGEMAKER_BASELINE_KEYS}/`);
+    const built = new S3Store(s3.client, BASELINE_URI);
+    for (const file of ['statistics.json', 'constraints.json'])
+      await sagemakerBaseline.putText(file, (await built.getText(file))!, 'application/json');
+    const labels = `s3://${DATA_BUCKET}/ground-truth-sagemaker`;
+    await putObjects(s3.client, labels, [firstLabels, secondLabels]);
+    const run = fakes('quality-sagemaker', '2026-11-26T06:10:00Z', {
+      ...quality(labels),
+      baselineUri: sagemakerBaseline.location,
+    });
+
+    const result = await runMonitor(run.deps, {
+      endpoint: ENDPOINT,
+      start: '2026-11-24T08:00:00Z',
+      end: '2026-11-24T09:00:00Z',
+    });
+
+    expect(result.windows.map((w) => [w.start, w.labelsMatched])).toEqual([['2026-11-24T08:00:00.000Z', 24]]);
+    const report = JSON.parse(
+      (await reportObjects('quality-sagemaker')).get(`${hourFolder}report.json`)!,
+    ) as Report;
+    expect(report.quality).toMatchObject({
+      problemType: 'BinaryClassification',
+      threshold: 0.5,
+      matched: 24,
+      metrics: { confusionMatrix: { tp: 8, fp: 3, fn: 2, tn: 11 } },
+      violations: [],
     });
   });
 

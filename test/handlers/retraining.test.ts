@@ -1,7 +1,12 @@
 // The retraining flow end to end: state in s3rver (conditional writes honoured), SageMaker and SNS
 // mocked, the clock set per run. Covers what starts a retraining, the cooldown across runs,
 // re-runs and redeliveries of a window, dry run, and a start that fails.
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+//
+// The function's S3 requests are answered as S3 answers its role (test/support/s3rver.ts): a GET
+// of a missing key is 403 AccessDenied, not 404, as the role holds s3:ListBucket only for
+// listings under its state prefix (what a dry run needs), or not at all (as deployed before: a
+// real run needs none).
+import { ListObjectsV2Command, S3ServiceException } from '@aws-sdk/client-s3';
 import {
   DescribeTrainingJobCommand,
   SageMakerClient,
@@ -25,9 +30,19 @@ const BUCKET = 'reports';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:driftwatch-churn-xgb';
 const EXECUTION = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-retrain/execution/abc123';
 
+/** The retraining role: ListBucket only for listings under a state prefix (`${stateKeys}/*`). */
+const ROLE = 'retraining';
+/** The retraining role without ListBucket. */
+const ROLE_WITHOUT_LIST = 'retraining-without-list';
+
 let s3: LocalS3;
 beforeAll(async () => {
-  s3 = await startLocalS3([BUCKET]);
+  s3 = await startLocalS3([BUCKET], {
+    principals: {
+      [ROLE]: { listBucket: { [BUCKET]: ['retraining/*/state/*'] } },
+      [ROLE_WITHOUT_LIST]: { listBucket: {} },
+    },
+  });
 });
 afterAll(async () => {
   await s3?.stop();
@@ -68,8 +83,8 @@ function config(over: Partial<RetrainingRuntimeConfig> = {}): RetrainingRuntimeC
   };
 }
 
-function deps(c: RetrainingRuntimeConfig, now: string): RetrainingDeps {
-  return { config: c, s3: s3.client, sagemaker, sns, now: () => new Date(now), log: () => {} };
+function deps(c: RetrainingRuntimeConfig, now: string, role = ROLE): RetrainingDeps {
+  return { config: c, s3: s3.clientAs(role), sagemaker, sns, now: () => new Date(now), log: () => {} };
 }
 
 const drifted = (): Report => {
@@ -336,6 +351,153 @@ describe('dry run', () => {
         'would start SageMaker training job churn-xgb-retrain-2026112605, configured like churn-xgb-v1, writing to s3://reports/retraining/churn-xgb/training-jobs',
     });
     expect(sm.calls().map((call) => call.args[0].constructor.name)).toEqual(['DescribeTrainingJobCommand']);
+  });
+});
+
+describe('a role without s3:ListBucket', () => {
+  it('a real run needs none: it starts, skips for the cooldown and refuses a redelivery, reading no missing key', async () => {
+    const c = config();
+
+    const first = await runRetraining(
+      deps(c, '2026-11-26T06:12:00Z', ROLE_WITHOUT_LIST),
+      summary('2026-11-26T05:00:00Z'),
+    );
+    const next = await runRetraining(
+      deps(c, '2026-11-26T07:12:00Z', ROLE_WITHOUT_LIST),
+      summary('2026-11-26T06:00:00Z'),
+    );
+    const again = await runRetraining(
+      deps(c, '2026-11-26T08:00:00Z', ROLE_WITHOUT_LIST),
+      summary('2026-11-26T05:00:00Z'),
+    );
+
+    expect([...first, ...next, ...again].map((o) => (o.outcome === 'skipped' ? o.why : o.outcome))).toEqual([
+      'started',
+      'cooldown',
+      'window-handled',
+    ]);
+    expect(starts()).toHaveLength(1);
+    expect(notices()[2]?.Message.split('\n')[0]).toBe(
+      'driftwatch did not start a retraining of endpoint churn-xgb: the window was already handled at 2026-11-26T06:12:00.000Z (dataset drift was detected in the window of 2026-11-26 05:00 UTC).',
+    );
+    expect(await stateKeys(c)).toEqual([
+      'last-start.json',
+      'windows/2026-11-26T05Z.json',
+      'windows/2026-11-26T06Z.json',
+    ]);
+  });
+
+  it('a dry run fails with AccessDenied rather than take the 403 for "no claim, no cooldown"', async () => {
+    const c = config({ dryRun: true });
+
+    await expect(
+      runRetraining(deps(c, '2026-11-26T06:12:00Z', ROLE_WITHOUT_LIST), summary('2026-11-26T05:00:00Z')),
+    ).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    expect(notices()).toEqual([]);
+  });
+});
+
+/**
+ * A client of the retraining role whose GETs of `last-start.json` are refused (say, by KMS), and
+ * its deletes too when `deletes`.
+ */
+function lastStartDenied(deletes = false) {
+  const client = s3.newClient(ROLE);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const key = (args.input as { Key?: string }).Key ?? '';
+      const refused =
+        (context.commandName === 'GetObjectCommand' && key.endsWith('/last-start.json')) ||
+        (deletes && context.commandName === 'DeleteObjectCommand');
+      if (refused)
+        throw new S3ServiceException({
+          name: 'AccessDenied',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 403 },
+          message: 'not authorized to perform: kms:Decrypt',
+        });
+      return next(args);
+    },
+    { step: 'initialize', name: 'denyLastStart' },
+  );
+  return client;
+}
+
+describe('a step that fails after the window is claimed', () => {
+  it('reading the cooldown: the window is given back, so the retry acts on it', async () => {
+    const c = config({ cooldownHours: 1 });
+    await runRetraining(deps(c, '2026-11-26T06:12:00Z'), summary('2026-11-26T05:00:00Z'));
+    const denied = lastStartDenied();
+
+    await expect(
+      runRetraining({ ...deps(c, '2026-11-26T09:12:00Z'), s3: denied }, summary('2026-11-26T08:00:00Z')),
+    ).rejects.toThrow('kms:Decrypt');
+    denied.destroy();
+    const stateAfterFailure = await stateKeys(c);
+    const retry = await runRetraining(deps(c, '2026-11-26T09:12:05Z'), summary('2026-11-26T08:00:00Z'));
+
+    expect(stateAfterFailure).toEqual(['last-start.json', 'windows/2026-11-26T05Z.json']);
+    expect(retry).toEqual([expect.objectContaining({ outcome: 'started' })]);
+    expect(starts()).toHaveLength(2);
+  });
+
+  it('says which claim to delete when giving the window back fails too', async () => {
+    const c = config({ cooldownHours: 1 });
+    await runRetraining(deps(c, '2026-11-26T06:12:00Z'), summary('2026-11-26T05:00:00Z'));
+    const denied = lastStartDenied(true);
+
+    const error = await runRetraining(
+      { ...deps(c, '2026-11-26T09:12:00Z'), s3: denied },
+      summary('2026-11-26T08:00:00Z'),
+    ).catch((e: unknown) => e as Error);
+    denied.destroy();
+
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      `not authorized to perform: kms:Decrypt; giving back what it had taken failed too (not authorized to perform: kms:Decrypt): delete ${c.stateUri}windows/2026-11-26T08Z.json for a retry to act on the window`,
+    );
+    expect((error as Error).cause).toMatchObject({ name: 'AccessDenied' });
+  });
+
+  it('sending the notice of a skip: the window is given back, so the retry sends it', async () => {
+    const c = config();
+    // The notice of the start goes out; the next, of the skip, fails.
+    topic
+      .on(PublishCommand)
+      .resolvesOnce({ MessageId: 'm' })
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }))
+      .resolves({ MessageId: 'm' });
+    await runRetraining(deps(c, '2026-11-26T06:12:00Z'), summary('2026-11-26T05:00:00Z'));
+
+    await expect(
+      runRetraining(deps(c, '2026-11-26T07:12:00Z'), summary('2026-11-26T06:00:00Z')),
+    ).rejects.toThrow('Rate exceeded');
+    const stateAfterFailure = await stateKeys(c);
+    const retry = await runRetraining(deps(c, '2026-11-26T07:12:05Z'), summary('2026-11-26T06:00:00Z'));
+
+    expect(stateAfterFailure).toEqual(['last-start.json', 'windows/2026-11-26T05Z.json']);
+    expect(retry).toEqual([expect.objectContaining({ outcome: 'skipped', why: 'cooldown' })]);
+    expect(notices().map((n) => n.Subject)).toEqual([
+      'driftwatch: churn-xgb retraining started',
+      'driftwatch: churn-xgb retraining skipped',
+      'driftwatch: churn-xgb retraining skipped',
+    ]);
+  });
+
+  it('sending the notice of a start: the window stays handled, so the retry does not start it twice', async () => {
+    const c = config();
+    topic
+      .on(PublishCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }))
+      .resolves({ MessageId: 'm' });
+
+    await expect(
+      runRetraining(deps(c, '2026-11-26T06:12:00Z'), summary('2026-11-26T05:00:00Z')),
+    ).rejects.toThrow('Rate exceeded');
+    const retry = await runRetraining(deps(c, '2026-11-26T06:12:05Z'), summary('2026-11-26T05:00:00Z'));
+
+    expect(starts()).toHaveLength(1);
+    expect(retry).toEqual([expect.objectContaining({ outcome: 'skipped', why: 'window-handled' })]);
   });
 });
 

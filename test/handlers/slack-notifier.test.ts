@@ -211,23 +211,29 @@ describe('the Slack notifier posts', () => {
             type: 'section',
             text: {
               type: 'mrkdwn',
+              verbatim: true,
               text: 'churn-xgb: At least 50% of the monitored features drifted in a window (dataset_drift_share &gt;= 0.5): the input data as a whole moved away from the baseline.',
             },
           },
           {
             type: 'section',
             fields: [
-              { type: 'mrkdwn', text: '*Endpoint*\n`churn-xgb`' },
-              { type: 'mrkdwn', text: '*State*\nOK → *ALARM*' },
-              { type: 'mrkdwn', text: '*Changed at*\n2026-11-26 06:12 UTC' },
-              { type: 'mrkdwn', text: '*Hour*\n2026-11-26 05:00 UTC (the last complete window)' },
-              { type: 'mrkdwn', text: '*Condition*\n`dataset_drift_share` &gt;= 0.5' },
+              { type: 'mrkdwn', verbatim: true, text: '*Endpoint*\n`churn-xgb`' },
+              { type: 'mrkdwn', verbatim: true, text: '*State*\nOK → *ALARM*' },
+              { type: 'mrkdwn', verbatim: true, text: '*Changed at*\n2026-11-26 06:12 UTC' },
+              {
+                type: 'mrkdwn',
+                verbatim: true,
+                text: '*Hour*\n2026-11-26 05:00 UTC (the last complete window)',
+              },
+              { type: 'mrkdwn', verbatim: true, text: '*Condition*\n`dataset_drift_share` &gt;= 0.5' },
             ],
           },
           {
             type: 'section',
             text: {
               type: 'mrkdwn',
+              verbatim: true,
               text: '*Reason*\nThreshold Crossed: 1 out of the last 3 datapoints [0.6666666666666666 (26/11/26 05:00:00)] was greater than or equal to the threshold (0.5) (minimum 1 datapoint for OK -&gt; ALARM transition).',
             },
           },
@@ -235,6 +241,7 @@ describe('the Slack notifier posts', () => {
             type: 'section',
             text: {
               type: 'mrkdwn',
+              verbatim: true,
               text: [
                 '<https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/driftwatch-churn-xgb-dataset-drift|Alarm>',
                 `<${DASHBOARD}|Dashboard>`,
@@ -270,19 +277,25 @@ describe('the Slack notifier posts', () => {
           {
             type: 'section',
             fields: [
-              { type: 'mrkdwn', text: '*Endpoint*\n`churn-xgb` (schedule `churn-xgb-hourly`)' },
-              { type: 'mrkdwn', text: '*Hour*\n2026-11-26 05:00 UTC to 06:00 UTC' },
               {
                 type: 'mrkdwn',
+                verbatim: true,
+                text: '*Endpoint*\n`churn-xgb` (schedule `churn-xgb-hourly`)',
+              },
+              { type: 'mrkdwn', verbatim: true, text: '*Hour*\n2026-11-26 05:00 UTC to 06:00 UTC' },
+              {
+                type: 'mrkdwn',
+                verbatim: true,
                 text: '*Verdict*\nDataset drift detected: 2 of 3 monitored features drifted (share 0.6667, dataset drift from 0.5). 1 model-quality violation.',
               },
-              { type: 'mrkdwn', text: '*Records*\n120 read, 118 profiled, 2 rejected' },
+              { type: 'mrkdwn', verbatim: true, text: '*Records*\n120 read, 118 profiled, 2 rejected' },
             ],
           },
           {
             type: 'section',
             text: {
               type: 'mrkdwn',
+              verbatim: true,
               text: [
                 '*Drifted features*',
                 '• `plan`: distance 0.4123 (linfRobust), threshold 0.1',
@@ -294,6 +307,7 @@ describe('the Slack notifier posts', () => {
             type: 'section',
             text: {
               type: 'mrkdwn',
+              verbatim: true,
               text: '*Other data-quality violations*\n• completeness_check: 1 (`region`)',
             },
           },
@@ -301,6 +315,7 @@ describe('the Slack notifier posts', () => {
             type: 'section',
             text: {
               type: 'mrkdwn',
+              verbatim: true,
               text: "*Model quality*\n• `auc`: Metric auc with 0.71 was LessThanThreshold '0.8'",
             },
           },
@@ -308,10 +323,14 @@ describe('the Slack notifier posts', () => {
             type: 'section',
             text: {
               type: 'mrkdwn',
+              verbatim: true,
               text: `<https://s3.console.aws.amazon.com/s3/object/reports?region=us-east-1&prefix=ml%2Freports%2Fchurn-xgb%2Fchurn-xgb-hourly%2F2026%2F11%2F26%2F05%2Freport.html|Report>  ·  <${DASHBOARD}|Dashboard>`,
             },
           },
-          { type: 'context', elements: [{ type: 'mrkdwn', text: `${REPORT_FOLDER}report.html` }] },
+          {
+            type: 'context',
+            elements: [{ type: 'mrkdwn', verbatim: true, text: `\`${REPORT_FOLDER}report.html\`` }],
+          },
         ],
       },
     ]);
@@ -339,6 +358,31 @@ describe('the Slack notifier posts', () => {
     expect(body.blocks[2]?.text?.text).toBe(
       "report.json could not be read, so the details are the summary's:\n```driftwatch found violations on endpoint churn-xgb ...```",
     );
+  });
+});
+
+describe('a hostile report.json', () => {
+  it('is checked before it is shown: a text where a count belongs mentions no one', async () => {
+    const hostile = { ...windowReport(), records: { ...windowReport().records, total: '<!channel>' } };
+    s3.on(GetObjectCommand).callsFake(async () => ({
+      Body: { transformToString: async () => JSON.stringify(hostile) },
+    }));
+    const { fetch, bodies } = scriptedFetch();
+    const handler = notifier({ fetch, sleep: noSleep });
+    const spy = vi.spyOn(console, 'log').mockImplementation(quiet.log);
+
+    const outcomes = await handler(summaryOf(windowReport()));
+    spy.mockRestore();
+
+    expect(outcomes).toEqual([
+      {
+        kind: 'window-summary',
+        attempts: 1,
+        reportUnreadable:
+          'JsonShapeError: report.records.total must be a whole number not below 0 (got "<!channel>")',
+      },
+    ]);
+    expect(JSON.stringify(bodies)).not.toContain('<!channel>');
   });
 });
 

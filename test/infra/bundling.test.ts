@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DriftwatchStack } from '../../infra/driftwatch-stack.ts';
 import { CDK_CONTEXT, testConfig } from './stack-fixtures.ts';
@@ -13,9 +14,10 @@ describe('monitor function bundling', () => {
 
   // Asset metadata (the CLI turns it on) tells which asset directory is the function's.
   const app = new App({ outdir, context: { ...CDK_CONTEXT, 'aws:cdk:enable-asset-metadata': true } });
-  new DriftwatchStack(app, 'Driftwatch', { config: testConfig() });
-  const assembly = app.synth();
-  const template = assembly.getStackByName('Driftwatch').template as {
+  const stack = new DriftwatchStack(app, 'Driftwatch', { config: testConfig() });
+  app.synth();
+  // The functions are in the endpoint's nested stack.
+  const template = Template.fromStack(stack.endpointStacks[0]!).toJSON() as {
     Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
   };
   const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');

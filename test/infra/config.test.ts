@@ -69,7 +69,7 @@ describe('parseConfig defaults', () => {
     expect(alarms.noData).toEqual(ALARM_DEFAULTS.noData);
     expect(alarms.quality).toEqual({});
     expect(alarms.health.cpuUtilization).toBe(false);
-    expect(alarms.health.modelLatencyP99Micros).toEqual(ALARM_DEFAULTS.health.modelLatencyP99Micros.settings);
+    expect(alarms.health.modelLatencyMicros).toEqual(ALARM_DEFAULTS.health.modelLatencyMicros.settings);
   });
 
   it('reads false as off, a number as the threshold and an object as partial settings', () => {
@@ -259,5 +259,83 @@ describe('parseConfig messages name the file, the field and the fix', () => {
     writeFileSync(path, '{ "endpoints": [ }');
 
     expect(() => loadConfigFile(path, 'broken.json')).toThrow(/^broken\.json: is not valid JSON \(/);
+  });
+});
+
+describe('SageMaker latency alarms (Average, not p99)', () => {
+  it('reads modelLatencyMicros, and modelLatencyP99Micros as its old name', () => {
+    const health = (h: unknown) =>
+      parseConfig(withEndpoint({ alarms: { health: h } }), FILE).endpoints[0]!.alarms.health;
+
+    expect(health({ modelLatencyMicros: 250000 }).modelLatencyMicros).toMatchObject({ threshold: 250000 });
+    expect(health({ modelLatencyP99Micros: 250000 }).modelLatencyMicros).toMatchObject({ threshold: 250000 });
+    expect(
+      problemsOf(withEndpoint({ alarms: { health: { modelLatencyMicros: 1, modelLatencyP99Micros: 2 } } })),
+    ).toEqual([
+      'driftwatch.config.json: endpoints[0].alarms.health.modelLatencyP99Micros is the old name of modelLatencyMicros (the alarm is on the Average now, not p99): keep only modelLatencyMicros; got 2',
+    ]);
+  });
+});
+
+describe('KMS keys of SSE-KMS objects', () => {
+  const KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+  it('attaches captureKmsKeyArn, baselineKmsKeyArn and groundTruthKmsKeyArn to their locations', () => {
+    const [endpoint] = parseConfig(
+      withEndpoint({
+        captureKmsKeyArn: KEY,
+        baselineKmsKeyArn: KEY,
+        groundTruthUri: 's3://labels-bucket/gt',
+        groundTruthKmsKeyArn: KEY,
+        problemType: 'Regression',
+      }),
+      FILE,
+    ).endpoints;
+
+    expect(endpoint!.capture).toEqual({
+      uri: 's3://cap-bucket/capture',
+      bucket: 'cap-bucket',
+      prefix: 'capture',
+      kmsKeyArn: KEY,
+    });
+    expect(endpoint!.baseline.kmsKeyArn).toBe(KEY);
+    expect(endpoint!.groundTruth?.kmsKeyArn).toBe(KEY);
+    expect(parseConfig(minimal, FILE).endpoints[0]!.capture).not.toHaveProperty('kmsKeyArn');
+  });
+
+  it('takes reportsBucket.kmsKeyArn with an existing bucket only', () => {
+    expect(
+      parseConfig({ ...minimal, reportsBucket: { existingBucketName: 'team-reports', kmsKeyArn: KEY } }, FILE)
+        .reportsBucket,
+    ).toEqual({
+      kind: 'existing',
+      bucketName: 'team-reports',
+      prefix: '',
+      kmsKeyArn: KEY,
+    });
+    expect(problemsOf({ ...minimal, reportsBucket: { create: true, kmsKeyArn: KEY } })).toEqual([
+      `driftwatch.config.json: reportsBucket.kmsKeyArn only applies with "existingBucketName" (the key of an existing SSE-KMS bucket); a bucket the stack creates is encrypted with SSE-S3: remove it; got "${KEY}"`,
+    ]);
+  });
+
+  it('names the field of a key that is not a key ARN, and a label key without labels', () => {
+    expect(
+      problemsOf({
+        reportsBucket: { existingBucketName: 'team-reports', kmsKeyArn: 'alias/reports' },
+        endpoints: [
+          {
+            ...minimal.endpoints[0],
+            captureKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:alias/capture',
+            baselineKmsKeyArn: 42,
+            groundTruthKmsKeyArn: KEY,
+          },
+        ],
+      }),
+    ).toEqual([
+      'driftwatch.config.json: reportsBucket.kmsKeyArn must be a KMS key ARN like arn:aws:kms:REGION:ACCOUNT:key/ID; got "alias/reports"',
+      'driftwatch.config.json: endpoints[0].captureKmsKeyArn must be a KMS key ARN like arn:aws:kms:REGION:ACCOUNT:key/ID; got "arn:aws:kms:us-east-1:123456789012:alias/capture"',
+      'driftwatch.config.json: endpoints[0].baselineKmsKeyArn must be a KMS key ARN like arn:aws:kms:REGION:ACCOUNT:key/ID; got 42',
+      `driftwatch.config.json: endpoints[0].groundTruthKmsKeyArn only applies with groundTruthUri: remove it, or set groundTruthUri to the labels it encrypts; got "${KEY}"`,
+    ]);
   });
 });

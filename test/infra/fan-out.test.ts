@@ -68,6 +68,7 @@ const fn = {
   reduce: logicalId('AWS::Lambda::Function', 'FanOutReduceFunction'),
 };
 const FAN_OUT_OBJECTS = '<ReportsBucket4E7C5994.Arn>/fan-out/churn-endpoint/driftwatch-hourly/*';
+const MAP_RESULTS = '<ReportsBucket4E7C5994.Arn>/fan-out/churn-endpoint/driftwatch-hourly/map-results/*';
 const REPORT_OBJECTS = '<ReportsBucket4E7C5994.Arn>/reports/churn-endpoint/driftwatch-hourly/*';
 const BASELINE_OBJECTS = 'arn:<AWS::Partition>:s3:::baseline-bucket/baselines/churn/*';
 const CAPTURE_OBJECTS = 'arn:<AWS::Partition>:s3:::capture-bucket/datacapture/churn-endpoint/*';
@@ -104,7 +105,8 @@ describe('the fan-out state machine', () => {
         ReaderConfig: { InputType: 'JSON' },
         Parameters: { 'Bucket.$': '$.fanOut.bucket', 'Key.$': '$.fanOut.manifestKey' },
       },
-      ItemBatcher: { MaxItemsPerBatch: 40, BatchInput: { 'runId.$': '$.fanOut.runId' } },
+      ItemSelector: { 'runId.$': '$.fanOut.runId', 'item.$': '$$.Map.Item.Value' },
+      ItemBatcher: { MaxItemsPerBatch: 40, MaxInputBytesPerBatch: 256 * 1024 },
       MaxConcurrency: FAN_OUT_DEFAULTS.maxConcurrency,
       ResultPath: null,
       Next: 'ReduceWindows',
@@ -113,7 +115,10 @@ describe('the fan-out state machine', () => {
         States: {
           ProfileBatch: {
             Type: 'Task',
-            Parameters: { FunctionName: `<${fn.worker}.Arn>`, 'Payload.$': '$' },
+            Parameters: {
+              FunctionName: `<${fn.worker}.Arn>`,
+              Payload: { 'Items.$': '$.Items[*].item', BatchInput: { 'runId.$': '$.Items[0].runId' } },
+            },
           },
         },
       },
@@ -133,6 +138,33 @@ describe('the fan-out state machine', () => {
       },
       Next: 'Done',
     });
+  });
+
+  it('passes the run id by ItemSelector (paths documented there), never a path in the fixed BatchInput', () => {
+    const map = definition.States.ProfileParts!;
+    const batcher = map.ItemBatcher as Record<string, unknown>;
+
+    expect(Object.keys(batcher).sort()).toEqual(['MaxInputBytesPerBatch', 'MaxItemsPerBatch']);
+    expect(JSON.stringify(batcher)).not.toContain('.$');
+    expect((map.ItemSelector as Record<string, string>)['runId.$']).toBe('$.fanOut.runId');
+  });
+
+  it("writes the child executions' results to S3, under the fan-out prefix, and keeps them out of the state", () => {
+    const map = definition.States.ProfileParts!;
+
+    expect(map.ResultWriter).toEqual({
+      Resource: 'arn:<AWS::Partition>:states:::s3:putObject',
+      Parameters: {
+        Bucket: `<${logicalId('AWS::S3::Bucket', 'ReportsBucket')}>`,
+        Prefix: 'fan-out/churn-endpoint/driftwatch-hourly/map-results',
+      },
+    });
+    expect(map.ResultPath).toBeNull();
+    // Each child's output is one number, not the worker's response.
+    expect(
+      (map.ItemProcessor as { States: Record<string, { ResultSelector: unknown }> }).States.ProfileBatch!
+        .ResultSelector,
+    ).toEqual({ 'parts.$': '$.Payload.parts' });
   });
 
   it('logs ALL events with execution data to its own log group, and traces with X-Ray', () => {
@@ -239,9 +271,22 @@ describe('least privilege with fan-out', () => {
     expect(granted('FanOutStateMachineRole', 'lambda:InvokeFunction')).toEqual(
       [`<${fn.monitor}.Arn>`, `<${fn.reduce}.Arn>`, `<${fn.worker}.Arn>`].sort(),
     );
-    expect(granted('FanOutStateMachineRole', 's3:GetObject')).toEqual([FAN_OUT_OBJECTS]);
+    expect(granted('FanOutStateMachineRole', 's3:GetObject')).toEqual([FAN_OUT_OBJECTS, MAP_RESULTS].sort());
     expect(granted('StateMachineDistributedMapPolicy', 'states:StartExecution')).toEqual([
       `<${stateMachineId}>`,
+    ]);
+  });
+
+  it('lets the Distributed Map write its results under its map-results folder only, with the actions ResultWriter needs', () => {
+    const writer = statements().filter(
+      (s) => s.policy.includes('FanOutStateMachineRole') && s.actions.includes('s3:PutObject'),
+    );
+
+    expect(writer.map((s) => [s.actions.sort(), s.resources])).toEqual([
+      [
+        ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
+        [MAP_RESULTS],
+      ],
     ]);
   });
 

@@ -66,6 +66,28 @@ const CONFIGS = {
       },
     ],
   }),
+  'SSE-KMS capture, baseline, labels and existing reports bucket, with fan-out, Slack and retraining':
+    testConfig({
+      reportsBucket: {
+        existingBucketName: 'team-reports',
+        kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/reports',
+      },
+      slack: { webhookSecret: 'driftwatch/slack-webhook' },
+      endpoints: [
+        {
+          name: 'churn',
+          captureUri: 's3://cap-bucket/c',
+          captureKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/capture',
+          baselineUri: 's3://cap-bucket/b',
+          baselineKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/baseline',
+          groundTruthUri: 's3://cap-bucket/gt',
+          groundTruthKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/labels',
+          problemType: 'Regression',
+          fanOut: true,
+          retraining: { pipeline: { name: 'churn-retrain' } },
+        },
+      ],
+    }),
   'Slack webhook notifier and pipeline retraining, then Chatbot and training-job retraining': testConfig({
     slack: {
       webhookSecret: 'driftwatch/slack-webhook',

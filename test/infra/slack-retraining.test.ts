@@ -270,6 +270,13 @@ describe('retraining with a SageMaker pipeline', () => {
         Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
         Resource: '<ReportsBucket4E7C5994.Arn>/retraining/churn-endpoint/state/*',
       },
+      {
+        // A dry run lists its state keys before reading them (403, not 404, without ListBucket).
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: '<ReportsBucket4E7C5994.Arn>',
+        Condition: { StringLike: { 's3:prefix': ['retraining/churn-endpoint/state/*'] } },
+      },
       { Effect: 'Allow', Action: 'sns:Publish', Resource: `<${topic}>` },
       { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '<TopicKeyB2E0C9CB.Arn>' },
       {
@@ -300,7 +307,7 @@ describe('retraining with a copy of a training job', () => {
   );
 
   it('may describe exactly the source job, create jobs named with the prefix, and pass exactly that role to SageMaker', () => {
-    expect(roleStatements(template, 'RetrainingFunctionRole').slice(3)).toEqual([
+    expect(roleStatements(template, 'RetrainingFunctionRole').slice(4)).toEqual([
       {
         Effect: 'Allow',
         Action: 'sagemaker:DescribeTrainingJob',

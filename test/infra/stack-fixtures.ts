@@ -28,7 +28,7 @@ export const TEST_CONFIG_JSON = {
           auc: 0.8,
           false_positive_rate: { threshold: 0.2, evaluationPeriods: 6, datapointsToAlarm: 2 },
         },
-        health: { modelLatencyP99Micros: 500000, invocationsMin: { threshold: 100, periodMinutes: 60 } },
+        health: { modelLatencyMicros: 500000, invocationsMin: { threshold: 100, periodMinutes: 60 } },
       },
       emails: ['churn-team@example.com', 'oncall@example.com'],
     },
@@ -39,7 +39,10 @@ export function testConfig(json: unknown = TEST_CONFIG_JSON): DriftwatchConfig {
   return parseConfig(json, 'test.config.json');
 }
 
-/** Builds the stack without bundling (unit tests); `app` is returned for nag and synth checks. */
+/**
+ * Builds the stack without bundling (unit tests); `app` is returned for nag and synth checks.
+ * `template` is the whole deployment as one template: see {@link deploymentTemplate}.
+ */
 export function buildStack(
   config: DriftwatchConfig = testConfig(),
   appProps: AppProps = {},
@@ -49,7 +52,47 @@ export function buildStack(
     context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...appProps.context },
   });
   const stack = new DriftwatchStack(app, 'Driftwatch', { config });
-  return { app, stack, template: Template.fromStack(stack) };
+  return { app, stack, template: deploymentTemplate(stack) };
+}
+
+type TemplateJson = {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  Parameters?: Record<string, unknown>;
+  [section: string]: unknown;
+};
+
+/**
+ * The parent stack's template with the resources of each endpoint's nested stack added, every
+ * `Ref` to a nested stack parameter replaced by the value the parent passes it. Each endpoint's
+ * resources sit in a nested stack of their own (infra/constructs/endpoint-stack.ts); this puts
+ * them back in one template as a deployment sees them, so `<ReportsBucket....Arn>` reads the same
+ * in a nested policy as it did when everything was one stack.
+ */
+export function deploymentTemplate(stack: DriftwatchStack): Template {
+  const parent = Template.fromStack(stack).toJSON() as TemplateJson;
+  const resources = { ...parent.Resources };
+  for (const nested of stack.endpointStacks) {
+    const passed =
+      (parent.Resources[stack.getLogicalId(nested.nestedStackResource!)]?.Properties?.Parameters as
+        | Record<string, unknown>
+        | undefined) ?? {};
+    const child = Template.fromStack(nested).toJSON() as TemplateJson;
+    const substituted = substituteParameters(child.Resources, passed) as TemplateJson['Resources'];
+    for (const [id, resource] of Object.entries(substituted)) {
+      if (id in resources) throw new Error(`logical id ${id} is in more than one stack`);
+      resources[id] = resource;
+    }
+  }
+  return Template.fromJSON({ ...parent, Resources: resources });
+}
+
+function substituteParameters(value: unknown, passed: Record<string, unknown>): unknown {
+  if (Array.isArray(value)) return value.map((v) => substituteParameters(v, passed));
+  if (typeof value !== 'object' || value === null) return value;
+  const node = value as Record<string, unknown>;
+  const keys = Object.keys(node);
+  if (keys.length === 1 && typeof node.Ref === 'string' && node.Ref in passed) return passed[node.Ref];
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, substituteParameters(v, passed)]));
 }
 
 /** The template's resources of `type`, as `[logicalId, properties]`. */

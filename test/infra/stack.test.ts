@@ -205,20 +205,26 @@ describe('alarms on endpoint health, per variant', () => {
         { Name: 'EndpointName', Value: 'churn-endpoint' },
         { Name: 'VariantName', Value: variant },
       ];
-      expect(alarmNamed(`${variant}-model-latency-p99`)).toMatchObject({
+      // SageMaker documents Average, Sum, Min, Max and Sample Count for its latency metrics, no
+      // percentiles: the alarms use the Average (Statistic), never an ExtendedStatistic.
+      const modelLatency = alarmNamed(`${variant}-model-latency`);
+      expect(modelLatency).toMatchObject({
         Namespace: 'AWS/SageMaker',
         MetricName: 'ModelLatency',
         Dimensions: dimensions,
-        ExtendedStatistic: 'p99',
+        Statistic: 'Average',
         Period: 300,
         Threshold: 500000,
         ComparisonOperator: 'GreaterThanThreshold',
       });
-      expect(alarmNamed(`${variant}-overhead-latency-p99`)).toMatchObject({
+      expect(modelLatency).not.toHaveProperty('ExtendedStatistic');
+      const overheadLatency = alarmNamed(`${variant}-overhead-latency`);
+      expect(overheadLatency).toMatchObject({
         MetricName: 'OverheadLatency',
-        ExtendedStatistic: 'p99',
+        Statistic: 'Average',
         Threshold: 100000,
       });
+      expect(overheadLatency).not.toHaveProperty('ExtendedStatistic');
       expect(alarmNamed(`${variant}-invocations-low`)).toMatchObject({
         MetricName: 'Invocations',
         Statistic: 'Sum',
@@ -504,7 +510,7 @@ describe('dashboard', () => {
       'Records per window',
       'Constraint violations',
       'Completeness (non-null share)',
-      'Latency p99 (µs)',
+      'Latency, average and maximum (µs)',
       'Invocations',
       'Invocation errors',
       'CPU utilization (%, summed over vCPUs)',
@@ -515,6 +521,22 @@ describe('dashboard', () => {
       expect(titled(title), title).toBeDefined();
     }
     expect(JSON.stringify(titled('Records per window'))).toContain('records_rejected');
+  });
+
+  it('draws SageMaker latency as Average and Maximum, the statistics SageMaker documents, no percentile', () => {
+    const latency = titled('Latency, average and maximum (µs)') as { metrics: unknown[][] };
+    // A graph's metric without "stat" is drawn with the Average, CloudWatch's default.
+    const stats = latency.metrics.map((m) => [m[1], m[5], (m.at(-1) as { stat?: string }).stat ?? 'Average']);
+
+    expect(stats).toEqual(
+      ['AllTraffic', 'Shadow'].flatMap((variant) => [
+        ['ModelLatency', variant, 'Average'],
+        ['ModelLatency', variant, 'Maximum'],
+        ['OverheadLatency', variant, 'Average'],
+        ['OverheadLatency', variant, 'Maximum'],
+      ]),
+    );
+    expect(JSON.stringify(body)).not.toMatch(/"stat":"p\d/);
   });
 
   it('shows the state of every alarm of the endpoint', () => {
@@ -542,5 +564,24 @@ describe('several endpoints', () => {
     both.resourceCountIs('AWS::KMS::Key', 1);
     both.resourceCountIs('AWS::S3::Bucket', 2);
     both.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'driftwatch-fraud' });
+  });
+});
+
+describe('feature names are data', () => {
+  it('thresholds features named constructor, toString and __proto__ by their own overrides, else the default', () => {
+    const json = JSON.parse(JSON.stringify(TEST_CONFIG_JSON));
+    json.endpoints[0].features = ['constructor', 'toString', '__proto__'];
+    // From JSON text, as the config file is read: `__proto__` is an own key there.
+    json.endpoints[0].featureThresholds = JSON.parse('{"constructor": 0.3, "__proto__": 0.4}');
+    const built = buildStack(testConfig(json)).template;
+    const threshold = (feature: string) =>
+      resourcesOf(built, 'AWS::CloudWatch::Alarm').find(
+        ([, p]) => p.AlarmName === `driftwatch-churn-endpoint-feature-drift-${feature}`,
+      )?.[1].Threshold;
+
+    expect(threshold('constructor')).toBe(0.3);
+    expect(threshold('__proto__')).toBe(0.4);
+    // No override of its own: the default, not Object.prototype.toString.
+    expect(threshold('toString')).toBe(0.1);
   });
 });

@@ -1,6 +1,7 @@
 // Model versions in the monitor: each report records what served its window (SageMaker mocked,
 // capture and reports in s3rver), the window that spans a deployment says so in the report, the
-// metrics and the summary, and SageMaker is read once per run.
+// metrics and the summary, and SageMaker is read once per run. The runs' S3 requests are answered
+// as S3 answers the monitor role (test/support/s3rver.ts): a GET of a missing key is 403.
 import { type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
@@ -21,7 +22,13 @@ import {
   REPORTS_BUCKET,
   writeWorld,
 } from '../handlers/monitor-fixture.ts';
-import { monitorConfig, monitorFakes, SCHEDULE } from '../support/monitor-fakes.ts';
+import {
+  MONITOR_ROLE,
+  monitorConfig,
+  monitorFakes,
+  monitorRole,
+  SCHEDULE,
+} from '../support/monitor-fakes.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
 
 const PACKAGE = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-xgb';
@@ -30,7 +37,9 @@ const BACKFILL = { endpoint: ENDPOINT, start: '2026-11-25T10:00:00Z', end: '2026
 let s3: LocalS3;
 
 beforeAll(async () => {
-  s3 = await startLocalS3([DATA_BUCKET, REPORTS_BUCKET]);
+  s3 = await startLocalS3([DATA_BUCKET, REPORTS_BUCKET], {
+    principals: { [MONITOR_ROLE]: monitorRole({ baselines: [`baselines/${ENDPOINT}`] }) },
+  });
   await writeWorld(s3.client, backfillObjects());
 });
 afterAll(async () => {
@@ -86,7 +95,7 @@ const SERVING = (updated: string): ServingModel => ({
 function fakes(reportsPrefix: string, sagemaker: SageMakerClient) {
   // The clock reads 06:10:01 first, then a second later at each reading.
   const { deps, logs, cw, topic } = monitorFakes(
-    s3.client,
+    s3.clientAs(MONITOR_ROLE),
     monitorConfig(reportsPrefix),
     '2026-11-26T06:10:01Z',
     {
@@ -186,6 +195,23 @@ describe('model versions in the monitor', () => {
     expect(r.modelChangedDuringWindow).toBe(false);
     expect(r.warnings).toEqual([]);
     expect(modelMetrics()).toEqual([{ model_version: 7, model_changed: 0 }]);
+  });
+
+  it('says a window spans a deployment when the window before it has no report (a 403 to this role, not a failure)', async () => {
+    const { client } = sageMaker('2026-11-25T11:20:00Z');
+    const { deps, modelMetrics } = fakes('first-window', client);
+
+    const result = await runMonitor(deps, {
+      endpoint: ENDPOINT,
+      start: '2026-11-25T11:00:00Z',
+      end: BACKFILL.end,
+    });
+
+    expect(result.windows.map((w) => w.endpointConfig)).toEqual(['churn-xgb-config-7']);
+    const r = await report('first-window', '11');
+    expect(r.model).toEqual(SERVING('2026-11-25T11:20:00Z'));
+    expect(r.modelChangedDuringWindow).toBe(true);
+    expect(modelMetrics()).toEqual([{ model_version: 7, model_changed: 1 }]);
   });
 
   it('publishes the window when SageMaker cannot be read, saying why no model is recorded', async () => {

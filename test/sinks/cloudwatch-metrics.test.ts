@@ -2,6 +2,8 @@ import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { metricName, metricNameHash } from '../../functions/contracts/metric-names.ts';
+import { NOT_IN_BASELINE } from '../../functions/engine/drift/compare.ts';
 import type { Report } from '../../functions/engine/report/report-model.ts';
 import {
   batchMetrics,
@@ -100,6 +102,7 @@ describe('metricsForReport', () => {
       value('feature_baseline_drift_plan', 0.05),
       value('feature_non_null_plan', 1),
       value('feature_non_null_notes', 1),
+      value('unknown_features', 0, 'Count'),
       value('dataset_drift_share', 0.5),
       value('violations', 0, 'Count'),
       value('records_profiled', 118, 'Count'),
@@ -177,8 +180,103 @@ describe('metricsForReport', () => {
       ['feature_non_null_inf', 1],
       ['feature_baseline_drift_tiny', 0],
       ['feature_non_null_tiny', 1],
-      [`feature_baseline_drift_prix __${'x'.repeat(255 - 'feature_baseline_drift_prix __'.length)}`, 0.2],
+      [
+        `feature_baseline_drift_prix __${'x'.repeat(255 - 'feature_baseline_drift_prix __'.length - 13)}_${metricNameHash(`feature_baseline_drift_prix €\n${'x'.repeat(300)}`)}`,
+        0.2,
+      ],
     ]);
+  });
+});
+
+describe('metrics only for what the baseline knows', () => {
+  /** What a report's data metrics come to on the wire: the PutMetricData requests, exactly. */
+  async function requestsFor(r: Report) {
+    const client = new CloudWatchClient({ region: 'us-east-1' });
+    const cw = mockClient(client);
+    cw.on(PutMetricDataCommand).resolves({});
+    await publishMetrics(client, 'driftwatch/data', metricsForReport(r, CONTEXT).data);
+    return cw.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
+  }
+  const extra = (name: string) =>
+    feature(name, {
+      distance: null,
+      threshold: null,
+      distanceMetric: null,
+      monitored: false,
+      note: NOT_IN_BASELINE,
+    });
+  const windowOwn = (unknown: number) => [
+    value('unknown_features', unknown, 'Count'),
+    value('dataset_drift_share', 0),
+    value('violations', 0, 'Count'),
+    value('records_profiled', 118, 'Count'),
+    value('records_rejected', 2, 'Count'),
+    value('run_duration_seconds', 12.5, 'Seconds'),
+    value('run_cost_usd', 0.00016),
+  ];
+
+  it('publishes no metric of a capture key the baseline does not have, and counts such keys in one', async () => {
+    const r = report([
+      feature('plan', { distance: 0.05 }),
+      extra('x_injected_1'),
+      extra('x_injected_2'),
+      extra('tenure '),
+    ]);
+
+    expect(await requestsFor(r)).toEqual([
+      {
+        Namespace: 'driftwatch/data',
+        MetricData: [
+          value('feature_baseline_drift_plan', 0.05),
+          value('feature_non_null_plan', 1),
+          ...windowOwn(3),
+        ],
+      },
+    ]);
+  });
+
+  it('publishes the same metric names whatever keys a window invents (property)', async () => {
+    const known = report([feature('plan', { distance: 0.05 })]);
+    const names = (r: Report) => metricsForReport(r, CONTEXT).data.map((d) => d.MetricName);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ unit: 'binary', maxLength: 60 }), { maxLength: 12 }), (keys) => {
+        const r = report([...known.features, ...keys.filter((k) => k !== 'plan').map(extra)]);
+        expect(names(r)).toEqual(names(known));
+      }),
+    );
+  });
+
+  it('gives two names that read alike once sanitised or cut metrics of their own', async () => {
+    const long = 'x'.repeat(240);
+    const r = report([
+      feature('prix €', { distance: 0.1 }),
+      feature('prix £', { distance: 0.2 }),
+      feature(`${long}_a`, { distance: 0.3 }),
+      feature(`${long}_b`, { distance: 0.4 }),
+    ]);
+    const drift = (name: string, v: number) => [
+      value(metricName(`feature_baseline_drift_${name}`), v),
+      value(metricName(`feature_non_null_${name}`), 1),
+    ];
+
+    const sent = await requestsFor(r);
+
+    expect(sent).toEqual([
+      {
+        Namespace: 'driftwatch/data',
+        MetricData: [
+          ...drift('prix €', 0.1),
+          ...drift('prix £', 0.2),
+          ...drift(`${long}_a`, 0.3),
+          ...drift(`${long}_b`, 0.4),
+          ...windowOwn(0),
+        ],
+      },
+    ]);
+    const names = sent[0]!.MetricData!.map((d) => d.MetricName!);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names[0]).toBe(`feature_baseline_drift_prix __${metricNameHash('feature_baseline_drift_prix €')}`);
+    for (const n of names) expect(n.length).toBeLessThanOrEqual(255);
   });
 });
 

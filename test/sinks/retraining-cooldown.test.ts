@@ -1,5 +1,7 @@
 // The durable retraining state against s3rver (conditional writes honoured): window claims, the
-// cooldown across runs, two runs racing, and giving both back after a failed start.
+// cooldown across runs, two runs racing, and giving both back after a failed start. Requests are
+// answered as S3 answers the retraining role (test/support/s3rver.ts): a GET of a missing key is
+// 403 AccessDenied, as the role may list only under its state prefix, or not at all.
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LastStart, RetrainingState } from '../../functions/sinks/cooldown.ts';
@@ -9,7 +11,12 @@ const BUCKET = 'state';
 const DAY = 24 * 3_600_000;
 let s3: LocalS3;
 beforeAll(async () => {
-  s3 = await startLocalS3([BUCKET]);
+  s3 = await startLocalS3([BUCKET], {
+    principals: {
+      retraining: { listBucket: { [BUCKET]: ['retraining/*/state/*'] } },
+      'retraining-without-list': { listBucket: {} },
+    },
+  });
 });
 afterAll(async () => {
   await s3?.stop();
@@ -17,7 +24,8 @@ afterAll(async () => {
 
 let n = 0;
 /** A state of its own for each test. */
-const freshState = () => new RetrainingState(s3.client, BUCKET, `retraining/endpoint-${++n}/state/`);
+const freshState = (role = 'retraining') =>
+  new RetrainingState(s3.clientAs(role), BUCKET, `retraining/endpoint-${++n}/state/`);
 
 const start = (startedAt: string, window = '2026-11-26T05'): LastStart => ({
   startedAt,
@@ -131,5 +139,30 @@ describe('the cooldown', () => {
     await next.release();
 
     expect(await state.lastStart()).toEqual(previous);
+  });
+});
+
+describe('without s3:ListBucket', () => {
+  it('claims, takes and holds the cooldown, reading no missing key; only the listing reads are refused', async () => {
+    const state = freshState('retraining-without-list');
+    const window = new Date('2026-11-26T05:00:00Z');
+    const first = start('2026-11-26T06:12:00.000Z');
+
+    const claim = await state.claimWindow(window, { claimedAt: first.startedAt, reason: 'drift' });
+    const refused = await state.claimWindow(window, { claimedAt: 'later', reason: 'rerun' });
+    const taken = await state.takeCooldown(first, new Date(first.startedAt), DAY);
+    const held = await state.takeCooldown(
+      start('2026-11-26T07:12:00.000Z', '2026-11-26T06'),
+      new Date('2026-11-26T07:12:00.000Z'),
+      DAY,
+    );
+
+    expect(claim).toBeDefined();
+    expect(refused).toBeUndefined();
+    expect(await state.refusedClaim(window)).toEqual({ claimedAt: first.startedAt, reason: 'drift' });
+    expect(taken.taken).toBe(true);
+    expect(held).toMatchObject({ taken: false, why: 'cooldown', last: first });
+    // The dry run's reads list first, which this role may not: refused, not "nothing there".
+    await expect(state.lastStart()).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 });

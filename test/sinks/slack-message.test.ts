@@ -1,8 +1,16 @@
 // The Block Kit builders on their own: escaping, Block Kit's limits, notices, console links.
+
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { AlarmTransition } from '../../functions/contracts/alarm-transition.ts';
 import type { SummaryAttributes } from '../../functions/contracts/topic-attributes.ts';
+import type { Report } from '../../functions/engine/report/report-model.ts';
 import {
+  alarmPayload,
   escapeMrkdwn,
+  readSlackReport,
+  type SlackPayload,
+  type SlackText,
   s3ConsoleUrl,
   summaryPayload,
   textPayload,
@@ -86,9 +94,16 @@ describe('textPayload', () => {
         },
         {
           type: 'section',
-          text: { type: 'mrkdwn', text: 'driftwatch did not start a retraining: cooldown &lt;24 h&gt;.' },
+          text: {
+            type: 'mrkdwn',
+            text: 'driftwatch did not start a retraining: cooldown &lt;24 h&gt;.',
+            verbatim: true,
+          },
         },
-        { type: 'section', text: { type: 'mrkdwn', text: '<https://example.com/dashboard|Dashboard>' } },
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: '<https://example.com/dashboard|Dashboard>', verbatim: true },
+        },
       ],
     });
   });
@@ -106,5 +121,199 @@ describe('links', () => {
 
   it('escapes exactly the three characters mrkdwn reserves', () => {
     expect(escapeMrkdwn('a & b < c > d *e*')).toBe('a &amp; b &lt; c &gt; d *e*');
+  });
+});
+
+/** Every text object of a payload, and the notification text. */
+function texts(p: SlackPayload): { notice: string; plain: string[]; mrkdwn: SlackText[] } {
+  const all = p.blocks.flatMap((b) =>
+    b.type === 'context'
+      ? b.elements
+      : [...(b.text ? [b.text] : []), ...('fields' in b ? (b.fields ?? []) : [])],
+  );
+  return {
+    notice: p.text,
+    plain: all.filter((t) => t.type === 'plain_text').map((t) => t.text),
+    mrkdwn: all.filter((t) => t.type === 'mrkdwn'),
+  };
+}
+
+/** The links driftwatch itself makes: to the S3 and CloudWatch consoles and the dashboard. */
+const OWN_LINK =
+  /<(https:\/\/s3\.console\.aws\.amazon\.com\/s3\/(object|buckets)\/[a-z0-9.-]+\?region=[a-z0-9-]+&prefix=[^|<>\s]*|https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=[a-z0-9-]+#alarmsV2:alarm\/[^|<>\s]*|https:\/\/example\.com\/dashboard)\|[A-Za-z0-9 :-]+>/g;
+
+/** No mention, no link but driftwatch's own, no bare special mention, every mrkdwn text verbatim. */
+function expectInert(p: SlackPayload): void {
+  const { notice, plain, mrkdwn } = texts(p);
+  expect(notice).not.toMatch(/[<>]|@(channel|here|everyone)\b/i);
+  for (const t of mrkdwn) {
+    expect(t.verbatim, t.text).toBe(true);
+    expect(t.text.replace(OWN_LINK, ''), t.text).not.toMatch(/[<>]|@(channel|here|everyone)\b/i);
+  }
+  for (const t of plain) expect(t).not.toMatch(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/);
+}
+
+const ALARM: AlarmTransition = {
+  name: 'driftwatch-churn-xgb-dataset-drift',
+  description: null,
+  newState: 'ALARM',
+  oldState: 'OK',
+  reason: 'Threshold Crossed',
+  stateChangeTime: new Date('2026-11-26T06:12:00Z'),
+  region: 'us-east-1',
+  trigger: { metricName: 'dataset_drift_share', comparison: 'GreaterThanOrEqualToThreshold', threshold: 0.5 },
+};
+const ALARM_CONTEXT = {
+  ...LINKS,
+  endpoint: 'churn-xgb',
+  windowStart: new Date('2026-11-26T05:00:00Z'),
+  reportLocation: SUMMARY.reportLocation,
+};
+
+describe('values from a report, an alarm, a subject or an attribute', () => {
+  const MENTION = '<!channel> @here <@U123> <#C1|general> <https://evil.example|click here>';
+
+  it('mention no one and link nowhere in the notification text and every block', () => {
+    const summary = summaryPayload(
+      { ...SUMMARY, endpoint: MENTION, scheduleName: MENTION },
+      report(
+        [feature(MENTION, { distance: 0.3, drifted: true, distanceMetric: MENTION })],
+        [driftViolation(MENTION)],
+      ),
+      MENTION,
+      LINKS,
+    );
+    const alarm = alarmPayload(
+      {
+        ...ALARM,
+        name: MENTION,
+        description: MENTION,
+        newState: MENTION,
+        oldState: MENTION,
+        reason: MENTION,
+        trigger: { metricName: MENTION, comparison: MENTION, threshold: 1 },
+      },
+      { ...ALARM_CONTEXT, endpoint: MENTION },
+    );
+    const text = textPayload(MENTION, MENTION, { ...LINKS, endpoint: MENTION, retraining: false });
+
+    for (const p of [summary, alarm, text]) expectInert(p);
+    expect(text.text).toBe(
+      '&lt;!channel&gt; @\u2060here &lt;@U123&gt; &lt;#C1|general&gt; &lt;https://evil.example|click here&gt;',
+    );
+    expect(alarm.text).toBe(`${escapeMrkdwn(MENTION)}: ${escapeMrkdwn(MENTION)}`);
+  });
+
+  it('stay inert whatever they hold (property)', () => {
+    const hostile = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.constantFrom(MENTION, '@channel', '@everyone', 'x\u202Ey', '\n<!here>\n'),
+    );
+    fc.assert(
+      fc.property(hostile, hostile, hostile, (a, b, c) => {
+        expectInert(
+          summaryPayload(
+            { ...SUMMARY, endpoint: a, scheduleName: b },
+            report([feature(c, { distance: 0.3, drifted: true })], [driftViolation(a)]),
+            c,
+            LINKS,
+          ),
+        );
+        expectInert(
+          alarmPayload({ ...ALARM, name: a, description: b, reason: c, newState: b }, ALARM_CONTEXT),
+        );
+        expectInert(textPayload(a, b, { ...LINKS, endpoint: c, retraining: true }));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('look up no alarm state or operator on an object: `constructor` is a state like any other', () => {
+    const p = alarmPayload(
+      { ...ALARM, newState: 'constructor', trigger: { ...ALARM.trigger!, comparison: 'toString' } },
+      ALARM_CONTEXT,
+    );
+
+    expect(JSON.stringify(p)).not.toContain('function');
+    expect((p.blocks[0] as { text: SlackText }).text.text).toBe(
+      ':bell: constructor: driftwatch-churn-xgb-dataset-drift',
+    );
+  });
+
+  it('link a report location only when it is an S3 URI', () => {
+    for (const reportLocation of [
+      'https://evil.example/',
+      'javascript:alert(1)//',
+      's3://Evil|bucket>/x/',
+      's3://b>|<!channel/x/',
+    ]) {
+      const summary = summaryPayload({ ...SUMMARY, reportLocation }, report([]), '', LINKS);
+      const alarm = alarmPayload(ALARM, { ...ALARM_CONTEXT, reportLocation });
+      const json = JSON.stringify([summary, alarm]);
+
+      expect(json, reportLocation).not.toContain('evil.example|');
+      expect(json, reportLocation).not.toContain('<javascript');
+      expect(
+        texts(summary).mrkdwn.some((t) =>
+          t.text.includes('Report  ·  <https://example.com/dashboard|Dashboard>'),
+        ),
+      ).toBe(true);
+      expectInert(summary);
+      expectInert(alarm);
+    }
+    expect(s3ConsoleUrl('https://evil.example/report.html', 'eu-west-1')).toBeNull();
+  });
+
+  it('take the region of a console link from the alarm only when it is a region code', () => {
+    const p = alarmPayload({ ...ALARM, region: 'x>|<!channel' }, ALARM_CONTEXT);
+
+    expectInert(p);
+    expect(JSON.stringify(p)).toContain(
+      '<https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/',
+    );
+  });
+});
+
+describe('a damaged or hostile report.json', () => {
+  const good = (): Report =>
+    JSON.parse(JSON.stringify(report([feature('plan', { distance: 0.3, drifted: true })])));
+  const damaged: Array<[string, (r: Report) => unknown]> = [
+    ['not an object', () => 'report'],
+    ['null', () => null],
+    ['no features', (r) => ({ ...r, features: undefined })],
+    ['features not a list', (r) => ({ ...r, features: { length: 1 } })],
+    [
+      'a feature name that is not a string',
+      (r) => ({ ...r, features: [{ ...r.features[0]!, name: { toString: 1 } }] }),
+    ],
+    ['a distance that is text', (r) => ({ ...r, features: [{ ...r.features[0]!, distance: '<!channel>' }] })],
+    ['a record count that is text', (r) => ({ ...r, records: { ...r.records, total: '<!channel>' } })],
+    ['a share that is text', (r) => ({ ...r, datasetDrift: { ...r.datasetDrift, share: '<!here>' } })],
+    ['violations not a list', (r) => ({ ...r, violations: 'x' })],
+    ['a quality violation without a name', (r) => ({ ...r, quality: { violations: [{}] } })],
+    [
+      'a model time that is a number',
+      (r) => ({ ...r, modelChangedDuringWindow: true, model: { lastModifiedTime: 7 } }),
+    ],
+  ];
+
+  it.each(damaged)('is not shown, and the message says so: %s', (_, damage) => {
+    const hostile = damage(good());
+    let payload: SlackPayload | undefined;
+
+    expect(() => {
+      payload = summaryPayload(SUMMARY, hostile, 'the summary <!channel>', LINKS);
+    }).not.toThrow();
+    expectInert(payload!);
+    expect(JSON.stringify(payload)).toMatch(/report\.json (is not a driftwatch report|could not be read)/);
+    expect(() => readSlackReport(hostile)).toThrow();
+  });
+
+  it('is shown when it is a report, whatever fields it has besides', () => {
+    const r = { ...good(), extra: { '<!channel>': 1 }, quality: null };
+
+    expect(readSlackReport(r).features).toEqual([
+      { name: 'plan', drifted: true, distance: 0.3, threshold: 0.1, distanceMetric: 'linfRobust' },
+    ]);
   });
 });

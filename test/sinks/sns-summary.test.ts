@@ -96,6 +96,32 @@ describe('summaryMessage', () => {
       `Report: ${CONTEXT.reportLocation}report.html`,
     ]);
   });
+
+  it('writes bidi overrides and isolates as escapes, so a name cannot reorder the e-mail', () => {
+    // Shown raw, U+202E would display the line from there on right to left ("1.0 dlohserht ...").
+    const names = ['plan\u202E', 'a\u2066b\u2069c', 'd\u202Ae\u202Bf\u202Cg\u202Dh', 'mark\u200F\u061C'];
+    const r = report(
+      names.map((n) => drifted(n, 0.3)),
+      [],
+      {
+        quality: {
+          violations: [
+            { metric_name: 'auc\u2067', constraint_check_type: 'LessThanThreshold', description: '' },
+          ],
+        } as unknown as Report['quality'],
+      },
+    );
+
+    const { subject, message } = summaryMessage(r, { ...CONTEXT, endpoint: 'churn\u202Exgb' });
+
+    expect(message).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    expect(subject).not.toMatch(/[^\x20-\x7e]/);
+    expect(message).toContain('  "plan\\u202e": distance 0.3');
+    expect(message).toContain('  "a\\u2066b\\u2069c": distance 0.3');
+    expect(message).toContain('  "d\\u202ae\\u202bf\\u202cg\\u202dh": distance 0.3');
+    expect(message).toContain('  "auc\\u2067": LessThanThreshold');
+    expect(message).toContain('on endpoint churn\\u202exgb (schedule');
+  });
 });
 
 describe('sendWindowSummary', () => {

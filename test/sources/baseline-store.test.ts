@@ -1,15 +1,19 @@
 /**
  * Reading a baseline folder's model-quality files (functions/sources/baseline-store.ts): errors
- * name the file.
+ * name the file; in S3, only the files a listing shows are read (a GET of a missing one answers
+ * 403 to the monitor role).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaselineFileError } from '../../functions/engine/sagemaker/baseline-error.ts';
-import { loadQualityBaseline } from '../../functions/sources/baseline-store.ts';
+import { loadBaseline, loadQualityBaseline } from '../../functions/sources/baseline-store.ts';
 import { LocalStore } from '../../functions/stores/local-store.ts';
+import { S3Store } from '../../functions/stores/s3-store.ts';
+import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
 
 describe('loadQualityBaseline', () => {
   const dir = mkdtempSync(join(tmpdir(), 'driftwatch-quality-baseline-'));
@@ -31,5 +35,50 @@ describe('loadQualityBaseline', () => {
     writeFileSync(join(dir, 'bad/model-quality/constraints.json'), '{"version": 0.0, "features": []}');
     const err2 = await loadQualityBaseline(new LocalStore(join(dir, 'bad'))).catch((e: unknown) => e);
     expect((err2 as Error).message).toMatch(/constraints\.json: no model-quality constraints section/);
+  });
+});
+
+describe('loadQualityBaseline in S3, as a role that may list only under the baseline prefix', () => {
+  const BUCKET = 'ml-data';
+  let s3: LocalS3;
+  beforeAll(async () => {
+    s3 = await startLocalS3([BUCKET], {
+      principals: { monitor: { listBucket: { [BUCKET]: ['baselines/churn-xgb/*'] } } },
+    });
+    const put = (key: string, body: string) =>
+      s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `baselines/churn-xgb/${key}`, Body: body }));
+    // A baseline as SageMaker's baselining job leaves it, and a model-quality constraints file
+    // without the settings beside it.
+    await put('statistics.json', JSON.stringify({ version: 0, dataset: { item_count: 0 }, features: [] }));
+    await put('constraints.json', JSON.stringify({ version: 0, features: [] }));
+  });
+  afterAll(async () => {
+    await s3?.stop();
+  });
+  const store = () => new S3Store(s3.clientAs('monitor'), `s3://${BUCKET}/baselines/churn-xgb`);
+
+  it('reads no model-quality file from a baseline SageMaker made', async () => {
+    expect(await loadQualityBaseline(store())).toEqual({ constraints: null, settings: null });
+    await expect(loadBaseline(store())).resolves.toBeDefined();
+  });
+
+  it('reads the files there are, and only those', async () => {
+    await s3.client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'baselines/churn-xgb/model-quality/constraints.json',
+        Body: JSON.stringify({
+          version: 0,
+          binary_classification_constraints: {
+            auc: { threshold: 0.7, comparison_operator: 'LessThanThreshold' },
+          },
+        }),
+      }),
+    );
+
+    const files = await loadQualityBaseline(store());
+
+    expect(files.settings).toBeNull();
+    expect(files.constraints).not.toBeNull();
   });
 });

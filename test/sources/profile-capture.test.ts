@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BaselineBuilder, captureSchema } from '../../functions/engine/drift/baseline.ts';
 import { WindowProfiler } from '../../functions/engine/profile/window-profiler.ts';
-import { profileObjects } from '../../functions/sources/profile-capture.ts';
+import { profileObjects, selectCaptureObjects } from '../../functions/sources/profile-capture.ts';
 import type { ObjectStore, StoredObject } from '../../functions/stores/object-store.ts';
 import { captureLine, csvSide } from '../support/capture-lines.ts';
 
@@ -87,5 +87,23 @@ describe('profileObjects with shouldStop', () => {
     expect(asked).toBe(9);
     expect(profile.total).toBe(20);
     expect(store.started).toHaveLength(10);
+  });
+});
+
+describe('selectCaptureObjects', () => {
+  it('never selects driftwatch own output files, in any door (a report folder inside the capture tree)', async () => {
+    const store = new CaptureInMemory(0);
+    for (const name of ['report.json', 'statistics.json', 'constraint_violations.json', 'summary-sent.json'])
+      store.objects.push({ key: `e/AllTraffic/2026/11/26/05/${name}`, size: 10 });
+
+    const sel = await selectCaptureObjects(store, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+
+    expect(sel.objects).toHaveLength(10);
+    expect(sel.skipped).toEqual([
+      'e/AllTraffic/2026/11/26/05/report.json',
+      'e/AllTraffic/2026/11/26/05/statistics.json',
+      'e/AllTraffic/2026/11/26/05/constraint_violations.json',
+      'e/AllTraffic/2026/11/26/05/summary-sent.json',
+    ]);
   });
 });

@@ -8,7 +8,14 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { MonitorRuntimeConfig } from '../../functions/contracts/monitor-config.ts';
 import type { MonitorDeps } from '../../functions/pipeline/monitor-run.ts';
-import { BASELINE_URI, CAPTURE_URI, ENDPOINT, REPORTS_BUCKET } from '../handlers/monitor-fixture.ts';
+import {
+  BASELINE_URI,
+  CAPTURE_URI,
+  DATA_BUCKET,
+  ENDPOINT,
+  REPORTS_BUCKET,
+} from '../handlers/monitor-fixture.ts';
+import type { S3Principal } from './s3rver.ts';
 
 export const SCHEDULE = 'churn-xgb-hourly';
 export const DATA_NAMESPACE = 'aws/sagemaker/Endpoints/data-metrics';
@@ -32,6 +39,29 @@ export function monitorConfig(
     modelMetricsNamespace: MODEL_NAMESPACE,
     topicArn: TOPIC,
     ...over,
+  };
+}
+
+/** The monitor role, as the S3 stand-in's principal (test/support/s3rver.ts). */
+export const MONITOR_ROLE = 'monitor';
+
+/**
+ * The monitor role's s3:ListBucket as the stack grants it (infra/s3-grants.ts `listPrefix`,
+ * infra/publish-window-grants.ts): listings only under the endpoint's capture, baseline, label
+ * and reports prefixes (`PREFIX/*`), so a GET of a missing key answers 403 AccessDenied. The
+ * tests name their baseline and label folders (`ml-data` keys, no trailing `/`); reports sit
+ * under a prefix per test.
+ */
+export function monitorRole(o: { baselines: string[]; labels?: string[] }): S3Principal {
+  return {
+    listBucket: {
+      [DATA_BUCKET]: [
+        `capture/${ENDPOINT}/*`,
+        ...o.baselines.map((b) => `${b}/*`),
+        ...(o.labels ?? []).map((l) => `${l}/*`),
+      ],
+      [REPORTS_BUCKET]: [`*/reports/${ENDPOINT}/${SCHEDULE}/*`],
+    },
   };
 }
 

@@ -9,6 +9,7 @@
  * on what it accepts it finds exactly what that path would (a differential test holds it to it).
  */
 
+import { parseIsoTime } from './capture-record.ts';
 import { POW10 } from './value-parse.ts';
 
 const QUOTE = 0x22;
@@ -718,9 +719,9 @@ let hourMs = Number.NaN;
 const digit = (b: Uint8Array, i: number) => b[i]! - 48;
 
 /**
- * Date.parse of the ASCII time in bytes[start, end), without a string in the common case
- * (`YYYY-MM-DDTHH:MM:SSZ`, optionally with `.s` to `.sss`): the hour is parsed by Date.parse
- * once and cached, minutes, seconds and milliseconds are added. Anything else is Date.parse's.
+ * parseInferenceTime of the ASCII time in bytes[start, end), without a string in the common case
+ * (`YYYY-MM-DDTHH:MM:SSZ`, optionally with `.s` to `.sss`): the hour is parsed by parseIsoTime
+ * once and cached, minutes, seconds and milliseconds are added. Anything else is parseIsoTime's.
  */
 export function inferenceTimeMs(bytes: Uint8Array, start: number, end: number): number {
   const n = end - start;
@@ -754,7 +755,7 @@ export function inferenceTimeMs(bytes: Uint8Array, start: number, end: number): 
         for (const i of HOUR_DIGITS) k = k * 10 + digit(b, s + i);
         if (k !== hourKey) {
           hourKey = k;
-          hourMs = Date.parse(`${asciiText(b, s, s + 13)}:00:00Z`);
+          hourMs = parseIsoTime(`${asciiText(b, s, s + 13)}:00:00Z`);
         }
         let ms = 0;
         let scale = 100;
@@ -766,7 +767,7 @@ export function inferenceTimeMs(bytes: Uint8Array, start: number, end: number): 
       }
     }
   }
-  return Date.parse(asciiText(bytes, start, end));
+  return parseIsoTime(asciiText(bytes, start, end));
 }
 
 const HOUR_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12];

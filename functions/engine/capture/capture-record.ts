@@ -121,8 +121,63 @@ function readPayload(p: unknown): CapturePayload | undefined | RejectReason {
   return { data, encoding: encoding.toUpperCase() as PayloadEncoding, contentType };
 }
 
-/** Milliseconds since the epoch of an ISO-8601 time, or NaN. */
+/**
+ * Milliseconds since the epoch of an ISO-8601 time (see {@link parseIsoTime}), or NaN. A time
+ * without a zone is UTC, as SageMaker's are, never the machine's local time.
+ */
 export function parseInferenceTime(text: string | undefined): number {
   if (text === undefined) return Number.NaN;
-  return Date.parse(text);
+  return parseIsoTime(text);
+}
+
+/**
+ * `YYYY[-MM[-DD]]` or `YYYY-MM-DD(T| )HH:MM[:SS[.fraction]]`, then optionally `Z` or an offset
+ * (`+HH:MM`, `+HHMM`, `+HH`). Letters in either case.
+ */
+const ISO_TIME =
+  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|([+-])(\d{2})(?::?(\d{2}))?)?)?)?)?$/;
+
+/**
+ * Milliseconds since the epoch of an ISO-8601 time, or NaN when the text is not one or names a
+ * day or time that does not exist (`2026-02-30`, `25:00`). A time without a zone is read as UTC
+ * (Date.parse would read it in the machine's zone); `24:00:00` is the next day's midnight, as
+ * ISO 8601 has it; a fraction of a second past milliseconds is cut, as Date.parse cuts it.
+ */
+export function parseIsoTime(text: string): number {
+  const m = ISO_TIME.exec(text);
+  if (m === null) return Number.NaN;
+  const year = Number(m[1]);
+  const month = m[2] === undefined ? 1 : Number(m[2]);
+  const day = m[3] === undefined ? 1 : Number(m[3]);
+  const hour = m[4] === undefined ? 0 : Number(m[4]);
+  const minute = m[5] === undefined ? 0 : Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+  if (minute > 59 || second > 59) return Number.NaN;
+  if (hour > 24 || (hour === 24 && (minute !== 0 || second !== 0 || ms !== 0))) return Number.NaN;
+  let offsetMinutes = 0;
+  if (m[9] !== undefined) {
+    const oh = Number(m[10]);
+    const om = m[11] === undefined ? 0 : Number(m[11]);
+    if (oh > 23 || om > 59) return Number.NaN;
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const days = daysFromCivil(year, month, day);
+  return ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60_000 + second * 1000 + ms;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days from 1970-01-01 to the proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }

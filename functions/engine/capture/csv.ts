@@ -71,11 +71,32 @@ function splitQuoted(text: string, out: string[]): number {
   }
 }
 
-/** True when the record has an opening quote that is not closed (a field spanning lines). */
+/**
+ * True when the record has an opening quote that is not closed (a field spanning lines). Only a
+ * quote that starts a field opens one, as {@link splitCsvRecord} reads it: a quote inside an
+ * unquoted field (`15" laptop`) is text, as lenient RFC 4180 readers take it, and so is one
+ * after a quoted field's closing quote.
+ */
 export function hasOpenQuote(text: string): boolean {
-  let open = false;
-  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) open = !open;
-  return open;
+  let i = 0;
+  for (;;) {
+    if (text.charCodeAt(i) === 34 /* " */) {
+      let j = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q === -1) return true;
+        if (text.charCodeAt(q + 1) === 34) j = q + 2;
+        else {
+          j = q + 1;
+          break;
+        }
+      }
+      i = j;
+    }
+    const comma = text.indexOf(',', i);
+    if (comma === -1) return false;
+    i = comma + 1;
+  }
 }
 
 /** Splits a CSV payload body into records (one per non-empty line, CRLF tolerated). */

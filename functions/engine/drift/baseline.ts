@@ -110,7 +110,8 @@ export class BaselineBuilder {
   addNamed(row: Record<string, unknown>): void {
     this.rows++;
     for (const p of this.profiles) {
-      const v = row[p.name];
+      // Own fields only: a row without `constructor` has no value for a feature of that name.
+      const v = Object.hasOwn(row, p.name) ? row[p.name] : undefined;
       if (v === undefined) p.addMissing();
       else p.addJson(v);
     }

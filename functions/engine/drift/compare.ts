@@ -59,6 +59,14 @@ export interface CompareOptions {
 
 export const DEFAULT_DATASET_DRIFT_SHARE = 0.5;
 
+/** The note of a window feature the baseline does not have (reported, never compared). */
+export const NOT_IN_BASELINE = 'not in the baseline';
+
+/** Whether a report row is one of the baseline's features (not an extra column of the window). */
+export function isBaselineFeature(f: Pick<FeatureDrift, 'note'>): boolean {
+  return f.note !== NOT_IN_BASELINE;
+}
+
 export function compareWindow(
   baseline: Baseline,
   window: WindowProfile,
@@ -85,7 +93,7 @@ export function compareWindow(
       distanceMetric: null,
       drifted: false,
       monitored: false,
-      note: 'not in the baseline',
+      note: NOT_IN_BASELINE,
     });
   }
   const monitored = features.filter((f) => f.monitored);
@@ -138,7 +146,10 @@ function compareFeature(
     return row;
   }
   const rule = driftRule(baseline.constraints, bf.name);
-  const override = options.featureThresholds?.[bf.name];
+  // A name is data, never a key: `constructor` must not find Object.prototype's.
+  const thresholds = options.featureThresholds;
+  const override =
+    thresholds !== undefined && Object.hasOwn(thresholds, bf.name) ? thresholds[bf.name] : undefined;
   if (bf.kind === 'numeric') {
     const m = numericMetrics(numericSide(bf.profile.numeric!), numericSide(wf.numeric!));
     row.method = methodOf(bf.profile.numeric!, wf.numeric!);

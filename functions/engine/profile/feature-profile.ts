@@ -100,7 +100,7 @@ export class FeatureProfile {
   categorical: CategoricalProfile | null;
 
   constructor(
-    readonly name: string,
+    public name: string,
     /** `output` once the feature has been seen in a response payload. */
     public role: FeatureRole,
     readonly kind: ProfileKind,
@@ -235,7 +235,6 @@ export class FeatureProfile {
   stamp = 0;
 
   merge(other: FeatureProfile): void {
-    if (other.role === 'output') this.role = 'output';
     this.missing += other.missing;
     this.integral += other.integral;
     this.fractional += other.fractional;

@@ -6,6 +6,16 @@
 import type { FeatureSpec } from './capture-schema.ts';
 import { FeatureProfile, type FeatureProfileJson, type ProfileLimits } from './feature-profile.ts';
 
+/** What an output is called when an input has its name (README: "One input, one feature"). */
+export const OUTPUT_SUFFIX = '_output';
+/** What an input is called when the baseline knows its name as an output. */
+export const INPUT_SUFFIX = '_input';
+
+/** `NAME_output`: an output's name beside an input of the same name. */
+export function outputName(name: string): string {
+  return `${name}${OUTPUT_SUFFIX}`;
+}
+
 export interface WindowProfileJson {
   format: 'driftwatch-window-profile';
   version: 1;
@@ -19,6 +29,8 @@ export interface WindowProfileJson {
   rejectedByReason: Record<string, number>;
   limitsHit: Record<string, number>;
   limits: ProfileLimits;
+  /** Present (true) for SageMaker's merged layout, where the capture decides each column's side. */
+  sidesFromCapture?: true;
   features: FeatureProfileJson[];
 }
 
@@ -37,13 +49,23 @@ export class WindowProfile {
   /** Values not profiled because a configured limit was reached, by limit name. */
   readonly limitsHit = new Map<string, number>();
   readonly features = new Map<string, FeatureProfile>();
+  /** The baseline's feature names: they keep their side whatever the capture does. */
+  private readonly specNames = new Set<string>();
 
+  /**
+   * @param sidesFromCapture SageMaker's merged layout: the baseline lists columns without saying
+   *   which are outputs, so the capture decides (a column used as an output is the output).
+   */
   constructor(
     readonly window: { start: string | null; end: string | null },
     readonly limits: ProfileLimits,
     specs: readonly FeatureSpec[] = [],
+    readonly sidesFromCapture = false,
   ) {
-    for (const s of specs) this.features.set(s.name, new FeatureProfile(s.name, s.role, s.kind, limits));
+    for (const s of specs) {
+      this.features.set(s.name, new FeatureProfile(s.name, s.role, s.kind, limits));
+      this.specNames.add(s.name);
+    }
   }
 
   get rejected(): number {
@@ -69,6 +91,48 @@ export class WindowProfile {
     return f;
   }
 
+  /**
+   * The profile an input named `name` goes to. One name, one feature: an output that took the
+   * name first (an extra the baseline does not know) moves to `NAME_output`, the name outputs
+   * get when an input has theirs, so the outcome does not depend on which side came first. An
+   * input named as one of the baseline's outputs is profiled as `NAME_input`.
+   */
+  inputFeature(name: string): FeatureProfile {
+    const f = this.features.get(name);
+    if (f === undefined || f.role === 'input') return f ?? this.extraFeature(name, 'input');
+    if (this.sidesFromCapture && this.specNames.has(name)) return f;
+    if (this.specNames.has(name)) return this.sideFeature(`${name}${INPUT_SUFFIX}`, 'input');
+    // The same object is renamed: slots cached for CSV columns keep pointing at it.
+    this.features.delete(name);
+    const moved = outputName(name);
+    const there = this.features.get(moved);
+    f.name = moved;
+    if (there === undefined) this.features.set(moved, f);
+    else there.merge(f);
+    return this.extraFeature(name, 'input');
+  }
+
+  /** The profile an output named `name` goes to: `NAME_output` when an input has the name. */
+  outputFeature(name: string): FeatureProfile {
+    const f = this.features.get(name);
+    if (f === undefined || f.role === 'output') return f ?? this.extraFeature(name, 'output');
+    if (this.sidesFromCapture && this.specNames.has(name)) {
+      f.role = 'output';
+      return f;
+    }
+    return this.sideFeature(outputName(name), 'output');
+  }
+
+  /** The profile of `role` for `name`, whichever side the name belongs to. */
+  featureFor(name: string, role: FeatureSpec['role']): FeatureProfile {
+    return role === 'input' ? this.inputFeature(name) : this.outputFeature(name);
+  }
+
+  private sideFeature(name: string, role: FeatureSpec['role']): FeatureProfile {
+    const f = this.features.get(name);
+    return f !== undefined && f.role === role ? f : this.extraFeature(name, role);
+  }
+
   merge(other: WindowProfile): void {
     this.total += other.total;
     this.profiled += other.profiled;
@@ -85,7 +149,14 @@ export class WindowProfile {
         const copy = new FeatureProfile(name, f.role, f.kind, this.limits);
         copy.merge(f);
         this.features.set(name, copy);
-      } else mine.merge(f);
+      } else if (mine.role === f.role) mine.merge(f);
+      else if (this.sidesFromCapture || other.sidesFromCapture) {
+        // Merged layout: a column some part saw used as an output is the output.
+        mine.role = 'output';
+        mine.merge(f);
+      }
+      // The parts saw the name on different sides: the same rule as within one part.
+      else this.featureFor(name, f.role).merge(f);
     }
   }
 
@@ -103,13 +174,14 @@ export class WindowProfile {
       rejectedByReason: Object.fromEntries([...this.rejectedByReason.entries()].sort()),
       limitsHit: Object.fromEntries([...this.limitsHit.entries()].sort()),
       limits: this.limits,
+      ...(this.sidesFromCapture ? { sidesFromCapture: true as const } : {}),
       features: [...this.features.values()].map((f) => f.toJSON()),
     };
   }
 
   static fromJSON(j: WindowProfileJson): WindowProfile {
     if (j.format !== 'driftwatch-window-profile') throw new Error('not a driftwatch window profile');
-    const w = new WindowProfile(j.window, j.limits);
+    const w = new WindowProfile(j.window, j.limits, [], j.sidesFromCapture === true);
     w.total = j.total;
     w.profiled = j.profiled;
     w.rows = j.rows;

@@ -29,6 +29,7 @@ export interface WindowProfilerOptions {
   /**
    * Called for each profiled row with its join key (inferenceId, else eventId) and its output
    * values by name; used to join ground truth. Costs an object per row, so only set when needed.
+   * Names are data: read the values with `Object.hasOwn` (a named JSON row is passed as parsed).
    */
   onRow?: (
     key: string | undefined,
@@ -89,7 +90,12 @@ export class WindowProfiler {
     private readonly options: WindowProfilerOptions = {},
   ) {
     const window = options.window ?? { start: null, end: null };
-    this.profile = new WindowProfile(window, options.limits ?? DEFAULT_LIMITS, schema.features);
+    this.profile = new WindowProfile(
+      window,
+      options.limits ?? DEFAULT_LIMITS,
+      schema.features,
+      schema.layout.kind === 'sagemaker-merged',
+    );
     this.startMs = window.start ? Date.parse(window.start) : Number.NEGATIVE_INFINITY;
     this.endMs = window.end ? Date.parse(window.end) : Number.POSITIVE_INFINITY;
     this.timed = window.start !== null || window.end !== null;
@@ -321,9 +327,7 @@ export class WindowProfiler {
   }
 
   private featureFor(name: string, role: FeatureRole): FeatureProfile {
-    const f = this.profile.features.get(name) ?? this.profile.extraFeature(name, role);
-    if (role === 'output') f.role = 'output';
-    return f;
+    return this.profile.featureFor(name, role);
   }
 
   /** Adds row r of one side, stamping each feature it gives a value (present or missing). */
@@ -379,16 +383,13 @@ export class WindowProfiler {
       return;
     }
     for (const k in row) {
-      let f = this.profile.features.get(k);
-      if (f === undefined) {
-        if (this.profile.features.size >= this.maxColumns) {
-          // Past the column limit new keys are counted, not profiled (memory under attack).
-          this.profile.noteLimit('max_columns');
-          continue;
-        }
-        f = this.profile.extraFeature(k, role);
+      const known = this.profile.features.get(k);
+      if (known === undefined && this.profile.features.size >= this.maxColumns) {
+        // Past the column limit new keys are counted, not profiled (memory under attack).
+        this.profile.noteLimit('max_columns');
+        continue;
       }
-      if (role === 'output') f.role = 'output';
+      const f = known !== undefined && known.role === role ? known : this.profile.featureFor(k, role);
       f.addJson(row[k]);
       f.stamp = stamp;
     }
@@ -411,7 +412,8 @@ function positionalLength(side: Side, r: number): number {
 }
 
 function rowValues(side: Side, r: number, slots: FeatureProfile[] | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // Column names are data: on a plain object `__proto__` would set the prototype, not a value.
+  const out: Record<string, unknown> = Object.create(null);
   if (side === null) return out;
   if (side.kind === 'csv-bytes') {
     const end = side.ends[side.columns - 1]!;

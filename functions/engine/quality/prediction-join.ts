@@ -136,8 +136,8 @@ export class PredictionCollector {
     const names = this.features.names;
     for (let f = 0; f < names.length; f++) {
       const name = names[f]!;
-      // Not in this row: left missing.
-      if (!(name in inputs)) continue;
+      // Not in this row: left missing. Own fields only: `constructor` is a name like any other.
+      if (!Object.hasOwn(inputs, name)) continue;
       this.seenFeatures.add(name);
       this.features.set(f, row, featureValue(inputs[name]));
     }
@@ -151,9 +151,13 @@ export class PredictionCollector {
   };
 
   private outputOf(outputs: Record<string, unknown>): unknown {
-    if (this.outputColumn !== null && outputs[this.outputColumn] !== undefined)
+    if (
+      this.outputColumn !== null &&
+      Object.hasOwn(outputs, this.outputColumn) &&
+      outputs[this.outputColumn] !== undefined
+    )
       return outputs[this.outputColumn];
-    for (const k in outputs) return outputs[k];
+    for (const k in outputs) if (Object.hasOwn(outputs, k)) return outputs[k];
     return undefined;
   }
 }
@@ -247,7 +251,7 @@ function slicesToAnalyse(
   collector: PredictionCollector,
   wanted: Readonly<Record<string, SliceBaseline>>,
 ): Record<string, SliceBaseline> {
-  const slices: Record<string, SliceBaseline> = {};
+  const slices: Record<string, SliceBaseline> = Object.create(null);
   for (const [name, s] of Object.entries(wanted)) {
     if (!collector.seenFeatures.has(name)) continue;
     // The collector kept each value as its slicing needs it: it must be sliced the same way.

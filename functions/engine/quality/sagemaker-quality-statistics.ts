@@ -212,9 +212,10 @@ function confusionJson(
   classes: readonly string[],
   counts: readonly (readonly number[])[],
 ): ConfusionMatrixJson {
-  const out: ConfusionMatrixJson = {};
+  // Class names are data: no prototype, so a class named `__proto__` is a key like any other.
+  const out: ConfusionMatrixJson = Object.create(null);
   classes.forEach((actual, a) => {
-    const row: Record<string, number> = {};
+    const row: Record<string, number> = Object.create(null);
     classes.forEach((predicted, p) => {
       row[predicted] = counts[a]![p]!;
     });

@@ -190,7 +190,12 @@ export function analyseSlices(
 
   for (const [feature, baseline] of Object.entries(baselines)) {
     const missing = new SliceTally();
-    const featureValue = (i: number) => records[kept[i]!]!.features?.[feature];
+    // Only a number or a text is a value: a plain object's `constructor` or `toString` (a name
+    // it does not have) reads as missing, not as Object.prototype's function.
+    const featureValue = (i: number): FeatureValue => {
+      const v = records[kept[i]!]!.features?.[feature];
+      return typeof v === 'number' || typeof v === 'string' ? v : null;
+    };
     if (baseline.kind === 'numeric') {
       const bins = Array.from({ length: baseline.binEdges.length + 1 }, () => new SliceTally());
       errors.forEach((e, i) => {

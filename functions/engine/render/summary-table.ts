@@ -10,7 +10,12 @@ import type { WindowQuality } from '../quality/window-quality.ts';
 import type { Report } from '../report/report-model.ts';
 import { modelLabel } from '../report/serving-window.ts';
 import { rejectReasonText } from '../report/window-result.ts';
+import { terminalText } from './terminal-text.ts';
 
+/**
+ * The summary of a report for a terminal. Every value from data is printed as `terminalText`
+ * (escaped controls, no line of its own, no workflow command), and so is every line.
+ */
 export function summaryTable(r: Report): string {
   const lines: string[] = [];
   const w =
@@ -79,7 +84,8 @@ export function summaryTable(r: Report): string {
       lines.push(`  ${n}  ${k}: ${rejectReasonText(k)}`);
   }
   for (const warning of r.warnings) lines.push(`Warning: ${warning}`);
-  return `${lines.join('\n')}\n`;
+  // One exit for every line: names, categories, labels and warnings come from data.
+  return `${lines.map(terminalText).join('\n')}\n`;
 }
 
 function qualityLines(q: WindowQuality): string[] {
@@ -157,8 +163,12 @@ function fmt(x: number): string {
   return x.toFixed(4).replace(/0+$/, '').replace(/\.$/, '');
 }
 
-/** Rows of cells as aligned lines (two spaces between columns). */
-export function formatTable(rows: string[][]): string[] {
+/**
+ * Rows of cells as aligned lines (two spaces between columns). Cells are printed as
+ * {@link terminalText}: a name with a newline, an ANSI escape or a bidi override stays one cell.
+ */
+export function formatTable(cells: string[][]): string[] {
+  const rows = cells.map((r) => r.map(terminalText));
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) =>
     r
