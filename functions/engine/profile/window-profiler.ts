@@ -46,13 +46,46 @@ interface Slots {
 }
 
 type Side =
-  | { kind: 'csv'; fields: string[][] }
+  | CsvRows
   // One unquoted CSV record, read field by field in place (the common case: no strings cut).
   | CsvLine
   // A CSV payload of a capture line read by the fast path (CaptureLineScanner).
   | CsvFields
   | { kind: 'json'; rows: PayloadRow[] }
   | null;
+
+/**
+ * The records of a CSV payload, each split into fields only when its row is read, into one
+ * array reused row after row. A payload of millions of tiny records (a 32 MB line) costs its
+ * text and one string per record, not an array per row (issue 17: memory bounded by
+ * configuration, not by the client). One instance per side, reused for every capture record.
+ */
+class CsvRows {
+  readonly kind = 'csv';
+  records: readonly string[] = [];
+  private at = -1;
+  private readonly row: string[] = [];
+
+  /** Points the rows at `records`. */
+  reset(records: readonly string[]): this {
+    this.records = records;
+    this.at = -1;
+    return this;
+  }
+
+  get length(): number {
+    return this.records.length;
+  }
+
+  /** The fields of row `r`; valid until another row is read. */
+  fields(r: number): readonly string[] {
+    if (r !== this.at) {
+      this.row.length = splitCsvRecord(this.records[r]!, this.row);
+      this.at = r;
+    }
+    return this.row;
+  }
+}
 
 /**
  * One unquoted CSV record: field c is text[c === 0 ? 0 : ends[c - 1] + 1, ends[c]). One instance
@@ -78,8 +111,8 @@ export class WindowProfiler {
   private readonly maxColumns: number;
   private readonly schemaFeatures: FeatureProfile[];
   private readonly slotCache = new Map<number, Slots | RejectReason>();
-  private readonly inFields: string[] = [];
-  private readonly outFields: string[] = [];
+  private readonly inRows = new CsvRows();
+  private readonly outRows = new CsvRows();
   private readonly inLine = csvLine();
   private readonly outLine = csvLine();
   private readonly scanner: CaptureLineScanner;
@@ -129,12 +162,12 @@ export class WindowProfiler {
     }
     const rec = parsed.record;
     if (this.timed && !this.inWindow(parseInferenceTime(rec.inferenceTime))) return;
-    const input = this.readSide(rec.input, this.inLine, this.inFields);
+    const input = this.readSide(rec.input, this.inLine, this.inRows);
     if (typeof input === 'string') {
       this.profile.reject(input);
       return;
     }
-    const output = this.readSide(rec.output, this.outLine, this.outFields);
+    const output = this.readSide(rec.output, this.outLine, this.outRows);
     if (typeof output === 'string') {
       this.profile.reject(output);
       return;
@@ -208,20 +241,14 @@ export class WindowProfiler {
       this.profile.rows += 1;
       return null;
     }
-    // Name every row before profiling any, so a record is used whole or not at all.
-    const slots: Array<Slots | null> = [];
+    // Name every row before profiling any, so a record is used whole or not at all; the names
+    // are cached by column counts, so the second look is a lookup, and nothing is kept per row.
     for (let r = 0; r < n; r++) {
-      const a = positionalLength(input, r);
-      const b = positionalLength(output, r);
-      if (a < 0 && b < 0) {
-        slots.push(null);
-        continue;
-      }
-      const s = this.slotsFor(Math.max(a, 0), Math.max(b, 0));
+      const s = this.rowSlots(input, output, r);
       if (typeof s === 'string') return s;
-      slots.push(s);
     }
-    for (let r = 0; r < n; r++) this.addRow(input, output, r, slots[r] ?? null, key);
+    for (let r = 0; r < n; r++)
+      this.addRow(input, output, r, this.rowSlots(input, output, r) as Slots | null, key);
     this.profile.rows += n;
     return null;
   }
@@ -245,7 +272,7 @@ export class WindowProfiler {
    * trailing CR: exactly what csvRecords would return whole) is read in place, its field ends
    * found in the same pass that counts its columns; anything else goes through decodePayload.
    */
-  private readSide(p: CapturePayload | undefined, line: CsvLine, reuse: string[]): Side | RejectReason {
+  private readSide(p: CapturePayload | undefined, line: CsvLine, rows: CsvRows): Side | RejectReason {
     if (p === undefined) return null;
     if (p.encoding === 'CSV') {
       const text = p.data;
@@ -256,7 +283,7 @@ export class WindowProfiler {
       )
         return this.csvLineSide(text, line);
     }
-    return this.decodeSide(decodePayload(p), line, reuse);
+    return this.decodeSide(decodePayload(p), line, rows);
   }
 
   /** Fills `line` with the field ends of the unquoted record `text`. */
@@ -284,7 +311,7 @@ export class WindowProfiler {
     return line;
   }
 
-  private decodeSide(d: DecodedPayload, line: CsvLine, reuse: string[]): Side | RejectReason {
+  private decodeSide(d: DecodedPayload, line: CsvLine, rows: CsvRows): Side | RejectReason {
     if (d.kind === 'error') return d.reason;
     if (d.kind === 'json') {
       for (const row of d.rows)
@@ -293,20 +320,19 @@ export class WindowProfiler {
     }
     if (d.records.length === 1 && d.records[0]!.indexOf('"') === -1)
       return this.csvLineSide(d.records[0]!, line);
-    if (d.records.length === 1) {
-      const n = splitCsvRecord(d.records[0]!, reuse);
-      reuse.length = n;
-      if (n > this.maxColumns) return 'too_many_columns';
-      return { kind: 'csv', fields: [reuse] };
-    }
-    const fields: string[][] = [];
-    for (const rec of d.records) {
-      const out: string[] = [];
-      out.length = splitCsvRecord(rec, out);
-      if (out.length > this.maxColumns) return 'too_many_columns';
-      fields.push(out);
-    }
-    return { kind: 'csv', fields };
+    rows.reset(d.records);
+    // Every row is checked before any is profiled: a record is used whole or not at all.
+    for (let r = 0; r < rows.length; r++)
+      if (rows.fields(r).length > this.maxColumns) return 'too_many_columns';
+    return rows;
+  }
+
+  /** The names of row `r`'s columns; `null` for a row of named (JSON) values on both sides. */
+  private rowSlots(input: Side, output: Side, r: number): Slots | null | RejectReason {
+    const a = positionalLength(input, r);
+    const b = positionalLength(output, r);
+    if (a < 0 && b < 0) return null;
+    return this.slotsFor(Math.max(a, 0), Math.max(b, 0));
   }
 
   private slotsFor(inputCols: number, outputCols: number): Slots | RejectReason {
@@ -365,7 +391,7 @@ export class WindowProfiler {
       return;
     }
     if (side.kind === 'csv') {
-      const fields = side.fields[r]!;
+      const fields = side.fields(r);
       for (let c = 0; c < fields.length; c++) {
         const f = slots![c]!;
         f.addText(fields[c]!);
@@ -399,14 +425,14 @@ export class WindowProfiler {
 function sideRows(side: Side): number {
   if (side === null) return 0;
   if (side.kind === 'csv-line' || side.kind === 'csv-bytes') return 1;
-  return side.kind === 'csv' ? side.fields.length : side.rows.length;
+  return side.kind === 'csv' ? side.length : side.rows.length;
 }
 
 /** Column count of a positional row, or -1 for a named row or no side. */
 function positionalLength(side: Side, r: number): number {
   if (side === null) return -1;
   if (side.kind === 'csv-line' || side.kind === 'csv-bytes') return side.columns;
-  if (side.kind === 'csv') return side.fields[r]!.length;
+  if (side.kind === 'csv') return side.fields(r).length;
   const row = side.rows[r]!;
   return Array.isArray(row) ? row.length : -1;
 }
@@ -427,7 +453,7 @@ function rowValues(side: Side, r: number, slots: FeatureProfile[] | undefined): 
     return out;
   }
   if (side.kind === 'csv') {
-    const fields = side.fields[r]!;
+    const fields = side.fields(r);
     for (let c = 0; c < fields.length; c++) out[slots![c]!.name] = fields[c];
     return out;
   }
