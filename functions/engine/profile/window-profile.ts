@@ -16,6 +16,24 @@ export function outputName(name: string): string {
   return `${name}${OUTPUT_SUFFIX}`;
 }
 
+/**
+ * Limits of a feature the baseline does not know. Its name and values come from the client and
+ * it is never compared, only counted and described: enough categories to know whether
+ * statistics.json lists them (CATEGORICAL_BUCKET_LIMIT) and a thousand exact values, so a
+ * client sending thousands of keys with many values costs about 100 KB a key, not megabytes.
+ */
+export function extraLimits(limits: ProfileLimits): ProfileLimits {
+  return {
+    exactCap: Math.min(limits.exactCap, EXTRA_EXACT_CAP),
+    maxCategories: Math.min(limits.maxCategories, EXTRA_MAX_CATEGORIES),
+  };
+}
+
+/** Exact values kept for a feature the baseline does not know. */
+export const EXTRA_EXACT_CAP = 1_000;
+/** Categories counted for a feature the baseline does not know: statistics.json lists at most 120. */
+export const EXTRA_MAX_CATEGORIES = 121;
+
 export interface WindowProfileJson {
   format: 'driftwatch-window-profile';
   version: 1;
@@ -85,7 +103,7 @@ export class WindowProfile {
   extraFeature(name: string, role: FeatureSpec['role']): FeatureProfile {
     let f = this.features.get(name);
     if (f === undefined) {
-      f = new FeatureProfile(name, role, 'infer', this.limits);
+      f = new FeatureProfile(name, role, 'infer', extraLimits(this.limits));
       this.features.set(name, f);
     }
     return f;
@@ -146,7 +164,12 @@ export class WindowProfile {
     for (const [name, f] of other.features) {
       const mine = this.features.get(name);
       if (mine === undefined) {
-        const copy = new FeatureProfile(name, f.role, f.kind, this.limits);
+        // The copy keeps the part's own limits (a feature the baseline does not know has smaller ones).
+        const limits = {
+          exactCap: f.numeric?.cap ?? this.limits.exactCap,
+          maxCategories: f.categorical?.maxCategories ?? this.limits.maxCategories,
+        };
+        const copy = new FeatureProfile(name, f.role, f.kind, limits);
         copy.merge(f);
         this.features.set(name, copy);
       } else if (mine.role === f.role) mine.merge(f);

@@ -45,8 +45,12 @@ export function buildWindowResult(
   const warnings: string[] = [];
   for (const [limit, n] of window.limitsHit)
     warnings.push(`limit ${limit} reached: ${n} values not profiled`);
+  // Features the baseline does not know keep few categories by design (extraLimits): their
+  // overflow is expected, not news.
+  const known = new Set(baseline.features.map((f) => f.name));
   for (const f of window.features.values()) {
     if (
+      known.has(f.name) &&
       f.categorical &&
       f.categorical.overflow > 0 &&
       (f.kind === 'categorical' || f.inferredType() === 'String')
