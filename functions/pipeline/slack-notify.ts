@@ -8,13 +8,8 @@
 import { REPORT_JSON, windowReportLocation } from '../contracts/report-layout.ts';
 import type { SlackNotifierConfig } from '../contracts/slack-notifier-config.ts';
 import type { SlackPostResult } from '../sinks/slack-client.ts';
-import {
-  alarmPayload,
-  readSlackReport,
-  type SlackPayload,
-  summaryPayload,
-  textPayload,
-} from '../sinks/slack-message.ts';
+import { alarmPayload, type SlackPayload, summaryPayload, textPayload } from '../sinks/slack-message.ts';
+import { readSlackReport } from '../sinks/slack-report.ts';
 import { alarmWindow, type TopicMessage, topicMessages } from '../sources/topic-message.ts';
 import { logger } from './log.ts';
 

@@ -12,22 +12,11 @@
  * location that is an S3 URI is linked.
  */
 import type { AlarmTransition } from '../contracts/alarm-transition.ts';
-import {
-  at,
-  fieldOf,
-  type JsonObject,
-  readBoolean,
-  readCount,
-  readList,
-  readNumber,
-  readObject,
-  readOptional,
-  readString,
-} from '../contracts/json-fields.ts';
 import { REPORT_HTML } from '../contracts/report-layout.ts';
 import type { SummaryAttributes } from '../contracts/topic-attributes.ts';
 import { escapeBidi } from '../engine/render/terminal-text.ts';
 import { hourLabel } from './report-writer.ts';
+import { readSlackReport, type SlackReport } from './slack-report.ts';
 
 /** A Block Kit text object. */
 export interface SlackText {
@@ -360,113 +349,5 @@ export function textPayload(
       section(escapeMrkdwn(text.trim() || '(empty message)')),
       section(link(ctx.dashboardUrl, 'Dashboard')),
     ],
-  };
-}
-
-/** What a window summary shows of report.json, read and checked by {@link readSlackReport}. */
-export interface SlackReport {
-  records: { total: number; profiled: number; rejected: number };
-  datasetDrift: {
-    detected: boolean;
-    driftedFeatures: number;
-    monitoredFeatures: number;
-    share: number;
-    threshold: number;
-  };
-  features: Array<{
-    name: string;
-    drifted: boolean;
-    distance: number | null;
-    threshold: number | null;
-    distanceMetric: string | null;
-  }>;
-  violations: Array<{ feature_name: string; constraint_check_type: string }>;
-  quality: {
-    violations: Array<{ metric_name: string; constraint_check_type: string; description: string }>;
-  } | null;
-  modelChangedDuringWindow: boolean;
-  model: { lastModifiedTime: string | null } | null;
-}
-
-/**
- * The parts of a report.json a summary shows, each checked (a string is a string, a count a
- * whole number): report.json sits in a bucket others may write to, and the notifier reads it
- * back. Throws `JsonShapeError` naming the first field that is not what a report holds; fields
- * the summary does not show are not looked at.
- */
-export function readSlackReport(value: unknown): SlackReport {
-  const o = readObject(value, 'report');
-  const obj = (key: string): JsonObject => readObject(fieldOf(o, key), at('report', key));
-  const nullable = <T>(v: unknown, path: string, read: (v: unknown, path: string) => T): T | null =>
-    v === null ? null : read(v, path);
-  const records = obj('records');
-  const dd = obj('datasetDrift');
-  const list = <T>(
-    from: JsonObject,
-    key: string,
-    path: string,
-    read: (x: JsonObject, path: string) => T,
-  ): T[] =>
-    readList(fieldOf(from, key), at(path, key)).map((x, i) =>
-      read(readObject(x, at(at(path, key), i)), at(at(path, key), i)),
-    );
-  const quality = fieldOf(o, 'quality');
-  const model = fieldOf(o, 'model');
-  return {
-    records: {
-      total: readCount(fieldOf(records, 'total'), 'report.records.total'),
-      profiled: readCount(fieldOf(records, 'profiled'), 'report.records.profiled'),
-      rejected: readCount(fieldOf(records, 'rejected'), 'report.records.rejected'),
-    },
-    datasetDrift: {
-      detected: readBoolean(fieldOf(dd, 'detected'), 'report.datasetDrift.detected'),
-      driftedFeatures: readCount(fieldOf(dd, 'driftedFeatures'), 'report.datasetDrift.driftedFeatures'),
-      monitoredFeatures: readCount(fieldOf(dd, 'monitoredFeatures'), 'report.datasetDrift.monitoredFeatures'),
-      share: readNumber(fieldOf(dd, 'share'), 'report.datasetDrift.share'),
-      threshold: readNumber(fieldOf(dd, 'threshold'), 'report.datasetDrift.threshold'),
-    },
-    features: list(o, 'features', 'report', (f, path) => ({
-      name: readString(fieldOf(f, 'name'), at(path, 'name')),
-      drifted: readBoolean(fieldOf(f, 'drifted'), at(path, 'drifted')),
-      distance: nullable(fieldOf(f, 'distance'), at(path, 'distance'), readNumber),
-      threshold: nullable(fieldOf(f, 'threshold'), at(path, 'threshold'), readNumber),
-      distanceMetric: nullable(fieldOf(f, 'distanceMetric'), at(path, 'distanceMetric'), readString),
-    })),
-    violations: list(o, 'violations', 'report', (v, path) => ({
-      feature_name: readString(fieldOf(v, 'feature_name'), at(path, 'feature_name')),
-      constraint_check_type: readString(
-        fieldOf(v, 'constraint_check_type'),
-        at(path, 'constraint_check_type'),
-      ),
-    })),
-    quality:
-      quality === null || quality === undefined
-        ? null
-        : {
-            violations: list(
-              readObject(quality, 'report.quality'),
-              'violations',
-              'report.quality',
-              (v, path) => ({
-                metric_name: readString(fieldOf(v, 'metric_name'), at(path, 'metric_name')),
-                constraint_check_type: readString(
-                  fieldOf(v, 'constraint_check_type'),
-                  at(path, 'constraint_check_type'),
-                ),
-                description: readOptional(v, 'description', path, readString) ?? '',
-              }),
-            ),
-          },
-    modelChangedDuringWindow: readOptional(o, 'modelChangedDuringWindow', 'report', readBoolean) ?? false,
-    model:
-      model === null || model === undefined
-        ? null
-        : {
-            lastModifiedTime: nullable(
-              fieldOf(readObject(model, 'report.model'), 'lastModifiedTime') ?? null,
-              'report.model.lastModifiedTime',
-              readString,
-            ),
-          },
   };
 }

@@ -8,13 +8,13 @@ import type { Report } from '../../functions/engine/report/report-model.ts';
 import {
   alarmPayload,
   escapeMrkdwn,
-  readSlackReport,
   type SlackPayload,
   type SlackText,
   s3ConsoleUrl,
   summaryPayload,
   textPayload,
 } from '../../functions/sinks/slack-message.ts';
+import { readSlackReport } from '../../functions/sinks/slack-report.ts';
 import { driftViolation, feature, report } from './report-fixture.ts';
 
 const LINKS = { dashboardUrl: 'https://example.com/dashboard', region: 'eu-west-1' };

@@ -80,19 +80,7 @@ export function compareWindow(
     if (known.has(wf.name) || wf.present + wf.missing === 0) continue;
     const kind = wf.inferredType() === 'String' ? 'categorical' : 'numeric';
     features.push({
-      name: wf.name,
-      role: wf.role,
-      type: kind,
-      count: wf.present,
-      missing: wf.missing,
-      typeMismatch: 0,
-      method: 'exact',
-      metrics: null,
-      distance: null,
-      threshold: null,
-      distanceMetric: null,
-      drifted: false,
-      monitored: false,
+      ...uncompared(wf.name, wf.role, kind, { count: wf.present, missing: wf.missing, typeMismatch: 0 }),
       note: NOT_IN_BASELINE,
     });
   }
@@ -112,20 +100,18 @@ export function compareWindow(
   };
 }
 
-function compareFeature(
-  baseline: Baseline,
-  bf: BaselineFeature,
-  wf: FeatureProfile | undefined,
-  options: CompareOptions,
+/** A feature's row before (or without) a comparison: its counts, no metrics, not drifted. */
+function uncompared(
+  name: string,
+  role: FeatureRole,
+  type: FeatureKind,
+  counts: Pick<FeatureDrift, 'count' | 'missing' | 'typeMismatch'>,
 ): FeatureDrift {
-  const count = wf ? (bf.kind === 'numeric' ? (wf.numeric?.count ?? 0) : (wf.categorical?.count ?? 0)) : 0;
-  const row: FeatureDrift = {
-    name: bf.name,
-    role: wf?.role ?? bf.role,
-    type: bf.kind,
-    count,
-    missing: wf?.missing ?? 0,
-    typeMismatch: wf?.typeMismatch ?? 0,
+  return {
+    name,
+    role,
+    type,
+    ...counts,
     method: 'exact',
     metrics: null,
     distance: null,
@@ -134,6 +120,20 @@ function compareFeature(
     drifted: false,
     monitored: false,
   };
+}
+
+function compareFeature(
+  baseline: Baseline,
+  bf: BaselineFeature,
+  wf: FeatureProfile | undefined,
+  options: CompareOptions,
+): FeatureDrift {
+  const count = wf ? (bf.kind === 'numeric' ? (wf.numeric?.count ?? 0) : (wf.categorical?.count ?? 0)) : 0;
+  const row = uncompared(bf.name, wf?.role ?? bf.role, bf.kind, {
+    count,
+    missing: wf?.missing ?? 0,
+    typeMismatch: wf?.typeMismatch ?? 0,
+  });
   if (!bf.hasDistribution) {
     row.note =
       bf.kind === 'categorical'

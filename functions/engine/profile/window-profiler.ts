@@ -228,15 +228,9 @@ export class WindowProfiler {
     if (input !== null && output !== null && nIn !== nOut) return 'input_output_row_mismatch';
     const n = Math.max(nIn, nOut);
     if (n === 1) {
-      // The common case: one row, named without an array of slots.
-      const a = positionalLength(input, 0);
-      const b = positionalLength(output, 0);
-      let s: Slots | null = null;
-      if (a >= 0 || b >= 0) {
-        const found = this.slotsFor(Math.max(a, 0), Math.max(b, 0));
-        if (typeof found === 'string') return found;
-        s = found;
-      }
+      // The common case: one row.
+      const s = this.rowSlots(input, output, 0);
+      if (typeof s === 'string') return s;
       this.addRow(input, output, 0, s, key);
       this.profile.rows += 1;
       return null;
@@ -320,17 +314,15 @@ export class WindowProfiler {
     }
     if (d.records.length === 1 && d.records[0]!.indexOf('"') === -1)
       return this.csvLineSide(d.records[0]!, line);
-    rows.reset(d.records);
-    // Every row is checked before any is profiled: a record is used whole or not at all.
-    for (let r = 0; r < rows.length; r++)
-      if (rows.fields(r).length > this.maxColumns) return 'too_many_columns';
-    return rows;
+    // Rows are split when read; addRows names (and so checks) every row before profiling any.
+    return rows.reset(d.records);
   }
 
   /** The names of row `r`'s columns; `null` for a row of named (JSON) values on both sides. */
   private rowSlots(input: Side, output: Side, r: number): Slots | null | RejectReason {
     const a = positionalLength(input, r);
     const b = positionalLength(output, r);
+    if (a > this.maxColumns || b > this.maxColumns) return 'too_many_columns';
     if (a < 0 && b < 0) return null;
     return this.slotsFor(Math.max(a, 0), Math.max(b, 0));
   }
