@@ -2,6 +2,7 @@
  * Which rows are the sensitive facet, which labels are positive and which predictions are, as
  * Clarify's `analysis_config.json` says (BIAS.md): rows in, {@link BiasCounts} out.
  */
+import { fieldOf } from '../../contracts/json-fields.ts';
 import { BiasCounts } from './bias-counts.ts';
 
 /** One facet of the configuration: sensitive values (categorical), or a threshold (numeric: above it). */
@@ -26,11 +27,6 @@ function classKey(v: unknown): string {
   return s !== '' && Number.isFinite(n) ? `n:${n}` : `s:${s}`;
 }
 
-/** A row's value of `column`; names are data, so only the row's own fields count. */
-function valueOf(row: Readonly<Record<string, unknown>>, column: string): unknown {
-  return Object.hasOwn(row, column) ? row[column] : undefined;
-}
-
 /**
  * Counts `rows` for one facet. Returns the counts and the facet's `value_or_threshold` as
  * Clarify writes it: the sensitive values joined by commas, or `(threshold, max]`.
@@ -45,7 +41,7 @@ export function countFacet(
   const counts = new BiasCounts();
   let max = Number.NEGATIVE_INFINITY;
   for (const row of rows) {
-    const f = valueOf(row, facet.name);
+    const f = fieldOf(row, facet.name);
     let sensitive: boolean;
     if (sensitiveValues !== null) sensitive = sensitiveValues.has(String(f));
     else {
@@ -53,9 +49,9 @@ export function countFacet(
       if (x > max) max = x;
       sensitive = x > (facet as { threshold: number }).threshold;
     }
-    const label = positive.has(classKey(valueOf(row, rules.label)));
-    const predicted = Number(valueOf(row, rules.score)) >= rules.probabilityThreshold;
-    const group = rules.groupVariable === null ? null : String(valueOf(row, rules.groupVariable));
+    const label = positive.has(classKey(fieldOf(row, rules.label)));
+    const predicted = Number(fieldOf(row, rules.score)) >= rules.probabilityThreshold;
+    const group = rules.groupVariable === null ? null : String(fieldOf(row, rules.groupVariable));
     counts.add(sensitive, label, predicted, group);
   }
   const valueOrThreshold =
