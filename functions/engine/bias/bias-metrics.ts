@@ -32,6 +32,22 @@ export const POST_TRAINING_METRICS = [
   'TE',
 ] as const;
 
+/** A pre-training metric's short name. */
+export type PreTrainingMetricName = (typeof PRE_TRAINING_METRICS)[number];
+/** A post-training metric's short name. */
+export type PostTrainingMetricName = (typeof POST_TRAINING_METRICS)[number];
+/** Any metric's short name. */
+export type BiasMetricName = PreTrainingMetricName | PostTrainingMetricName;
+
+/** The two stages of Clarify's report: labels only, or labels and predictions. */
+export type BiasStage = 'pre_training' | 'post_training';
+
+/** The metrics of a stage, in the order Clarify lists them (by name). */
+export const STAGE_METRICS: Readonly<Record<BiasStage, readonly BiasMetricName[]>> = {
+  pre_training: PRE_TRAINING_METRICS,
+  post_training: POST_TRAINING_METRICS,
+};
+
 const DESCRIPTION: Readonly<Record<string, string>> = {
   CDDL: 'Conditional Demographic Disparity in Labels (CDDL)',
   CI: 'Class Imbalance (CI)',
@@ -226,6 +242,53 @@ const POST: Readonly<Record<string, (c: BiasCounts) => number>> = {
     return sum / (n * 2 * 1);
   },
 };
+
+/** Clarify's description of a metric (`"Disparate Impact (DI)"`). */
+export function metricDescription(name: BiasMetricName): string {
+  return DESCRIPTION[name]!;
+}
+
+/** The stage a metric belongs to. */
+export function stageOf(name: BiasMetricName): BiasStage {
+  return (PRE_TRAINING_METRICS as readonly string[]).includes(name) ? 'pre_training' : 'post_training';
+}
+
+/** One metric's value; throws {@link BiasMetricError} where the library gives an error. */
+export function metricValue(name: BiasMetricName, counts: BiasCounts): number {
+  const table = stageOf(name) === 'pre_training' ? PRE : POST;
+  return table[name]!(counts);
+}
+
+/**
+ * One metric as Clarify's `analysis.json` holds it: a value, or `null` with the error text
+ * where the counts cannot give one (the library's `MetricError`: name, description, value, error).
+ */
+export interface BiasMetricResult {
+  name: BiasMetricName;
+  description: string;
+  /** The metric, an infinity where the library gives one; `null` with {@link error}. */
+  value: number | null;
+  error?: string;
+}
+
+/**
+ * The metrics `names` of one stage, each computed on its own (one metric's error does not lose
+ * the others, as in the library's report), sorted by name.
+ */
+export function metricResults(counts: BiasCounts, names: readonly BiasMetricName[]): BiasMetricResult[] {
+  return [...new Set(names)].sort().map((name) => {
+    const description = metricDescription(name);
+    try {
+      const value = metricValue(name, counts);
+      if (Number.isNaN(value))
+        return { name, description, value: null, error: 'The metric is undefined for these counts' };
+      return { name, description, value };
+    } catch (e) {
+      if (e instanceof BiasMetricError) return { name, description, value: null, error: e.message };
+      throw e;
+    }
+  });
+}
 
 function compute(
   table: Readonly<Record<string, (c: BiasCounts) => number>>,
