@@ -140,7 +140,7 @@ export async function runCommand(
       maxColumns,
       datasetDriftShare,
       now: io.now(),
-      onRow: quality?.onRow,
+      ...(quality !== null ? { predictions: quality.spec } : {}),
       workers,
       parallelMinBytes,
       onProgress: (p) => {
@@ -156,7 +156,7 @@ export async function runCommand(
   if (io.stderrIsTty && lastProgress) io.stderr('\n');
   const { report } = result;
   if (quality !== null) {
-    const q = await quality.evaluate({ start, end }, io.now());
+    const q = await quality.evaluate(result.predictionParts, { start, end }, io.now());
     report.quality = q.quality;
     result.modelQuality = { statistics: q.statistics, violations: q.violations };
   }

@@ -38,12 +38,8 @@ export const LABEL_REJECT_REASON_TEXT: Readonly<Record<LabelRejectReason, string
   line_too_long: 'the line is longer than the line limit',
 };
 
-/** The labels read from a store's ground-truth files. */
-export interface GroundTruthLabels {
-  /** The label of each join key (`eventMetadata.eventId`); the last one read wins. */
-  labels: Map<string, string | number>;
-  /** Labels that replaced an earlier label for the same id. */
-  duplicates: number;
+/** What a read of ground-truth files went through, besides the labels themselves. */
+export interface LabelFilesRead {
   /** Non-blank lines read (used, duplicate or rejected). */
   lines: number;
   /** Lines not used, by reason. */
@@ -52,6 +48,14 @@ export interface GroundTruthLabels {
   files: number;
   /** Files in the range that are not JSON Lines (`.jsonl`/`.json`), not read. */
   skipped: string[];
+}
+
+/** The labels read from a store's ground-truth files, kept in a map (for small reads and tests). */
+export interface GroundTruthLabels extends LabelFilesRead {
+  /** The label of each join key (`eventMetadata.eventId`); the last one read wins. */
+  labels: Map<string, string | number>;
+  /** Labels that replaced an earlier label for the same id. */
+  duplicates: number;
 }
 
 /** Total of {@link GroundTruthLabels.rejectedByReason}. */

@@ -51,7 +51,7 @@ export async function monitorWindow(
       datasetDriftShare: config.datasetDriftShare,
       featureThresholds: config.featureThresholds,
       now: started,
-      ...(quality ? { onRow: quality.onRow } : {}),
+      ...(quality ? { predictions: quality.spec } : {}),
       ...(shouldStop ? { shouldStop } : {}),
     },
     selection,
@@ -65,7 +65,7 @@ export async function monitorWindow(
     });
   } else if (quality) {
     // Evaluated at the report's time, so both files of the window carry one run timestamp.
-    const q = await quality.evaluate(window, started);
+    const q = await quality.evaluate(result.predictionParts, window, started);
     result.report.quality = q.quality;
     result.modelQuality = { statistics: q.statistics, violations: q.violations };
   }

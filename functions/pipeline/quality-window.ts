@@ -7,7 +7,7 @@
  * **Late labels**: labels land in the hour they were collected, hours or days after the
  * prediction. For a window [start, end) the labels of the collection hours
  * [start, end + look-back) are read (default look-back 24 h); without a window, every label.
- * Labels cost one map entry per id read.
+ * Labels are matched as they are read: one that matches no prediction costs 8-16 bytes.
  */
 
 import type { QualityBaselineSettings } from '../contracts/baseline-layout.ts';
@@ -16,16 +16,17 @@ import { HOUR_MS } from '../contracts/time.ts';
 import type { Baseline } from '../engine/drift/baseline.ts';
 import { DEFAULT_PROBABILITY_THRESHOLD } from '../engine/quality/binary-metrics.ts';
 import {
+  evaluateJoin,
   type JoinQualityOptions,
-  joinQuality,
-  PredictionCollector,
   type QualityWindowResult,
 } from '../engine/quality/prediction-join.ts';
+import type { PredictionPart, PredictionSpec, SliceSpec } from '../engine/quality/prediction-part.ts';
 import type { ModelQualityConstraints } from '../engine/quality/quality-constraints.ts';
+import { PredictionJoin } from '../engine/quality/quality-join.ts';
 import type { SliceBaseline } from '../engine/quality/slices.ts';
 import { binEdges } from '../engine/stats/binning.ts';
 import type { QualityBaselineFiles } from '../sources/baseline-store.ts';
-import { readGroundTruth } from '../sources/ground-truth.ts';
+import { streamGroundTruth } from '../sources/ground-truth.ts';
 import type { ObjectStore } from '../stores/object-store.ts';
 
 // The CLI's `baseline` and `run` take these from here: the baseline files and how they are read.
@@ -89,18 +90,24 @@ export interface QualityWindowOptions extends Omit<JoinQualityOptions, 'labelHou
 
 /**
  * Reads the labels of a window's collection hours (the window plus the look-back; everything
- * without a window) and joins them to the collected predictions.
+ * without a window), matching each as it is read to the predictions of the parts.
  */
 export async function qualityForWindow(
-  collector: PredictionCollector,
+  spec: PredictionSpec,
+  parts: readonly PredictionPart[],
   o: QualityWindowOptions,
 ): Promise<QualityWindowResult> {
   const windowed = o.window.start !== null || o.window.end !== null;
   const lookbackHours = windowed ? (o.labelLookbackHours ?? DEFAULT_LABEL_LOOKBACK_HOURS) : null;
   const startMs = o.window.start === null ? undefined : Date.parse(o.window.start);
   const endMs = o.window.end === null ? undefined : Date.parse(o.window.end) + (lookbackHours ?? 0) * HOUR_MS;
-  const labels = await readGroundTruth(o.groundTruth, { startMs, endMs, maxLineBytes: o.maxLineBytes });
-  return joinQuality(collector, labels, {
+  const join = new PredictionJoin(spec, parts);
+  const labels = await streamGroundTruth(
+    o.groundTruth,
+    { startMs, endMs, maxLineBytes: o.maxLineBytes },
+    (id, label) => join.offerLabel(id, label),
+  );
+  return evaluateJoin(join.finish(), labels, {
     ...o,
     labelHours: {
       start: startMs === undefined ? null : new Date(startMs).toISOString(),
@@ -171,29 +178,41 @@ export function planQuality(
   };
 }
 
-/** One window's quality in progress: collect its rows while it is profiled, then evaluate. */
-export interface WindowQualityRun {
-  /** Pass as `runWindow`'s `onRow` (which then profiles in this thread). */
-  onRow: PredictionCollector['onRow'];
-  /** Reads the labels of the window's collection hours and joins them to the rows collected. */
-  evaluate(window: { start: string | null; end: string | null }, now: Date): Promise<QualityWindowResult>;
-}
-
-/** Starts the quality of one window under `plan`: a fresh collector, then {@link qualityForWindow}. */
-export function startWindowQuality(plan: QualityPlan): WindowQualityRun {
-  const collector = new PredictionCollector({
+/** What every part of a window collects for its quality (the same for all, so they join). */
+export function predictionSpec(plan: QualityPlan): PredictionSpec {
+  const slices: SliceSpec[] = Object.entries(plan.sliceBaselines).map(([name, baseline]) => ({
+    name,
+    baseline,
+  }));
+  return {
     problemType: plan.problemType,
     outputColumn: plan.outputColumn,
-    sliceBaselines: plan.sliceBaselines,
-  });
+    slices,
+    threshold: plan.threshold,
+  };
+}
+
+/** One window's quality: what its parts collect, then the join with the labels. */
+export interface WindowQualityRun {
+  /** Pass as `runWindow`'s `predictions`: every part of the window collects these. */
+  spec: PredictionSpec;
+  /** Reads the labels of the window's collection hours and joins them to the parts' predictions. */
+  evaluate(
+    parts: readonly PredictionPart[],
+    window: { start: string | null; end: string | null },
+    now: Date,
+  ): Promise<QualityWindowResult>;
+}
+
+/** Starts the quality of one window under `plan` (see {@link qualityForWindow}). */
+export function startWindowQuality(plan: QualityPlan): WindowQualityRun {
+  const spec = predictionSpec(plan);
   return {
-    onRow: collector.onRow,
-    evaluate: (window, now) =>
-      qualityForWindow(collector, {
+    spec,
+    evaluate: (parts, window, now) =>
+      qualityForWindow(spec, parts, {
         problemType: plan.problemType,
-        threshold: plan.threshold,
         constraints: plan.constraints,
-        sliceBaselines: plan.sliceBaselines,
         minSliceSupport: plan.minSliceSupport,
         window,
         now,

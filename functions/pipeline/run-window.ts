@@ -8,6 +8,11 @@ import type { ProfileLimits } from '../engine/profile/feature-profile.ts';
 import { DEFAULT_LIMITS } from '../engine/profile/feature-profile.ts';
 import type { WindowProfile } from '../engine/profile/window-profile.ts';
 import { WindowProfiler, type WindowProfilerOptions } from '../engine/profile/window-profiler.ts';
+import {
+  type PredictionPart,
+  PredictionPartBuilder,
+  type PredictionSpec,
+} from '../engine/quality/prediction-part.ts';
 import { buildWindowResult, type WindowResult } from '../engine/report/window-result.ts';
 import { profileInParallel } from '../sources/parallel-profile.ts';
 import { profileObjects, selectCaptureObjects } from '../sources/profile-capture.ts';
@@ -28,10 +33,11 @@ export interface RunWindowOptions {
   datasetDriftShare?: number;
   featureThresholds?: Record<string, number>;
   now: Date;
-  onRow?: WindowProfilerOptions['onRow'];
+  /** Model quality: the predictions every part of the window collects (prediction-part.ts). */
+  predictions?: PredictionSpec;
   /**
    * Worker threads to profile files on (CLI: one per core). Used when the window has several
-   * files and at least PARALLEL_MIN_BYTES, and no per-row callback is needed. @default 1
+   * files and at least PARALLEL_MIN_BYTES. @default 1
    */
   workers?: number;
   /** Least capture (bytes) profiled on workers. @default PARALLEL_MIN_BYTES */
@@ -51,6 +57,8 @@ export const PARALLEL_MIN_BYTES = 128 * 1024 * 1024;
 
 /** A window's results, and the capture objects it was built from. */
 export interface RunWindowOutput extends WindowResult {
+  /** The predictions collected, one part per thread (none without `predictions`). */
+  predictionParts: PredictionPart[];
   objects: StoredObject[];
   skippedFiles: string[];
   /** Objects read: all of `objects` unless `shouldStop` stopped the window early. */
@@ -88,7 +96,7 @@ export async function selectWindowObjects(
  */
 export function windowProfilerOptions(
   o: Pick<RunWindowOptions, 'start' | 'end' | 'limits' | 'maxLineBytes' | 'maxColumns'>,
-): Omit<WindowProfilerOptions, 'onRow'> {
+): Omit<WindowProfilerOptions, 'rows'> {
   return {
     window: { start: o.start, end: o.end },
     limits: { ...DEFAULT_LIMITS, ...(o.limits ?? {}) },
@@ -137,25 +145,26 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
   const totalBytes = objects.reduce((s, x) => s + x.size, 0);
   const workers = o.workers ?? 1;
   let window: WindowProfile;
+  let predictionParts: PredictionPart[] = [];
   let objectsRead = objects.length;
   if (
     workers > 1 &&
-    !o.onRow &&
     !o.shouldStop &&
     objects.length > 1 &&
     totalBytes >= (o.parallelMinBytes ?? PARALLEL_MIN_BYTES)
   ) {
-    window = await profileInParallel(
+    ({ window, predictionParts } = await profileInParallel(
       o.baseline,
       o.capture.location,
       objects,
-      profilerOptions,
+      { ...profilerOptions, predictions: o.predictions },
       workers,
       (bytesDone) =>
         o.onProgress?.({ objects: objects.length, objectsDone: 0, bytes: totalBytes, bytesDone }),
-    );
+    ));
   } else {
-    const profiler = new WindowProfiler(captureSchema(o.baseline), { ...profilerOptions, onRow: o.onRow });
+    const collector = o.predictions ? new PredictionPartBuilder(o.predictions) : undefined;
+    const profiler = new WindowProfiler(captureSchema(o.baseline), { ...profilerOptions, rows: collector });
     objectsRead = 0;
     window = await profileObjects(
       o.capture,
@@ -167,6 +176,7 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
       },
       o.shouldStop,
     );
+    if (collector) predictionParts = [collector.build()];
   }
   const result = evaluateWindow(o.baseline, window, {
     baselinePath: o.baselinePath,
@@ -175,5 +185,5 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
     featureThresholds: o.featureThresholds,
     ...(skippedFiles.length ? { skipped: { count: skippedFiles.length, first: skippedFiles[0]! } } : {}),
   });
-  return { ...result, objects, skippedFiles, objectsRead };
+  return { ...result, predictionParts, objects, skippedFiles, objectsRead };
 }

@@ -7,7 +7,11 @@
  * a window's quality.
  */
 
-import type { GroundTruthLabels, LabelRejectReason } from '../contracts/ground-truth-labels.ts';
+import type {
+  GroundTruthLabels,
+  LabelFilesRead,
+  LabelRejectReason,
+} from '../contracts/ground-truth-labels.ts';
 import { HOUR_MS } from '../contracts/time.ts';
 import type { RejectReason } from '../engine/capture/capture-record.ts';
 import { hourOfKey, isCaptureKey } from '../engine/capture/capture-window.ts';
@@ -120,26 +124,22 @@ export interface ReadGroundTruthOptions {
   maxLineBytes?: number;
 }
 
+/** Receives each usable label, in reading order (files in key order, lines in order). */
+export type LabelSink = (eventId: string, label: string | number) => void;
+
 /**
- * Reads every ground-truth label in the store (or in the hour folders of a time range). Files
- * are read in key order and lines in order, so when an id is labelled twice the label read last
- * (the later hour, the later line) wins; the replaced ones are counted as `duplicates`.
- * Memory: one map entry per distinct id read.
+ * Streams every ground-truth label in the store (or in the hour folders of a time range) to
+ * `onLabel`, files in key order and lines in order, so a consumer that keeps the last label of
+ * an id keeps the one read last (the later hour, the later line). Keeps nothing per label.
  */
-export async function readGroundTruth(
+export async function streamGroundTruth(
   store: ObjectStore,
-  options: ReadGroundTruthOptions = {},
-): Promise<GroundTruthLabels> {
+  options: ReadGroundTruthOptions,
+  onLabel: LabelSink,
+): Promise<LabelFilesRead> {
   const startMs = options.startMs ?? Number.NEGATIVE_INFINITY;
   const endMs = options.endMs ?? Number.POSITIVE_INFINITY;
-  const out: GroundTruthLabels = {
-    labels: new Map(),
-    duplicates: 0,
-    lines: 0,
-    rejectedByReason: {},
-    files: 0,
-    skipped: [],
-  };
+  const out: LabelFilesRead = { lines: 0, rejectedByReason: {}, files: 0, skipped: [] };
   const reject = (reason: LabelRejectReason) => {
     out.rejectedByReason[reason] = (out.rejectedByReason[reason] ?? 0) + 1;
   };
@@ -159,15 +159,29 @@ export async function readGroundTruth(
         return;
       }
       const parsed = parseGroundTruthLine(e.text);
-      if (!parsed.ok) {
-        reject(parsed.reason);
-        return;
-      }
-      if (out.labels.has(parsed.eventId)) out.duplicates++;
-      out.labels.set(parsed.eventId, parsed.label);
+      if (parsed.ok) onLabel(parsed.eventId, parsed.label);
+      else reject(parsed.reason);
     }, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
     for await (const chunk of store.read(key)) splitter.push(chunk);
     splitter.end();
   }
   return out;
+}
+
+/**
+ * Reads every ground-truth label into a map (see {@link streamGroundTruth}); when an id is
+ * labelled twice the label read last wins and the replaced ones are counted as `duplicates`.
+ * Memory: one map entry per distinct id read, so the monitor streams instead.
+ */
+export async function readGroundTruth(
+  store: ObjectStore,
+  options: ReadGroundTruthOptions = {},
+): Promise<GroundTruthLabels> {
+  const labels = new Map<string, string | number>();
+  let duplicates = 0;
+  const read = await streamGroundTruth(store, options, (id, label) => {
+    if (labels.has(id)) duplicates++;
+    labels.set(id, label);
+  });
+  return { ...read, labels, duplicates };
 }

@@ -10,6 +10,7 @@ import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
 import type { ColumnLayout, FeatureSpec } from '../engine/profile/capture-schema.ts';
 import { WindowProfile, type WindowProfileJson } from '../engine/profile/window-profile.ts';
 import type { WindowProfilerOptions } from '../engine/profile/window-profiler.ts';
+import type { PredictionPart, PredictionSpec } from '../engine/quality/prediction-part.ts';
 import type { StoredObject } from '../stores/object-store.ts';
 
 /** What one worker is asked to do (structured-cloned to it). */
@@ -18,7 +19,18 @@ export interface ProfileTask {
   schema: { features: FeatureSpec[]; layout: ColumnLayout };
   location: string;
   objects: StoredObject[];
-  options: Omit<WindowProfilerOptions, 'onRow'>;
+  /** Each object's position in the window's object list (orders repeated keys across parts). */
+  ordinals: number[];
+  options: ParallelProfileOptions;
+}
+
+/** The profiler settings of every part, and what each collects for model quality. */
+export type ParallelProfileOptions = Omit<WindowProfilerOptions, 'rows'> & { predictions?: PredictionSpec };
+
+/** A part's answer. */
+interface PartResult {
+  profile: WindowProfileJson;
+  predictions: PredictionPart | null;
 }
 
 /**
@@ -56,44 +68,44 @@ export async function profileInParallel(
   baseline: Baseline,
   location: string,
   objects: readonly StoredObject[],
-  options: Omit<WindowProfilerOptions, 'onRow'>,
+  options: ParallelProfileOptions,
   workers: number,
   onProgress?: (bytesDone: number) => void,
-): Promise<WindowProfile> {
+): Promise<{ window: WindowProfile; predictionParts: PredictionPart[] }> {
   const groups = partitionBySize(objects, Math.max(1, Math.min(workers, objects.length)));
+  const ordinal = new Map(objects.map((o, i) => [o.key, i]));
   const { features, layout } = captureSchema(baseline);
   const schema = { features, layout };
   const done = new Array<number>(groups.length).fill(0);
   const parts = await Promise.all(
     groups.map(
       (group, i) =>
-        new Promise<WindowProfileJson>((resolve, reject) => {
+        new Promise<PartResult>((resolve, reject) => {
           // A small young generation: the fast path allocates little per record, and each
           // worker's default nursery would otherwise add tens of MB to the peak (1M records:
           // 6 MB gives 185-205 MB peak for the process, 12 MB 235-245 MB, at the same speed).
           const w = new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: 6 } });
-          w.on(
-            'message',
-            (m: { progress?: { bytes: number }; profile?: WindowProfileJson; error?: string }) => {
-              if (m.progress) {
-                done[i] = m.progress.bytes;
-                onProgress?.(done.reduce((a, b) => a + b, 0));
-              } else if (m.profile) {
-                resolve(m.profile);
-                void w.terminate();
-              } else if (m.error) {
-                reject(new Error(`profile worker failed: ${m.error}`));
-                void w.terminate();
-              }
-            },
-          );
+          w.on('message', (m: { progress?: { bytes: number }; result?: PartResult; error?: string }) => {
+            if (m.progress) {
+              done[i] = m.progress.bytes;
+              onProgress?.(done.reduce((a, b) => a + b, 0));
+            } else if (m.result) {
+              resolve(m.result);
+              void w.terminate();
+            } else if (m.error) {
+              reject(new Error(`profile worker failed: ${m.error}`));
+              void w.terminate();
+            }
+          });
           w.on('error', reject);
-          const task: ProfileTask = { schema, location, objects: group, options };
+          const ordinals = group.map((o) => ordinal.get(o.key)!);
+          const task: ProfileTask = { schema, location, objects: group, ordinals, options };
           w.postMessage(task);
         }),
     ),
   );
-  const merged = WindowProfile.fromJSON(parts[0]!);
-  for (const p of parts.slice(1)) merged.merge(WindowProfile.fromJSON(p));
-  return merged;
+  const merged = WindowProfile.fromJSON(parts[0]!.profile);
+  for (const p of parts.slice(1)) merged.merge(WindowProfile.fromJSON(p.profile));
+  const predictionParts = parts.flatMap((p) => (p.predictions === null ? [] : [p.predictions]));
+  return { window: merged, predictionParts };
 }

@@ -54,6 +54,7 @@ export async function profileObjects(
   profiler: WindowProfiler,
   onObject?: (done: number, bytes: number) => void,
   shouldStop?: () => boolean,
+  ordinals?: readonly number[],
 ): Promise<WindowProfile> {
   const ahead = Math.max(1, store.readAhead ?? 1);
   const fetched = new Map<number, Promise<Uint8Array[] | null>>();
@@ -85,6 +86,7 @@ export async function profileObjects(
       fetched.delete(i);
       held -= objects[i]!.size;
     } else chunks = store.read(objects[i]!.key);
+    profiler.beginObject(ordinals?.[i] ?? i);
     const splitter = profiler.fileSplitter();
     try {
       for await (const chunk of chunks ?? []) {

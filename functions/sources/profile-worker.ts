@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { CaptureSchema } from '../engine/profile/capture-schema.ts';
 import { WindowProfiler } from '../engine/profile/window-profiler.ts';
+import { PredictionPartBuilder, partBuffers } from '../engine/quality/prediction-part.ts';
 import { LocalStore } from '../stores/local-store.ts';
 import { isS3Uri, type ObjectStore } from '../stores/object-store.ts';
 import type { ProfileTask } from './parallel-profile.ts';
@@ -23,14 +24,26 @@ parentPort?.on('message', async (task: ProfileTask) => {
   try {
     // The AWS SDK is loaded only for S3 locations: most of a worker's start-up time otherwise.
     const store = isS3Uri(task.location) ? await openS3(task.location) : new LocalStore(task.location);
-    const profiler = new WindowProfiler(
-      new CaptureSchema(task.schema.features, task.schema.layout),
-      task.options,
+    const { predictions, ...options } = task.options;
+    const collector = predictions ? new PredictionPartBuilder(predictions) : undefined;
+    const profiler = new WindowProfiler(new CaptureSchema(task.schema.features, task.schema.layout), {
+      ...options,
+      rows: collector,
+    });
+    await profileObjects(
+      store,
+      task.objects,
+      profiler,
+      (done, bytes) => parentPort?.postMessage({ progress: { done, bytes } }),
+      undefined,
+      task.ordinals,
     );
-    await profileObjects(store, task.objects, profiler, (done, bytes) =>
-      parentPort?.postMessage({ progress: { done, bytes } }),
+    const part = collector?.build() ?? null;
+    // The prediction arrays move to the parent without a copy.
+    parentPort?.postMessage(
+      { result: { profile: profiler.profile.toJSON(), predictions: part } },
+      part === null ? [] : partBuffers(part),
     );
-    parentPort?.postMessage({ profile: profiler.profile.toJSON() });
   } catch (e) {
     parentPort?.postMessage({ error: (e as Error).stack ?? String(e) });
   }

@@ -140,16 +140,16 @@ describe('a feature named like a property of Object.prototype', () => {
       },
     );
     const run = startWindowQuality(plan);
-    await runWindow({
+    const window = await runWindow({
       baseline: b,
       baselinePath: 'memory://baseline/',
       capture: capture(0),
       start: HOUR,
       end: END,
       now: new Date(END),
-      onRow: run.onRow,
+      predictions: run.spec,
     });
-    const { quality } = await run.evaluate({ start: HOUR, end: END }, new Date(END));
+    const { quality } = await run.evaluate(window.predictionParts, { start: HOUR, end: END }, new Date(END));
 
     expect(Object.keys(plan.sliceBaselines).sort()).toEqual([...NAMES].sort());
     expect(quality.matched).toBe(200);

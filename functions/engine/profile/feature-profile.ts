@@ -234,6 +234,12 @@ export class FeatureProfile {
   /** Row stamp of the last value added; the profiler uses it to find absent JSON keys. */
   stamp = 0;
 
+  /**
+   * The profiler's row-sink column of this feature: -2 not looked up yet, -1 none (see
+   * row-sink.ts). Resolved once per feature, so a row pays one comparison per column.
+   */
+  tap = -2;
+
   merge(other: FeatureProfile): void {
     this.missing += other.missing;
     this.integral += other.integral;

@@ -3,7 +3,13 @@
  * reason, or (when a time window is set) skipped as outside the window: nothing throws and
  * nothing is lost. A record is all or nothing: if any of its rows cannot be named, none is used.
  */
-import { asciiText, CaptureLineScanner, type CsvFields, inferenceTimeMs } from '../capture/capture-bytes.ts';
+import {
+  asciiText,
+  CaptureLineScanner,
+  type CsvFields,
+  FieldStatus,
+  inferenceTimeMs,
+} from '../capture/capture-bytes.ts';
 import type { FeatureRole } from '../capture/capture-record.ts';
 import {
   type CapturePayload,
@@ -16,6 +22,7 @@ import { DEFAULT_MAX_LINE_BYTES, type LineEvent, LineSplitter } from '../capture
 import { type DecodedPayload, decodePayload, type PayloadRow } from '../capture/payload.ts';
 import type { CaptureSchema } from './capture-schema.ts';
 import { DEFAULT_LIMITS, type FeatureProfile, type ProfileLimits } from './feature-profile.ts';
+import type { RowSink } from './row-sink.ts';
 import { WindowProfile } from './window-profile.ts';
 
 export interface WindowProfilerOptions {
@@ -26,16 +33,8 @@ export interface WindowProfilerOptions {
   maxLineBytes?: number;
   /** Most distinct columns a window may have (named JSON keys included). */
   maxColumns?: number;
-  /**
-   * Called for each profiled row with its join key (inferenceId, else eventId) and its output
-   * values by name; used to join ground truth. Costs an object per row, so only set when needed.
-   * Names are data: read the values with `Object.hasOwn` (a named JSON row is passed as parsed).
-   */
-  onRow?: (
-    key: string | undefined,
-    inputs: Record<string, unknown>,
-    outputs: Record<string, unknown>,
-  ) => void;
+  /** Receives each profiled row's join key and the columns it asks for (model quality). */
+  rows?: RowSink;
 }
 
 export const DEFAULT_MAX_COLUMNS = 2_000;
@@ -117,10 +116,16 @@ export class WindowProfiler {
   private readonly outLine = csvLine();
   private readonly scanner: CaptureLineScanner;
   private stamp = 0;
+  private readonly sink: RowSink | null;
+  /** The sink's columns by role and name (names are data: a Map). */
+  private readonly tapIndex = new Map<string, number>();
+  /** The current row's tapped values, reused row after row. */
+  private readonly tapValues: unknown[];
+  private firstOutput: unknown;
 
   constructor(
     private readonly schema: CaptureSchema,
-    private readonly options: WindowProfilerOptions = {},
+    options: WindowProfilerOptions = {},
   ) {
     const window = options.window ?? { start: null, end: null };
     this.profile = new WindowProfile(
@@ -136,6 +141,28 @@ export class WindowProfiler {
     this.maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
     this.scanner = new CaptureLineScanner(this.maxColumns);
     this.schemaFeatures = schema.features.map((f) => this.profile.features.get(f.name)!);
+    this.sink = options.rows ?? null;
+    const taps = this.sink?.taps ?? [];
+    taps.forEach((t, i) => {
+      this.tapIndex.set(`${t.role}\u0000${t.name}`, i);
+    });
+    this.tapValues = new Array<unknown>(taps.length);
+  }
+
+  /** The capture object read next, by its position in the window (see RowSink.beginObject). */
+  beginObject(ordinal: number): void {
+    this.sink?.beginObject(ordinal);
+  }
+
+  /** The sink column of `f` (-1: none), looked up once per feature. */
+  private tapOf(f: FeatureProfile): number {
+    if (f.tap === -2) f.tap = this.tapIndex.get(`${f.role}\u0000${f.name}`) ?? -1;
+    return f.tap;
+  }
+
+  /** Whether tap `t` wants text even for a decimal. */
+  private wantsText(t: number): boolean {
+    return this.sink!.taps[t]!.text;
   }
 
   /** A line splitter for one file, feeding this profiler; the file counts once its `end` is called. */
@@ -195,7 +222,7 @@ export class WindowProfiler {
     }
     const input = sc.input.present ? sc.input : null;
     const output = sc.output.present ? sc.output : null;
-    this.addRecord(input, output, this.options.onRow ? sc.joinKey() : undefined);
+    this.addRecord(input, output, this.sink !== null ? sc.joinKey() : undefined);
     return true;
   }
 
@@ -257,8 +284,11 @@ export class WindowProfiler {
       const f = features[i]!;
       if (f.stamp !== stamp) f.addMissing();
     }
-    if (this.options.onRow)
-      this.options.onRow(key, rowValues(input, r, s?.input), rowValues(output, r, s?.output));
+    if (this.sink !== null) {
+      this.sink.row(key, this.tapValues, this.firstOutput);
+      this.tapValues.fill(undefined);
+      this.firstOutput = undefined;
+    }
   }
 
   /**
@@ -357,6 +387,8 @@ export class WindowProfiler {
     stamp: number,
   ): void {
     if (side === null) return;
+    const tapping = this.sink !== null;
+    const output = role === 'output';
     if (side.kind === 'csv-bytes') {
       const { bytes, ends, status, values } = side;
       let start = side.start;
@@ -365,6 +397,8 @@ export class WindowProfiler {
         const f = slots![c]!;
         f.addField(status[c]!, values[c]!, bytes, start, end);
         f.stamp = stamp;
+        if (tapping && (this.tapOf(f) >= 0 || (output && c === 0)))
+          this.tap(f, c, this.fieldValue(f, status[c]!, values[c]!, bytes, start, end));
         start = end + 1;
       }
       return;
@@ -378,6 +412,7 @@ export class WindowProfiler {
         const f = slots![c]!;
         f.addCsvSpan(text, start, end);
         f.stamp = stamp;
+        if (tapping && (this.tapOf(f) >= 0 || (output && c === 0))) this.tap(f, c, text.slice(start, end));
         start = end + 1;
       }
       return;
@@ -388,6 +423,7 @@ export class WindowProfiler {
         const f = slots![c]!;
         f.addText(fields[c]!);
         f.stamp = stamp;
+        if (tapping) this.tap(f, c, fields[c]);
       }
       return;
     }
@@ -397,9 +433,11 @@ export class WindowProfiler {
         const f = slots![c]!;
         f.addJson(row[c]);
         f.stamp = stamp;
+        if (tapping) this.tap(f, c, row[c]);
       }
       return;
     }
+    let column = 0;
     for (const k in row) {
       const known = this.profile.features.get(k);
       if (known === undefined && this.profile.features.size >= this.maxColumns) {
@@ -410,7 +448,29 @@ export class WindowProfiler {
       const f = known !== undefined && known.role === role ? known : this.profile.featureFor(k, role);
       f.addJson(row[k]);
       f.stamp = stamp;
+      if (tapping) this.tap(f, column++, row[k]);
     }
+  }
+  /** Hands column `c` of the row being read to the sink, when it wants it (or it is the first output). */
+  private tap(f: FeatureProfile, c: number, value: unknown): void {
+    const t = this.tapOf(f);
+    if (t >= 0) this.tapValues[t] = value;
+    if (c === 0 && f.role === 'output') this.firstOutput = value;
+  }
+
+  /** The value a fast-path field gives a sink: its number when decimal, else its text. */
+  private fieldValue(
+    f: FeatureProfile,
+    status: FieldStatus,
+    x: number,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+  ): unknown {
+    if (status === FieldStatus.Empty) return '';
+    const t = this.tapOf(f);
+    if (status === FieldStatus.Other || (t >= 0 && this.wantsText(t))) return asciiText(bytes, start, end);
+    return x;
   }
 }
 
@@ -427,32 +487,4 @@ function positionalLength(side: Side, r: number): number {
   if (side.kind === 'csv') return side.fields(r).length;
   const row = side.rows[r]!;
   return Array.isArray(row) ? row.length : -1;
-}
-
-function rowValues(side: Side, r: number, slots: FeatureProfile[] | undefined): Record<string, unknown> {
-  // Column names are data: on a plain object `__proto__` would set the prototype, not a value.
-  const out: Record<string, unknown> = Object.create(null);
-  if (side === null) return out;
-  if (side.kind === 'csv-bytes') {
-    const end = side.ends[side.columns - 1]!;
-    const fields = asciiText(side.bytes, side.start, end).split(',');
-    for (let c = 0; c < fields.length; c++) out[slots![c]!.name] = fields[c];
-    return out;
-  }
-  if (side.kind === 'csv-line') {
-    const fields = side.text.split(',');
-    for (let c = 0; c < fields.length; c++) out[slots![c]!.name] = fields[c];
-    return out;
-  }
-  if (side.kind === 'csv') {
-    const fields = side.fields(r);
-    for (let c = 0; c < fields.length; c++) out[slots![c]!.name] = fields[c];
-    return out;
-  }
-  const row = side.rows[r]!;
-  if (Array.isArray(row)) {
-    for (let c = 0; c < row.length; c++) out[slots![c]!.name] = row[c];
-    return out;
-  }
-  return row;
 }

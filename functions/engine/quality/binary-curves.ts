@@ -46,8 +46,11 @@ function sortedScores(labels: readonly BinaryLabel[], scores: readonly number[],
 
 /** Sweeps the distinct scores from the highest down, merging the two classes' sorted scores. */
 export function thresholdCounts(labels: readonly BinaryLabel[], scores: readonly number[]): ThresholdCounts {
-  const pos = sortedScores(labels, scores, 1);
-  const neg = sortedScores(labels, scores, 0);
+  return thresholdCountsOfSorted(sortedScores(labels, scores, 1), sortedScores(labels, scores, 0));
+}
+
+/** {@link thresholdCounts} of the positives' and the negatives' scores, each sorted ascending. */
+export function thresholdCountsOfSorted(pos: Float64Array, neg: Float64Array): ThresholdCounts {
   const out: ThresholdCounts = {
     thresholds: [],
     truePositives: [],

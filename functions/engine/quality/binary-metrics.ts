@@ -71,14 +71,21 @@ export function binaryMetrics(
   threshold: number = DEFAULT_PROBABILITY_THRESHOLD,
 ): BinaryQualityMetrics {
   if (labels.length === 0) throw new RangeError('binaryMetrics: no records; report metrics as null instead');
-  const confusionMatrix = binaryConfusionMatrix(labels, scores, threshold);
+  return binaryMetricsOf(binaryConfusionMatrix(labels, scores, threshold), rocAuc(labels, scores));
+}
+
+/** The metrics of `report.json` from the confusion counts at the threshold and the ROC AUC. */
+export function binaryMetricsOf(
+  confusionMatrix: BinaryConfusionMatrix,
+  auc: number | null,
+): BinaryQualityMetrics {
   const rates = confusionRates(confusionMatrix);
   return {
     accuracy: rates.accuracy,
     precision: rates.precision,
     recall: rates.recall,
     f1: fBeta(rates.precision, rates.recall, 1),
-    auc: rocAuc(labels, scores),
+    auc,
     confusionMatrix,
   };
 }

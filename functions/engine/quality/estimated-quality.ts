@@ -3,7 +3,7 @@
  * (confidence-based performance estimation, as NannyML's CBPE does it).
  */
 
-import { NeumaierSum } from '../stats/summation.ts';
+import { type NeumaierState, NeumaierSum } from '../stats/summation.ts';
 import { DEFAULT_PROBABILITY_THRESHOLD } from './binary-metrics.ts';
 import { parseFiniteNumber } from './labelled-records.ts';
 import { divideOrZero, fBeta } from './precision-recall.ts';
@@ -23,6 +23,101 @@ export interface EstimatedQuality {
   precision: number;
   recall: number;
   f1: number;
+}
+
+/** {@link EstimateSums} as plain data, to merge parts of a window. */
+export interface EstimateState {
+  threshold: number;
+  count: number;
+  invalid: number;
+  tp: NeumaierState;
+  fp: NeumaierState;
+  fn: NeumaierState;
+  tn: NeumaierState;
+}
+
+/**
+ * The expected confusion counts of a window's scores, as sums that merge across files, threads
+ * and fan-out workers (see {@link estimateBinaryQuality} for what they assume).
+ */
+export class EstimateSums {
+  private readonly tp = new NeumaierSum();
+  private readonly fp = new NeumaierSum();
+  private readonly fn = new NeumaierSum();
+  private readonly tn = new NeumaierSum();
+  private count = 0;
+  private invalid = 0;
+
+  constructor(readonly threshold: number = DEFAULT_PROBABILITY_THRESHOLD) {}
+
+  /** Adds one row's score; `null` (not a number) or outside [0, 1] is counted as invalid. */
+  add(s: number | null): void {
+    if (s === null || s < 0 || s > 1) {
+      this.invalid++;
+      return;
+    }
+    this.count++;
+    if (s >= this.threshold) {
+      this.tp.add(s);
+      this.fp.add(1 - s);
+    } else {
+      this.fn.add(s);
+      this.tn.add(1 - s);
+    }
+  }
+
+  state(): EstimateState {
+    return {
+      threshold: this.threshold,
+      count: this.count,
+      invalid: this.invalid,
+      tp: this.tp.state(),
+      fp: this.fp.state(),
+      fn: this.fn.state(),
+      tn: this.tn.state(),
+    };
+  }
+
+  /** Adds a part's sums (made with the same threshold). */
+  merge(s: EstimateState): void {
+    this.count += s.count;
+    this.invalid += s.invalid;
+    this.tp.addState(s.tp);
+    this.fp.addState(s.fp);
+    this.fn.addState(s.fn);
+    this.tn.addState(s.tn);
+  }
+
+  /** The estimate; `null` when no score is a probability. */
+  estimate(): EstimatedQuality | null {
+    if (this.count === 0) return null;
+    const m: BinaryConfusionMatrix = {
+      tn: this.tn.value(),
+      fp: this.fp.value(),
+      fn: this.fn.value(),
+      tp: this.tp.value(),
+    };
+    const precision = divideOrZero(m.tp, m.tp + m.fp);
+    const recall = divideOrZero(m.tp, m.tp + m.fn);
+    return {
+      method: 'confidence-based',
+      count: this.count,
+      invalidScores: this.invalid,
+      threshold: this.threshold,
+      confusionMatrix: m,
+      accuracy: (m.tp + m.tn) / this.count,
+      precision,
+      recall,
+      f1: fBeta(precision, recall, 1),
+    };
+  }
+
+  /** Sums rebuilt from a part's state. */
+  static fromState(s: EstimateState): EstimateSums {
+    const sums = new EstimateSums(s.threshold);
+    sums.merge(s);
+    return sums;
+  }
 }
 
 /**
@@ -47,36 +142,7 @@ export function estimateBinaryQuality(
   scores: readonly unknown[],
   threshold: number = DEFAULT_PROBABILITY_THRESHOLD,
 ): EstimatedQuality | null {
-  const tp = new NeumaierSum();
-  const fp = new NeumaierSum();
-  const fn = new NeumaierSum();
-  const tn = new NeumaierSum();
-  let count = 0;
-  for (const raw of scores) {
-    const s = parseFiniteNumber(raw);
-    if (s === null || s < 0 || s > 1) continue;
-    count++;
-    if (s >= threshold) {
-      tp.add(s);
-      fp.add(1 - s);
-    } else {
-      fn.add(s);
-      tn.add(1 - s);
-    }
-  }
-  if (count === 0) return null;
-  const m: BinaryConfusionMatrix = { tn: tn.value(), fp: fp.value(), fn: fn.value(), tp: tp.value() };
-  const precision = divideOrZero(m.tp, m.tp + m.fp);
-  const recall = divideOrZero(m.tp, m.tp + m.fn);
-  return {
-    method: 'confidence-based',
-    count,
-    invalidScores: scores.length - count,
-    threshold,
-    confusionMatrix: m,
-    accuracy: (m.tp + m.tn) / count,
-    precision,
-    recall,
-    f1: fBeta(precision, recall, 1),
-  };
+  const sums = new EstimateSums(threshold);
+  for (const raw of scores) sums.add(parseFiniteNumber(raw));
+  return sums.estimate();
 }

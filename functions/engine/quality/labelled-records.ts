@@ -1,35 +1,13 @@
 /**
- * Turns joined records into the clean columns the metric functions take. A record whose label or
- * prediction does not parse for the problem type is counted, never thrown: ground truth is
+ * How labels and predictions are read for each problem type. A record whose label or prediction
+ * does not parse is counted, never thrown (records-partial.ts, quality-join.ts): ground truth is
  * written by people and scripts, and one bad line must not lose a window's quality.
  */
 
 import { classifyNumericText, ValueClass } from '../capture/value-parse.ts';
-import type { LabelledPrediction } from './types.ts';
 
 /** A binary class: 1 is the positive class. */
 export type BinaryLabel = 0 | 1;
-
-/**
- * Labels and predictions of the records that parsed, aligned by position, and the tally of those
- * that did not. A record is counted once, under its first problem: a bad label is an
- * `invalidLabels`, a good label with a bad prediction an `invalidPredictions`.
- */
-export interface LabelledColumns<L, P> {
-  labels: L[];
-  predictions: P[];
-  /** For each kept record, its position in the input (to reach its features). */
-  kept: number[];
-  invalidLabels: number;
-  invalidPredictions: number;
-}
-
-/** Binary columns: the predictions are the scores. */
-export type BinaryColumns = LabelledColumns<BinaryLabel, number>;
-/** Multiclass columns: class names on both sides. */
-export type MulticlassColumns = LabelledColumns<string, string>;
-/** Regression columns: numbers on both sides. */
-export type RegressionColumns = LabelledColumns<number, number>;
 
 /**
  * A finite number from a number or decimal text (surrounding spaces allowed); `null` otherwise.
@@ -69,64 +47,4 @@ export function classKey(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const text = value.trim();
   return text === '' ? null : text;
-}
-
-function parseColumns<L, P>(
-  records: readonly LabelledPrediction[],
-  parseLabel: (r: LabelledPrediction) => L | null,
-  parsePrediction: (r: LabelledPrediction) => P | null,
-): LabelledColumns<L, P> {
-  const out: LabelledColumns<L, P> = {
-    labels: [],
-    predictions: [],
-    kept: [],
-    invalidLabels: 0,
-    invalidPredictions: 0,
-  };
-  records.forEach((record, i) => {
-    const label = parseLabel(record);
-    if (label === null) {
-      out.invalidLabels++;
-      return;
-    }
-    const prediction = parsePrediction(record);
-    if (prediction === null) {
-      out.invalidPredictions++;
-      return;
-    }
-    out.labels.push(label);
-    out.predictions.push(prediction);
-    out.kept.push(i);
-  });
-  return out;
-}
-
-/**
- * Binary columns. The score is `record.score`; a record without one may give a 0/1 `prediction`
- * instead (a model that outputs only its predicted label), which then acts as the score.
- */
-export function parseBinaryRecords(records: readonly LabelledPrediction[]): BinaryColumns {
-  return parseColumns(
-    records,
-    (r) => parseBinaryLabel(r.label),
-    (r) => (r.score !== undefined ? parseFiniteNumber(r.score) : parseBinaryLabel(r.prediction)),
-  );
-}
-
-/** Multiclass columns: label and prediction as {@link classKey}s. */
-export function parseMulticlassRecords(records: readonly LabelledPrediction[]): MulticlassColumns {
-  return parseColumns(
-    records,
-    (r) => classKey(r.label),
-    (r) => classKey(r.prediction),
-  );
-}
-
-/** Regression columns: label and prediction as finite numbers. */
-export function parseRegressionRecords(records: readonly LabelledPrediction[]): RegressionColumns {
-  return parseColumns(
-    records,
-    (r) => parseFiniteNumber(r.label),
-    (r) => parseFiniteNumber(r.prediction),
-  );
 }

@@ -47,22 +47,48 @@ export function multiclassConfusion(
       `multiclassConfusion: ${labels.length} labels but ${predictions.length} predictions; pass one prediction per label`,
     );
   }
-  const classes = sortClasses([...labels, ...predictions]);
+  const cells = new Map<string, number>();
+  const pairs: [string, string, number][] = [];
+  for (let i = 0; i < labels.length; i++) {
+    // Class names are data: a Map, keyed by the pair with a separator no class key holds alone.
+    const key = `${labels[i]!}\u0000${predictions[i]!}`;
+    const at = cells.get(key);
+    if (at === undefined) {
+      cells.set(key, pairs.length);
+      pairs.push([labels[i]!, predictions[i]!, 1]);
+    } else pairs[at]![2]++;
+  }
+  return multiclassConfusionOf(pairs);
+}
+
+/**
+ * The confusion of counted (label class, predicted class, records) triples, over the classes
+ * present in either; pairs may repeat (their counts add up).
+ */
+export function multiclassConfusionOf(
+  pairs: Iterable<readonly [string, string, number]>,
+): MulticlassConfusion {
+  const list = [...pairs];
+  const names: string[] = [];
+  for (const [label, prediction] of list) names.push(label, prediction);
+  const classes = sortClasses(names);
   const index = new Map(classes.map((c, i) => [c, i]));
   const k = classes.length;
   const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const support = new Array<number>(k).fill(0);
   const predicted = new Array<number>(k).fill(0);
   const correct = new Array<number>(k).fill(0);
-  for (let i = 0; i < labels.length; i++) {
-    const a = index.get(labels[i]!)!;
-    const p = index.get(predictions[i]!)!;
-    counts[a]![p]!++;
-    support[a]!++;
-    predicted[p]!++;
-    if (a === p) correct[a]!++;
+  let total = 0;
+  for (const [label, prediction, n] of list) {
+    const a = index.get(label)!;
+    const p = index.get(prediction)!;
+    counts[a]![p]! += n;
+    support[a]! += n;
+    predicted[p]! += n;
+    if (a === p) correct[a]! += n;
+    total += n;
   }
-  return { classes, counts, support, predicted, correct, total: labels.length };
+  return { classes, counts, support, predicted, correct, total };
 }
 
 /** Per-class precision (right / predicted as the class), 0 for a class never predicted. */
@@ -118,7 +144,11 @@ export function multiclassMetrics(
   if (labels.length === 0) {
     throw new RangeError('multiclassMetrics: no records; report metrics as null instead');
   }
-  const c = multiclassConfusion(labels, predictions);
+  return multiclassMetricsOf(multiclassConfusion(labels, predictions));
+}
+
+/** The metrics of `report.json` from a confusion. */
+export function multiclassMetricsOf(c: MulticlassConfusion): MulticlassQualityMetrics {
   const precision = perClassPrecision(c);
   const recall = perClassRecall(c);
   const f1 = perClassFBeta(c, 1);

@@ -24,153 +24,33 @@
  *   labelled or not, assuming calibrated scores (estimated-quality.ts), so a window whose labels
  *   have not arrived still gets one, shown next to the realised metrics once they do.
  *
- * Memory: the collector keeps one entry per row (the key, the output value and the sliced input
- * values, column by column: feature-columns.ts) until the join, so a window must fit in memory
- * as predictions. That suits hourly or daily windows of an endpoint, not unbounded history.
+ * Memory: predictions are bytes (prediction-part.ts, about 24 bytes plus 1-2 per sliced feature),
+ * labels are matched as they are read (quality-join.ts), and what is kept for the metrics is a
+ * mergeable partial (quality-partial.ts, 9 bytes a labelled binary prediction).
  */
 
 import {
-  type GroundTruthLabels,
   LABEL_REJECT_REASON_TEXT,
+  type LabelFilesRead,
   type LabelRejectReason,
   rejectedLabelCount,
 } from '../../contracts/ground-truth-labels.ts';
 import type { ProblemType } from '../../contracts/problem-type.ts';
-import { DEFAULT_PROBABILITY_THRESHOLD } from './binary-metrics.ts';
-import { FeatureColumns } from './feature-columns.ts';
-import { parseFiniteNumber } from './labelled-records.ts';
+import { partialMetrics } from './partial-metrics.ts';
 import type { ModelQualityConstraints, QualityViolation } from './quality-constraints.ts';
-import { computeQuality, type JoinCounts, type QualityReport } from './quality-report.ts';
-import {
-  computeModelQualityStatistics,
-  type ModelQualityStatistics,
-} from './sagemaker-quality-statistics.ts';
-import type { SliceBaseline } from './slices.ts';
-import type { FeatureValue, FeatureValues, LabelledPrediction } from './types.ts';
+import type { QualityPartial } from './quality-partial.ts';
+import { type JoinCounts, type QualityReport, reportOfPartial } from './quality-report.ts';
+import { type ModelQualityStatistics, statisticsOfMetrics } from './sagemaker-quality-statistics.ts';
 import type { QualityJoin, WindowQuality } from './window-quality.ts';
 
 /** Fewest records a listed slice has, by default. */
 export const DEFAULT_MIN_SLICE_SUPPORT = 30;
 
-/** Options of {@link PredictionCollector}. */
-export interface PredictionCollectorOptions {
-  problemType: ProblemType;
-  /** Output column holding the score or prediction; `null`: each row's first output column. */
-  outputColumn?: string | null;
-  /**
-   * Input features kept with each prediction, and how each will be sliced (the same baselines
-   * must then be given to {@link joinQuality}); none when absent.
-   */
-  sliceBaselines?: Readonly<Record<string, SliceBaseline>>;
-}
-
-/** One collected prediction: its output value and the input values slices need. */
-export interface CollectedPrediction {
-  output: unknown;
-  features: FeatureValues;
-}
-
-function featureValue(v: unknown): FeatureValue {
-  if (typeof v === 'number' || typeof v === 'string') return v;
-  if (typeof v === 'boolean') return String(v);
-  return null;
-}
-
-/**
- * Collects a window's predictions as the profiler's `onRow` sees them (one call per profiled
- * row), for {@link joinQuality}. Keeps one entry per row: see the memory note above.
- */
-export class PredictionCollector {
-  /** The row of each join key's prediction (the last row with a key wins). */
-  private readonly keyRows = new Map<string, number>();
-  /** Output value of each row. */
-  private readonly outputs: unknown[] = [];
-  /** Sliced input values of each row. */
-  private readonly features: FeatureColumns;
-  /** Rows with no key: never matched. */
-  keyless = 0;
-  /** BinaryClassification: the score of every row with an output, for the estimate (NaN when not a number). */
-  readonly scores: number[] = [];
-  rows = 0;
-  rowsWithoutOutput = 0;
-  repeatedKeys = 0;
-  /** Slice features seen on the input side of some row. */
-  readonly seenFeatures = new Set<string>();
-  private readonly outputColumn: string | null;
-
-  constructor(private readonly options: PredictionCollectorOptions) {
-    this.outputColumn = options.outputColumn ?? null;
-    this.features = new FeatureColumns(options.sliceBaselines ?? {});
-  }
-
-  /** The predictions by join key, in the order of the rows that keyed them last. */
-  *predictions(): IterableIterator<[string, CollectedPrediction]> {
-    for (const [key, row] of this.keyRows)
-      yield [key, { output: this.outputs[row], features: this.features.view(row) }];
-  }
-
-  /** How the collector kept `feature` for slicing, undefined when it did not. */
-  sliceKind(feature: string): SliceBaseline['kind'] | undefined {
-    return this.features.kindOf(feature);
-  }
-
-  /** Pass as the profiler's `onRow`. */
-  readonly onRow = (
-    key: string | undefined,
-    inputs: Record<string, unknown>,
-    outputs: Record<string, unknown>,
-  ): void => {
-    this.rows++;
-    const output = this.outputOf(outputs);
-    if (output === undefined) {
-      this.rowsWithoutOutput++;
-      return;
-    }
-    if (this.options.problemType === 'BinaryClassification')
-      this.scores.push(parseFiniteNumber(output) ?? Number.NaN);
-    if (key === undefined) {
-      this.keyless++;
-      return;
-    }
-    const row = this.features.addRow();
-    const names = this.features.names;
-    for (let f = 0; f < names.length; f++) {
-      const name = names[f]!;
-      // Not in this row: left missing. Own fields only: `constructor` is a name like any other.
-      if (!Object.hasOwn(inputs, name)) continue;
-      this.seenFeatures.add(name);
-      this.features.set(f, row, featureValue(inputs[name]));
-    }
-    this.outputs[row] = output;
-    if (this.keyRows.has(key)) {
-      this.repeatedKeys++;
-      // Re-insert so iteration order stays the order of the rows joined.
-      this.keyRows.delete(key);
-    }
-    this.keyRows.set(key, row);
-  };
-
-  private outputOf(outputs: Record<string, unknown>): unknown {
-    if (
-      this.outputColumn !== null &&
-      Object.hasOwn(outputs, this.outputColumn) &&
-      outputs[this.outputColumn] !== undefined
-    )
-      return outputs[this.outputColumn];
-    for (const k in outputs) if (Object.hasOwn(outputs, k)) return outputs[k];
-    return undefined;
-  }
-}
-
 /** Options of {@link joinQuality}. */
 export interface JoinQualityOptions {
   problemType: ProblemType;
-  /** @default 0.5 */
-  threshold?: number;
   /** Model-quality constraints to evaluate; none when absent. */
   constraints?: ModelQualityConstraints | null;
-  /** How to slice input features; no slices when absent. */
-  sliceBaselines?: Readonly<Record<string, SliceBaseline>>;
   /** @default 30 */
   minSliceSupport?: number;
   /** @default 10 */
@@ -195,79 +75,24 @@ export interface QualityWindowResult {
   violations: { violations: QualityViolation[] };
 }
 
-function labelledPrediction(
-  problemType: ProblemType,
-  label: string | number,
-  p: CollectedPrediction,
-): LabelledPrediction {
-  const out = p.output;
-  const prediction =
-    typeof out === 'number' || typeof out === 'string'
-      ? out
-      : typeof out === 'boolean'
-        ? String(out)
-        : undefined;
-  if (problemType === 'BinaryClassification') {
-    const score = parseFiniteNumber(out);
-    // Not a number: may still be a 0/1 or true/false predicted label (labelled-records.ts).
-    return score === null
-      ? { label, prediction, features: p.features }
-      : { label, score, features: p.features };
-  }
-  return { label, prediction, features: p.features };
-}
-
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** The predictions that have a label, and the counts of both sides. */
-function matchLabels(
-  collector: PredictionCollector,
-  labels: GroundTruthLabels,
-  problemType: ProblemType,
-): { records: LabelledPrediction[]; join: JoinCounts } {
-  const records: LabelledPrediction[] = [];
-  let unmatched = collector.keyless;
-  for (const [key, p] of collector.predictions()) {
-    const label = labels.labels.get(key);
-    if (label === undefined) unmatched++;
-    else records.push(labelledPrediction(problemType, label, p));
-  }
-  const join: JoinCounts = {
-    matched: records.length,
-    unmatchedPredictions: unmatched,
-    unmatchedLabels: labels.labels.size - records.length,
-    duplicateLabels: labels.duplicates,
+/** What the report states about both sides of the join. */
+function joinCounts(p: QualityPartial): JoinCounts {
+  return {
+    matched: p.counts.matched,
+    unmatchedPredictions: p.counts.unmatchedPredictions,
+    unmatchedLabels: p.counts.unmatchedLabels,
+    duplicateLabels: p.counts.duplicateLabels,
   };
-  return { records, join };
-}
-
-/**
- * The slices to analyse: those of `wanted` the window's inputs carry (a SageMaker baseline's
- * first columns are outputs), each as the collector kept it.
- */
-function slicesToAnalyse(
-  collector: PredictionCollector,
-  wanted: Readonly<Record<string, SliceBaseline>>,
-): Record<string, SliceBaseline> {
-  const slices: Record<string, SliceBaseline> = Object.create(null);
-  for (const [name, s] of Object.entries(wanted)) {
-    if (!collector.seenFeatures.has(name)) continue;
-    // The collector kept each value as its slicing needs it: it must be sliced the same way.
-    if (collector.sliceKind(name) !== s.kind)
-      throw new Error(
-        `feature "${name}" was collected for ${collector.sliceKind(name)} slices, not ${s.kind}`,
-      );
-    slices[name] = s;
-  }
-  return slices;
 }
 
 /** `quality.join`: what was read on each side and what could not be used. */
 function joinDetails(
-  collector: PredictionCollector,
-  labels: GroundTruthLabels,
+  p: QualityPartial,
+  labels: LabelFilesRead,
   o: Pick<JoinQualityOptions, 'labelHours' | 'lookbackHours'>,
 ): QualityJoin {
   return {
@@ -275,16 +100,16 @@ function joinDetails(
     labelHours: o.labelHours,
     lookbackHours: o.lookbackHours,
     labelFiles: labels.files,
-    labels: labels.labels.size,
+    labels: p.counts.labels,
     labelsRejected: rejectedLabelCount(labels),
     labelsRejectedByReason: Object.fromEntries(Object.entries(labels.rejectedByReason).sort()) as Record<
       string,
       number
     >,
-    rows: collector.rows,
-    rowsWithoutOutput: collector.rowsWithoutOutput,
-    predictionsWithoutKey: collector.keyless,
-    repeatedPredictionKeys: collector.repeatedKeys,
+    rows: p.counts.rows,
+    rowsWithoutOutput: p.counts.rowsWithoutOutput,
+    predictionsWithoutKey: p.counts.keyless,
+    repeatedPredictionKeys: p.counts.repeatedKeys,
   };
 }
 
@@ -293,7 +118,7 @@ function joinNotes(
   join: JoinCounts,
   details: QualityJoin,
   report: QualityReport,
-  labels: GroundTruthLabels,
+  labels: LabelFilesRead,
   o: Pick<JoinQualityOptions, 'problemType' | 'window' | 'labelHours' | 'lookbackHours'>,
 ): string[] {
   const notes: string[] = [];
@@ -354,28 +179,26 @@ function joinNotes(
 }
 
 /**
- * Joins collected predictions to the labels read (the rules are in this file's header) and
- * computes the window's quality: `report.json`'s `quality`, SageMaker's model-quality statistics
- * of the window (when anything could be evaluated) and the constraint violations.
+ * The window's quality from its joined partial (quality-join.ts) and what the label reader
+ * read: `report.json`'s `quality`, SageMaker's model-quality statistics of the window (when
+ * anything could be evaluated) and the constraint violations.
  */
-export function joinQuality(
-  collector: PredictionCollector,
-  labels: GroundTruthLabels,
+export function evaluateJoin(
+  p: QualityPartial,
+  labels: LabelFilesRead,
   o: JoinQualityOptions,
 ): QualityWindowResult {
-  const threshold = o.threshold ?? DEFAULT_PROBABILITY_THRESHOLD;
-  const { records, join } = matchLabels(collector, labels, o.problemType);
+  const join = joinCounts(p);
   const minSliceSupport = o.minSliceSupport ?? DEFAULT_MIN_SLICE_SUPPORT;
-  const report = computeQuality(o.problemType, records, {
+  const pm = partialMetrics(p);
+  const report = reportOfPartial(p, pm, {
     join,
-    threshold,
     constraints: o.constraints ?? null,
-    sliceBaselines: slicesToAnalyse(collector, o.sliceBaselines ?? {}),
     minSliceSupport,
     sliceLimit: o.sliceLimit,
-    windowScores: o.problemType === 'BinaryClassification' ? collector.scores : undefined,
+    slices: true,
   });
-  const details = joinDetails(collector, labels, o);
+  const details = joinDetails(p, labels, o);
   const notes = joinNotes(join, details, report, labels, o);
 
   let statistics: ModelQualityStatistics | null = null;
@@ -383,7 +206,7 @@ export function joinQuality(
     const window: Record<string, string> = { evaluation_time: o.now.toISOString() };
     if (o.window.start !== null) window.start_time = o.window.start;
     if (o.window.end !== null) window.end_time = o.window.end;
-    statistics = computeModelQualityStatistics(o.problemType, records, { threshold, window });
+    statistics = statisticsOfMetrics(o.problemType, pm, { window });
   }
 
   return {

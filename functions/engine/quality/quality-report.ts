@@ -9,24 +9,21 @@ import {
   metricNamesOf,
   type QualityMetricValues,
 } from '../../contracts/quality-metric-names.ts';
-import { binaryMetrics, DEFAULT_PROBABILITY_THRESHOLD } from './binary-metrics.ts';
-import { type EstimatedQuality, estimateBinaryQuality } from './estimated-quality.ts';
-import {
-  type LabelledColumns,
-  parseBinaryRecords,
-  parseMulticlassRecords,
-  parseRegressionRecords,
-} from './labelled-records.ts';
-import { multiclassMetrics } from './multiclass-metrics.ts';
+import { DEFAULT_PROBABILITY_THRESHOLD } from './binary-metrics.ts';
+import { type EstimatedQuality, EstimateSums } from './estimated-quality.ts';
+import { parseFiniteNumber } from './labelled-records.ts';
+import { type PartialMetrics, partialMetrics } from './partial-metrics.ts';
+import type { SliceSpec } from './prediction-part.ts';
 import {
   constraintsProblemType,
   evaluateQualityConstraints,
   type ModelQualityConstraints,
   type QualityViolation,
 } from './quality-constraints.ts';
-import { regressionMetrics } from './regression-metrics.ts';
-import { binaryStatisticValues, multiclassStatisticValues } from './sagemaker-quality-statistics.ts';
-import { analyseSlices, type QualitySlice, type SliceBaseline, worstSlices } from './slices.ts';
+import type { QualityPartial } from './quality-partial.ts';
+import { partialFromRecords } from './records-partial.ts';
+import { slicesOfPartial } from './slice-analysis.ts';
+import { type QualitySlice, type SliceBaseline, worstSlices } from './slices.ts';
 import type { LabelledPrediction, QualityMetrics } from './types.ts';
 
 /** What the join of labels to predictions found (the caller joins; see FORMATS.md). */
@@ -95,33 +92,6 @@ export interface QualityReport {
   estimated: EstimatedQuality | null;
 }
 
-interface Evaluated {
-  columns: LabelledColumns<unknown, unknown>;
-  metrics: QualityMetrics | null;
-  /** Values by canonical name, for the constraints; lazy, as only constraints need them. */
-  values: () => QualityMetricValues;
-}
-
-function evaluate(
-  problemType: ProblemType,
-  records: readonly LabelledPrediction[],
-  threshold: number,
-): Evaluated {
-  if (problemType === 'BinaryClassification') {
-    const c = parseBinaryRecords(records);
-    const metrics = c.labels.length === 0 ? null : binaryMetrics(c.labels, c.predictions, threshold);
-    return { columns: c, metrics, values: () => binaryStatisticValues(c.labels, c.predictions, threshold) };
-  }
-  if (problemType === 'MulticlassClassification') {
-    const c = parseMulticlassRecords(records);
-    const metrics = c.labels.length === 0 ? null : multiclassMetrics(c.labels, c.predictions);
-    return { columns: c, metrics, values: () => multiclassStatisticValues(c.labels, c.predictions) };
-  }
-  const c = parseRegressionRecords(records);
-  const metrics = c.labels.length === 0 ? null : regressionMetrics(c.labels, c.predictions);
-  return { columns: c, metrics, values: () => ({ ...metrics }) };
-}
-
 /**
  * Adds the metrics only `report.json` names (the macro averages) to SageMaker's, so a
  * constraint may name either.
@@ -140,6 +110,66 @@ function withReportOnlyMetrics(
   return out;
 }
 
+/** Throws when `constraints` are for another problem type: a configuration mistake. */
+function checkConstraintsType(problemType: ProblemType, constraints: ModelQualityConstraints | null): void {
+  if (constraints !== null && constraintsProblemType(constraints) !== problemType) {
+    const found = constraintsProblemType(constraints);
+    throw new Error(
+      `model-quality constraints hold ${CONSTRAINTS_SECTION[found]} but the problem type is ${problemType}; pass --problem-type ${found} or the baseline built for ${problemType}`,
+    );
+  }
+}
+
+/** Options of {@link reportOfPartial}: {@link QualityOptions} without what the partial holds. */
+export type PartialReportOptions = Pick<
+  QualityOptions,
+  'join' | 'constraints' | 'minSliceSupport' | 'sliceLimit'
+> & {
+  /** Whether to list slices (the partial's sliced features). */
+  slices: boolean;
+};
+
+/**
+ * The `quality` object of `report.json` from a window's partial and its metrics
+ * (partial-metrics.ts). Throws when the constraints are for another problem type.
+ */
+export function reportOfPartial(
+  p: QualityPartial,
+  pm: PartialMetrics,
+  options: PartialReportOptions,
+): QualityReport {
+  const problemType = p.problemType;
+  const constraints = options.constraints ?? null;
+  checkConstraintsType(problemType, constraints);
+  const metrics = pm.metrics;
+  const violations =
+    constraints === null || metrics === null
+      ? []
+      : evaluateQualityConstraints(constraints, withReportOnlyMetrics(problemType, pm.whole.values, metrics));
+  const slices =
+    !options.slices || metrics === null
+      ? []
+      : worstSlices(slicesOfPartial(p).slices, {
+          minSupport: options.minSliceSupport ?? 30,
+          limit: options.sliceLimit ?? 10,
+        });
+  return {
+    problemType,
+    threshold: problemType === 'BinaryClassification' ? p.threshold : null,
+    matched: options.join.matched,
+    unmatchedPredictions: options.join.unmatchedPredictions,
+    unmatchedLabels: options.join.unmatchedLabels,
+    duplicateLabels: options.join.duplicateLabels,
+    invalidLabels: p.counts.invalidLabels,
+    invalidPredictions: p.counts.invalidPredictions,
+    evaluated: pm.whole.count,
+    metrics,
+    violations,
+    slices,
+    estimated: p.estimate?.estimate() ?? null,
+  };
+}
+
 /**
  * The `quality` object of `report.json` for joined records. Labels or predictions that do not
  * parse are counted (`invalidLabels`, `invalidPredictions`) and left out, never thrown.
@@ -151,49 +181,19 @@ export function computeQuality(
   options: QualityOptions,
 ): QualityReport {
   const threshold = options.threshold ?? DEFAULT_PROBABILITY_THRESHOLD;
-  const constraints = options.constraints ?? null;
-  if (constraints !== null && constraintsProblemType(constraints) !== problemType) {
-    const found = constraintsProblemType(constraints);
-    throw new Error(
-      `model-quality constraints hold ${CONSTRAINTS_SECTION[found]} but the problem type is ${problemType}; pass --problem-type ${found} or the baseline built for ${problemType}`,
-    );
+  checkConstraintsType(problemType, options.constraints ?? null);
+  const slices: SliceSpec[] = Object.entries(options.sliceBaselines ?? {}).map(([name, baseline]) => ({
+    name,
+    baseline,
+  }));
+  const p = partialFromRecords(problemType, records, { threshold, slices });
+  if (options.windowScores !== undefined && problemType === 'BinaryClassification') {
+    const sums = new EstimateSums(threshold);
+    for (const s of options.windowScores) sums.add(parseFiniteNumber(s));
+    return {
+      ...reportOfPartial(p, partialMetrics(p), { ...options, slices: options.sliceBaselines !== undefined }),
+      estimated: sums.estimate(),
+    };
   }
-
-  const { columns, metrics, values } = evaluate(problemType, records, threshold);
-  const violations =
-    constraints === null || metrics === null
-      ? []
-      : evaluateQualityConstraints(constraints, withReportOnlyMetrics(problemType, values(), metrics));
-  const slices =
-    options.sliceBaselines === undefined || metrics === null
-      ? []
-      : worstSlices(analyseSlices(problemType, records, options.sliceBaselines, { threshold }).slices, {
-          minSupport: options.minSliceSupport ?? 30,
-          limit: options.sliceLimit ?? 10,
-        });
-
-  let estimated: EstimatedQuality | null = null;
-  if (problemType === 'BinaryClassification') {
-    // A 0/1 predicted label standing in for a missing score is no probability: leave it out.
-    const scores =
-      options.windowScores ??
-      columns.kept.flatMap((i) => (records[i]!.score === undefined ? [] : [records[i]!.score]));
-    estimated = estimateBinaryQuality(scores, threshold);
-  }
-
-  return {
-    problemType,
-    threshold: problemType === 'BinaryClassification' ? threshold : null,
-    matched: options.join.matched,
-    unmatchedPredictions: options.join.unmatchedPredictions,
-    unmatchedLabels: options.join.unmatchedLabels,
-    duplicateLabels: options.join.duplicateLabels,
-    invalidLabels: columns.invalidLabels,
-    invalidPredictions: columns.invalidPredictions,
-    evaluated: columns.labels.length,
-    metrics,
-    violations,
-    slices,
-    estimated,
-  };
+  return reportOfPartial(p, partialMetrics(p), { ...options, slices: options.sliceBaselines !== undefined });
 }

@@ -45,3 +45,24 @@ export function regressionMetrics(
     r2: ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot,
   };
 }
+
+/** The sums {@link regressionMetricsOf} reads (quality-partial.ts keeps them per sample). */
+export interface RegressionTotals {
+  n: number;
+  absolute: { value(): number };
+  squared: { value(): number };
+  /** Sum of the labels' squared deviations from their mean (SS_tot). */
+  m2: number;
+}
+
+/** MAE, MSE, RMSE and R² from sums, with {@link regressionMetrics}'s rules; `n` must be positive. */
+export function regressionMetricsOf(t: RegressionTotals): RegressionQualityMetrics {
+  const ssRes = t.squared.value();
+  const mse = ssRes / t.n;
+  return {
+    mae: t.absolute.value() / t.n,
+    mse,
+    rmse: Math.sqrt(mse),
+    r2: t.m2 === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / t.m2,
+  };
+}

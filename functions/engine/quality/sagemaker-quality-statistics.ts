@@ -17,35 +17,14 @@ import {
   type PrecisionRecallCurve,
   precisionRecallCurve,
   type RocCurve,
-  rocAucFromCounts,
   rocCurve,
-  thresholdCounts,
 } from './binary-curves.ts';
-import {
-  type BinaryRates,
-  binaryConfusionMatrix,
-  confusionRates,
-  DEFAULT_PROBABILITY_THRESHOLD,
-} from './binary-metrics.ts';
-import { bootstrapDeviations, DEFAULT_BOOTSTRAP_SEED, type Deviation } from './bootstrap-deviation.ts';
+import { DEFAULT_PROBABILITY_THRESHOLD } from './binary-metrics.ts';
+import { bootstrapDeviations, type Deviation } from './bootstrap-deviation.ts';
 import { describeJson, isJsonObject } from './json-checks.ts';
-import {
-  type BinaryLabel,
-  parseBinaryRecords,
-  parseMulticlassRecords,
-  parseRegressionRecords,
-} from './labelled-records.ts';
-import {
-  multiclassAccuracy,
-  multiclassConfusion,
-  perClassFBeta,
-  perClassPrecision,
-  perClassRecall,
-  weightedAverage,
-} from './multiclass-metrics.ts';
-import { divideOrZero, fBeta } from './precision-recall.ts';
-import { regressionMetrics } from './regression-metrics.ts';
-import type { BinaryConfusionMatrix, LabelledPrediction } from './types.ts';
+import { type PartialMetrics, partialMetrics } from './partial-metrics.ts';
+import { partialFromRecords } from './records-partial.ts';
+import type { LabelledPrediction } from './types.ts';
 
 /** One metric: its value ("NaN" when undefined, e.g. AUC with one class) and bootstrap deviation. */
 export interface MetricWithDeviation {
@@ -100,7 +79,8 @@ export interface ModelQualityStatisticsOptions {
    */
   threshold?: number;
   /**
-   * Seed of the bootstrap samples; the same seed gives the same deviations.
+   * Records here have no join key: each gets `seed:index` as one, which chooses its bootstrap
+   * samples; the same seed gives the same deviations.
    * @default DEFAULT_BOOTSTRAP_SEED
    */
   seed?: number;
@@ -114,98 +94,6 @@ export interface ModelQualityStatisticsOptions {
 }
 
 type Values<P extends ProblemType> = Record<SageMakerMetricName<P>, number | null>;
-
-function pick<T>(values: readonly T[], positions: Uint32Array): T[] {
-  return Array.from(positions, (i) => values[i]!);
-}
-
-/**
- * The scalar BinaryClassification metrics under SageMaker's names. The best constant classifier
- * of each metric is the better of "always positive" and "always negative" for that metric, so
- * recall's is 1, precision's the prevalence, and accuracy's the majority share.
- */
-export function binaryStatisticValues(
-  labels: readonly BinaryLabel[],
-  scores: readonly number[],
-  threshold: number = DEFAULT_PROBABILITY_THRESHOLD,
-): Values<'BinaryClassification'> {
-  const m = binaryConfusionMatrix(labels, scores, threshold);
-  const rates = confusionRates(m);
-  const positives = m.tp + m.fn;
-  const negatives = m.tn + m.fp;
-  const alwaysPositive: BinaryConfusionMatrix = { tp: positives, fp: negatives, fn: 0, tn: 0 };
-  const alwaysNegative: BinaryConfusionMatrix = { tp: 0, fp: 0, fn: positives, tn: negatives };
-  const constants = [confusionRates(alwaysPositive), confusionRates(alwaysNegative)];
-  const best = (metric: (r: BinaryRates) => number) => Math.max(...constants.map(metric));
-  const bestF = (beta: number) => best((r) => fBeta(r.precision, r.recall, beta));
-  return {
-    recall: rates.recall,
-    precision: rates.precision,
-    accuracy: rates.accuracy,
-    recall_best_constant_classifier: best((r) => r.recall),
-    precision_best_constant_classifier: best((r) => r.precision),
-    accuracy_best_constant_classifier: best((r) => r.accuracy),
-    true_positive_rate: rates.recall,
-    true_negative_rate: divideOrZero(m.tn, negatives),
-    false_positive_rate: divideOrZero(m.fp, negatives),
-    false_negative_rate: divideOrZero(m.fn, positives),
-    auc: rocAucFromCounts(thresholdCounts(labels, scores)),
-    f0_5: fBeta(rates.precision, rates.recall, 0.5),
-    f0_5_best_constant_classifier: bestF(0.5),
-    f1: fBeta(rates.precision, rates.recall, 1),
-    f1_best_constant_classifier: bestF(1),
-    f2: fBeta(rates.precision, rates.recall, 2),
-    f2_best_constant_classifier: bestF(2),
-  };
-}
-
-function weightedMulticlass(labels: readonly string[], predictions: readonly string[]) {
-  const c = multiclassConfusion(labels, predictions);
-  const weighted = (values: number[]) => weightedAverage(values, c.support);
-  return {
-    accuracy: multiclassAccuracy(c),
-    recall: weighted(perClassRecall(c)),
-    precision: weighted(perClassPrecision(c)),
-    f0_5: weighted(perClassFBeta(c, 0.5)),
-    f1: weighted(perClassFBeta(c, 1)),
-    f2: weighted(perClassFBeta(c, 2)),
-  };
-}
-
-/**
- * The scalar MulticlassClassification metrics under SageMaker's names. The best constant
- * classifier predicts the most frequent label (the first in class order on a tie): that one
- * constant maximises every weighted metric at once.
- */
-export function multiclassStatisticValues(
-  labels: readonly string[],
-  predictions: readonly string[],
-): Values<'MulticlassClassification'> {
-  const model = weightedMulticlass(labels, predictions);
-  const c = multiclassConfusion(labels, labels);
-  let majority = 0;
-  c.support.forEach((s, i) => {
-    if (s > c.support[majority]!) majority = i;
-  });
-  const constant = weightedMulticlass(
-    labels,
-    new Array<string>(labels.length).fill(c.classes[majority] ?? ''),
-  );
-  return {
-    accuracy: model.accuracy,
-    weighted_recall: model.recall,
-    weighted_precision: model.precision,
-    weighted_f0_5: model.f0_5,
-    weighted_f1: model.f1,
-    weighted_f2: model.f2,
-    accuracy_best_constant_classifier: constant.accuracy,
-    weighted_recall_best_constant_classifier: constant.recall,
-    weighted_precision_best_constant_classifier: constant.precision,
-    weighted_f0_5_best_constant_classifier: constant.f0_5,
-    weighted_f1_best_constant_classifier: constant.f1,
-    weighted_f2_best_constant_classifier: constant.f2,
-  };
-}
 
 /** `{ actual: { predicted: count } }` over every class, zeros included. */
 function confusionJson(
@@ -247,30 +135,35 @@ export function computeModelQualityStatistics(
   records: readonly LabelledPrediction[],
   options: ModelQualityStatisticsOptions = {},
 ): ModelQualityStatistics {
-  const seed = options.seed ?? DEFAULT_BOOTSTRAP_SEED;
-  const header = (n: number): StatisticsHeader => {
-    if (n === 0) {
-      throw new RangeError(
-        `model-quality statistics: no record with a valid label and prediction among ${records.length}; check the label and prediction columns`,
-      );
-    }
-    return { version: 0.0, dataset: { item_count: n, ...options.window } };
-  };
+  const threshold = options.threshold ?? DEFAULT_PROBABILITY_THRESHOLD;
+  const partial = partialFromRecords(problemType, records, { threshold, seed: options.seed });
+  const metrics = partialMetrics(partial);
+  if (metrics.whole.count === 0) {
+    throw new RangeError(
+      `model-quality statistics: no record with a valid label and prediction among ${records.length}; check the label and prediction columns`,
+    );
+  }
+  return statisticsOfMetrics(problemType, metrics, options);
+}
+
+/**
+ * The model-quality `statistics.json` of a window's metrics (partial-metrics.ts), with each
+ * metric's bootstrap deviation. The caller makes sure at least one record was evaluated.
+ */
+export function statisticsOfMetrics(
+  problemType: ProblemType,
+  pm: PartialMetrics,
+  options: Pick<ModelQualityStatisticsOptions, 'maxCurvePoints' | 'window'> = {},
+): ModelQualityStatistics {
+  const head: StatisticsHeader = { version: 0.0, dataset: { item_count: pm.whole.count, ...options.window } };
+  const draws = pm.samples.map((s) => s.values);
 
   if (problemType === 'BinaryClassification') {
-    const threshold = options.threshold ?? DEFAULT_PROBABILITY_THRESHOLD;
-    const { labels, predictions: scores } = parseBinaryRecords(records);
-    const head = header(labels.length);
     const names = sagemakerMetricNames('BinaryClassification');
-    const deviations = bootstrapDeviations(
-      labels.length,
-      names,
-      (s) => binaryStatisticValues(pick(labels, s), pick(scores, s), threshold),
-      seed,
-    );
-    const m = binaryConfusionMatrix(labels, scores, threshold);
-    const metrics = withDeviations(names, binaryStatisticValues(labels, scores, threshold), deviations);
-    const counts = thresholdCounts(labels, scores);
+    const deviations = bootstrapDeviations(pm.whole.count, names, draws);
+    const m = pm.binaryConfusion!;
+    const metrics = withDeviations(names, pm.whole.values as Values<'BinaryClassification'>, deviations);
+    const counts = pm.counts!;
     const maxPoints = options.maxCurvePoints ?? DEFAULT_CURVE_POINTS;
     // Spelled out to keep SageMaker's key order: matrix, rates, curves, then AUC and F scores.
     const section: BinaryClassificationStatistics = {
@@ -299,35 +192,21 @@ export function computeModelQualityStatistics(
   }
 
   if (problemType === 'MulticlassClassification') {
-    const { labels, predictions } = parseMulticlassRecords(records);
-    const head = header(labels.length);
     const names = sagemakerMetricNames('MulticlassClassification');
-    const deviations = bootstrapDeviations(
-      labels.length,
-      names,
-      (s) => multiclassStatisticValues(pick(labels, s), pick(predictions, s)),
-      seed,
-    );
-    const c = multiclassConfusion(labels, predictions);
+    const deviations = bootstrapDeviations(pm.whole.count, names, draws);
+    const c = pm.multiclassConfusion!;
     const section: MulticlassClassificationStatistics = {
       confusion_matrix: confusionJson(c.classes, c.counts),
-      ...withDeviations(names, multiclassStatisticValues(labels, predictions), deviations),
+      ...withDeviations(names, pm.whole.values as Values<'MulticlassClassification'>, deviations),
     };
     return { ...head, multiclass_classification_metrics: section };
   }
 
-  const { labels, predictions } = parseRegressionRecords(records);
-  const head = header(labels.length);
   const names = sagemakerMetricNames('Regression');
-  const deviations = bootstrapDeviations(
-    labels.length,
-    names,
-    (s) => ({ ...regressionMetrics(pick(labels, s), pick(predictions, s)) }),
-    seed,
-  );
+  const deviations = bootstrapDeviations(pm.whole.count, names, draws);
   return {
     ...head,
-    regression_metrics: withDeviations(names, regressionMetrics(labels, predictions), deviations),
+    regression_metrics: withDeviations(names, pm.whole.values as Values<'Regression'>, deviations),
   };
 }
 

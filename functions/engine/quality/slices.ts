@@ -4,16 +4,7 @@
  * error is set against the whole window's.
  */
 
-import type { ProblemType } from '../../contracts/problem-type.ts';
-import { NeumaierSum } from '../stats/summation.ts';
-import { DEFAULT_PROBABILITY_THRESHOLD } from './binary-metrics.ts';
-import {
-  parseBinaryRecords,
-  parseFiniteNumber,
-  parseMulticlassRecords,
-  parseRegressionRecords,
-} from './labelled-records.ts';
-import type { FeatureValue, LabelledPrediction } from './types.ts';
+import type { FeatureValue } from './types.ts';
 
 /**
  * How one feature is sliced, from the baseline: numeric features by the baseline's bin edges
@@ -119,118 +110,11 @@ export function binOf(edges: readonly number[], x: number): number {
   return lo;
 }
 
-/** Each usable record's error (0/1 for classification, absolute error for regression). */
-function recordErrors(
-  problemType: ProblemType,
-  records: readonly LabelledPrediction[],
-  threshold: number,
-): { errors: number[]; kept: number[] } {
-  if (problemType === 'BinaryClassification') {
-    const c = parseBinaryRecords(records);
-    const errors = c.labels.map((y, i) => ((c.predictions[i]! >= threshold ? 1 : 0) === y ? 0 : 1));
-    return { errors, kept: c.kept };
-  }
-  if (problemType === 'MulticlassClassification') {
-    const c = parseMulticlassRecords(records);
-    return { errors: c.labels.map((y, i) => (y === c.predictions[i] ? 0 : 1)), kept: c.kept };
-  }
-  const c = parseRegressionRecords(records);
-  return { errors: c.labels.map((y, i) => Math.abs(y - c.predictions[i]!)), kept: c.kept };
-}
-
 /** The text of a categorical value, `null` when missing (absent, null or empty). */
 export function categoryOf(value: FeatureValue | undefined): string | null {
   if (value === null || value === undefined) return null;
   const text = String(value);
   return text === '' ? null : text;
-}
-
-class SliceTally {
-  readonly sum = new NeumaierSum();
-  support = 0;
-  add(error: number): void {
-    this.sum.add(error);
-    this.support++;
-  }
-}
-
-/**
- * Every non-empty slice of every feature in `baselines` (in their order: bins in order, then
- * baseline categories in order, then unseen categories sorted, then `(missing)`). Records whose
- * label or prediction does not parse are left out, as they are from the metrics. A numeric value
- * that is not a finite number counts as missing.
- */
-export function analyseSlices(
-  problemType: ProblemType,
-  records: readonly LabelledPrediction[],
-  baselines: Readonly<Record<string, SliceBaseline>>,
-  options: SliceOptions = {},
-): SliceAnalysis {
-  const threshold = options.threshold ?? DEFAULT_PROBABILITY_THRESHOLD;
-  const measure: SliceErrorMeasure = problemType === 'Regression' ? 'mae' : 'errorRate';
-  const { errors, kept } = recordErrors(problemType, records, threshold);
-  const total = new NeumaierSum();
-  for (const e of errors) total.add(e);
-  const overall = errors.length === 0 ? 0 : total.value() / errors.length;
-
-  const slices: QualitySlice[] = [];
-  const emit = (feature: string, slice: string, tally: SliceTally, flags: Partial<QualitySlice> = {}) => {
-    if (tally.support === 0) return;
-    const error = tally.sum.value() / tally.support;
-    slices.push({
-      feature,
-      slice,
-      ...flags,
-      support: tally.support,
-      measure,
-      error,
-      difference: error - overall,
-    });
-  };
-
-  for (const [feature, baseline] of Object.entries(baselines)) {
-    const missing = new SliceTally();
-    // Only a number or a text is a value: a plain object's `constructor` or `toString` (a name
-    // it does not have) reads as missing, not as Object.prototype's function.
-    const featureValue = (i: number): FeatureValue => {
-      const v = records[kept[i]!]!.features?.[feature];
-      return typeof v === 'number' || typeof v === 'string' ? v : null;
-    };
-    if (baseline.kind === 'numeric') {
-      const bins = Array.from({ length: baseline.binEdges.length + 1 }, () => new SliceTally());
-      errors.forEach((e, i) => {
-        const x = parseFiniteNumber(featureValue(i));
-        if (x === null) missing.add(e);
-        else bins[binOf(baseline.binEdges, x)]!.add(e);
-      });
-      const labels = binLabels(baseline.binEdges);
-      bins.forEach((tally, b) => {
-        emit(feature, labels[b]!, tally);
-      });
-    } else {
-      const known = new Map(baseline.categories.map((c) => [c, new SliceTally()]));
-      const unseen = new Map<string, SliceTally>();
-      errors.forEach((e, i) => {
-        const category = categoryOf(featureValue(i));
-        if (category === null) {
-          missing.add(e);
-          return;
-        }
-        let tally = known.get(category) ?? unseen.get(category);
-        if (tally === undefined) {
-          tally = new SliceTally();
-          unseen.set(category, tally);
-        }
-        tally.add(e);
-      });
-      for (const [category, tally] of known) emit(feature, category, tally);
-      for (const category of [...unseen.keys()].sort()) {
-        emit(feature, category, unseen.get(category)!, { unseen: true });
-      }
-    }
-    emit(feature, MISSING_SLICE, missing, { missing: true });
-  }
-  return { measure, overall, count: errors.length, slices };
 }
 
 /**

@@ -23,4 +23,21 @@ export class NeumaierSum {
   value(): number {
     return this.sum + this.compensation;
   }
+
+  /** The running sum and its compensation, to send a part's sum to another thread or process. */
+  state(): NeumaierState {
+    return [this.sum, this.compensation];
+  }
+
+  /**
+   * Adds a part's sum: its running sum and its compensation as two terms, so the low-order
+   * bits the part kept are kept in the whole.
+   */
+  addState(s: NeumaierState): void {
+    this.add(s[0]);
+    this.add(s[1]);
+  }
 }
+
+/** A {@link NeumaierSum} as numbers: the running sum and its compensation, to merge parts. */
+export type NeumaierState = readonly [sum: number, compensation: number];

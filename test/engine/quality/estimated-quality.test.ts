@@ -7,12 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { binaryMetrics } from '../../../functions/engine/quality/binary-metrics.ts';
 import { estimateBinaryQuality } from '../../../functions/engine/quality/estimated-quality.ts';
-import { parseBinaryRecords } from '../../../functions/engine/quality/labelled-records.ts';
+import { parseBinaryLabel } from '../../../functions/engine/quality/labelled-records.ts';
 import { generatedBinaryRecords } from './generated-scores.ts';
 
 function realisedAndEstimated(truth?: (score: number) => number) {
   const records = generatedBinaryRecords(20_000, 2024, truth);
-  const { labels, predictions: scores } = parseBinaryRecords(records);
+  const labels = records.map((r) => parseBinaryLabel(r.label)!);
+  const scores = records.map((r) => r.score!);
   return { realised: binaryMetrics(labels, scores), estimated: estimateBinaryQuality(scores)! };
 }
 

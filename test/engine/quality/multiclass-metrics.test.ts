@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMulticlassRecords } from '../../../functions/engine/quality/labelled-records.ts';
+import { classKey } from '../../../functions/engine/quality/labelled-records.ts';
 import { multiclassMetrics, sortClasses } from '../../../functions/engine/quality/multiclass-metrics.ts';
 
 describe('multiclassMetrics', () => {
@@ -17,12 +17,9 @@ describe('multiclassMetrics', () => {
   });
 
   it('matches numeric labels written as text with numeric predictions', () => {
-    const c = parseMulticlassRecords([
-      { label: '1', prediction: 1.0 },
-      { label: '2.0', prediction: 2 },
-      { label: 3, prediction: '1' },
-    ]);
-    expect(multiclassMetrics(c.labels, c.predictions).accuracy).toBeCloseTo(2 / 3, 15);
+    const labels = ['1', '2.0', 3].map((v) => classKey(v)!);
+    const predictions = [1.0, 2, '1'].map((v) => classKey(v)!);
+    expect(multiclassMetrics(labels, predictions).accuracy).toBeCloseTo(2 / 3, 15);
   });
 
   it('sorts numeric classes numerically and others as text', () => {

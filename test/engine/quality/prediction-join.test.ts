@@ -1,32 +1,38 @@
 /**
- * The join of a window's predictions to ground truth (functions/engine/quality/prediction-join.ts)
- * on plain data: what the collector keeps from each row, how matched and unmatched are counted,
- * how features are sliced, and the estimate next to the realised metrics on generated data where
- * the truth is known.
+ * The join of a window's predictions to ground truth on plain data: what a part keeps from each
+ * row (prediction-part.ts), how repeated keys and labels resolve across parts (quality-join.ts),
+ * how matched and unmatched are counted and features sliced (prediction-join.ts), hash
+ * collisions, and the estimate next to the realised metrics where the truth is known.
  */
 import { describe, expect, it } from 'vitest';
-import type { GroundTruthLabels } from '../../../functions/contracts/ground-truth-labels.ts';
+import type { LabelFilesRead } from '../../../functions/contracts/ground-truth-labels.ts';
+import type { KeyHasher } from '../../../functions/engine/quality/key-hash.ts';
+import { evaluateJoin, type JoinQualityOptions } from '../../../functions/engine/quality/prediction-join.ts';
 import {
-  type JoinQualityOptions,
-  joinQuality,
-  PredictionCollector,
-} from '../../../functions/engine/quality/prediction-join.ts';
+  type PredictionPart,
+  PredictionPartBuilder,
+  type PredictionSpec,
+} from '../../../functions/engine/quality/prediction-part.ts';
+import { PredictionJoin } from '../../../functions/engine/quality/quality-join.ts';
 import { generatedBinaryRecords } from './generated-scores.ts';
 
-function labelsOf(
-  entries: [string, string | number][],
-  extra: Partial<GroundTruthLabels> = {},
-): GroundTruthLabels {
-  return {
-    labels: new Map(entries),
-    duplicates: 0,
-    lines: entries.length,
-    rejectedByReason: {},
-    files: 1,
-    skipped: [],
-    ...extra,
-  };
+type Row = [key: string | undefined, inputs: Record<string, unknown>, outputs: Record<string, unknown>];
+
+/** A part of the rows as the profiler would hand them over, all from capture object `ordinal`. */
+function partOf(spec: PredictionSpec, rows: Row[], ordinal = 0, hasher?: KeyHasher): PredictionPart {
+  const b = new PredictionPartBuilder(spec, hasher);
+  b.beginObject(ordinal);
+  for (const [key, inputs, outputs] of rows) {
+    const values = b.taps.map((t) => {
+      const side = t.role === 'input' ? inputs : outputs;
+      return Object.hasOwn(side, t.name) ? side[t.name] : undefined;
+    });
+    b.row(key, values, Object.values(outputs)[0]);
+  }
+  return b.build();
 }
+
+const FILES: LabelFilesRead = { lines: 0, rejectedByReason: {}, files: 1, skipped: [] };
 
 const UNWINDOWED: Omit<JoinQualityOptions, 'problemType'> = {
   window: { start: null, end: null },
@@ -35,69 +41,102 @@ const UNWINDOWED: Omit<JoinQualityOptions, 'problemType'> = {
   now: new Date('2026-11-27T00:00:00Z'),
 };
 
-describe('PredictionCollector', () => {
-  it('keeps the named output column, else the first output, and the sliced inputs only', () => {
-    const c = new PredictionCollector({
-      problemType: 'BinaryClassification',
-      outputColumn: 'score',
-      sliceBaselines: {
-        age: { kind: 'numeric', binEdges: [30, 50] },
-        city: { kind: 'categorical', categories: ['Lyon'] },
-      },
-    });
-    c.onRow('a', { age: '31', city: 'Lyon', id: 'x' }, { predicted_label: 1, score: 0.8 });
-    c.onRow('b', { age: 40 }, { prediction: '0.3' }); // no `score` column: the first output
-    c.onRow('c', { age: '52', city: 'Rome' }, {}); // input-only capture: not a prediction
-    c.onRow(undefined, { age: '1' }, { score: 0.6 }); // no key: never matched, still estimated
-    // Features come back as slicing reads them: numbers for numeric slices, category text, null when missing.
-    const seen = [...c.predictions()].map(([key, p]) => [
-      key,
-      { output: p.output, age: p.features.age, city: p.features.city, id: p.features.id },
-    ]);
-    expect(seen).toEqual([
-      ['a', { output: 0.8, age: 31, city: 'Lyon', id: undefined }],
-      ['b', { output: '0.3', age: 40, city: null, id: undefined }],
-    ]);
-    expect(c).toMatchObject({ rows: 4, rowsWithoutOutput: 1, keyless: 1, repeatedKeys: 0 });
-    expect(c.scores).toEqual([0.8, 0.3, 0.6]);
-    expect([...c.seenFeatures].sort()).toEqual(['age', 'city']);
-  });
+function spec(
+  problemType: PredictionSpec['problemType'],
+  extra: Partial<PredictionSpec> = {},
+): PredictionSpec {
+  return { problemType, outputColumn: null, slices: [], threshold: 0.5, ...extra };
+}
 
-  it('joins a repeated key once, with its last row, and counts the repeats', () => {
-    const c = new PredictionCollector({ problemType: 'MulticlassClassification' });
-    c.onRow('batch-1', {}, { prediction: 'cat' });
-    c.onRow('batch-1', {}, { prediction: 'dog' });
-    c.onRow('other', {}, { prediction: 'cat' });
-    c.onRow('batch-1', {}, { prediction: 'bird' });
-    expect([...c.predictions()].map(([k, p]) => [k, p.output])).toEqual([
-      ['other', 'cat'],
-      ['batch-1', 'bird'],
+/** Joins the parts to the labels (offered in order) and evaluates the window. */
+function joinAll(
+  s: PredictionSpec,
+  parts: PredictionPart[],
+  labels: [string, string | number][],
+  files: LabelFilesRead = FILES,
+  options: Partial<JoinQualityOptions> = {},
+  hasher?: KeyHasher,
+) {
+  const join = new PredictionJoin(s, parts, hasher);
+  for (const [id, label] of labels) join.offerLabel(id, label);
+  return evaluateJoin(join.finish(), files, { ...UNWINDOWED, problemType: s.problemType, ...options });
+}
+
+describe('PredictionPartBuilder', () => {
+  it('keeps the named output column, else the first output, and slice codes of the sliced inputs', () => {
+    const s = spec('BinaryClassification', {
+      outputColumn: 'score',
+      slices: [
+        { name: 'age', baseline: { kind: 'numeric', binEdges: [30, 50] } },
+        { name: 'city', baseline: { kind: 'categorical', categories: ['Lyon'] } },
+      ],
+    });
+    const p = partOf(s, [
+      ['a', { age: '31', city: 'Lyon', id: 'x' }, { predicted_label: 1, score: 0.8 }],
+      ['b', { age: 40, city: 'Rome' }, { prediction: '0.3' }], // no `score` column: the first output
+      ['c', { age: '52', city: 'Rome' }, {}], // input-only capture: not a prediction
+      [undefined, { age: '1' }, { score: 0.6 }], // no key: never matched, still estimated
+      ['d', { city: '' }, { score: 'high' }], // output that does not parse: kept, NaN
     ]);
-    expect(c.repeatedKeys).toBe(2);
-    expect(c.scores).toEqual([]);
+    expect(p.count).toBe(3);
+    expect([...p.output]).toEqual([0.8, 0.3, Number.NaN]);
+    // age: bins (-inf, 30], (30, 50], (50, inf) are codes 1..3; 0 is missing.
+    expect([...p.codes[0]!]).toEqual([2, 2, 0]);
+    // city: Lyon is the baseline's first category (code 1); Rome is the first unseen one (code 2).
+    expect([...p.codes[1]!]).toEqual([1, 2, 0]);
+    expect(p.unseen).toEqual([[], ['Rome']]);
+    expect(p).toMatchObject({ rows: 5, rowsWithoutOutput: 1, keyless: 1, seen: [true, true] });
+    expect(p.estimate).toMatchObject({ count: 3, invalid: 1 });
   });
 });
 
-describe('joinQuality', () => {
-  it('counts matched, unmatched predictions (keyless included) and unmatched labels', () => {
-    const c = new PredictionCollector({ problemType: 'BinaryClassification' });
-    c.onRow('p1', {}, { s: '0.9' });
-    c.onRow('p2', {}, { s: '0.2' });
-    c.onRow('p3', {}, { s: '0.7' });
-    c.onRow(undefined, {}, { s: '0.4' });
-    const labels = labelsOf(
+describe('PredictionJoin', () => {
+  it('joins a repeated key once, with its last row in (object, line) order, whichever part holds it', () => {
+    const s = spec('MulticlassClassification');
+    const early = partOf(
+      s,
       [
-        ['p1', '1'],
+        ['batch-1', {}, { prediction: 'cat' }],
+        ['batch-1', {}, { prediction: 'dog' }],
+        ['other', {}, { prediction: 'cat' }],
+      ],
+      0,
+    );
+    const late = partOf(s, [['batch-1', {}, { prediction: 'bird' }]], 1);
+    const labels: [string, string][] = [
+      ['batch-1', 'bird'],
+      ['other', 'cat'],
+    ];
+    for (const parts of [
+      [early, late],
+      [late, early],
+    ]) {
+      const { quality } = joinAll(s, parts, labels);
+      expect(quality).toMatchObject({ matched: 2, evaluated: 2, metrics: { accuracy: 1 } });
+      expect(quality.join.repeatedPredictionKeys).toBe(2);
+    }
+  });
+
+  it('counts matched, unmatched predictions (keyless included), unmatched and repeated labels', () => {
+    const s = spec('BinaryClassification');
+    const p = partOf(s, [
+      ['p1', {}, { s: '0.9' }],
+      ['p2', {}, { s: '0.2' }],
+      ['p3', {}, { s: '0.7' }],
+      [undefined, {}, { s: '0.4' }],
+    ]);
+    const { quality, statistics, violations } = joinAll(
+      s,
+      [p],
+      [
+        ['p1', '0'],
+        ['p1', '1'], // replaces the label before it
         ['p2', 1],
         ['elsewhere', '0'],
+        ['elsewhere', '1'],
       ],
-      { duplicates: 2, rejectedByReason: { invalid_json: 3 } },
+      { ...FILES, rejectedByReason: { invalid_json: 3 } },
     );
-
-    const { quality, statistics, violations } = joinQuality(c, labels, {
-      ...UNWINDOWED,
-      problemType: 'BinaryClassification',
-    });
 
     expect(quality).toMatchObject({
       matched: 2,
@@ -123,11 +162,8 @@ describe('joinQuality', () => {
   });
 
   it('writes no statistics when nothing could be evaluated, and says labels have not arrived', () => {
-    const c = new PredictionCollector({ problemType: 'Regression' });
-    c.onRow('r1', {}, { y: 3.5 });
-    const { quality, statistics } = joinQuality(c, labelsOf([]), {
-      ...UNWINDOWED,
-      problemType: 'Regression',
+    const s = spec('Regression');
+    const { quality, statistics } = joinAll(s, [partOf(s, [['r1', {}, { y: 3.5 }]])], [], FILES, {
       window: { start: '2026-11-26T10:00:00.000Z', end: '2026-11-26T11:00:00.000Z' },
       labelHours: { start: '2026-11-26T10:00:00.000Z', end: '2026-11-27T11:00:00.000Z' },
       lookbackHours: 24,
@@ -141,23 +177,21 @@ describe('joinQuality', () => {
   });
 
   it('slices the features the window carries, naming categories the baseline never had', () => {
-    const sliceBaselines = {
-      city: { kind: 'categorical', categories: ['Paris', 'Rome'] },
-      absent: { kind: 'numeric', binEdges: [1, 2] },
-    } as const;
-    const c = new PredictionCollector({ problemType: 'MulticlassClassification', sliceBaselines });
-    const entries: [string, string][] = [];
+    const s = spec('MulticlassClassification', {
+      slices: [
+        { name: 'city', baseline: { kind: 'categorical', categories: ['Paris', 'Rome'] } },
+        { name: 'absent', baseline: { kind: 'numeric', binEdges: [1, 2] } },
+      ],
+    });
+    const rows: Row[] = [];
+    const labels: [string, string][] = [];
     for (let i = 0; i < 90; i++) {
       const city = i < 30 ? 'Paris' : i < 60 ? 'Rome' : 'Tokyo';
-      c.onRow(`k${i}`, { city }, { prediction: 'a' });
+      rows.push([`k${i}`, { city }, { prediction: 'a' }]);
       // Tokyo's predictions are all wrong, the others' all right.
-      entries.push([`k${i}`, city === 'Tokyo' ? 'b' : 'a']);
+      labels.push([`k${i}`, city === 'Tokyo' ? 'b' : 'a']);
     }
-    const { quality } = joinQuality(c, labelsOf(entries), {
-      ...UNWINDOWED,
-      problemType: 'MulticlassClassification',
-      sliceBaselines,
-    });
+    const { quality } = joinAll(s, [partOf(s, rows)], labels);
     expect(quality.slices[0]).toEqual({
       feature: 'city',
       slice: 'Tokyo',
@@ -168,34 +202,73 @@ describe('joinQuality', () => {
       difference: 1 - 1 / 3,
     });
     // `absent` never appeared on the input side: not sliced (no all-missing slice).
-    expect(quality.slices.some((s) => s.feature === 'absent')).toBe(false);
+    expect(quality.slices.some((x) => x.feature === 'absent')).toBe(false);
     expect(quality.minSliceSupport).toBe(30);
   });
 
-  it('refuses to slice a feature other than the way it was collected', () => {
-    const c = new PredictionCollector({
-      problemType: 'MulticlassClassification',
-      sliceBaselines: { city: { kind: 'categorical', categories: ['Paris'] } },
+  it('gives the same report and statistics for any split of the window', () => {
+    const s = spec('BinaryClassification', {
+      slices: [{ name: 'x', baseline: { kind: 'numeric', binEdges: [0.25, 0.5, 0.75] } }],
     });
-    c.onRow('k', { city: 'Paris' }, { prediction: 'a' });
-    expect(() =>
-      joinQuality(c, labelsOf([['k', 'a']]), {
-        ...UNWINDOWED,
-        problemType: 'MulticlassClassification',
-        sliceBaselines: { city: { kind: 'numeric', binEdges: [1] } },
+    const records = generatedBinaryRecords(3000, 11);
+    const rows: Row[] = records.map((r, i) => [`id-${i % 2900}`, { x: r.score }, { score: r.score }]);
+    const labels: [string, number][] = records.map((r, i) => [`id-${i}`, r.label as number]);
+    const whole = joinAll(s, [partOf(s, rows, 0)], labels);
+    // Three objects read by three threads, handed over in another order.
+    const parts = [
+      partOf(s, rows.slice(2000), 2),
+      partOf(s, rows.slice(0, 1000), 0),
+      partOf(s, rows.slice(1000, 2000), 1),
+    ];
+    const split = joinAll(s, parts, labels);
+    expect(split.quality.join).toEqual(whole.quality.join);
+    expect(JSON.parse(JSON.stringify(split.statistics))).toEqual(
+      JSON.parse(JSON.stringify(whole.statistics)),
+    );
+    expect(split.quality.metrics).toEqual(whole.quality.metrics);
+    expect(split.quality.slices.length).toBeGreaterThan(0);
+    split.quality.slices.forEach((x, i) => {
+      expect(x.support).toBe(whole.quality.slices[i]!.support);
+      expect(x.error).toBeCloseTo(whole.quality.slices[i]!.error, 12);
+    });
+    expect(split.quality.estimated!.accuracy).toBeCloseTo(whole.quality.estimated!.accuracy, 12);
+  });
+
+  it('takes keys whose hashes collide for one key: counted as repeated, never lost or thrown', () => {
+    // A 4-bit hash: 40 keys fall on at most 16 hashes.
+    const tiny: KeyHasher = (key, out) => {
+      let h = 0;
+      for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
+      out[0] = 0;
+      out[1] = h & 15;
+    };
+    const s = spec('BinaryClassification');
+    const rows: Row[] = Array.from({ length: 40 }, (_, i) => [`k${i}`, {}, { score: 0.9 }]);
+    const labels: [string, number][] = Array.from({ length: 40 }, (_, i) => [`k${i}`, 1]);
+    const { quality } = joinAll(s, [partOf(s, rows, 0, tiny)], labels, FILES, {}, tiny);
+    const distinct = new Set(
+      rows.map(([k]) => {
+        const out = new Uint32Array(2);
+        tiny(k!, out);
+        return out[1];
       }),
-    ).toThrow('feature "city" was collected for categorical slices, not numeric');
+    ).size;
+    expect(quality.join.repeatedPredictionKeys).toBe(40 - distinct);
+    expect(quality.matched).toBe(distinct);
+    expect(quality.duplicateLabels).toBe(40 - distinct);
+    expect(quality.join.rows).toBe(40);
   });
 
   it('puts the estimate next to the realised metrics: close when the scores are calibrated', () => {
     const calibrated = generatedBinaryRecords(20_000, 7);
-    const c = new PredictionCollector({ problemType: 'BinaryClassification' });
-    calibrated.forEach((r, i) => {
-      c.onRow(`g${i}`, {}, { score: r.score });
-    });
+    const s = spec('BinaryClassification');
+    const p = partOf(
+      s,
+      calibrated.map((r, i) => [`g${i}`, {}, { score: r.score }]),
+    );
     // Half the labels have arrived: the estimate still covers the whole window.
-    const labels = labelsOf(calibrated.slice(0, 10_000).map((r, i) => [`g${i}`, r.label as number]));
-    const { quality } = joinQuality(c, labels, { ...UNWINDOWED, problemType: 'BinaryClassification' });
+    const labels = calibrated.slice(0, 10_000).map((r, i): [string, number] => [`g${i}`, r.label as number]);
+    const { quality } = joinAll(s, [p], labels);
     const realised = quality.metrics as { accuracy: number; precision: number; recall: number; f1: number };
     const estimated = quality.estimated!;
     expect(estimated.count).toBe(20_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { analyseSlices } from '../../../functions/engine/quality/slice-analysis.ts';
 import {
-  analyseSlices,
   binLabels,
   binOf,
   type SliceBaseline,

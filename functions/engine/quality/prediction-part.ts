@@ -1,0 +1,259 @@
+/**
+ * A window's predictions as bytes, collected where the rows are parsed (each worker thread, each
+ * fan-out worker) and joined to labels later (quality-join.ts). Per prediction: its join key as
+ * a 64-bit hash (key-hash.ts), the capture object it came from (so "the last row of a key wins"
+ * resolves in (object, line) order whatever split the window was read in), its output as one
+ * number, and one code per sliced input feature (the baseline's bin or category). About
+ * 24 bytes a prediction plus 1 (numeric) or 2 (categorical) bytes per sliced feature.
+ *
+ * Every row with an output also feeds the label-free estimate here (sums, not rows), keyed or
+ * not, as the estimate covers the whole window.
+ */
+import type { ProblemType } from '../../contracts/problem-type.ts';
+import type { RowSink, RowTap } from '../profile/row-sink.ts';
+import { type EstimateState, EstimateSums } from './estimated-quality.ts';
+import { hashKey64, type KeyHasher } from './key-hash.ts';
+import { classKey, parseBinaryLabel, parseFiniteNumber } from './labelled-records.ts';
+import { binOf, categoryOf, type SliceBaseline } from './slices.ts';
+
+/** One sliced input feature. */
+export interface SliceSpec {
+  name: string;
+  baseline: SliceBaseline;
+}
+
+/** What to collect: the same for every part of a window, so the parts join as one. */
+export interface PredictionSpec {
+  problemType: ProblemType;
+  /** The output column read; `null` (or absent from a row): the row's first output column. */
+  outputColumn: string | null;
+  /** Input features sliced for error analysis, in report order. */
+  slices: readonly SliceSpec[];
+  /** BinaryClassification's threshold, for the estimate. */
+  threshold: number;
+}
+
+/**
+ * Slice code of a missing value. Numeric features: bin b is code b + 1. Categorical: the
+ * baseline's category i is code i + 1, categories it never had follow in order of first sight.
+ */
+export const MISSING_CODE = 0;
+/**
+ * Most distinct codes a categorical slice keeps (2 bytes a prediction); later unseen categories
+ * share the last one. A baseline with more categories than this gets 4-byte codes.
+ */
+export const MAX_CATEGORY_CODES = 65_535;
+/** The slice name of unseen categories past the code limit. */
+export const OTHER_UNSEEN = '(other unseen)';
+
+/** The codes of one sliced feature, one per prediction. */
+export type SliceCodes = Uint8Array | Uint16Array | Uint32Array;
+
+/** One part's predictions: plain data and typed arrays, structured-clonable and transferable. */
+export interface PredictionPart {
+  count: number;
+  keyHi: Uint32Array;
+  keyLo: Uint32Array;
+  /** Position of the prediction's capture object in the window's object list. */
+  object: Uint32Array;
+  /** Binary: the score (or a 0/1 predicted label); Regression: the prediction; Multiclass: the class's index in `classes`. NaN: does not parse. */
+  output: Float64Array;
+  /** One code array per sliced feature (see {@link MISSING_CODE}). */
+  codes: SliceCodes[];
+  /** Multiclass: the class of each output index. */
+  classes: string[];
+  /** Per sliced feature: the unseen categories by code, from `baseline categories + 1`. */
+  unseen: string[][];
+  /** Per sliced feature: whether any row's input side carried it. */
+  seen: boolean[];
+  /** Profiled rows, rows with no output (not predictions), and predictions without a key. */
+  rows: number;
+  rowsWithoutOutput: number;
+  keyless: number;
+  /** BinaryClassification: the label-free estimate's sums over every row with an output. */
+  estimate: EstimateState | null;
+}
+
+/** The buffers of a part, to transfer it to another thread without a copy. */
+export function partBuffers(p: PredictionPart): ArrayBuffer[] {
+  return [p.keyHi, p.keyLo, p.object, p.output, ...p.codes].map((a) => a.buffer as ArrayBuffer);
+}
+
+function grow<T extends SliceCodes | Float64Array>(a: T, size: number): T {
+  const bigger = new (a.constructor as new (n: number) => T)(size);
+  bigger.set(a);
+  return bigger;
+}
+
+/** Collects a part's predictions as the profiler's row sink (see RowSink). */
+export class PredictionPartBuilder implements RowSink {
+  readonly taps: readonly RowTap[];
+  private n = 0;
+  private keyHi = new Uint32Array(1024);
+  private keyLo = new Uint32Array(1024);
+  private object = new Uint32Array(1024);
+  private output = new Float64Array(1024);
+  private codes: SliceCodes[];
+  private readonly maxCode: number[];
+  private readonly classes = new Map<string, number>();
+  private readonly known: Map<string, number>[];
+  private readonly unseen: Map<string, number>[];
+  private readonly seen: boolean[];
+  private readonly estimate: EstimateSums | null;
+  private readonly outputTap: number;
+  private readonly hash = new Uint32Array(2);
+  private ordinal = 0;
+  private rows = 0;
+  private rowsWithoutOutput = 0;
+  private keyless = 0;
+
+  constructor(
+    private readonly spec: PredictionSpec,
+    private readonly hasher: KeyHasher = hashKey64,
+  ) {
+    const slices: RowTap[] = spec.slices.map((s) => ({
+      name: s.name,
+      role: 'input',
+      text: s.baseline.kind === 'categorical',
+    }));
+    this.outputTap = spec.outputColumn === null ? -1 : slices.length;
+    this.taps =
+      spec.outputColumn === null
+        ? slices
+        : [...slices, { name: spec.outputColumn, role: 'output', text: false }];
+    this.codes = spec.slices.map((s) => {
+      if (s.baseline.kind === 'numeric')
+        return s.baseline.binEdges.length < 254 ? new Uint8Array(1024) : new Uint32Array(1024);
+      return s.baseline.categories.length < MAX_CATEGORY_CODES / 2
+        ? new Uint16Array(1024)
+        : new Uint32Array(1024);
+    });
+    this.maxCode = this.codes.map((c) => (c instanceof Uint32Array ? 0xffffffff : MAX_CATEGORY_CODES));
+    this.known = spec.slices.map(
+      (s) =>
+        new Map(s.baseline.kind === 'categorical' ? s.baseline.categories.map((c, i) => [c, i + 1]) : []),
+    );
+    this.unseen = spec.slices.map(() => new Map());
+    this.seen = spec.slices.map(() => false);
+    this.estimate = spec.problemType === 'BinaryClassification' ? new EstimateSums(spec.threshold) : null;
+  }
+
+  beginObject(ordinal: number): void {
+    this.ordinal = ordinal;
+  }
+
+  row(key: string | undefined, values: readonly unknown[], firstOutput: unknown): void {
+    this.rows++;
+    const tapped = this.outputTap < 0 ? undefined : values[this.outputTap];
+    const out = tapped !== undefined ? tapped : firstOutput;
+    if (out === undefined) {
+      this.rowsWithoutOutput++;
+      return;
+    }
+    this.estimate?.add(parseFiniteNumber(out));
+    if (key === undefined) {
+      this.keyless++;
+      return;
+    }
+    const i = this.n++;
+    if (i === this.keyHi.length) this.grow();
+    this.hasher(key, this.hash);
+    this.keyHi[i] = this.hash[0]!;
+    this.keyLo[i] = this.hash[1]!;
+    this.object[i] = this.ordinal;
+    this.output[i] = this.outputValue(out);
+    const slices = this.spec.slices;
+    for (let f = 0; f < slices.length; f++)
+      this.codes[f]![i] = this.sliceCode(f, slices[f]!.baseline, values[f]);
+  }
+
+  private grow(): void {
+    const size = this.keyHi.length * 2;
+    this.keyHi = grow(this.keyHi, size);
+    this.keyLo = grow(this.keyLo, size);
+    this.object = grow(this.object, size);
+    this.output = grow(this.output, size);
+    this.codes = this.codes.map((c) => grow(c, size));
+  }
+
+  /** The output as the number the join keeps (see {@link PredictionPart.output}). */
+  private outputValue(out: unknown): number {
+    switch (this.spec.problemType) {
+      case 'BinaryClassification':
+        // Not a number: may still be a 0/1 or true/false predicted label.
+        return parseFiniteNumber(out) ?? parseBinaryLabel(out) ?? Number.NaN;
+      case 'Regression':
+        return parseFiniteNumber(out) ?? Number.NaN;
+      default: {
+        const c = classKey(out);
+        if (c === null) return Number.NaN;
+        let code = this.classes.get(c);
+        if (code === undefined) {
+          code = this.classes.size;
+          this.classes.set(c, code);
+        }
+        return code;
+      }
+    }
+  }
+
+  private sliceCode(f: number, baseline: SliceBaseline, raw: unknown): number {
+    if (raw === undefined) return MISSING_CODE;
+    this.seen[f] = true;
+    // Only a number or a text is a value (a boolean reads as its text).
+    const v =
+      typeof raw === 'boolean'
+        ? String(raw)
+        : typeof raw === 'number' || typeof raw === 'string'
+          ? raw
+          : null;
+    if (baseline.kind === 'numeric') {
+      const x = parseFiniteNumber(v);
+      return x === null ? MISSING_CODE : binOf(baseline.binEdges, x) + 1;
+    }
+    const category = categoryOf(v);
+    if (category === null) return MISSING_CODE;
+    const known = this.known[f]!.get(category);
+    if (known !== undefined) return known;
+    const unseen = this.unseen[f]!;
+    let code = unseen.get(category);
+    if (code === undefined) {
+      const next = this.known[f]!.size + 1 + unseen.size;
+      if (next >= this.maxCode[f]!) return this.otherUnseen(f);
+      code = next;
+      unseen.set(category, code);
+    }
+    return code;
+  }
+
+  /** The one code every category past the limit shares. */
+  private otherUnseen(f: number): number {
+    const unseen = this.unseen[f]!;
+    let code = unseen.get(OTHER_UNSEEN);
+    if (code === undefined) {
+      code = this.known[f]!.size + 1 + unseen.size;
+      unseen.set(OTHER_UNSEEN, code);
+    }
+    return code;
+  }
+
+  /** The part collected so far (arrays trimmed to the predictions). */
+  build(): PredictionPart {
+    const n = this.n;
+    return {
+      count: n,
+      keyHi: this.keyHi.slice(0, n),
+      keyLo: this.keyLo.slice(0, n),
+      object: this.object.slice(0, n),
+      output: this.output.slice(0, n),
+      codes: this.codes.map((c) => c.slice(0, n)),
+      classes: [...this.classes.keys()],
+      unseen: this.unseen.map((u) => [...u.keys()]),
+      seen: [...this.seen],
+      rows: this.rows,
+      rowsWithoutOutput: this.rowsWithoutOutput,
+      keyless: this.keyless,
+      estimate: this.estimate?.state() ?? null,
+    };
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * The join of a window's predictions (prediction-part.ts: one part per thread or fan-out
+ * worker) to its ground-truth labels, streamed: labels are matched as they are read, and only
+ * 8 bytes of key are kept for a label that matches nothing (to count distinct and repeated
+ * labels). The result is a {@link QualityPartial}.
+ *
+ * - **Repeated keys**: of the rows sharing a key, the last in (capture object, line) order is
+ *   joined, whichever part it came from; the others are counted (`repeatedKeys`).
+ * - **Repeated labels**: the label read last wins (the reader goes through files in key order,
+ *   lines in order); each replaced label is counted (`duplicateLabels`).
+ * - **Labels that do not parse** for the problem type make the record an `invalidLabels`;
+ *   a good label with an output that does not parse, an `invalidPredictions`.
+ *
+ * Memory: 4 bytes a prediction for the key index (at most 2/3 full), 9 bytes a prediction for
+ * the labels matched, 8 bytes (at most half full: 16) a label that matches nothing.
+ */
+import type { ProblemType } from '../../contracts/problem-type.ts';
+import { hashKey64, type KeyHasher, sampleMask } from './key-hash.ts';
+import { classKey, parseBinaryLabel, parseFiniteNumber } from './labelled-records.ts';
+import { MISSING_CODE, type PredictionPart, type PredictionSpec } from './prediction-part.ts';
+import { QualityPartial } from './quality-partial.ts';
+
+const NO_LABEL = 0;
+const GOOD_LABEL = 1;
+const BAD_LABEL = 2;
+
+/** A set of 64-bit keys (open addressing, linear probing), for labels that match no prediction. */
+class KeySet {
+  private hi = new Uint32Array(1024);
+  private lo = new Uint32Array(1024);
+  private used = new Uint8Array(1024);
+  size = 0;
+
+  /** Adds a key; false when it was there already. */
+  add(hi: number, lo: number): boolean {
+    if ((this.size + 1) * 2 > this.used.length) this.rehash(this.used.length * 2);
+    const mask = this.used.length - 1;
+    let s = lo & mask;
+    while (this.used[s] === 1) {
+      if (this.hi[s] === hi && this.lo[s] === lo) return false;
+      s = (s + 1) & mask;
+    }
+    this.used[s] = 1;
+    this.hi[s] = hi;
+    this.lo[s] = lo;
+    this.size++;
+    return true;
+  }
+
+  private rehash(capacity: number): void {
+    const { hi, lo, used } = this;
+    this.hi = new Uint32Array(capacity);
+    this.lo = new Uint32Array(capacity);
+    this.used = new Uint8Array(capacity);
+    this.size = 0;
+    for (let s = 0; s < used.length; s++) if (used[s] === 1) this.add(hi[s]!, lo[s]!);
+  }
+}
+
+function tableSize(n: number): number {
+  let size = 16;
+  while (size < n * 1.5) size *= 2;
+  return size;
+}
+
+/** Joins the parts of one window (or one key partition of it) to the labels offered. */
+export class PredictionJoin {
+  private readonly offsets: number[] = [];
+  /** Global index + 1 of each key's joined row; 0 empty. */
+  private readonly table: Int32Array;
+  private readonly labelState: Uint8Array;
+  private readonly labelValue: Float64Array;
+  private readonly unmatched = new KeySet();
+  private readonly hash = new Uint32Array(2);
+  /** Multiclass: every class seen, in predictions or labels. */
+  private readonly classes = new Map<string, number>();
+  private readonly classNames: string[] = [];
+  /** Multiclass: each part's output class index as a class of {@link classes}. */
+  private readonly classOf: number[][];
+  private repeatedKeys = 0;
+  private duplicateLabels = 0;
+
+  constructor(
+    private readonly spec: PredictionSpec,
+    private readonly parts: readonly PredictionPart[],
+    private readonly hasher: KeyHasher = hashKey64,
+  ) {
+    let total = 0;
+    for (const p of parts) {
+      this.offsets.push(total);
+      total += p.count;
+    }
+    this.table = new Int32Array(tableSize(total));
+    this.labelState = new Uint8Array(total);
+    this.labelValue = new Float64Array(total);
+    this.classOf = parts.map((p) => p.classes.map((c) => this.classCode(c)));
+    parts.forEach((p, k) => {
+      for (let i = 0; i < p.count; i++) this.index(k, i);
+    });
+  }
+
+  private classCode(c: string): number {
+    let code = this.classes.get(c);
+    if (code === undefined) {
+      code = this.classNames.length;
+      this.classes.set(c, code);
+      this.classNames.push(c);
+    }
+    return code;
+  }
+
+  /** The part and position of global index g. */
+  private locate(g: number): [part: number, i: number] {
+    let k = this.offsets.length - 1;
+    while (this.offsets[k]! > g) k--;
+    return [k, g - this.offsets[k]!];
+  }
+
+  /** Puts row i of part k in the key index; of two rows with one key the later one stays. */
+  private index(k: number, i: number): void {
+    const part = this.parts[k]!;
+    const hi = part.keyHi[i]!;
+    const lo = part.keyLo[i]!;
+    const g = this.offsets[k]! + i;
+    const mask = this.table.length - 1;
+    let s = lo & mask;
+    for (;;) {
+      const at = this.table[s]!;
+      if (at === 0) {
+        this.table[s] = g + 1;
+        return;
+      }
+      const [k2, i2] = this.locate(at - 1);
+      const other = this.parts[k2]!;
+      if (other.keyHi[i2] === hi && other.keyLo[i2] === lo) {
+        this.repeatedKeys++;
+        // Later in (capture object, line) order wins; rows of one object are in one part, in order.
+        const o1 = other.object[i2]!;
+        const o2 = part.object[i]!;
+        if (o2 > o1 || (o2 === o1 && g > at - 1)) this.table[s] = g + 1;
+        return;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+
+  /** The global index of the row joined for the key, or -1. */
+  private find(hi: number, lo: number): number {
+    const mask = this.table.length - 1;
+    let s = lo & mask;
+    for (;;) {
+      const at = this.table[s]!;
+      if (at === 0) return -1;
+      const [k, i] = this.locate(at - 1);
+      const part = this.parts[k]!;
+      if (part.keyHi[i] === hi && part.keyLo[i] === lo) return at - 1;
+      s = (s + 1) & mask;
+    }
+  }
+
+  /** The label as the join keeps it (a number; multiclass: a class code), or NaN when it does not parse. */
+  private labelValueOf(label: string | number): number {
+    const type: ProblemType = this.spec.problemType;
+    if (type === 'BinaryClassification') return parseBinaryLabel(label) ?? Number.NaN;
+    if (type === 'Regression') return parseFiniteNumber(label) ?? Number.NaN;
+    const c = classKey(label);
+    return c === null ? Number.NaN : this.classCode(c);
+  }
+
+  /** Offers one label read from the ground truth (in reading order). */
+  offerLabel(eventId: string, label: string | number): void {
+    this.hasher(eventId, this.hash);
+    const hi = this.hash[0]!;
+    const lo = this.hash[1]!;
+    const g = this.find(hi, lo);
+    if (g < 0) {
+      if (!this.unmatched.add(hi, lo)) this.duplicateLabels++;
+      return;
+    }
+    if (this.labelState[g] !== NO_LABEL) this.duplicateLabels++;
+    const v = this.labelValueOf(label);
+    this.labelState[g] = Number.isNaN(v) ? BAD_LABEL : GOOD_LABEL;
+    this.labelValue[g] = v;
+  }
+
+  /** The window's quality inputs: every joined row, labelled or not, and the counts. */
+  finish(): QualityPartial {
+    const spec = this.spec;
+    const p = new QualityPartial(spec.problemType, spec.threshold, spec.slices);
+    const c = p.counts;
+    for (const part of this.parts) {
+      c.rows += part.rows;
+      c.rowsWithoutOutput += part.rowsWithoutOutput;
+      c.keyless += part.keyless;
+      p.addEstimate(part.estimate);
+      part.seen.forEach((seen, f) => {
+        if (seen) p.slices[f]!.seen = true;
+      });
+    }
+    c.repeatedKeys = this.repeatedKeys;
+    c.duplicateLabels = this.duplicateLabels;
+    c.unmatchedPredictions = c.keyless;
+    c.unmatchedLabels = this.unmatched.size;
+    for (let s = 0; s < this.table.length; s++) {
+      const at = this.table[s]!;
+      if (at === 0) continue;
+      const g = at - 1;
+      const state = this.labelState[g]!;
+      if (state === NO_LABEL) {
+        c.unmatchedPredictions++;
+        continue;
+      }
+      c.matched++;
+      if (state === BAD_LABEL) {
+        c.invalidLabels++;
+        continue;
+      }
+      const [k, i] = this.locate(g);
+      this.addRecord(p, k, i, this.labelValue[g]!);
+    }
+    c.labels = c.matched + c.unmatchedLabels;
+    return p;
+  }
+
+  private addRecord(p: QualityPartial, k: number, i: number, label: number): void {
+    const part = this.parts[k]!;
+    const output = part.output[i]!;
+    if (Number.isNaN(output)) {
+      p.counts.invalidPredictions++;
+      return;
+    }
+    const mask = sampleMask(part.keyHi[i]!, part.keyLo[i]!);
+    let error: number;
+    if (p.problemType === 'BinaryClassification') error = p.addBinary(output, label as 0 | 1, mask);
+    else if (p.problemType === 'Regression') error = p.addRegression(label, output, mask);
+    else error = p.addMulticlass(this.classNames[label]!, this.classNames[this.classOf[k]![output]!]!, mask);
+    for (let f = 0; f < p.slices.length; f++) {
+      const slices = p.slices[f]!;
+      const code = part.codes[f]![i]!;
+      const b = slices.spec.baseline;
+      const known = b.kind === 'numeric' ? b.binEdges.length + 1 : b.categories.length;
+      if (code === MISSING_CODE || code <= known) slices.tally(code).add(error);
+      else slices.unseenTally(part.unseen[f]![code - known - 1]!).add(error);
+    }
+  }
+}
