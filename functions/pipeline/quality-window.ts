@@ -88,6 +88,15 @@ export interface QualityWindowOptions extends Omit<JoinQualityOptions, 'labelHou
   maxLineBytes?: number;
 }
 
+/** The label-collection hours of a window: [start, end + look-back); open ends without a window. */
+function labelRange(o: Pick<QualityWindowOptions, 'window' | 'labelLookbackHours'>) {
+  const windowed = o.window.start !== null || o.window.end !== null;
+  const lookbackHours = windowed ? (o.labelLookbackHours ?? DEFAULT_LABEL_LOOKBACK_HOURS) : null;
+  const startMs = o.window.start === null ? undefined : Date.parse(o.window.start);
+  const endMs = o.window.end === null ? undefined : Date.parse(o.window.end) + (lookbackHours ?? 0) * HOUR_MS;
+  return { startMs, endMs, lookbackHours };
+}
+
 /**
  * Reads the labels of a window's collection hours (the window plus the look-back; everything
  * without a window), matching each as it is read to the predictions of the parts.
@@ -97,10 +106,7 @@ export async function qualityForWindow(
   parts: readonly PredictionPart[],
   o: QualityWindowOptions,
 ): Promise<QualityWindowResult> {
-  const windowed = o.window.start !== null || o.window.end !== null;
-  const lookbackHours = windowed ? (o.labelLookbackHours ?? DEFAULT_LABEL_LOOKBACK_HOURS) : null;
-  const startMs = o.window.start === null ? undefined : Date.parse(o.window.start);
-  const endMs = o.window.end === null ? undefined : Date.parse(o.window.end) + (lookbackHours ?? 0) * HOUR_MS;
+  const { startMs, endMs, lookbackHours } = labelRange(o);
   const join = new PredictionJoin(spec, parts);
   const labels = await streamGroundTruth(
     o.groundTruth,
@@ -207,18 +213,21 @@ export interface WindowQualityRun {
 /** Starts the quality of one window under `plan` (see {@link qualityForWindow}). */
 export function startWindowQuality(plan: QualityPlan): WindowQualityRun {
   const spec = predictionSpec(plan);
+  const reading = {
+    groundTruth: plan.groundTruth,
+    labelLookbackHours: plan.labelLookbackHours,
+    maxLineBytes: plan.maxLineBytes,
+  };
   return {
     spec,
     evaluate: (parts, window, now) =>
       qualityForWindow(spec, parts, {
+        ...reading,
         problemType: plan.problemType,
         constraints: plan.constraints,
         minSliceSupport: plan.minSliceSupport,
         window,
         now,
-        groundTruth: plan.groundTruth,
-        labelLookbackHours: plan.labelLookbackHours,
-        maxLineBytes: plan.maxLineBytes,
       }),
   };
 }

@@ -78,12 +78,30 @@ function dataLabel(data: string, encoding: 'CSV' | 'JSON' | 'BASE64', contentTyp
 }
 
 /**
+ * SageMaker's own ground-truth line with a CSV label of one plain field, as FORMATS.md shows it
+ * (keys in that order, with or without a space after each colon and comma): read without
+ * JSON.parse, ten times faster, with the same result. Any other line takes the general path.
+ */
+const CANONICAL_CSV_LINE =
+  // JSON strings hold no raw control character: a line with one is left to JSON.parse to refuse.
+  /^\{"groundTruthData": ?\{"data": ?"([^"\\,\u0000-\u001f]*)", ?"encoding": ?"CSV"\}, ?"eventMetadata": ?\{"eventId": ?"([^"\\\u0000-\u001f]+)"\}(?:, ?"eventVersion": ?"[^"\\\u0000-\u001f]*")?\}$/;
+
+/**
  * Parses one non-blank ground-truth line; never throws. The label is the data decoded by its
  * `encoding`: CSV gives the first field of its one record; JSON a scalar, a one-element list or
  * a label object; BASE64 the same after decoding (CSV or JSON by `observedContentType`, or by
  * the text's first character when there is none).
  */
 export function parseGroundTruthLine(line: string): GroundTruthLine {
+  const canonical = CANONICAL_CSV_LINE.exec(line);
+  if (canonical === null) return parseGroundTruthJson(line);
+  // One CSV record of one field (no comma, quote or line break): the label is that field.
+  const read = scalarLabel(canonical[1]!);
+  return read.ok ? { ok: true, eventId: canonical[2]!, label: read.label } : read;
+}
+
+/** {@link parseGroundTruthLine} through JSON.parse, for any line (the fast path's reference). */
+export function parseGroundTruthJson(line: string): GroundTruthLine {
   let obj: unknown;
   try {
     obj = JSON.parse(line);

@@ -5,8 +5,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseGroundTruthLine, readGroundTruth } from '../../functions/sources/ground-truth.ts';
+import {
+  parseGroundTruthJson,
+  parseGroundTruthLine,
+  readGroundTruth,
+} from '../../functions/sources/ground-truth.ts';
 import { LocalStore } from '../../functions/stores/local-store.ts';
 import { S3Store } from '../../functions/stores/s3-store.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
@@ -197,5 +202,26 @@ describe('readGroundTruth from S3', () => {
     ]);
     expect(gt.duplicates).toBe(1);
     expect(gt.rejectedByReason).toEqual({ invalid_json: 1 });
+  });
+});
+
+describe('the fast path for SageMaker-shaped lines', () => {
+  it('reads every line as JSON.parse would, whatever the data, id and spacing', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('1', '0', ' ', ',', '"', '\\', '\t', 'a', 'é', '.', '-', '\u2028'),
+    });
+    fc.assert(
+      fc.property(text, text, fc.boolean(), fc.boolean(), (data, id, spaced, version) => {
+        const sep = spaced ? ' ' : '';
+        const line =
+          `{"groundTruthData":${sep}{"data":${sep}${JSON.stringify(data)},${sep}"encoding":${sep}"CSV"},${sep}` +
+          `"eventMetadata":${sep}{"eventId":${sep}${JSON.stringify(id)}}${version ? `,${sep}"eventVersion":${sep}"0"` : ''}}`;
+        expect(parseGroundTruthLine(line)).toEqual(parseGroundTruthJson(line));
+        // A raw control character is invalid JSON on either path.
+        const raw = line.replace(/"eventId":( ?)"/, '"eventId":$1"\t');
+        expect(parseGroundTruthLine(raw)).toEqual(parseGroundTruthJson(raw));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -250,11 +250,15 @@ export class CaptureLineScanner {
     return FAIL;
   }
 
-  /** The join key of the last line scanned (inferenceId, else eventId), as the general path gives it. */
-  joinKey(): string | undefined {
-    if (this.inferenceIdStart >= 0) return asciiText(this.b, this.inferenceIdStart, this.inferenceIdEnd);
-    if (this.eventIdStart >= 0) return asciiText(this.b, this.eventIdStart, this.eventIdEnd);
-    return undefined;
+  /**
+   * Points `span` at the join key of the last line scanned (inferenceId, else eventId, the bytes
+   * of the text the general path gives); false when there is none.
+   */
+  joinKeySpan(span: { set(bytes: Uint8Array, start: number, end: number): unknown }): boolean {
+    if (this.inferenceIdStart >= 0) span.set(this.b, this.inferenceIdStart, this.inferenceIdEnd);
+    else if (this.eventIdStart >= 0) span.set(this.b, this.eventIdStart, this.eventIdEnd);
+    else return false;
+    return true;
   }
 
   private ws(p: number): number {

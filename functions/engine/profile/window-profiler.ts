@@ -22,7 +22,7 @@ import { DEFAULT_MAX_LINE_BYTES, type LineEvent, LineSplitter } from '../capture
 import { type DecodedPayload, decodePayload, type PayloadRow } from '../capture/payload.ts';
 import type { CaptureSchema } from './capture-schema.ts';
 import { DEFAULT_LIMITS, type FeatureProfile, type ProfileLimits } from './feature-profile.ts';
-import type { RowSink } from './row-sink.ts';
+import { ByteSpan, type RowSink } from './row-sink.ts';
 import { WindowProfile } from './window-profile.ts';
 
 export interface WindowProfilerOptions {
@@ -121,6 +121,9 @@ export class WindowProfiler {
   private readonly tapIndex = new Map<string, number>();
   /** The current row's tapped values, reused row after row. */
   private readonly tapValues: unknown[];
+  /** The spans handed to the sink on the fast path: the key, and one per text tap. */
+  private readonly keySpan = new ByteSpan();
+  private readonly tapSpans: ByteSpan[];
   private firstOutput: unknown;
 
   constructor(
@@ -147,6 +150,7 @@ export class WindowProfiler {
       this.tapIndex.set(`${t.role}\u0000${t.name}`, i);
     });
     this.tapValues = new Array<unknown>(taps.length);
+    this.tapSpans = taps.map(() => new ByteSpan());
   }
 
   /** The capture object read next, by its position in the window (see RowSink.beginObject). */
@@ -222,7 +226,8 @@ export class WindowProfiler {
     }
     const input = sc.input.present ? sc.input : null;
     const output = sc.output.present ? sc.output : null;
-    this.addRecord(input, output, this.sink !== null ? sc.joinKey() : undefined);
+    const key = this.sink !== null && sc.joinKeySpan(this.keySpan) ? this.keySpan : undefined;
+    this.addRecord(input, output, key);
     return true;
   }
 
@@ -240,7 +245,7 @@ export class WindowProfiler {
   }
 
   /** Profiles a record whose sides were read, or rejects it; `key` joins it with ground truth. */
-  private addRecord(input: Side, output: Side, key: string | undefined): void {
+  private addRecord(input: Side, output: Side, key: string | ByteSpan | undefined): void {
     const reason = this.addRows(input, output, key);
     if (reason !== null) this.profile.reject(reason);
     else {
@@ -249,7 +254,7 @@ export class WindowProfiler {
     }
   }
 
-  private addRows(input: Side, output: Side, key: string | undefined): RejectReason | null {
+  private addRows(input: Side, output: Side, key: string | ByteSpan | undefined): RejectReason | null {
     const nIn = sideRows(input);
     const nOut = sideRows(output);
     if (input !== null && output !== null && nIn !== nOut) return 'input_output_row_mismatch';
@@ -274,7 +279,13 @@ export class WindowProfiler {
     return null;
   }
 
-  private addRow(input: Side, output: Side, r: number, s: Slots | null, key: string | undefined): void {
+  private addRow(
+    input: Side,
+    output: Side,
+    r: number,
+    s: Slots | null,
+    key: string | ByteSpan | undefined,
+  ): void {
     const stamp = ++this.stamp;
     this.addSide(input, r, s?.input, 'input', stamp);
     this.addSide(output, r, s?.output, 'output', stamp);
@@ -469,7 +480,8 @@ export class WindowProfiler {
   ): unknown {
     if (status === FieldStatus.Empty) return '';
     const t = this.tapOf(f);
-    if (status === FieldStatus.Other || (t >= 0 && this.wantsText(t))) return asciiText(bytes, start, end);
+    if (t >= 0 && this.wantsText(t)) return this.tapSpans[t]!.set(bytes, start, end);
+    if (status === FieldStatus.Other) return asciiText(bytes, start, end);
     return x;
   }
 }

@@ -40,6 +40,26 @@ export const hashKey64: KeyHasher = (key, out) => {
   out[1] = fmix32(b ^ a);
 };
 
+/**
+ * {@link hashKey64} of ASCII bytes[start, end): the same hash as the string they spell (an
+ * ASCII byte is its UTF-16 code unit), with no string made for the key.
+ */
+export function hashAsciiKey64(bytes: Uint8Array, start: number, end: number, out: Uint32Array): void {
+  const length = end - start;
+  let a = 0x9747b28c ^ length;
+  let b = 0x3c6ef372 ^ Math.imul(length, 0x27d4eb2f);
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    a = Math.imul(a ^ c, 0xcc9e2d51);
+    a = (a << 15) | (a >>> 17);
+    b = Math.imul(b ^ c, 0x1b873593);
+    b = (b << 13) | (b >>> 19);
+    b = Math.imul(b, 5) + 0xe6546b64;
+  }
+  out[0] = fmix32(a ^ Math.imul(b, 0x85ebca77));
+  out[1] = fmix32(b ^ a);
+}
+
 /** Bootstrap samples of SageMaker's deviation rule (5 samples of about 80%). */
 export const SAMPLES = 5;
 /** A record is in sample s when this 32-bit hash of (key, s) is below 0.8 · 2^32. */

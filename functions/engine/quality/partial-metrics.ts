@@ -5,7 +5,7 @@
  */
 import type { ProblemType } from '../../contracts/problem-type.ts';
 import type { QualityMetricValues } from '../../contracts/quality-metric-names.ts';
-import { rocAucFromCounts, type ThresholdCounts, thresholdCountsOfSorted } from './binary-curves.ts';
+import type { ThresholdCounts } from './binary-curves.ts';
 import { binaryMetricsOf } from './binary-metrics.ts';
 import { SAMPLES } from './key-hash.ts';
 import {
@@ -13,9 +13,10 @@ import {
   multiclassConfusionOf,
   multiclassMetricsOf,
 } from './multiclass-metrics.ts';
-import { LABEL_BIT, type QualityPartial } from './quality-partial.ts';
+import type { QualityPartial } from './quality-partial.ts';
 import { regressionMetricsOf } from './regression-metrics.ts';
 import { binaryValuesOf, multiclassValuesOf } from './sagemaker-quality-statistics-values.ts';
+import { sortScoreRun, sweepScoreRun } from './score-run.ts';
 import type { BinaryConfusionMatrix, QualityMetrics } from './types.ts';
 
 /** The metrics of one sample (or of the whole window). */
@@ -40,46 +41,8 @@ export interface PartialMetrics {
   multiclassConfusion: MulticlassConfusion | null;
 }
 
-/** The scores of the records in `sample` (0: all) with the given label, sorted ascending. */
-function sortedScores(scores: Float64Array, flags: Uint8Array, label: 0 | 1, sample: number): Float64Array {
-  const bit = sample === 0 ? 0 : 1 << sample;
-  let n = 0;
-  for (let i = 0; i < flags.length; i++) {
-    const f = flags[i]!;
-    if ((f & LABEL_BIT) === label && (bit === 0 || f & bit)) n++;
-  }
-  const out = new Float64Array(n);
-  let j = 0;
-  for (let i = 0; i < flags.length; i++) {
-    const f = flags[i]!;
-    if ((f & LABEL_BIT) === label && (bit === 0 || f & bit)) out[j++] = scores[i]!;
-  }
-  // A typed array sorts numerically without a comparator, much faster than Array.sort.
-  return out.sort();
-}
-
-/** Records of a sorted array at or above the threshold. */
-function atOrAbove(sorted: Float64Array, threshold: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < threshold) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted.length - lo;
-}
-
-function binarySample(p: QualityPartial, sample: number) {
-  const { scores, flags } = p.binaryRecords();
-  const pos = sortedScores(scores, flags, 1, sample);
-  const neg = sortedScores(scores, flags, 0, sample);
-  const tp = atOrAbove(pos, p.threshold);
-  const fp = atOrAbove(neg, p.threshold);
-  const m: BinaryConfusionMatrix = { tn: neg.length - fp, fp, fn: pos.length - tp, tp };
-  const counts = thresholdCountsOfSorted(pos, neg);
-  const auc = rocAucFromCounts(counts);
-  return { m, auc, counts, n: pos.length + neg.length };
+function sizeOf(m: BinaryConfusionMatrix): number {
+  return m.tp + m.fp + m.fn + m.tn;
 }
 
 function multiclassSample(p: QualityPartial, sample: number): MulticlassConfusion {
@@ -94,17 +57,20 @@ export function partialMetrics(p: QualityPartial): PartialMetrics {
   const type: ProblemType = p.problemType;
   const samples: SampleMetrics[] = [];
   if (type === 'BinaryClassification') {
-    const whole = binarySample(p, 0);
+    const { scores, flags } = p.binaryRecords();
+    const run = sortScoreRun(scores, flags);
+    const whole = sweepScoreRun(run, 0, p.threshold, true);
     for (let s = 1; s <= SAMPLES; s++) {
-      const b = binarySample(p, s);
-      samples.push({ count: b.n, values: binaryValuesOf(b.m, b.auc) });
+      const b = sweepScoreRun(run, s, p.threshold, false);
+      samples.push({ count: sizeOf(b.confusion), values: binaryValuesOf(b.confusion, b.auc) });
     }
+    const n = sizeOf(whole.confusion);
     return {
-      metrics: whole.n === 0 ? null : binaryMetricsOf(whole.m, whole.auc),
-      whole: { count: whole.n, values: binaryValuesOf(whole.m, whole.auc) },
+      metrics: n === 0 ? null : binaryMetricsOf(whole.confusion, whole.auc),
+      whole: { count: n, values: binaryValuesOf(whole.confusion, whole.auc) },
       samples,
       counts: whole.counts,
-      binaryConfusion: whole.m,
+      binaryConfusion: whole.confusion,
       multiclassConfusion: null,
     };
   }

@@ -10,9 +10,9 @@
  * not, as the estimate covers the whole window.
  */
 import type { ProblemType } from '../../contracts/problem-type.ts';
-import type { RowSink, RowTap } from '../profile/row-sink.ts';
+import { ByteSpan, type RowSink, type RowTap } from '../profile/row-sink.ts';
 import { type EstimateState, EstimateSums } from './estimated-quality.ts';
-import { hashKey64, type KeyHasher } from './key-hash.ts';
+import { hashAsciiKey64, hashKey64, type KeyHasher } from './key-hash.ts';
 import { classKey, parseBinaryLabel, parseFiniteNumber } from './labelled-records.ts';
 import { binOf, categoryOf, type SliceBaseline } from './slices.ts';
 
@@ -99,6 +99,13 @@ export class PredictionPartBuilder implements RowSink {
   private readonly known: Map<string, number>[];
   private readonly unseen: Map<string, number>[];
   private readonly seen: boolean[];
+  /** Per categorical slice: categories read in place, by a hash of their bytes. */
+  private readonly spanCodes: Map<number, { text: string; code: number }>[];
+  /** The slices with byte codes (numeric), and the others. */
+  private readonly narrow: number[] = [];
+  private readonly wide: number[] = [];
+  /** Each slice's bin edges; `null` for a categorical slice. */
+  private readonly edges: (readonly number[] | null)[];
   private readonly estimate: EstimateSums | null;
   private readonly outputTap: number;
   private readonly hash = new Uint32Array(2);
@@ -129,12 +136,17 @@ export class PredictionPartBuilder implements RowSink {
         : new Uint32Array(1024);
     });
     this.maxCode = this.codes.map((c) => (c instanceof Uint32Array ? 0xffffffff : MAX_CATEGORY_CODES));
+    this.codes.forEach((c, f) => {
+      (c instanceof Uint8Array ? this.narrow : this.wide).push(f);
+    });
     this.known = spec.slices.map(
       (s) =>
         new Map(s.baseline.kind === 'categorical' ? s.baseline.categories.map((c, i) => [c, i + 1]) : []),
     );
     this.unseen = spec.slices.map(() => new Map());
     this.seen = spec.slices.map(() => false);
+    this.spanCodes = spec.slices.map(() => new Map());
+    this.edges = spec.slices.map((s) => (s.baseline.kind === 'numeric' ? s.baseline.binEdges : null));
     this.estimate = spec.problemType === 'BinaryClassification' ? new EstimateSums(spec.threshold) : null;
   }
 
@@ -142,7 +154,7 @@ export class PredictionPartBuilder implements RowSink {
     this.ordinal = ordinal;
   }
 
-  row(key: string | undefined, values: readonly unknown[], firstOutput: unknown): void {
+  row(key: string | ByteSpan | undefined, values: readonly unknown[], firstOutput: unknown): void {
     this.rows++;
     const tapped = this.outputTap < 0 ? undefined : values[this.outputTap];
     const out = tapped !== undefined ? tapped : firstOutput;
@@ -157,14 +169,31 @@ export class PredictionPartBuilder implements RowSink {
     }
     const i = this.n++;
     if (i === this.keyHi.length) this.grow();
-    this.hasher(key, this.hash);
+    if (typeof key === 'string') this.hasher(key, this.hash);
+    else if (this.hasher === hashKey64) hashAsciiKey64(key.bytes, key.start, key.end, this.hash);
+    else this.hasher(key.text(), this.hash);
     this.keyHi[i] = this.hash[0]!;
     this.keyLo[i] = this.hash[1]!;
     this.object[i] = this.ordinal;
     this.output[i] = this.outputValue(out);
-    const slices = this.spec.slices;
-    for (let f = 0; f < slices.length; f++)
-      this.codes[f]![i] = this.sliceCode(f, slices[f]!.baseline, values[f]);
+    // Byte-coded (numeric) and wider-coded slices in loops of their own, so each store into a
+    // code array sees one array type.
+    const narrow = this.narrow;
+    for (let j = 0; j < narrow.length; j++) {
+      const f = narrow[j]!;
+      const raw = values[f];
+      const e = this.edges[f]!;
+      // The common case first: a decimal the profiler already parsed.
+      if (e !== null && typeof raw === 'number' && Number.isFinite(raw)) {
+        this.seen[f] = true;
+        (this.codes[f] as Uint8Array)[i] = binOf(e, raw) + 1;
+      } else (this.codes[f] as Uint8Array)[i] = this.sliceCode(f, this.spec.slices[f]!.baseline, raw);
+    }
+    const wide = this.wide;
+    for (let j = 0; j < wide.length; j++) {
+      const f = wide[j]!;
+      this.codes[f]![i] = this.sliceCode(f, this.spec.slices[f]!.baseline, values[f]);
+    }
   }
 
   private grow(): void {
@@ -200,6 +229,7 @@ export class PredictionPartBuilder implements RowSink {
   private sliceCode(f: number, baseline: SliceBaseline, raw: unknown): number {
     if (raw === undefined) return MISSING_CODE;
     this.seen[f] = true;
+    if (raw instanceof ByteSpan) return this.spanCode(f, raw);
     // Only a number or a text is a value (a boolean reads as its text).
     const v =
       typeof raw === 'boolean'
@@ -223,6 +253,24 @@ export class PredictionPartBuilder implements RowSink {
       code = next;
       unseen.set(category, code);
     }
+    return code;
+  }
+
+  /**
+   * The code of a category read in place: found by a hash of its bytes among the categories seen
+   * so far (checked byte for byte), so a repeated category costs no string.
+   */
+  private spanCode(f: number, span: ByteSpan): number {
+    const { bytes, start, end } = span;
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+    const byHash = this.spanCodes[f]!;
+    const hit = byHash.get(h);
+    if (hit !== undefined && sameAscii(hit.text, bytes, start, end)) return hit.code;
+    const text = span.text();
+    const code = this.sliceCode(f, this.spec.slices[f]!.baseline, text);
+    // One category per hash is remembered; a colliding one just takes the string path.
+    if (hit === undefined) byHash.set(h, { text, code });
     return code;
   }
 
@@ -256,4 +304,10 @@ export class PredictionPartBuilder implements RowSink {
       estimate: this.estimate?.state() ?? null,
     };
   }
+}
+
+function sameAscii(text: string, bytes: Uint8Array, start: number, end: number): boolean {
+  if (text.length !== end - start) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
 }

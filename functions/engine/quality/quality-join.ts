@@ -11,14 +11,14 @@
  * - **Labels that do not parse** for the problem type make the record an `invalidLabels`;
  *   a good label with an output that does not parse, an `invalidPredictions`.
  *
- * Memory: 4 bytes a prediction for the key index (at most 2/3 full), 9 bytes a prediction for
- * the labels matched, 8 bytes (at most half full: 16) a label that matches nothing.
+ * Memory: 8 bytes a prediction for the keys end to end and 4-8 for the key index (at most 2/3
+ * full), 9 for the labels matched, 8 bytes (at most half full: 16) a label that matches nothing.
  */
 import type { ProblemType } from '../../contracts/problem-type.ts';
 import { hashKey64, type KeyHasher, sampleMask } from './key-hash.ts';
 import { classKey, parseBinaryLabel, parseFiniteNumber } from './labelled-records.ts';
-import { MISSING_CODE, type PredictionPart, type PredictionSpec } from './prediction-part.ts';
-import { QualityPartial } from './quality-partial.ts';
+import type { PredictionPart, PredictionSpec } from './prediction-part.ts';
+import { QualityPartial, type SliceTally } from './quality-partial.ts';
 
 const NO_LABEL = 0;
 const GOOD_LABEL = 1;
@@ -63,19 +63,47 @@ function tableSize(n: number): number {
   return size;
 }
 
+/** A label as the join keeps it: a number (multiclass: a class code), NaN when it does not parse. */
+class LabelCoder {
+  /** Multiclass: every class seen, by code. */
+  readonly classNames: string[] = [];
+  private readonly classes = new Map<string, number>();
+
+  constructor(private readonly problemType: ProblemType) {}
+
+  classCode(c: string): number {
+    let code = this.classes.get(c);
+    if (code === undefined) {
+      code = this.classNames.length;
+      this.classes.set(c, code);
+      this.classNames.push(c);
+    }
+    return code;
+  }
+
+  code(label: string | number): number {
+    if (this.problemType === 'BinaryClassification') return parseBinaryLabel(label) ?? Number.NaN;
+    if (this.problemType === 'Regression') return parseFiniteNumber(label) ?? Number.NaN;
+    const c = classKey(label);
+    return c === null ? Number.NaN : this.classCode(c);
+  }
+}
+
 /** Joins the parts of one window (or one key partition of it) to the labels offered. */
 export class PredictionJoin {
   private readonly offsets: number[] = [];
+  /** Every part's keys end to end (global index g), so a probe reads two flat arrays. */
+  private readonly keyHi: Uint32Array;
+  private readonly keyLo: Uint32Array;
   /** Global index + 1 of each key's joined row; 0 empty. */
   private readonly table: Int32Array;
   private readonly labelState: Uint8Array;
   private readonly labelValue: Float64Array;
   private readonly unmatched = new KeySet();
   private readonly hash = new Uint32Array(2);
-  /** Multiclass: every class seen, in predictions or labels. */
-  private readonly classes = new Map<string, number>();
-  private readonly classNames: string[] = [];
-  /** Multiclass: each part's output class index as a class of {@link classes}. */
+  /** Labels as numbers; multiclass: every class seen, in predictions or labels. */
+  private readonly coder: LabelCoder;
+  /** Multiclass: each part's output class index as a class of the coder. */
   private readonly classOf: number[][];
   private repeatedKeys = 0;
   private duplicateLabels = 0;
@@ -90,23 +118,20 @@ export class PredictionJoin {
       this.offsets.push(total);
       total += p.count;
     }
+    this.keyHi = new Uint32Array(total);
+    this.keyLo = new Uint32Array(total);
+    parts.forEach((p, k) => {
+      this.keyHi.set(p.keyHi, this.offsets[k]);
+      this.keyLo.set(p.keyLo, this.offsets[k]);
+    });
     this.table = new Int32Array(tableSize(total));
     this.labelState = new Uint8Array(total);
     this.labelValue = new Float64Array(total);
-    this.classOf = parts.map((p) => p.classes.map((c) => this.classCode(c)));
+    this.coder = new LabelCoder(spec.problemType);
+    this.classOf = parts.map((p) => p.classes.map((c) => this.coder.classCode(c)));
     parts.forEach((p, k) => {
       for (let i = 0; i < p.count; i++) this.index(k, i);
     });
-  }
-
-  private classCode(c: string): number {
-    let code = this.classes.get(c);
-    if (code === undefined) {
-      code = this.classNames.length;
-      this.classes.set(c, code);
-      this.classNames.push(c);
-    }
-    return code;
   }
 
   /** The part and position of global index g. */
@@ -118,10 +143,9 @@ export class PredictionJoin {
 
   /** Puts row i of part k in the key index; of two rows with one key the later one stays. */
   private index(k: number, i: number): void {
-    const part = this.parts[k]!;
-    const hi = part.keyHi[i]!;
-    const lo = part.keyLo[i]!;
     const g = this.offsets[k]! + i;
+    const hi = this.keyHi[g]!;
+    const lo = this.keyLo[g]!;
     const mask = this.table.length - 1;
     let s = lo & mask;
     for (;;) {
@@ -130,14 +154,14 @@ export class PredictionJoin {
         this.table[s] = g + 1;
         return;
       }
-      const [k2, i2] = this.locate(at - 1);
-      const other = this.parts[k2]!;
-      if (other.keyHi[i2] === hi && other.keyLo[i2] === lo) {
+      const other = at - 1;
+      if (this.keyHi[other] === hi && this.keyLo[other] === lo) {
         this.repeatedKeys++;
         // Later in (capture object, line) order wins; rows of one object are in one part, in order.
-        const o1 = other.object[i2]!;
-        const o2 = part.object[i]!;
-        if (o2 > o1 || (o2 === o1 && g > at - 1)) this.table[s] = g + 1;
+        const [k2, i2] = this.locate(other);
+        const o1 = this.parts[k2]!.object[i2]!;
+        const o2 = this.parts[k]!.object[i]!;
+        if (o2 > o1 || (o2 === o1 && g > other)) this.table[s] = g + 1;
         return;
       }
       s = (s + 1) & mask;
@@ -151,34 +175,24 @@ export class PredictionJoin {
     for (;;) {
       const at = this.table[s]!;
       if (at === 0) return -1;
-      const [k, i] = this.locate(at - 1);
-      const part = this.parts[k]!;
-      if (part.keyHi[i] === hi && part.keyLo[i] === lo) return at - 1;
+      if (this.keyHi[at - 1] === hi && this.keyLo[at - 1] === lo) return at - 1;
       s = (s + 1) & mask;
     }
-  }
-
-  /** The label as the join keeps it (a number; multiclass: a class code), or NaN when it does not parse. */
-  private labelValueOf(label: string | number): number {
-    const type: ProblemType = this.spec.problemType;
-    if (type === 'BinaryClassification') return parseBinaryLabel(label) ?? Number.NaN;
-    if (type === 'Regression') return parseFiniteNumber(label) ?? Number.NaN;
-    const c = classKey(label);
-    return c === null ? Number.NaN : this.classCode(c);
   }
 
   /** Offers one label read from the ground truth (in reading order). */
   offerLabel(eventId: string, label: string | number): void {
     this.hasher(eventId, this.hash);
-    const hi = this.hash[0]!;
-    const lo = this.hash[1]!;
+    this.offerCoded(this.hash[0]!, this.hash[1]!, this.coder.code(label));
+  }
+
+  private offerCoded(hi: number, lo: number, v: number): void {
     const g = this.find(hi, lo);
     if (g < 0) {
       if (!this.unmatched.add(hi, lo)) this.duplicateLabels++;
       return;
     }
     if (this.labelState[g] !== NO_LABEL) this.duplicateLabels++;
-    const v = this.labelValueOf(label);
     this.labelState[g] = Number.isNaN(v) ? BAD_LABEL : GOOD_LABEL;
     this.labelValue[g] = v;
   }
@@ -199,30 +213,44 @@ export class PredictionJoin {
     }
     c.repeatedKeys = this.repeatedKeys;
     c.duplicateLabels = this.duplicateLabels;
-    c.unmatchedPredictions = c.keyless;
     c.unmatchedLabels = this.unmatched.size;
-    for (let s = 0; s < this.table.length; s++) {
-      const at = this.table[s]!;
-      if (at === 0) continue;
-      const g = at - 1;
-      const state = this.labelState[g]!;
-      if (state === NO_LABEL) {
-        c.unmatchedPredictions++;
-        continue;
+    // Only a key's joined row is ever labelled, so the labelled rows are the matched keys.
+    this.parts.forEach((part, k) => {
+      const tallies = this.sliceTallies(p, part);
+      const offset = this.offsets[k]!;
+      for (let i = 0; i < part.count; i++) {
+        const state = this.labelState[offset + i]!;
+        if (state === NO_LABEL) continue;
+        c.matched++;
+        if (state === BAD_LABEL) c.invalidLabels++;
+        else this.addRecord(p, k, i, this.labelValue[offset + i]!, tallies);
       }
-      c.matched++;
-      if (state === BAD_LABEL) {
-        c.invalidLabels++;
-        continue;
-      }
-      const [k, i] = this.locate(g);
-      this.addRecord(p, k, i, this.labelValue[g]!);
-    }
+    });
+    const keys = this.offsets.length === 0 ? 0 : this.partsTotal() - this.repeatedKeys;
+    c.unmatchedPredictions = c.keyless + keys - c.matched;
     c.labels = c.matched + c.unmatchedLabels;
     return p;
   }
 
-  private addRecord(p: QualityPartial, k: number, i: number, label: number): void {
+  private partsTotal(): number {
+    let n = 0;
+    for (const part of this.parts) n += part.count;
+    return n;
+  }
+
+  /** For each sliced feature, the tally of each of the part's codes (known and unseen). */
+  private sliceTallies(p: QualityPartial, part: PredictionPart): SliceTally[][] {
+    return p.slices.map((slices, f) => {
+      const b = slices.spec.baseline;
+      const known = b.kind === 'numeric' ? b.binEdges.length + 1 : b.categories.length;
+      const out: SliceTally[] = [];
+      for (let code = 0; code <= known; code++) out.push(slices.tally(code));
+      for (const category of part.unseen[f]!) out.push(slices.unseenTally(category));
+      return out;
+    });
+  }
+
+  private addRecord(p: QualityPartial, k: number, i: number, label: number, tallies: SliceTally[][]): void {
     const part = this.parts[k]!;
     const output = part.output[i]!;
     if (Number.isNaN(output)) {
@@ -233,14 +261,10 @@ export class PredictionJoin {
     let error: number;
     if (p.problemType === 'BinaryClassification') error = p.addBinary(output, label as 0 | 1, mask);
     else if (p.problemType === 'Regression') error = p.addRegression(label, output, mask);
-    else error = p.addMulticlass(this.classNames[label]!, this.classNames[this.classOf[k]![output]!]!, mask);
-    for (let f = 0; f < p.slices.length; f++) {
-      const slices = p.slices[f]!;
-      const code = part.codes[f]![i]!;
-      const b = slices.spec.baseline;
-      const known = b.kind === 'numeric' ? b.binEdges.length + 1 : b.categories.length;
-      if (code === MISSING_CODE || code <= known) slices.tally(code).add(error);
-      else slices.unseenTally(part.unseen[f]![code - known - 1]!).add(error);
+    else {
+      const names = this.coder.classNames;
+      error = p.addMulticlass(names[label]!, names[this.classOf[k]![output]!]!, mask);
     }
+    for (let f = 0; f < tallies.length; f++) tallies[f]![part.codes[f]![i]!]!.add(error);
   }
 }

@@ -15,7 +15,7 @@ import {
 import { parseInferenceTime } from '../../../functions/engine/capture/capture-record.ts';
 import { LineSplitter } from '../../../functions/engine/capture/line-splitter.ts';
 import { decimalValue, isIntegralText } from '../../../functions/engine/capture/value-parse.ts';
-import type { RowSink } from '../../../functions/engine/profile/row-sink.ts';
+import { ByteSpan, type RowSink } from '../../../functions/engine/profile/row-sink.ts';
 import {
   WindowProfiler,
   type WindowProfilerOptions,
@@ -38,7 +38,11 @@ interface Run {
 function run(lines: Array<string | Uint8Array>, fastPath: boolean, options: WindowProfilerOptions = {}): Run {
   const rows: Run['rows'] = [];
   // A number and its decimal text are one value to a row sink (it parses either the same way).
-  const same = (v: unknown) => (typeof v === 'string' ? (parseFiniteNumber(v) ?? v) : v);
+  // A span of the line's bytes is its text.
+  const same = (v: unknown) => {
+    const x = v instanceof ByteSpan ? v.text() : v;
+    return typeof x === 'string' ? (parseFiniteNumber(x) ?? x) : x;
+  };
   const sink: RowSink = {
     taps: [
       { name: 'age', role: 'input', text: false },
@@ -46,7 +50,8 @@ function run(lines: Array<string | Uint8Array>, fastPath: boolean, options: Wind
       { name: 'income', role: 'input', text: false },
     ],
     beginObject: () => {},
-    row: (key, values, firstOutput) => rows.push([key, values.map(same), same(firstOutput)]),
+    row: (key, values, firstOutput) =>
+      rows.push([key instanceof ByteSpan ? key.text() : key, values.map(same), same(firstOutput)]),
   };
   const profiler = new WindowProfiler(schema(), { ...options, rows: sink });
   let fast = 0;
