@@ -16,6 +16,7 @@ import {
 import { summaryTable } from '../engine/render/summary-table.ts';
 import {
   loadQualityBaseline,
+  type PrefetchedLabels,
   planQuality,
   QUALITY_CONSTRAINTS_FILE,
   type QualityBaselineFiles,
@@ -102,7 +103,6 @@ export async function runCommand(
   const baselineStore = openStore(values.baseline);
   const baseline = await loadBaseline(baselineStore);
   const qualityRun = await qualityRunOf(values, baselineStore);
-  // Collecting predictions needs the rows in this thread, so runWindow profiles without workers then.
   const quality =
     qualityRun === null
       ? null
@@ -125,6 +125,7 @@ export async function runCommand(
     );
   const t0 = Date.now();
   let lastProgress = 0;
+  let prefetched: Promise<PrefetchedLabels> | undefined;
   const result = await runWindow(
     {
       baseline,
@@ -140,7 +141,16 @@ export async function runCommand(
       maxColumns,
       datasetDriftShare,
       now: io.now(),
-      ...(quality !== null ? { predictions: quality.spec } : {}),
+      ...(quality !== null
+        ? {
+            predictions: quality.spec,
+            // The main thread waits while workers profile: it reads the labels meanwhile.
+            onParallel: () => {
+              prefetched = quality.prefetch({ start, end });
+              prefetched.catch(() => {});
+            },
+          }
+        : {}),
       workers,
       parallelMinBytes,
       onProgress: (p) => {
@@ -156,7 +166,7 @@ export async function runCommand(
   if (io.stderrIsTty && lastProgress) io.stderr('\n');
   const { report } = result;
   if (quality !== null) {
-    const q = await quality.evaluate(result.predictionParts, { start, end }, io.now());
+    const q = await quality.evaluate(result.predictionParts, { start, end }, io.now(), prefetched);
     report.quality = q.quality;
     result.modelQuality = { statistics: q.statistics, violations: q.violations };
   }

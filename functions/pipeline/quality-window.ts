@@ -11,6 +11,7 @@
  */
 
 import type { QualityBaselineSettings } from '../contracts/baseline-layout.ts';
+import type { LabelFilesRead } from '../contracts/ground-truth-labels.ts';
 import type { ProblemType } from '../contracts/problem-type.ts';
 import { HOUR_MS } from '../contracts/time.ts';
 import type { Baseline } from '../engine/drift/baseline.ts';
@@ -22,7 +23,7 @@ import {
 } from '../engine/quality/prediction-join.ts';
 import type { PredictionPart, PredictionSpec, SliceSpec } from '../engine/quality/prediction-part.ts';
 import type { ModelQualityConstraints } from '../engine/quality/quality-constraints.ts';
-import { PredictionJoin } from '../engine/quality/quality-join.ts';
+import { LabelBuffer, PredictionJoin } from '../engine/quality/quality-join.ts';
 import type { SliceBaseline } from '../engine/quality/slices.ts';
 import { binEdges } from '../engine/stats/binning.ts';
 import type { QualityBaselineFiles } from '../sources/baseline-store.ts';
@@ -97,22 +98,54 @@ function labelRange(o: Pick<QualityWindowOptions, 'window' | 'labelLookbackHours
   return { startMs, endMs, lookbackHours };
 }
 
+/** Labels read ahead of the join (see {@link prefetchLabels}). */
+export interface PrefetchedLabels {
+  buffer: LabelBuffer;
+  files: LabelFilesRead;
+}
+
+/**
+ * Reads a window's labels into a {@link LabelBuffer} (16 bytes a label) while its capture is
+ * still being profiled on worker threads, so the main thread's wait reads them.
+ */
+export async function prefetchLabels(
+  problemType: ProblemType,
+  o: Pick<QualityWindowOptions, 'window' | 'labelLookbackHours' | 'groundTruth' | 'maxLineBytes'>,
+): Promise<PrefetchedLabels> {
+  const { startMs, endMs } = labelRange(o);
+  const buffer = new LabelBuffer(problemType);
+  const files = await streamGroundTruth(
+    o.groundTruth,
+    { startMs, endMs, maxLineBytes: o.maxLineBytes },
+    (id, label) => buffer.add(id, label),
+  );
+  return { buffer, files };
+}
+
 /**
  * Reads the labels of a window's collection hours (the window plus the look-back; everything
- * without a window), matching each as it is read to the predictions of the parts.
+ * without a window), matching each as it is read to the predictions of the parts; or matches
+ * the labels read ahead.
  */
 export async function qualityForWindow(
   spec: PredictionSpec,
   parts: readonly PredictionPart[],
   o: QualityWindowOptions,
+  prefetched?: Promise<PrefetchedLabels>,
 ): Promise<QualityWindowResult> {
   const { startMs, endMs, lookbackHours } = labelRange(o);
   const join = new PredictionJoin(spec, parts);
-  const labels = await streamGroundTruth(
-    o.groundTruth,
-    { startMs, endMs, maxLineBytes: o.maxLineBytes },
-    (id, label) => join.offerLabel(id, label),
-  );
+  let labels: LabelFilesRead;
+  if (prefetched !== undefined) {
+    const read = await prefetched;
+    join.offerBuffer(read.buffer);
+    labels = read.files;
+  } else
+    labels = await streamGroundTruth(
+      o.groundTruth,
+      { startMs, endMs, maxLineBytes: o.maxLineBytes },
+      (id, label) => join.offerLabel(id, label),
+    );
   return evaluateJoin(join.finish(), labels, {
     ...o,
     labelHours: {
@@ -202,11 +235,17 @@ export function predictionSpec(plan: QualityPlan): PredictionSpec {
 export interface WindowQualityRun {
   /** Pass as `runWindow`'s `predictions`: every part of the window collects these. */
   spec: PredictionSpec;
-  /** Reads the labels of the window's collection hours and joins them to the parts' predictions. */
+  /**
+   * Starts reading the window's labels ahead, 16 bytes a label: for when the main thread would
+   * otherwise wait (profiling on worker threads). Pass the result to evaluate.
+   */
+  prefetch(window: { start: string | null; end: string | null }): Promise<PrefetchedLabels>;
+  /** Reads the labels of the window's collection hours (or takes those read ahead) and joins them to the parts' predictions. */
   evaluate(
     parts: readonly PredictionPart[],
     window: { start: string | null; end: string | null },
     now: Date,
+    prefetched?: Promise<PrefetchedLabels>,
   ): Promise<QualityWindowResult>;
 }
 
@@ -220,14 +259,20 @@ export function startWindowQuality(plan: QualityPlan): WindowQualityRun {
   };
   return {
     spec,
-    evaluate: (parts, window, now) =>
-      qualityForWindow(spec, parts, {
-        ...reading,
-        problemType: plan.problemType,
-        constraints: plan.constraints,
-        minSliceSupport: plan.minSliceSupport,
-        window,
-        now,
-      }),
+    prefetch: (window) => prefetchLabels(plan.problemType, { ...reading, window }),
+    evaluate: (parts, window, now, prefetched) =>
+      qualityForWindow(
+        spec,
+        parts,
+        {
+          ...reading,
+          problemType: plan.problemType,
+          constraints: plan.constraints,
+          minSliceSupport: plan.minSliceSupport,
+          window,
+          now,
+        },
+        prefetched,
+      ),
   };
 }

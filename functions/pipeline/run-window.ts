@@ -40,6 +40,8 @@ export interface RunWindowOptions {
    * files and at least PARALLEL_MIN_BYTES. @default 1
    */
   workers?: number;
+  /** Called when the window is profiled on worker threads, as they start: the main thread only waits for them. */
+  onParallel?: () => void;
   /** Least capture (bytes) profiled on workers. @default PARALLEL_MIN_BYTES */
   parallelMinBytes?: number;
   onProgress?: (p: { objects: number; objectsDone: number; bytes: number; bytesDone: number }) => void;
@@ -153,7 +155,7 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
     objects.length > 1 &&
     totalBytes >= (o.parallelMinBytes ?? PARALLEL_MIN_BYTES)
   ) {
-    ({ window, predictionParts } = await profileInParallel(
+    const parallel = profileInParallel(
       o.baseline,
       o.capture.location,
       objects,
@@ -161,7 +163,9 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
       workers,
       (bytesDone) =>
         o.onProgress?.({ objects: objects.length, objectsDone: 0, bytes: totalBytes, bytesDone }),
-    ));
+    );
+    o.onParallel?.();
+    ({ window, predictionParts } = await parallel);
   } else {
     const collector = o.predictions ? new PredictionPartBuilder(o.predictions) : undefined;
     const profiler = new WindowProfiler(captureSchema(o.baseline), { ...profilerOptions, rows: collector });

@@ -56,4 +56,43 @@ describe('a window profiled on worker threads', () => {
     };
     expect(report('two')).toEqual(report('one'));
   }, 60_000);
+
+  it('gives the same model quality when predictions are collected on workers and labels read meanwhile', async () => {
+    // The example's arguments, as `npm start` runs them (scripts/example.mjs).
+    const example = (await import(new URL('../../scripts/example.mjs', import.meta.url).href)) as {
+      exampleBaselineArgs(out: string): string[];
+      exampleRunArgs(hh: string, out: string): string[];
+    };
+    const out = mkdtempSync(join(tmpdir(), 'dw-parallel-quality-'));
+    const cli = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [join(root, 'bin/driftwatch.mjs'), ...args], {
+        encoding: 'utf8',
+        cwd: root,
+      });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    cli(...example.exampleBaselineArgs(out));
+    const run = (workers: string, to: string) =>
+      cli(
+        ...example.exampleRunArgs('05', out).map((a) => (a === `${out}/2026-11-26T05` ? join(out, to) : a)),
+        '--workers',
+        workers,
+        '--parallel-min-mb',
+        '0',
+      );
+    run('1', 'one');
+    run('2', 'two');
+
+    const read = (to: string, file: string) => JSON.parse(readFileSync(join(out, to, file), 'utf8'));
+    const statistics = (to: string) => {
+      const s = read(to, 'model_quality_statistics.json');
+      delete s.dataset.evaluation_time;
+      return s;
+    };
+    const one = read('one', 'report.json');
+    const two = read('two', 'report.json');
+    expect(one.quality.matched).toBeGreaterThan(500);
+    expect(two.quality).toEqual(one.quality);
+    expect(statistics('two')).toEqual(statistics('one'));
+  }, 60_000);
 });

@@ -89,6 +89,51 @@ class LabelCoder {
   }
 }
 
+/**
+ * Labels read ahead, while the window is still being profiled on worker threads: each as its
+ * key hash and its coded value, 16 bytes a label, in reading order.
+ * {@link PredictionJoin.offerBuffer} matches them once the predictions are in.
+ */
+export class LabelBuffer {
+  private hi = new Uint32Array(1024);
+  private lo = new Uint32Array(1024);
+  private value = new Float64Array(1024);
+  private readonly hash = new Uint32Array(2);
+  readonly coder: LabelCoder;
+  count = 0;
+
+  constructor(
+    problemType: ProblemType,
+    private readonly hasher: KeyHasher = hashKey64,
+  ) {
+    this.coder = new LabelCoder(problemType);
+  }
+
+  add(eventId: string, label: string | number): void {
+    const i = this.count++;
+    if (i === this.hi.length) {
+      this.hi = grown(this.hi);
+      this.lo = grown(this.lo);
+      this.value = grown(this.value);
+    }
+    this.hasher(eventId, this.hash);
+    this.hi[i] = this.hash[0]!;
+    this.lo[i] = this.hash[1]!;
+    this.value[i] = this.coder.code(label);
+  }
+
+  /** Calls `f` with each label in reading order. */
+  forEach(f: (hi: number, lo: number, value: number) => void): void {
+    for (let i = 0; i < this.count; i++) f(this.hi[i]!, this.lo[i]!, this.value[i]!);
+  }
+}
+
+function grown<T extends Uint32Array | Float64Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /** Joins the parts of one window (or one key partition of it) to the labels offered. */
 export class PredictionJoin {
   private readonly offsets: number[] = [];
@@ -184,6 +229,15 @@ export class PredictionJoin {
   offerLabel(eventId: string, label: string | number): void {
     this.hasher(eventId, this.hash);
     this.offerCoded(this.hash[0]!, this.hash[1]!, this.coder.code(label));
+  }
+
+  /** Offers labels read ahead (in their reading order). */
+  offerBuffer(buffer: LabelBuffer): void {
+    const classes = buffer.coder.classNames.map((c) => this.coder.classCode(c));
+    const multiclass = this.spec.problemType === 'MulticlassClassification';
+    buffer.forEach((hi, lo, v) => {
+      this.offerCoded(hi, lo, multiclass && !Number.isNaN(v) ? classes[v]! : v);
+    });
   }
 
   private offerCoded(hi: number, lo: number, v: number): void {
