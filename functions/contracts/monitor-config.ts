@@ -44,7 +44,11 @@ export interface MonitorRuntimeConfig {
    * objects or bytes than these is profiled in parts (functions/pipeline/fan-out.ts).
    * @default - none: every window is profiled by the monitor function
    */
-  fanOut?: { maxObjects: number; maxBytes: number };
+  /**
+   * Windows past `maxObjects` objects or `maxBytes` bytes are profiled in parts; their model
+   * quality is joined in partitions of about `joinPartitionBytes` of capture each.
+   */
+  fanOut?: { maxObjects: number; maxBytes: number; joinPartitionBytes?: number };
 }
 
 /** Thrown for a `MONITOR_CONFIG` the monitor cannot run with; the message names the field. */
@@ -116,9 +120,11 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
     (fanOut === null ||
       typeof fanOut !== 'object' ||
       !positive((fanOut as JsonObject).maxObjects) ||
-      !positive((fanOut as JsonObject).maxBytes))
+      !positive((fanOut as JsonObject).maxBytes) ||
+      ((fanOut as JsonObject).joinPartitionBytes !== undefined &&
+        !positive((fanOut as JsonObject).joinPartitionBytes)))
   )
-    fail('fanOut', 'an object {"maxObjects", "maxBytes"} of positive whole numbers');
+    fail('fanOut', 'an object {"maxObjects", "maxBytes", "joinPartitionBytes"?} of positive whole numbers');
 
   return {
     endpoint: str('endpoint'),
@@ -144,6 +150,9 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
           fanOut: {
             maxObjects: (fanOut as { maxObjects: number }).maxObjects,
             maxBytes: (fanOut as { maxBytes: number }).maxBytes,
+            ...((fanOut as JsonObject).joinPartitionBytes !== undefined
+              ? { joinPartitionBytes: (fanOut as { joinPartitionBytes: number }).joinPartitionBytes }
+              : {}),
           },
         }
       : {}),

@@ -7,6 +7,8 @@ import type { MonitorRuntimeConfig } from '../contracts/monitor-config.ts';
 import { fanOutFolder, hourPath } from '../contracts/report-layout.ts';
 import { HOUR_MS } from '../contracts/time.ts';
 import type { WindowProfileJson } from '../engine/profile/window-profile.ts';
+import type { PartSummary } from '../engine/quality/prediction-part.ts';
+import type { JoinPartitionEvent, WindowQualityPlan } from './fan-out-quality.ts';
 import { windowProfilerOptions } from './run-window.ts';
 
 /** What the state machine's Plan step sends the monitor function. */
@@ -22,9 +24,13 @@ export interface ManifestItem {
   window: string;
   /** The object's place among the window's objects, from 0, in key order. */
   index: number;
-  /** The key under the capture URI. */
+  /** The key under the capture URI; for a label item, under the endpoint's ground-truth location. */
   key: string;
   size: number;
+  /** Set on a label item: one label file of the window, `index` its place among them. */
+  labels?: true;
+  /** The window's join partitions, when its quality is monitored (fan-out-quality.ts). */
+  partitions?: number;
 }
 
 /** A window handed to the state machine. */
@@ -34,6 +40,8 @@ export interface FanOutWindow {
   bytes: number;
   /** Files in the window's folders that are not capture: how many, and the first. */
   skipped: { count: number; first: string } | null;
+  /** How the window's model quality is joined; `null` when the endpoint has no ground truth. */
+  quality: WindowQualityPlan | null;
 }
 
 /** Where the plan left the work: the state machine's input to the Map and Reduce steps. */
@@ -45,6 +53,8 @@ export interface FanOutPlan {
   /** When planning started: the windows' run duration is measured from here. */
   plannedAt: string;
   windows: FanOutWindow[];
+  /** The Join step's work: one (window, partition) each; empty without quality. */
+  joins: JoinPartitionEvent['join'][];
 }
 
 /** What the Plan step returns; kept small (state machine payloads stop at 256 KB). */
@@ -76,6 +86,8 @@ export interface PartialProfile {
   seconds: number;
   memoryMb: number;
   profile: WindowProfileJson;
+  /** What the part counted for model quality besides its predictions; `null` without quality. */
+  quality: PartSummary | null;
 }
 
 /** The event of one Reduce step. */

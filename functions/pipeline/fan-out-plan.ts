@@ -3,20 +3,23 @@
  * within the thresholds right there, and writes the manifest of the others.
  */
 import type { MonitorRuntimeConfig } from '../contracts/monitor-config.ts';
+import type { ObjectStore } from '../stores/object-store.ts';
 import {
   checkRunId,
   FanOutEventError,
+  type FanOutPlan,
   type FanOutRequest,
   type FanOutWindow,
   type ManifestItem,
   type PlanResult,
   runFolder,
 } from './fan-out-contract.ts';
+import { planWindowQuality, type WindowQualityPlan, writeSkippedLabelFiles } from './fan-out-quality.ts';
 import { refreshIndex } from './index-refresh.ts';
 import { logger } from './log.ts';
 import { type MonitorDeps, reportsStore } from './monitor-deps.ts';
 import { windowsOfEvent } from './monitor-event.ts';
-import { startRun } from './monitor-start.ts';
+import { type MonitorRun, startRun } from './monitor-start.ts';
 import { listWindow, monitorWindow } from './monitor-window.ts';
 import type { WindowSelection } from './run-window.ts';
 
@@ -27,6 +30,29 @@ export function exceedsFanOut(
 ): boolean {
   const bytes = selection.objects.reduce((s, o) => s + o.size, 0);
   return selection.objects.length > thresholds.maxObjects || bytes > thresholds.maxBytes;
+}
+
+/**
+ * A window's quality plan when the run monitors quality: its join partitions and label files
+ * (the skipped ones written for the reducer's notes).
+ */
+async function planQuality(
+  deps: MonitorDeps,
+  run: MonitorRun,
+  runId: string,
+  windowStart: Date,
+  bytes: number,
+  reports: ObjectStore,
+): Promise<{ quality: WindowQualityPlan; labels: string[] } | null> {
+  if (run.quality === null) return null;
+  const planned = await planWindowQuality(
+    run.quality,
+    windowStart,
+    bytes,
+    deps.config.fanOut?.joinPartitionBytes,
+  );
+  await writeSkippedLabelFiles(reports, deps.config, runId, windowStart, planned.labelSkipped);
+  return { quality: planned.quality, labels: planned.labelKeys };
 }
 
 /**
@@ -46,6 +72,8 @@ export async function planMonitor(deps: MonitorDeps, request: FanOutRequest): Pr
   const run = await startRun(deps);
   const items: ManifestItem[] = [];
   const planned: FanOutWindow[] = [];
+  const joins: FanOutPlan['joins'] = [];
+  const reports = reportsStore(deps);
   let monitored = 0;
   for (const start of windows) {
     const windowStart = new Date(start);
@@ -56,15 +84,25 @@ export async function planMonitor(deps: MonitorDeps, request: FanOutRequest): Pr
       continue;
     }
     const window = windowStart.toISOString();
+    const bytes = selection.objects.reduce((s, o) => s + o.size, 0);
+    const quality = await planQuality(deps, run, runId, windowStart, bytes, reports);
+    const partitions = quality?.quality.partitions;
     selection.objects.forEach((o, index) => {
-      items.push({ window, index, key: o.key, size: o.size });
+      items.push({ window, index, key: o.key, size: o.size, ...(partitions ? { partitions } : {}) });
     });
+    // The window's label files are items too: each is read once, by one worker.
+    quality?.labels.forEach((key, index) => {
+      items.push({ window, index, key, size: 0, labels: true, partitions });
+    });
+    for (let partition = 0; partition < (partitions ?? 0); partition++)
+      joins.push({ runId, window, partition, partitions: partitions! });
     const { skippedFiles } = selection;
     planned.push({
       start: window,
       objects: selection.objects.length,
-      bytes: selection.objects.reduce((s, o) => s + o.size, 0),
+      bytes,
       skipped: skippedFiles.length ? { count: skippedFiles.length, first: skippedFiles[0]! } : null,
+      quality: quality?.quality ?? null,
     });
   }
   // The reducer refreshes the index again after each window it publishes.
@@ -76,7 +114,6 @@ export async function planMonitor(deps: MonitorDeps, request: FanOutRequest): Pr
       windowsMonitored: monitored,
       fanOut: null,
     };
-  const reports = reportsStore(deps);
   const manifest = `${runFolder(config, runId)}manifest.json`;
   await reports.putText(manifest, JSON.stringify(items), 'application/json');
   logger(deps.log).info('windows handed to fan-out', {
@@ -96,6 +133,7 @@ export async function planMonitor(deps: MonitorDeps, request: FanOutRequest): Pr
       manifestKey: `${reports.prefix}${manifest}`,
       plannedAt: plannedAt.toISOString(),
       windows: planned,
+      joins,
     },
   };
 }

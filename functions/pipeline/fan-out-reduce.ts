@@ -13,6 +13,7 @@ import {
   type ReduceWindowEvent,
   windowOptions,
 } from './fan-out-contract.ts';
+import { reduceWindowQuality } from './fan-out-quality.ts';
 import { refreshIndex } from './index-refresh.ts';
 import { type MonitorDeps, reportsStore } from './monitor-deps.ts';
 import { startRun } from './monitor-start.ts';
@@ -110,6 +111,21 @@ export async function reduceWindow(deps: MonitorDeps, event: unknown): Promise<W
     featureThresholds: config.featureThresholds,
     ...(e.window.skipped ? { skipped: e.window.skipped } : {}),
   });
+  if (run.quality !== null && e.window.quality) {
+    const summaries = parts.flatMap((p) => (p.quality ? [p.quality] : []));
+    const q = await reduceWindowQuality(
+      reportsStore(deps),
+      config,
+      e.runId,
+      run.quality,
+      new Date(e.window.start),
+      e.window.quality,
+      summaries,
+      reduceStarted,
+    );
+    result.report.quality = q.quality;
+    result.modelQuality = { statistics: q.statistics, violations: q.violations };
+  }
   const outcome = await publishWindow(deps, run, new Date(e.window.start), result, {
     objects: e.window.objects,
     started: new Date(e.plannedAt),

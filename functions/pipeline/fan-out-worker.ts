@@ -2,8 +2,9 @@
  * The Profile step of the fan-out (./fan-out.ts): one worker invocation per batch of manifest
  * items, each contiguous run of a window's items written as a partial profile.
  */
-import { captureSchema } from '../engine/drift/baseline.ts';
+import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
 import { WindowProfiler } from '../engine/profile/window-profiler.ts';
+import { PredictionPartBuilder, summaryOf } from '../engine/quality/prediction-part.ts';
 import { loadBaseline } from '../sources/baseline-store.ts';
 import { profileObjects } from '../sources/profile-capture.ts';
 import type { StoredObject } from '../stores/object-store.ts';
@@ -17,7 +18,15 @@ import {
   partialKey,
   windowOptions,
 } from './fan-out-contract.ts';
+import {
+  type JoinPartitionEvent,
+  joinPartition,
+  partitionLabelFile,
+  writePredictionPartitions,
+} from './fan-out-quality.ts';
 import { captureStore, type MonitorDeps, reportsStore } from './monitor-deps.ts';
+import { qualityPlanOf } from './monitor-start.ts';
+import { predictionSpec } from './quality-window.ts';
 
 /** What a profile worker needs. */
 export type WorkerDeps = Pick<MonitorDeps, 'config' | 's3' | 'now' | 'memoryMb' | 'log'>;
@@ -36,7 +45,9 @@ function checkItems(event: unknown): { items: ManifestItem[]; runId: string } {
       typeof i.window !== 'string' ||
       Number.isNaN(Date.parse(i.window)) ||
       !Number.isInteger(i.index) ||
-      typeof i.size !== 'number'
+      typeof i.size !== 'number' ||
+      (i.partitions !== undefined && (!Number.isInteger(i.partitions) || i.partitions < 1)) ||
+      (i.labels !== undefined && (i.labels !== true || i.partitions === undefined))
     )
       throw new FanOutEventError(
         `a batch item must be {"window", "index", "key", "size"} as the plan writes it; got ${JSON.stringify(item)}`,
@@ -62,9 +73,27 @@ function contiguousRuns(items: readonly ManifestItem[]): ManifestItem[][] {
   return runs;
 }
 
+/** The quality plan of a batch that carries quality work; `null` when none of its items does. */
+async function qualityOf(
+  deps: WorkerDeps,
+  baselineStore: S3Store,
+  baseline: Baseline,
+  items: ManifestItem[],
+) {
+  if (!items.some((i) => i.partitions !== undefined)) return null;
+  const plan = await qualityPlanOf(deps, baselineStore, baseline);
+  if (plan === null)
+    throw new FanOutEventError(
+      `the manifest asks for model quality but MONITOR_CONFIG of ${deps.config.endpoint} has no groundTruthUri and problemType; redeploy the stack`,
+    );
+  return plan;
+}
+
 /**
- * A profile worker: profiles each contiguous run of the batch with the window's own settings
- * and writes it as a partial. Writing the same part again (a retried batch) writes the same bytes.
+ * A profile worker: profiles each contiguous run of the batch's capture items with the window's
+ * own settings and writes it as a partial (with its predictions split by key partition when the
+ * window's quality is monitored), and splits each label item's file the same way
+ * (fan-out-quality.ts). Writing the same part again (a retried batch) writes the same bytes.
  */
 export async function profileBatch(
   deps: WorkerDeps,
@@ -72,16 +101,40 @@ export async function profileBatch(
 ): Promise<{ parts: number; objects: number }> {
   const { items, runId } = checkItems(event);
   const { config } = deps;
-  const baseline = await loadBaseline(new S3Store(deps.s3, config.baselineUri));
+  const baselineStore = new S3Store(deps.s3, config.baselineUri);
+  const baseline = await loadBaseline(baselineStore);
   const capture = captureStore(deps);
   const reports = reportsStore(deps);
-  const runs = contiguousRuns(items);
+  const quality = await qualityOf(deps, baselineStore, baseline, items);
+  for (const item of items.filter((i) => i.labels))
+    await partitionLabelFile(reports, config, runId, quality!, item, item.partitions!);
+  const runs = contiguousRuns(items.filter((i) => !i.labels));
   for (const run of runs) {
     const started = deps.now();
     const windowStart = new Date(run[0]!.window);
-    const profiler = new WindowProfiler(captureSchema(baseline), windowOptions(windowStart));
+    const partitions = run[0]!.partitions;
+    const collector =
+      partitions !== undefined && quality !== null
+        ? new PredictionPartBuilder(predictionSpec(quality))
+        : undefined;
+    const profiler = new WindowProfiler(captureSchema(baseline), {
+      ...windowOptions(windowStart),
+      rows: collector,
+    });
     const objects: StoredObject[] = run.map((i) => ({ key: i.key, size: i.size }));
-    const profile = await profileObjects(capture, objects, profiler);
+    const ordinals = run.map((i) => i.index);
+    const profile = await profileObjects(capture, objects, profiler, undefined, undefined, ordinals);
+    const predictions = collector?.build() ?? null;
+    if (predictions !== null)
+      await writePredictionPartitions(
+        reports,
+        config,
+        runId,
+        windowStart,
+        run[0]!.index,
+        predictions,
+        partitions!,
+      );
     const partial: PartialProfile = {
       format: 'driftwatch-partial-profile',
       version: 1,
@@ -92,6 +145,7 @@ export async function profileBatch(
       seconds: (deps.now().getTime() - started.getTime()) / 1000,
       memoryMb: deps.memoryMb,
       profile: profile.toJSON(),
+      quality: predictions === null ? null : summaryOf(predictions),
     };
     await reports.putText(
       partialKey(config, runId, windowStart, partial.first),
@@ -100,4 +154,21 @@ export async function profileBatch(
     );
   }
   return { parts: runs.length, objects: items.length };
+}
+
+/**
+ * The Join step (fan-out-quality.ts): one (window, partition) of the plan's joins, run by the
+ * profile worker's function (it holds one partition at a time, whatever the window).
+ */
+export async function joinBatch(
+  deps: WorkerDeps,
+  event: JoinPartitionEvent,
+): Promise<{ predictions: number; labels: number }> {
+  const baselineStore = new S3Store(deps.s3, deps.config.baselineUri);
+  const plan = await qualityPlanOf(deps, baselineStore, await loadBaseline(baselineStore));
+  if (plan === null)
+    throw new FanOutEventError(
+      `the plan asks for a quality join but MONITOR_CONFIG of ${deps.config.endpoint} has no groundTruthUri and problemType; redeploy the stack`,
+    );
+  return joinPartition(reportsStore(deps), deps.config, plan, event);
 }

@@ -10,20 +10,23 @@
  * 2. Profile (one worker invocation per batch of manifest items, a Distributed Map with an
  *    ItemBatcher): each contiguous run of a window's items is profiled with the window's own
  *    profiler settings and written as a partial profile, named by its first item's number.
- * 3. Reduce (once per planned window): reads the window's partials, checks they cover every
- *    object exactly once, merges them in item order (WindowProfile.merge), evaluates and
- *    publishes exactly as the monitor function does for a window it profiles itself, and
- *    refreshes the endpoint's index.html. Model quality is not computed for such a window (the
- *    workers keep profiles, not predictions); its report says so, and a backfill by the
- *    monitor function computes it.
+ *    With model quality, the run's predictions are written split by key partition, and the
+ *    manifest's label items (the window's label files) are read once each and split the same way.
+ * 3. Join (with model quality; once per window and partition, an inline Map): the partition's
+ *    predictions joined to its labels, written as a quality partial (fan-out-quality.ts).
+ * 4. Reduce (once per planned window): reads the window's partials, checks they cover every
+ *    object exactly once, merges them in item order (WindowProfile.merge), merges the quality
+ *    partials, evaluates and publishes exactly as the monitor function does for a window it
+ *    profiles itself, and refreshes the endpoint's index.html.
  *
  * Why a manifest rather than an ItemReader listing the hour's prefix: a window reads several
  * prefixes (every variant, and the next hour's folder for late files) and only some keys in
  * them (capture files whose hour overlaps the window); the plan lists them anyway to decide
  * whether to fan out, and the reducer needs the count to know every part is in.
  *
- * Layout, under the reports bucket and prefix: `fan-out/ENDPOINT/SCHEDULE/RUN/manifest.json` and
- * `.../RUN/partials/yyyy/mm/dd/hh/part-NNNNNNN.json`, RUN being the execution's name.
+ * Layout, under the reports bucket and prefix: `fan-out/ENDPOINT/SCHEDULE/RUN/manifest.json`,
+ * `.../RUN/partials/yyyy/mm/dd/hh/part-NNNNNNN.json` and `.../RUN/quality/...`, RUN being the
+ * execution's name.
  */
 
 // The steps' names, for the handlers and the tests, from the files that hold them.
@@ -43,5 +46,6 @@ export {
   runFolder,
 } from './fan-out-contract.ts';
 export { exceedsFanOut, planMonitor } from './fan-out-plan.ts';
+export { isJoinEvent, type JoinPartitionEvent } from './fan-out-quality.ts';
 export { mergePartials, reduceWindow } from './fan-out-reduce.ts';
-export { profileBatch, type WorkerDeps } from './fan-out-worker.ts';
+export { joinBatch, profileBatch, type WorkerDeps } from './fan-out-worker.ts';

@@ -46,8 +46,8 @@ export function groundTruthUriOf(config: Pick<MonitorRuntimeConfig, 'groundTruth
  * `model-quality/` files (constraints, and the settings that name the score column and
  * threshold), the configured problem type and threshold.
  */
-async function qualityPlanOf(
-  deps: MonitorDeps,
+export async function qualityPlanOf(
+  deps: Pick<MonitorDeps, 'config' | 's3'>,
   baselineStore: S3Store,
   baseline: Baseline,
 ): Promise<QualityPlan | null> {

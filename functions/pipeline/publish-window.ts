@@ -92,7 +92,7 @@ export async function publishWindow(
   const { report } = result;
   if (config.groundTruthUri && info.fanOut && report.quality === null)
     report.warnings.push(
-      'Model quality is not computed for a window profiled in parts (fan-out): its predictions are not collected. Backfill the window with the monitor function to compute it.',
+      'Model quality was not computed for this window profiled in parts (fan-out): its run was planned without a quality join (by an earlier version of the stack). Backfill the window to compute it.',
     );
 
   const reports = reportsStore(deps);

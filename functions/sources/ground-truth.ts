@@ -155,35 +155,57 @@ export async function streamGroundTruth(
   options: ReadGroundTruthOptions,
   onLabel: LabelSink,
 ): Promise<LabelFilesRead> {
+  const { keys, skipped } = await listLabelFiles(store, options);
+  const out: LabelFilesRead = { lines: 0, rejectedByReason: {}, files: 0, skipped };
+  for (const key of keys) await readLabelFile(store, key, options.maxLineBytes, onLabel, out);
+  return out;
+}
+
+/**
+ * The label files of the hour folders that overlap [startMs, endMs) (files with no hour folder
+ * in their key always), in key order, and the files in range that are not JSON Lines.
+ */
+export async function listLabelFiles(
+  store: ObjectStore,
+  options: Pick<ReadGroundTruthOptions, 'startMs' | 'endMs' | 'prefix'>,
+): Promise<{ keys: string[]; skipped: string[] }> {
   const startMs = options.startMs ?? Number.NEGATIVE_INFINITY;
   const endMs = options.endMs ?? Number.POSITIVE_INFINITY;
-  const out: LabelFilesRead = { lines: 0, rejectedByReason: {}, files: 0, skipped: [] };
-  const reject = (reason: LabelRejectReason) => {
-    out.rejectedByReason[reason] = (out.rejectedByReason[reason] ?? 0) + 1;
-  };
   const keys: string[] = [];
+  const skipped: string[] = [];
   for await (const o of store.list(options.prefix ?? '')) {
     const hour = hourOfKey(o.key);
     if (hour !== null && (hour + HOUR_MS <= startMs || hour >= endMs)) continue;
     if (isCaptureKey(o.key)) keys.push(o.key);
-    else out.skipped.push(o.key);
+    else skipped.push(o.key);
   }
-  for (const key of keys) {
-    out.files++;
-    const splitter = new LineSplitter((e) => {
-      out.lines++;
-      if (e.kind !== 'line') {
-        reject(e.kind);
-        return;
-      }
-      const parsed = parseGroundTruthLine(e.text);
-      if (parsed.ok) onLabel(parsed.eventId, parsed.label);
-      else reject(parsed.reason);
-    }, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-    for await (const chunk of store.read(key)) splitter.push(chunk);
-    splitter.end();
-  }
-  return out;
+  return { keys, skipped };
+}
+
+/** Streams one label file's labels to `onLabel`, counting its lines and rejects into `into`. */
+export async function readLabelFile(
+  store: ObjectStore,
+  key: string,
+  maxLineBytes: number | undefined,
+  onLabel: LabelSink,
+  into: LabelFilesRead,
+): Promise<void> {
+  const reject = (reason: LabelRejectReason) => {
+    into.rejectedByReason[reason] = (into.rejectedByReason[reason] ?? 0) + 1;
+  };
+  into.files++;
+  const splitter = new LineSplitter((e) => {
+    into.lines++;
+    if (e.kind !== 'line') {
+      reject(e.kind);
+      return;
+    }
+    const parsed = parseGroundTruthLine(e.text);
+    if (parsed.ok) onLabel(parsed.eventId, parsed.label);
+    else reject(parsed.reason);
+  }, maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  for await (const chunk of store.read(key)) splitter.push(chunk);
+  splitter.end();
 }
 
 /**

@@ -206,6 +206,20 @@ export class FanOut extends Construct {
         resultSelector: { 'parts.$': '$.Payload.parts' },
       }),
     );
+    // Model quality: one join per (window, key partition), listed by the plan (at most
+    // 40 per window, so the list stays far below the state's 256 KiB); empty without quality.
+    const joins = new MapState(this, 'JoinPartitions', {
+      itemsPath: '$.fanOut.joins',
+      itemSelector: { 'join.$': '$$.Map.Item.Value' },
+      maxConcurrency: Math.min(settings.maxConcurrency, MAX_INLINE_MAP_CONCURRENCY),
+      resultPath: JsonPath.DISCARD,
+    });
+    joins.itemProcessor(
+      lambdaTask(this, 'JoinPartition', this.workerFunction, {
+        payload: { 'Payload.$': '$' },
+        resultSelector: { 'predictions.$': '$.Payload.predictions', 'labels.$': '$.Payload.labels' },
+      }),
+    );
     const reduce = new MapState(this, 'ReduceWindows', {
       itemsPath: '$.fanOut.windows',
       itemSelector: {
@@ -225,7 +239,7 @@ export class FanOut extends Construct {
     const done = new Succeed(this, 'Done');
     const definition = plan.next(
       new Choice(this, 'AnyLargeWindow')
-        .when(Condition.isPresent('$.fanOut.manifestKey'), profile.next(reduce).next(done))
+        .when(Condition.isPresent('$.fanOut.manifestKey'), profile.next(joins).next(reduce).next(done))
         .otherwise(done),
     );
 
@@ -342,9 +356,20 @@ export class FanOut extends Construct {
     grant(worker, listPrefix(endpoint.baseline.bucket, endpoint.baseline.prefix));
     grant(
       worker,
-      fanOutObjects(['s3:PutObject']),
-      `Writes only the partial profiles of endpoint ${endpoint.name}, under its fan-out prefix`,
+      fanOutObjects(['s3:PutObject', 's3:GetObject']),
+      `Writes the partial profiles, and writes and reads the quality partitions, of endpoint ${endpoint.name} only, under its fan-out prefix`,
     );
+    // The Join step lists a partition's prediction and label files.
+    grant(worker, fanOutList);
+    if (endpoint.groundTruth) {
+      // Label items: each worker reads the label files the plan gave it, under the label prefix.
+      grant(
+        worker,
+        readObjects(endpoint.groundTruth.bucket, endpoint.groundTruth.prefix),
+        `Reads only the ground-truth labels of endpoint ${endpoint.name}, under its label prefix`,
+      );
+      grant(worker, listPrefix(endpoint.groundTruth.bucket, endpoint.groundTruth.prefix));
+    }
 
     // The reducer: the partials, the baseline, and what the monitor publishes with.
     const reduce = this.reduceFunction;
@@ -373,6 +398,7 @@ export class FanOut extends Construct {
     grantObjectKeys(worker, [
       { keyArn: endpoint.capture.kmsKeyArn, use: 'read' },
       { keyArn: endpoint.baseline.kmsKeyArn, use: 'read' },
+      { keyArn: endpoint.groundTruth?.kmsKeyArn, use: 'read' },
       { keyArn: props.reportsKmsKeyArn, use: 'readWrite' },
     ]);
     grantObjectKeys(reduce, [
@@ -439,6 +465,9 @@ function lambdaTask(
 
 /** A child execution's input, like any state's payload, is at most 256 KiB. */
 const MAX_BATCH_BYTES = 256 * 1024;
+
+/** An inline Map runs at most 40 iterations at once (Step Functions, "Map state in Inline mode"). */
+const MAX_INLINE_MAP_CONCURRENCY = 40;
 
 /** The folder under `[PREFIX/]fan-out/ENDPOINT/SCHEDULE/` the Distributed Map writes its results to. */
 export const MAP_RESULTS_FOLDER = 'map-results';

@@ -70,7 +70,11 @@ describe('MONITOR_CONFIG', () => {
 
     expect(parseMonitorConfig(JSON.stringify({ ...VALID, fanOut })).fanOut).toEqual(fanOut);
     expect(parse({ fanOut: { maxObjects: 0, maxBytes: 1 } })).toThrow(
-      'MONITOR_CONFIG.fanOut must be an object {"maxObjects", "maxBytes"} of positive whole numbers; got {"maxObjects":0,"maxBytes":1}',
+      'MONITOR_CONFIG.fanOut must be an object {"maxObjects", "maxBytes", "joinPartitionBytes"?} of positive whole numbers; got {"maxObjects":0,"maxBytes":1}',
     );
+    // The size of a model-quality join partition, optional.
+    const withJoin = { ...fanOut, joinPartitionBytes: 1 << 20 };
+    expect(parseMonitorConfig(JSON.stringify({ ...VALID, fanOut: withJoin })).fanOut).toEqual(withJoin);
+    expect(parse({ fanOut: { ...fanOut, joinPartitionBytes: 0.5 } })).toThrow('joinPartitionBytes');
   });
 });

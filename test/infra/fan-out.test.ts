@@ -72,6 +72,7 @@ const MAP_RESULTS = '<ReportsBucket4E7C5994.Arn>/fan-out/churn-endpoint/driftwat
 const REPORT_OBJECTS = '<ReportsBucket4E7C5994.Arn>/reports/churn-endpoint/driftwatch-hourly/*';
 const BASELINE_OBJECTS = 'arn:<AWS::Partition>:s3:::baseline-bucket/baselines/churn/*';
 const CAPTURE_OBJECTS = 'arn:<AWS::Partition>:s3:::capture-bucket/datacapture/churn-endpoint/*';
+const LABEL_OBJECTS = 'arn:<AWS::Partition>:s3:::labels-bucket/ground-truth/*';
 
 describe('the fan-out state machine', () => {
   it('plans, profiles the manifest with a Distributed Map in batches, and reduces each planned window', () => {
@@ -109,7 +110,7 @@ describe('the fan-out state machine', () => {
       ItemBatcher: { MaxItemsPerBatch: 40, MaxInputBytesPerBatch: 256 * 1024 },
       MaxConcurrency: FAN_OUT_DEFAULTS.maxConcurrency,
       ResultPath: null,
-      Next: 'ReduceWindows',
+      Next: 'JoinPartitions',
       ItemProcessor: {
         StartAt: 'ProfileBatch',
         States: {
@@ -122,6 +123,19 @@ describe('the fan-out state machine', () => {
           },
         },
       },
+    });
+    // Model quality: one join per (window, key partition), as the plan lists them, by the worker.
+    expect(definition.States.JoinPartitions).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.fanOut.joins',
+      MaxConcurrency: 40,
+      ItemSelector: { 'join.$': '$$.Map.Item.Value' },
+      ResultPath: null,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        States: { JoinPartition: { Parameters: { FunctionName: `<${fn.worker}.Arn>`, 'Payload.$': '$' } } },
+      },
+      Next: 'ReduceWindows',
     });
     expect(definition.States.ReduceWindows).toMatchObject({
       Type: 'Map',
@@ -290,10 +304,15 @@ describe('least privilege with fan-out', () => {
     ]);
   });
 
-  it('lets a worker read capture and baseline and write partials, and nothing else', () => {
+  it('lets a worker read capture, baseline and labels, write partials and read its quality partitions, and nothing else', () => {
     const worker = statements().filter((s) => s.policy.includes('FanOutWorkerFunctionRole'));
 
-    expect(granted('FanOutWorkerFunctionRole', 's3:GetObject')).toEqual([BASELINE_OBJECTS, CAPTURE_OBJECTS]);
+    expect(granted('FanOutWorkerFunctionRole', 's3:GetObject')).toEqual([
+      FAN_OUT_OBJECTS,
+      BASELINE_OBJECTS,
+      CAPTURE_OBJECTS,
+      LABEL_OBJECTS,
+    ]);
     expect(granted('FanOutWorkerFunctionRole', 's3:PutObject')).toEqual([FAN_OUT_OBJECTS]);
     expect([...new Set(worker.flatMap((s) => s.actions))].sort()).toEqual([
       'logs:CreateLogStream',

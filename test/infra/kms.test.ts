@@ -69,8 +69,8 @@ describe('customer managed keys of SSE-KMS objects', () => {
     expect(keyGrants(ENCRYPTED_JSON)).toEqual({
       // Reads capture, baseline and labels; writes reports and fan-out manifests.
       MonitorFunctionRole: { capture: READ, baseline: READ, labels: READ, reports: WRITE },
-      // Reads capture and baseline; writes partial profiles.
-      WorkerFunctionRole: { capture: READ, baseline: READ, reports: WRITE },
+      // Reads capture, baseline and labels (label items); writes and reads partials.
+      WorkerFunctionRole: { capture: READ, baseline: READ, labels: READ, reports: WRITE },
       // Reads the baseline and partials; writes reports.
       ReduceFunctionRole: { baseline: READ, reports: WRITE },
       // Reads manifests (ItemReader); writes the map results (ResultWriter).

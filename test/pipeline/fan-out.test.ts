@@ -111,7 +111,7 @@ describe('a window profiled in parts and merged', () => {
 
     // 23 batches of 48 objects; workers finish in any order, so they run last to first here.
     const worker = createProfileWorkerHandler(() => parts.deps);
-    const workerResults = [];
+    const workerResults: Record<string, number>[] = [];
     for (const batch of batches(items, 48, 'exec-1').reverse()) workerResults.push(await worker(batch));
     expect(workerResults).toHaveLength(23);
     expect(workerResults.every((r) => r.parts === 1 && r.objects === 48)).toBe(true);

@@ -311,3 +311,66 @@ function sameAscii(text: string, bytes: Uint8Array, start: number, end: number):
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false;
   return true;
 }
+
+/** What a part counts besides its predictions: the rows, and the estimate's sums. */
+export type PartSummary = Pick<
+  PredictionPart,
+  'rows' | 'rowsWithoutOutput' | 'keyless' | 'estimate' | 'seen'
+>;
+
+/** The part's {@link PartSummary}. */
+export function summaryOf(p: PredictionPart): PartSummary {
+  return {
+    rows: p.rows,
+    rowsWithoutOutput: p.rowsWithoutOutput,
+    keyless: p.keyless,
+    estimate: p.estimate,
+    seen: p.seen,
+  };
+}
+
+/**
+ * The key partition of a key hash: any key lands in one partition of `partitions`, so a join
+ * of one partition's predictions with the same partition's labels misses nothing.
+ */
+export function keyPartition(hi: number, partitions: number): number {
+  return (hi >>> 0) % partitions;
+}
+
+/**
+ * A part's predictions split by {@link keyPartition}, each in the part's order; the pieces
+ * carry the dictionaries but none of the summary (see {@link summaryOf}: it goes with the
+ * part's profile, counted once).
+ */
+export function splitByKey(p: PredictionPart, partitions: number): PredictionPart[] {
+  const counts = new Array<number>(partitions).fill(0);
+  const which = new Uint32Array(p.count);
+  for (let i = 0; i < p.count; i++) {
+    const k = keyPartition(p.keyHi[i]!, partitions);
+    which[i] = k;
+    counts[k]!++;
+  }
+  return counts.map((n, k) => {
+    const pick = <T extends SliceCodes | Float64Array>(a: T): T => {
+      const out = new (a.constructor as new (size: number) => T)(n);
+      let j = 0;
+      for (let i = 0; i < p.count; i++) if (which[i] === k) out[j++] = a[i]!;
+      return out;
+    };
+    return {
+      count: n,
+      keyHi: pick(p.keyHi),
+      keyLo: pick(p.keyLo),
+      object: pick(p.object),
+      output: pick(p.output),
+      codes: p.codes.map(pick),
+      classes: p.classes,
+      unseen: p.unseen,
+      seen: p.seen.map(() => false),
+      rows: 0,
+      rowsWithoutOutput: 0,
+      keyless: 0,
+      estimate: null,
+    };
+  });
+}

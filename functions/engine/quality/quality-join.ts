@@ -17,7 +17,12 @@
 import type { ProblemType } from '../../contracts/problem-type.ts';
 import { hashKey64, type KeyHasher, sampleMask } from './key-hash.ts';
 import { classKey, parseBinaryLabel, parseFiniteNumber } from './labelled-records.ts';
-import type { PredictionPart, PredictionSpec } from './prediction-part.ts';
+import {
+  keyPartition,
+  type PartSummary,
+  type PredictionPart,
+  type PredictionSpec,
+} from './prediction-part.ts';
 import { QualityPartial, type SliceTally } from './quality-partial.ts';
 
 const NO_LABEL = 0;
@@ -95,9 +100,9 @@ class LabelCoder {
  * {@link PredictionJoin.offerBuffer} matches them once the predictions are in.
  */
 export class LabelBuffer {
-  private hi = new Uint32Array(1024);
-  private lo = new Uint32Array(1024);
-  private value = new Float64Array(1024);
+  private hi: Uint32Array = new Uint32Array(1024);
+  private lo: Uint32Array = new Uint32Array(1024);
+  private value: Float64Array = new Float64Array(1024);
   private readonly hash = new Uint32Array(2);
   readonly coder: LabelCoder;
   count = 0;
@@ -110,21 +115,76 @@ export class LabelBuffer {
   }
 
   add(eventId: string, label: string | number): void {
+    this.hasher(eventId, this.hash);
+    this.addHashed(this.hash[0]!, this.hash[1]!, label);
+  }
+
+  /** Adds a label whose key is hashed already. */
+  addHashed(hi: number, lo: number, label: string | number): void {
     const i = this.count++;
     if (i === this.hi.length) {
       this.hi = grown(this.hi);
       this.lo = grown(this.lo);
       this.value = grown(this.value);
     }
-    this.hasher(eventId, this.hash);
-    this.hi[i] = this.hash[0]!;
-    this.lo[i] = this.hash[1]!;
+    this.hi[i] = hi;
+    this.lo[i] = lo;
     this.value[i] = this.coder.code(label);
+  }
+
+  /** The labels as plain data, to write from one step and read in another. */
+  toState(): LabelBufferState {
+    const n = this.count;
+    return {
+      hi: this.hi.slice(0, n),
+      lo: this.lo.slice(0, n),
+      value: this.value.slice(0, n),
+      classes: [...this.coder.classNames],
+    };
+  }
+
+  /** Labels back from {@link toState}. */
+  static fromState(problemType: ProblemType, state: LabelBufferState): LabelBuffer {
+    const b = new LabelBuffer(problemType);
+    b.hi = state.hi;
+    b.lo = state.lo;
+    b.value = state.value;
+    b.count = state.hi.length;
+    for (const c of state.classes) b.coder.classCode(c);
+    return b;
   }
 
   /** Calls `f` with each label in reading order. */
   forEach(f: (hi: number, lo: number, value: number) => void): void {
     for (let i = 0; i < this.count; i++) f(this.hi[i]!, this.lo[i]!, this.value[i]!);
+  }
+}
+
+/** A {@link LabelBuffer} as plain data; multiclass values index `classes`. */
+export interface LabelBufferState {
+  hi: Uint32Array;
+  lo: Uint32Array;
+  value: Float64Array;
+  classes: string[];
+}
+
+/** Labels split by key partition as they are read (prediction-part.ts `keyPartition`). */
+export class LabelPartitions {
+  readonly buffers: LabelBuffer[];
+  private readonly hash = new Uint32Array(2);
+
+  constructor(
+    problemType: ProblemType,
+    partitions: number,
+    private readonly hasher: KeyHasher = hashKey64,
+  ) {
+    this.buffers = Array.from({ length: partitions }, () => new LabelBuffer(problemType, hasher));
+  }
+
+  add(eventId: string, label: string | number): void {
+    this.hasher(eventId, this.hash);
+    const hi = this.hash[0]!;
+    this.buffers[keyPartition(hi, this.buffers.length)]!.addHashed(hi, this.hash[1]!, label);
   }
 }
 
@@ -320,5 +380,23 @@ export class PredictionJoin {
       error = p.addMulticlass(names[label]!, names[this.classOf[k]![output]!]!, mask);
     }
     for (let f = 0; f < tallies.length; f++) tallies[f]![part.codes[f]![i]!]!.add(error);
+  }
+}
+
+/**
+ * Completes a window's partial joined by key partition (each partition's parts carry no
+ * summary) with the summaries of the parts as they were read: rows, rows without output,
+ * predictions without a key (never matched), the estimate's sums, which features were seen.
+ */
+export function addPartSummaries(p: QualityPartial, summaries: readonly PartSummary[]): void {
+  for (const s of summaries) {
+    p.counts.rows += s.rows;
+    p.counts.rowsWithoutOutput += s.rowsWithoutOutput;
+    p.counts.keyless += s.keyless;
+    p.counts.unmatchedPredictions += s.keyless;
+    p.addEstimate(s.estimate);
+    s.seen.forEach((seen, f) => {
+      if (seen) p.slices[f]!.seen = true;
+    });
   }
 }

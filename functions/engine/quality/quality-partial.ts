@@ -15,7 +15,7 @@
  * A record is added once it is joined to its label; how the join went is counted alongside.
  */
 import type { ProblemType } from '../../contracts/problem-type.ts';
-import { NeumaierSum } from '../stats/summation.ts';
+import { type NeumaierState, NeumaierSum } from '../stats/summation.ts';
 import { type EstimateState, EstimateSums } from './estimated-quality.ts';
 import { SAMPLES } from './key-hash.ts';
 import type { SliceSpec } from './prediction-part.ts';
@@ -261,4 +261,91 @@ export class QualityPartial {
   addEstimate(s: EstimateState | null): void {
     if (s !== null) this.estimate?.merge(s);
   }
+
+  /** The partial as plain data (typed arrays included), to write from one step and read in another. */
+  toState(): QualityPartialState {
+    const tally = (t: SliceTally): TallyState => [t.support, t.sum.state()];
+    const { scores, flags } = this.binaryRecords();
+    return {
+      format: 'driftwatch-quality-partial',
+      version: 1,
+      problemType: this.problemType,
+      threshold: this.threshold,
+      counts: { ...this.counts },
+      scores: scores.slice(),
+      flags: flags.slice(),
+      cells: [...this.cells].flatMap(([label, row]) =>
+        [...row].map(([predicted, cell]): [string, string, number[]] => [label, predicted, [...cell]]),
+      ),
+      regression: this.regression.map((r) => ({
+        n: r.n,
+        absolute: r.absolute.state(),
+        squared: r.squared.state(),
+        mean: r.mean,
+        m2: r.m2,
+      })),
+      slices: this.slices.map((f) => ({
+        seen: f.seen,
+        codes: [...f.byCode].map(([code, t]): [number, TallyState] => [code, tally(t)]),
+        unseen: [...f.unseen].map(([category, t]): [string, TallyState] => [category, tally(t)]),
+      })),
+      overall: tally(this.overall),
+      estimate: this.estimate?.state() ?? null,
+    };
+  }
+
+  /**
+   * A partial back from {@link toState}, for the given slices (the window's plan: the state
+   * keeps the tallies, not how they were sliced). Throws when the state does not fit them.
+   */
+  static fromState(state: QualityPartialState, slices: readonly SliceSpec[]): QualityPartial {
+    if (state.format !== 'driftwatch-quality-partial' || state.slices.length !== slices.length)
+      throw new RangeError(
+        `a quality partial of ${state.slices?.length} sliced features cannot join a plan of ${slices.length}; re-run the window`,
+      );
+    const p = new QualityPartial(state.problemType, state.threshold, slices);
+    Object.assign(p.counts, state.counts);
+    p.appendBinary({ scores: state.scores, flags: state.flags });
+    for (const [label, predicted, counts] of state.cells) p.cell(label, predicted).set(counts);
+    state.regression.forEach((r, i) => {
+      const mine = p.regression[i]!;
+      mine.n = r.n;
+      mine.absolute.addState(r.absolute);
+      mine.squared.addState(r.squared);
+      mine.mean = r.mean;
+      mine.m2 = r.m2;
+    });
+    const restore = (t: SliceTally, [support, sum]: TallyState) => {
+      t.support = support;
+      t.sum.addState(sum);
+    };
+    state.slices.forEach((f, i) => {
+      const mine = p.slices[i]!;
+      mine.seen = f.seen;
+      for (const [code, t] of f.codes) restore(mine.tally(code), t);
+      for (const [category, t] of f.unseen) restore(mine.unseenTally(category), t);
+    });
+    restore(p.overall, state.overall);
+    if (state.estimate !== null) p.estimate?.merge(state.estimate);
+    return p;
+  }
+}
+
+/** A slice tally as data: its support and its compensated error sum. */
+type TallyState = [support: number, sum: NeumaierState];
+
+/** {@link QualityPartial} as plain data. */
+export interface QualityPartialState {
+  format: 'driftwatch-quality-partial';
+  version: 1;
+  problemType: ProblemType;
+  threshold: number;
+  counts: PartialCounts;
+  scores: Float64Array;
+  flags: Uint8Array;
+  cells: [label: string, predicted: string, counts: number[]][];
+  regression: { n: number; absolute: NeumaierState; squared: NeumaierState; mean: number; m2: number }[];
+  slices: { seen: boolean; codes: [number, TallyState][]; unseen: [string, TallyState][] }[];
+  overall: TallyState;
+  estimate: EstimateState | null;
 }
