@@ -285,16 +285,17 @@ export class PredictionPartBuilder implements RowSink {
     return code;
   }
 
-  /** The part collected so far (arrays trimmed to the predictions). */
+  /** The part collected so far (arrays are views of the predictions collected; do not add more after). */
   build(): PredictionPart {
     const n = this.n;
+    // Views, not copies: a copy would hold the window's predictions twice at the end of a read.
     return {
       count: n,
-      keyHi: this.keyHi.slice(0, n),
-      keyLo: this.keyLo.slice(0, n),
-      object: this.object.slice(0, n),
-      output: this.output.slice(0, n),
-      codes: this.codes.map((c) => c.slice(0, n)),
+      keyHi: this.keyHi.subarray(0, n),
+      keyLo: this.keyLo.subarray(0, n),
+      object: this.object.subarray(0, n),
+      output: this.output.subarray(0, n),
+      codes: this.codes.map((c) => c.subarray(0, n)),
       classes: [...this.classes.keys()],
       unseen: this.unseen.map((u) => [...u.keys()]),
       seen: [...this.seen],

@@ -212,6 +212,8 @@ export class PredictionJoin {
   private readonly classOf: number[][];
   private repeatedKeys = 0;
   private duplicateLabels = 0;
+  /** Keys with a label. */
+  private labelled = 0;
 
   constructor(
     private readonly spec: PredictionSpec,
@@ -307,6 +309,7 @@ export class PredictionJoin {
       return;
     }
     if (this.labelState[g] !== NO_LABEL) this.duplicateLabels++;
+    else this.labelled++;
     this.labelState[g] = Number.isNaN(v) ? BAD_LABEL : GOOD_LABEL;
     this.labelValue[g] = v;
   }
@@ -328,6 +331,7 @@ export class PredictionJoin {
     c.repeatedKeys = this.repeatedKeys;
     c.duplicateLabels = this.duplicateLabels;
     c.unmatchedLabels = this.unmatched.size;
+    if (spec.problemType === 'BinaryClassification') p.reserveBinary(this.labelled);
     // Only a key's joined row is ever labelled, so the labelled rows are the matched keys.
     this.parts.forEach((part, k) => {
       const tallies = this.sliceTallies(p, part);

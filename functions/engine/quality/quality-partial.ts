@@ -200,9 +200,14 @@ export class QualityPartial {
     return error;
   }
 
-  private reserve(size: number): void {
+  /** Makes room for `n` more binary records at once (the join knows how many it will add). */
+  reserveBinary(n: number): void {
+    this.reserve(this.evaluated + n, true);
+  }
+
+  private reserve(size: number, exact = false): void {
     if (size <= this.scores.length) return;
-    const capacity = Math.max(1024, size, this.scores.length * 2);
+    const capacity = exact ? size : Math.max(1024, size, this.scores.length * 2);
     const scores = new Float64Array(capacity);
     scores.set(this.scores.subarray(0, this.evaluated));
     const flags = new Uint8Array(capacity);

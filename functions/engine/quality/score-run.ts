@@ -16,18 +16,18 @@ export interface ScoreRun {
 }
 
 /**
- * Sorts (score, flags) by score. Each double becomes an unsigned 64-bit key that orders as the
- * numbers do (negative: every bit flipped; positive: the sign bit set), sorted 16 bits at a
- * time, least significant first (stable), in four passes. Scores are finite (NaN never gets here).
+ * Sorts (score, flags) by score, in place. Each double becomes an unsigned 64-bit key that
+ * orders as the numbers do (negative: every bit flipped; positive: the sign bit set), sorted 16
+ * bits at a time, least significant first (stable), in four passes; 17 bytes a record of scratch.
+ * Scores are finite (NaN never gets here).
  */
 export function sortScoreRun(scores: Float64Array, flags: Uint8Array): ScoreRun {
   const n = scores.length;
-  const bits = new Uint32Array(new Float64Array(scores).buffer);
+  // Little-endian (every platform Node runs on): word 2i is the low half of score i.
+  const bits = new Uint32Array(scores.buffer, scores.byteOffset, 2 * n);
   let hi = new Uint32Array(n);
   let lo = new Uint32Array(n);
-  let f = Uint8Array.from(flags);
   for (let i = 0; i < n; i++) {
-    // Little-endian: the low word first (every platform Node runs on).
     const h = bits[2 * i + 1]!;
     const l = bits[2 * i]!;
     if (h & 0x80000000) {
@@ -40,7 +40,8 @@ export function sortScoreRun(scores: Float64Array, flags: Uint8Array): ScoreRun 
   }
   let hi2 = new Uint32Array(n);
   let lo2 = new Uint32Array(n);
-  let f2 = new Uint8Array(n);
+  let f: Uint8Array = flags;
+  let f2: Uint8Array = new Uint8Array(n);
   const counts = new Uint32Array(65536);
   for (let pass = 0; pass < 4; pass++) {
     const word = pass < 2 ? lo : hi;
@@ -63,19 +64,18 @@ export function sortScoreRun(scores: Float64Array, flags: Uint8Array): ScoreRun 
     [lo, lo2] = [lo2, lo];
     [f, f2] = [f2, f];
   }
-  const sorted = new Float64Array(n);
-  const out = new Uint32Array(sorted.buffer);
+  // Four passes: the sorted flags are back in `flags`' own array.
   for (let i = 0; i < n; i++) {
     const h = hi[i]!;
     if (h & 0x80000000) {
-      out[2 * i + 1] = (h & 0x7fffffff) >>> 0;
-      out[2 * i] = lo[i]!;
+      bits[2 * i + 1] = (h & 0x7fffffff) >>> 0;
+      bits[2 * i] = lo[i]!;
     } else {
-      out[2 * i + 1] = ~h >>> 0;
-      out[2 * i] = ~lo[i]! >>> 0;
+      bits[2 * i + 1] = ~h >>> 0;
+      bits[2 * i] = ~lo[i]! >>> 0;
     }
   }
-  return { scores: sorted, flags: f };
+  return { scores, flags: f };
 }
 
 /** What a sweep of one sample gives. */
