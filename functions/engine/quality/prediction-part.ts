@@ -79,6 +79,14 @@ export function partBuffers(p: PredictionPart): ArrayBuffer[] {
   return [p.keyHi, p.keyLo, p.object, p.output, ...p.codes].map((a) => a.buffer as ArrayBuffer);
 }
 
+/**
+ * The next capacity of a growing column: doubled up to 2^20 entries, then 2^20 more at a time,
+ * so a large part carries at most 2^20 entries of slack (a doubling would leave up to half).
+ */
+export function grownSize(length: number): number {
+  return length < 1 << 20 ? length * 2 : length + (1 << 20);
+}
+
 function grow<T extends SliceCodes | Float64Array>(a: T, size: number): T {
   const bigger = new (a.constructor as new (n: number) => T)(size);
   bigger.set(a);
@@ -197,7 +205,7 @@ export class PredictionPartBuilder implements RowSink {
   }
 
   private grow(): void {
-    const size = this.keyHi.length * 2;
+    const size = grownSize(this.keyHi.length);
     this.keyHi = grow(this.keyHi, size);
     this.keyLo = grow(this.keyLo, size);
     this.object = grow(this.object, size);

@@ -18,6 +18,7 @@ import type { ProblemType } from '../../contracts/problem-type.ts';
 import { hashKey64, type KeyHasher, sampleMask } from './key-hash.ts';
 import { classKey, parseBinaryLabel, parseFiniteNumber } from './labelled-records.ts';
 import {
+  grownSize,
   keyPartition,
   type PartSummary,
   type PredictionPart,
@@ -189,7 +190,7 @@ export class LabelPartitions {
 }
 
 function grown<T extends Uint32Array | Float64Array>(a: T): T {
-  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  const b = new (a.constructor as new (n: number) => T)(grownSize(a.length));
   b.set(a);
   return b;
 }
