@@ -1,7 +1,8 @@
 // `npm run bench`: measures `driftwatch run` on generated capture windows of 100k and 1M records
 // (5M with --5m): records/s, MB/s, wall time and peak resident memory, with the peers of the
-// shared benchmark (pandas + scipy reference, the JSON.parse floor) measured back to back on the
-// same files when they are available. The DuckDB peer needs @duckdb/node-api installed somewhere
+// shared benchmark (pandas + scipy reference, the JSON.parse floor, and for model quality the
+// pandas + scikit-learn peer on the same labels) measured back to back on the same files when
+// they are available. The DuckDB peer needs @duckdb/node-api installed somewhere
 // outside the project (`mkdir /tmp/duck && cd /tmp/duck && npm install @duckdb/node-api`); pass
 // that folder with --duckdb.
 //   npm run bench [-- --sizes 100000,1000000] [--5m] [--data DIR] [--peers DIR] [--workers N]
@@ -34,7 +35,7 @@ function measure(cmd, args) {
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
   const last = TIME ? r.stderr.trim().split('\n').at(-1).split(' ') : null;
-  return { wall, rssMb: last ? Number(last[1]) / 1024 : Number.NaN, stdout: r.stdout };
+  return { wall, rssMb: last ? Number(last[1]) / 1024 : Number.NaN, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The generated window is all valid capture: a run that rejects any of it is wrong, not fast. */
@@ -48,6 +49,21 @@ function checkAccounted(out, n) {
   }
 }
 
+/** driftwatch's quality metrics equal the peer's (printed as JSON on its stderr) to 1e-9. */
+function checkQualityAgrees(out, peerStderr) {
+  const peer = JSON.parse(peerStderr.trim().split('\n').find((l) => l.startsWith('{')).replace(/\}\s.*$/, '}'));
+  const { quality } = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  for (const k of ['accuracy', 'precision', 'recall', 'f1', 'auc'])
+    if (Math.abs(quality.metrics[k] - peer[k]) > 1e-9) {
+      console.error(`quality ${k}: driftwatch ${quality.metrics[k]}, peer ${peer[k]}`);
+      process.exit(1);
+    }
+  if (quality.matched !== peer.matched) {
+    console.error(`matched: driftwatch ${quality.matched}, peer ${peer.matched}`);
+    process.exit(1);
+  }
+}
+
 const bytesUnder = (dir) =>
   readdirSync(dir, { recursive: true }).reduce((s, f) => {
     const p = join(dir, String(f));
@@ -57,7 +73,7 @@ const bytesUnder = (dir) =>
 const rows = [];
 for (const n of sizes) {
   const dir = join(values.data, String(n));
-  if (!existsSync(join(dir, 'train.csv'))) {
+  if (!existsSync(join(dir, 'train.csv')) || !existsSync(join(dir, 'ground-truth'))) {
     console.error(`generating ${n} records in ${dir} ...`);
     const g = spawnSync('node', ['scripts/gen-capture.mjs', dir, '--records', String(n), '--files', '20'], {
       stdio: 'inherit',
@@ -116,7 +132,28 @@ for (const n of sizes) {
       ...measure('node', [join(duck, 'duckdb_peer.mjs'), resolve(capture), resolve(join(dir, 'train.csv'))]),
     });
   }
+  // Model quality: every record labelled, drift and quality in one run, against the pandas +
+  // scikit-learn peer (quality only) on the same files; the metrics must agree to 1e-9.
+  const labelled = measure('node', [
+    ...runArgs,
+    '--ground-truth',
+    join(dir, 'ground-truth'),
+    '--problem-type',
+    'BinaryClassification',
+  ]);
+  checkAccounted(join(dir, 'out'), n);
+  rows.push({ tool: 'driftwatch run --ground-truth (drift + quality)', n, mb, ...labelled });
   const py = '/usr/bin/python3';
+  const qualityPeer = join(values.peers, 'quality_peer.py');
+  if (
+    existsSync(qualityPeer) &&
+    spawnSync(py, ['-c', 'import pandas, sklearn']).status === 0 &&
+    n <= 1_000_000
+  ) {
+    const peer = measure(py, [qualityPeer, capture, join(dir, 'ground-truth')]);
+    rows.push({ tool: 'quality_peer.py (pandas+sklearn, quality only)', n, mb, ...peer });
+    checkQualityAgrees(join(dir, 'out'), peer.stderr);
+  }
   const ref = join(values.peers, 'reference_monitor.py');
   if (existsSync(ref) && spawnSync(py, ['-c', 'import pandas, scipy']).status === 0 && n <= 1_000_000)
     rows.push({
@@ -139,6 +176,12 @@ for (const n of sizes) {
   const floor = rows.find((r) => r.n === n && r.tool.startsWith('floor'));
   const one = rows.find((r) => r.n === n && r.tool === 'driftwatch run --workers 1');
   const duckdb = rows.find((r) => r.n === n && r.tool.startsWith('duckdb'));
+  const quality = rows.find((r) => r.n === n && r.tool.startsWith('driftwatch run --ground-truth'));
+  const qualityPeer = rows.find((r) => r.n === n && r.tool.startsWith('quality_peer'));
+  if (qualityPeer)
+    console.log(
+      `${n}: quality_peer.py / driftwatch run --ground-truth = ${(qualityPeer.wall / quality.wall).toFixed(1)}x (metrics equal to 1e-9)`,
+    );
   if (duckdb) console.log(`${n}: duckdb_peer.mjs / driftwatch = ${(duckdb.wall / dw.wall).toFixed(1)}x`);
   if (ref) console.log(`${n}: reference_monitor.py / driftwatch = ${(ref.wall / dw.wall).toFixed(1)}x`);
   if (floor) console.log(`${n}: driftwatch on one core / floor = ${(one.wall / floor.wall).toFixed(2)}x`);

@@ -1,7 +1,9 @@
 // Writes a synthetic window of SageMaker data capture for benchmarks, in the layout of the
 // shared workload generator: OUT/train.csv (label + 20 numeric + 5 categorical columns, N/2 rows)
 // and OUT/capture/ENDPOINT/AllTraffic/yyyy/mm/dd/hh/*.jsonl (N records over F files, CSV input,
-// one score output). Seeded and streamed, so 5M records need no more memory than 100k.
+// one score output), and OUT/ground-truth/ENDPOINT/yyyy/mm/dd/hh/labels.jsonl (every record
+// labelled, collected the hour after). Seeded and streamed, so 5M records need no more memory
+// than 100k.
 //   node scripts/gen-capture.mjs OUT --records N [--files F] [--drift D] [--seed S]
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,6 +80,9 @@ await new Promise((r) => train.end(r));
 
 const dir = join(out, 'capture', 'churn-xgb', 'AllTraffic', '2026', '11', '26', '05');
 mkdirSync(dir, { recursive: true });
+const labelDir = join(out, 'ground-truth', 'churn-xgb', '2026', '11', '26', '06');
+mkdirSync(labelDir, { recursive: true });
+const labels = createWriteStream(join(labelDir, 'labels.jsonl'));
 const perFile = Math.ceil(N / F);
 for (let f = 0; f < F; f++) {
   const s = createWriteStream(join(dir, `11-${String(f).padStart(3, '0')}-${hex(8)}.jsonl`));
@@ -104,7 +109,14 @@ for (let f = 0; f < F; f++) {
       eventVersion: '0',
     };
     await write(s, `${JSON.stringify(rec)}\n`);
+    const label = {
+      groundTruthData: { data: String(r.label), encoding: 'CSV' },
+      eventMetadata: { eventId: rec.eventMetadata.eventId },
+      eventVersion: '0',
+    };
+    await write(labels, `${JSON.stringify(label)}\n`);
   }
   await new Promise((r) => s.end(r));
 }
+await new Promise((r) => labels.end(r));
 console.log(`wrote ${N} records in ${F} files under ${out}`);
