@@ -185,7 +185,7 @@ describe('model quality of a window profiled in parts', () => {
     const window = plan.windows[0]!;
     expect(window.quality).toMatchObject({ labelFiles: 2, lookbackHours: 24 });
     const partitions = window.quality!.partitions;
-    expect(partitions).toBeGreaterThan(3);
+    expect(partitions).toBe(7);
     expect(plan.joins).toHaveLength(partitions);
     const items = JSON.parse(await getText(plan.manifestKey)) as ManifestItem[];
     expect(items.filter((i) => i.labels)).toHaveLength(2);
