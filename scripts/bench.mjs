@@ -51,7 +51,13 @@ function checkAccounted(out, n) {
 
 /** driftwatch's quality metrics equal the peer's (printed as JSON on its stderr) to 1e-9. */
 function checkQualityAgrees(out, peerStderr) {
-  const peer = JSON.parse(peerStderr.trim().split('\n').find((l) => l.startsWith('{')).replace(/\}\s.*$/, '}'));
+  const peer = JSON.parse(
+    peerStderr
+      .trim()
+      .split('\n')
+      .find((l) => l.startsWith('{'))
+      .replace(/\}\s.*$/, '}'),
+  );
   const { quality } = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   for (const k of ['accuracy', 'precision', 'recall', 'f1', 'auc'])
     if (Math.abs(quality.metrics[k] - peer[k]) > 1e-9) {
