@@ -16,6 +16,7 @@ import {
 import type { QualityPartial } from './quality-partial.ts';
 import { regressionMetricsOf } from './regression-metrics.ts';
 import { binaryValuesOf, multiclassValuesOf } from './sagemaker-quality-statistics-values.ts';
+import { HISTOGRAM_BINS } from './score-histogram.ts';
 import { sortScoreRun, sweepScoreRun } from './score-run.ts';
 import type { BinaryConfusionMatrix, QualityMetrics } from './types.ts';
 
@@ -39,6 +40,16 @@ export interface PartialMetrics {
   /** Binary: the confusion counts; multiclass: the confusion of the whole window. */
   binaryConfusion: BinaryConfusionMatrix | null;
   multiclassConfusion: MulticlassConfusion | null;
+  /** Set when the ROC AUC and curves come from a score histogram (past the exact limit). */
+  approximation?: ScoreApproximation;
+}
+
+/** How far the ROC AUC of a histogram may be from the exact one (score-histogram.ts). */
+export interface ScoreApproximation {
+  method: 'score-histogram';
+  bins: number;
+  /** |AUC - exact AUC| is at most this. */
+  aucErrorBound: number;
 }
 
 function sizeOf(m: BinaryConfusionMatrix): number {
@@ -56,6 +67,24 @@ function multiclassSample(p: QualityPartial, sample: number): MulticlassConfusio
 export function partialMetrics(p: QualityPartial): PartialMetrics {
   const type: ProblemType = p.problemType;
   const samples: SampleMetrics[] = [];
+  if (type === 'BinaryClassification' && p.histogram !== null) {
+    const h = p.histogram;
+    const whole = h.sweep(0, true);
+    for (let s = 1; s <= SAMPLES; s++) {
+      const b = h.sweep(s, false);
+      samples.push({ count: sizeOf(b.confusion), values: binaryValuesOf(b.confusion, b.auc) });
+    }
+    const n = sizeOf(whole.confusion);
+    return {
+      metrics: n === 0 ? null : binaryMetricsOf(whole.confusion, whole.auc),
+      whole: { count: n, values: binaryValuesOf(whole.confusion, whole.auc) },
+      samples,
+      counts: whole.counts,
+      binaryConfusion: whole.confusion,
+      multiclassConfusion: null,
+      approximation: { method: 'score-histogram', bins: HISTOGRAM_BINS, aucErrorBound: whole.aucErrorBound },
+    };
+  }
   if (type === 'BinaryClassification') {
     const { scores, flags } = p.binaryRecords();
     const run = sortScoreRun(scores, flags);

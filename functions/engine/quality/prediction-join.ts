@@ -147,6 +147,10 @@ function joinNotes(
     notes.push(
       '`estimated` is computed from every score of the window (calibration assumed); compare it with the realised metrics to see how far to trust it before labels arrive.',
     );
+  if (report.approximation)
+    notes.push(
+      `More labelled predictions than are kept exactly: the ROC AUC and curves come from a ${report.approximation.bins}-bin score histogram, the AUC within ${report.approximation.aucErrorBound.toPrecision(2)} of its exact value; the confusion counts and the metrics from them are exact.`,
+    );
   if (join.duplicateLabels > 0)
     notes.push(
       `${plural(join.duplicateLabels, 'label')} replaced an earlier label for the same id: the one read last (files in key order) wins.`,

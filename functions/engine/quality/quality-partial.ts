@@ -19,6 +19,14 @@ import { type NeumaierState, NeumaierSum } from '../stats/summation.ts';
 import { type EstimateState, EstimateSums } from './estimated-quality.ts';
 import { SAMPLES } from './key-hash.ts';
 import type { SliceSpec } from './prediction-part.ts';
+import { ScoreHistogram, type ScoreHistogramState } from './score-histogram.ts';
+
+/**
+ * Labelled binary predictions a window keeps exactly (9 bytes each, 180 MB at the limit, plus 17
+ * bytes each while sorting): the ROC AUC and curves are exact up to here; past it they come from
+ * a score histogram with a stated error bound (score-histogram.ts).
+ */
+export const EXACT_SCORE_LIMIT = 20_000_000;
 
 /** How the join went, summed over the parts of a window. */
 export interface PartialCounts {
@@ -139,10 +147,16 @@ export class QualityPartial {
     unmatchedLabels: 0,
     duplicateLabels: 0,
   };
-  /** BinaryClassification: scores and flags of the evaluated records, in no particular order. */
+  /**
+   * BinaryClassification: scores and flags of the evaluated records (the first `exact`), in no
+   * particular order; once more than `exactLimit` are evaluated, a histogram instead.
+   */
   scores = new Float64Array(0);
   flags = new Uint8Array(0);
+  private exact = 0;
   private evaluated = 0;
+  /** BinaryClassification past `exactLimit` records: the scores as a histogram (score-histogram.ts). */
+  histogram: ScoreHistogram | null = null;
   /** MulticlassClassification: counts by (label class, predicted class), whole window then each sample. */
   readonly cells = new Map<string, Map<string, Float64Array>>();
   /** Regression: sums of the whole window then of each sample. */
@@ -156,6 +170,8 @@ export class QualityPartial {
     readonly problemType: ProblemType,
     readonly threshold: number,
     slices: readonly SliceSpec[],
+    /** Binary records kept exactly (9 bytes each); past it, a score histogram (6.3 MB). */
+    readonly exactLimit: number = EXACT_SCORE_LIMIT,
   ) {
     this.regression = Array.from({ length: SAMPLES + 1 }, () => new RegressionSums());
     this.slices = slices.map((s) => new FeatureSlices(s));
@@ -173,11 +189,27 @@ export class QualityPartial {
 
   /** Adds a binary record; returns its error (0 right, 1 wrong at the threshold). */
   addBinary(score: number, label: 0 | 1, mask: number): number {
-    const i = this.evaluated++;
-    if (i === this.scores.length) this.reserve(i + 1);
-    this.scores[i] = score;
-    this.flags[i] = label | (mask << 1);
+    this.evaluated++;
+    if (this.histogram !== null) this.histogram.add(score, label, mask);
+    else {
+      const i = this.exact++;
+      if (i === this.scores.length) this.reserve(i + 1);
+      this.scores[i] = score;
+      this.flags[i] = label | (mask << 1);
+      if (this.exact > this.exactLimit) this.toHistogram();
+    }
     return this.counted((score >= this.threshold ? 1 : 0) === label ? 0 : 1);
+  }
+
+  /** Moves the exact records into a histogram, for good (past `exactLimit`). */
+  private toHistogram(): void {
+    const h = new ScoreHistogram(this.threshold);
+    for (let i = 0; i < this.exact; i++)
+      h.add(this.scores[i]!, (this.flags[i]! & LABEL_BIT) as 0 | 1, this.flags[i]! >> 1);
+    this.histogram = h;
+    this.scores = new Float64Array(0);
+    this.flags = new Uint8Array(0);
+    this.exact = 0;
   }
 
   /** Adds a multiclass record; returns its error. */
@@ -202,26 +234,40 @@ export class QualityPartial {
 
   /** Makes room for `n` more binary records at once (the join knows how many it will add). */
   reserveBinary(n: number): void {
-    this.reserve(this.evaluated + n, true);
+    if (this.histogram === null) this.reserve(Math.min(this.exact + n, this.exactLimit + 1), true);
   }
 
   private reserve(size: number, exact = false): void {
     if (size <= this.scores.length) return;
     const capacity = exact ? size : Math.max(1024, size, this.scores.length * 2);
     const scores = new Float64Array(capacity);
-    scores.set(this.scores.subarray(0, this.evaluated));
+    scores.set(this.scores.subarray(0, this.exact));
     const flags = new Uint8Array(capacity);
-    flags.set(this.flags.subarray(0, this.evaluated));
+    flags.set(this.flags.subarray(0, this.exact));
     this.scores = scores;
     this.flags = flags;
   }
 
   /** Appends another part's binary records as they are. */
   private appendBinary(r: { scores: Float64Array; flags: Uint8Array }): void {
-    this.reserve(this.evaluated + r.scores.length);
-    this.scores.set(r.scores, this.evaluated);
-    this.flags.set(r.flags, this.evaluated);
     this.evaluated += r.scores.length;
+    if (this.histogram === null && this.exact + r.scores.length > this.exactLimit) this.toHistogram();
+    if (this.histogram !== null) {
+      for (let i = 0; i < r.scores.length; i++)
+        this.histogram.add(r.scores[i]!, (r.flags[i]! & LABEL_BIT) as 0 | 1, r.flags[i]! >> 1);
+      return;
+    }
+    this.reserve(this.exact + r.scores.length);
+    this.scores.set(r.scores, this.exact);
+    this.flags.set(r.flags, this.exact);
+    this.exact += r.scores.length;
+  }
+
+  /** Adds a histogram of `n` records (another part's, past its exact limit). */
+  private appendHistogram(h: ScoreHistogram | ScoreHistogramState, n: number): void {
+    if (this.histogram === null) this.toHistogram();
+    this.histogram!.merge(h);
+    this.evaluated += n;
   }
 
   private cell(label: string, predicted: string): Float64Array {
@@ -240,13 +286,14 @@ export class QualityPartial {
 
   /** Binary scores and flags of the evaluated records. */
   binaryRecords(): { scores: Float64Array; flags: Uint8Array } {
-    return { scores: this.scores.subarray(0, this.evaluated), flags: this.flags.subarray(0, this.evaluated) };
+    return { scores: this.scores.subarray(0, this.exact), flags: this.flags.subarray(0, this.exact) };
   }
 
   /** Adds another part of the same window (same problem type, threshold and slices). */
   merge(o: QualityPartial): void {
     for (const k of Object.keys(this.counts) as (keyof PartialCounts)[]) this.counts[k] += o.counts[k];
     this.appendBinary(o.binaryRecords());
+    if (o.histogram !== null) this.appendHistogram(o.histogram, o.evaluated - o.exact);
     for (const [label, row] of o.cells)
       for (const [predicted, cell] of row) {
         const mine = this.cell(label, predicted);
@@ -279,6 +326,8 @@ export class QualityPartial {
       counts: { ...this.counts },
       scores: scores.slice(),
       flags: flags.slice(),
+      histogram:
+        this.histogram === null ? null : { records: this.evaluated - this.exact, ...this.histogram.state() },
       cells: [...this.cells].flatMap(([label, row]) =>
         [...row].map(([predicted, cell]): [string, string, number[]] => [label, predicted, [...cell]]),
       ),
@@ -311,6 +360,7 @@ export class QualityPartial {
     const p = new QualityPartial(state.problemType, state.threshold, slices);
     Object.assign(p.counts, state.counts);
     p.appendBinary({ scores: state.scores, flags: state.flags });
+    if (state.histogram) p.appendHistogram(state.histogram, state.histogram.records);
     for (const [label, predicted, counts] of state.cells) p.cell(label, predicted).set(counts);
     state.regression.forEach((r, i) => {
       const mine = p.regression[i]!;
@@ -348,6 +398,8 @@ export interface QualityPartialState {
   counts: PartialCounts;
   scores: Float64Array;
   flags: Uint8Array;
+  /** Past the exact limit: the histogram, and how many records it holds. */
+  histogram: (ScoreHistogramState & { records: number }) | null;
   cells: [label: string, predicted: string, counts: number[]][];
   regression: { n: number; absolute: NeumaierState; squared: NeumaierState; mean: number; m2: number }[];
   slices: { seen: boolean; codes: [number, TallyState][]; unseen: [string, TallyState][] }[];

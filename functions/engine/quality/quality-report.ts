@@ -12,7 +12,7 @@ import {
 import { DEFAULT_PROBABILITY_THRESHOLD } from './binary-metrics.ts';
 import { type EstimatedQuality, EstimateSums } from './estimated-quality.ts';
 import { parseFiniteNumber } from './labelled-records.ts';
-import { type PartialMetrics, partialMetrics } from './partial-metrics.ts';
+import { type PartialMetrics, partialMetrics, type ScoreApproximation } from './partial-metrics.ts';
 import type { SliceSpec } from './prediction-part.ts';
 import {
   constraintsProblemType,
@@ -90,6 +90,11 @@ export interface QualityReport {
   slices: QualitySlice[];
   /** BinaryClassification: the estimate from scores alone (calibration assumed); else `null`. */
   estimated: EstimatedQuality | null;
+  /**
+   * Present only past the exact limit (20M labelled predictions a window): the ROC AUC and curves
+   * come from a score histogram, the AUC within `aucErrorBound` of the exact value.
+   */
+  approximation?: ScoreApproximation;
 }
 
 /**
@@ -167,6 +172,7 @@ export function reportOfPartial(
     violations,
     slices,
     estimated: p.estimate?.estimate() ?? null,
+    ...(pm.approximation ? { approximation: pm.approximation } : {}),
   };
 }
 
