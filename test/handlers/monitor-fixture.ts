@@ -7,10 +7,15 @@
  * Drifted records have `charges` past anything the training set has and `plan` all "max"; the
  * other features keep the training set's patterns.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { main } from '../../functions/cli/main.ts';
 import { baselineStatistics, baselineToJson } from '../../functions/engine/drift/baseline.ts';
 import { BASELINE_FILE, CONSTRAINTS_FILE, STATISTICS_FILE } from '../../functions/sources/baseline-store.ts';
 import { readTrainingData } from '../../functions/sources/training-data.ts';
+import { LocalStore } from '../../functions/stores/local-store.ts';
 import { S3Store } from '../../functions/stores/s3-store.ts';
 
 export const ENDPOINT = 'churn-xgb';
@@ -234,4 +239,47 @@ export function labelFile(hourIso: string, labels: { id: string; label: number }
 export async function putObjects(client: S3Client, uri: string, objects: CaptureObject[]): Promise<void> {
   const store = new S3Store(client, uri);
   await inParallel(objects, 16, (o) => store.putText(o.key, o.body, 'application/jsonlines'));
+}
+
+/**
+ * The training set's baseline as `driftwatch baseline --problem-type BinaryClassification`
+ * writes it (data and model-quality files), uploaded as it is under `uri`; returns its keys.
+ */
+export async function uploadQualityBaseline(client: S3Client, uri: string): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'driftwatch-quality-baseline-'));
+  try {
+    await writeFile(join(dir, 'train.csv'), trainingCsv());
+    const output: string[] = [];
+    const status = await main(
+      [
+        'baseline',
+        join(dir, 'train.csv'),
+        '--out',
+        join(dir, 'baseline'),
+        '--label-column',
+        'label',
+        '--problem-type',
+        'BinaryClassification',
+        '--probability-column',
+        'score',
+      ],
+      {
+        stdout: (t) => output.push(t),
+        stderr: (t) => output.push(t),
+        stderrIsTty: false,
+        now: () => new Date(QUALITY_HOUR),
+      },
+    );
+    if (status !== 0) throw new Error(`driftwatch baseline failed: ${output.join('')}`);
+    const local = new LocalStore(join(dir, 'baseline'));
+    const remote = new S3Store(client, uri);
+    const keys: string[] = [];
+    for await (const o of local.list()) {
+      await remote.putText(o.key, (await local.getText(o.key))!, 'application/json');
+      keys.push(o.key);
+    }
+    return keys;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -1,20 +1,13 @@
-// The monitor Lambda end to end: capture and baseline in s3rver, CloudWatch and SNS mocked,
-// the clock fixed. What reaches S3, CloudWatch and SNS is asserted exactly.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../functions/cli/main.ts';
 import type { MonitorRuntimeConfig } from '../../functions/contracts/monitor-config.ts';
 import type { FeatureDrift } from '../../functions/engine/drift/compare.ts';
 import type { Report } from '../../functions/engine/report/report-model.ts';
 import { handler } from '../../functions/handlers/monitor.ts';
 import { runMonitor } from '../../functions/pipeline/monitor-run.ts';
-import { LocalStore } from '../../functions/stores/local-store.ts';
 import { S3Store } from '../../functions/stores/s3-store.ts';
 import {
   DATA_NAMESPACE,
@@ -43,7 +36,7 @@ import {
   REPORTS_BUCKET,
   recordsIn,
   scheduledHourObjects,
-  trainingCsv,
+  uploadQualityBaseline as uploadQualityBaselineTo,
   writeWorld,
 } from './monitor-fixture.ts';
 
@@ -498,45 +491,7 @@ const QUALITY_BASELINE_URI = `s3://${DATA_BUCKET}/baselines/${ENDPOINT}-quality`
 /** A baseline as SageMaker's baselining job leaves it: statistics.json and constraints.json, no model-quality/. */
 const SAGEMAKER_BASELINE_KEYS = `baselines/${ENDPOINT}-sagemaker`;
 
-/** The baseline as `driftwatch baseline --problem-type` writes it, uploaded as it is; returns its keys. */
-async function uploadQualityBaseline(): Promise<string[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'driftwatch-quality-baseline-'));
-  try {
-    await writeFile(join(dir, 'train.csv'), trainingCsv());
-    const output: string[] = [];
-    const status = await main(
-      [
-        'baseline',
-        join(dir, 'train.csv'),
-        '--out',
-        join(dir, 'baseline'),
-        '--label-column',
-        'label',
-        '--problem-type',
-        'BinaryClassification',
-        '--probability-column',
-        'score',
-      ],
-      {
-        stdout: (t) => output.push(t),
-        stderr: (t) => output.push(t),
-        stderrIsTty: false,
-        now: () => new Date(QUALITY_HOUR),
-      },
-    );
-    expect(status, output.join('')).toBe(0);
-    const local = new LocalStore(join(dir, 'baseline'));
-    const remote = new S3Store(s3.client, QUALITY_BASELINE_URI);
-    const keys: string[] = [];
-    for await (const o of local.list()) {
-      await remote.putText(o.key, (await local.getText(o.key))!, 'application/json');
-      keys.push(o.key);
-    }
-    return keys;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const uploadQualityBaseline = () => uploadQualityBaselineTo(s3.client, QUALITY_BASELINE_URI);
 
 describe('the monitor Lambda with ground truth', () => {
   const { objects, records } = qualityHourObjects();

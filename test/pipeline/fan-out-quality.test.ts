@@ -1,23 +1,11 @@
-/**
- * Model quality of a window profiled in parts (functions/pipeline/fan-out-quality.ts): the
- * state machine's steps (plan, profile batches with label items, one join per key partition,
- * reduce) on a labelled window in s3rver give the quality section and SageMaker model-quality
- * files the monitor function gives for the window profiled whole.
- */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../functions/cli/main.ts';
 import type { MonitorRuntimeConfig } from '../../functions/contracts/monitor-config.ts';
 import type { Report } from '../../functions/engine/report/report-model.ts';
 import { createProfileWorkerHandler } from '../../functions/handlers/profile-worker.ts';
 import { createReduceWindowHandler } from '../../functions/handlers/reduce-window.ts';
 import { type ManifestItem, type ProfileBatchEvent, planMonitor } from '../../functions/pipeline/fan-out.ts';
 import { runMonitor } from '../../functions/pipeline/monitor-run.ts';
-import { LocalStore } from '../../functions/stores/local-store.ts';
-import { S3Store } from '../../functions/stores/s3-store.ts';
 import {
   type CaptureObject,
   DATA_BUCKET,
@@ -26,7 +14,7 @@ import {
   putObjects,
   REPORTS_BUCKET,
   scheduledHourObjects,
-  trainingCsv,
+  uploadQualityBaseline,
   writeWorld,
 } from '../handlers/monitor-fixture.ts';
 import { monitorConfig, monitorFakes, SCHEDULE } from '../support/monitor-fakes.ts';
@@ -79,47 +67,11 @@ function labelLine(id: string, label: number): string {
   });
 }
 
-/** The quality baseline as `driftwatch baseline --problem-type` writes it. */
-async function uploadQualityBaseline(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'driftwatch-fan-out-quality-'));
-  try {
-    await writeFile(join(dir, 'train.csv'), trainingCsv());
-    const output: string[] = [];
-    const status = await main(
-      [
-        'baseline',
-        join(dir, 'train.csv'),
-        '--out',
-        join(dir, 'baseline'),
-        '--label-column',
-        'label',
-        '--problem-type',
-        'BinaryClassification',
-        '--probability-column',
-        'score',
-      ],
-      {
-        stdout: (t) => output.push(t),
-        stderr: (t) => output.push(t),
-        stderrIsTty: false,
-        now: () => new Date(HOUR),
-      },
-    );
-    expect(status, output.join('')).toBe(0);
-    const local = new LocalStore(join(dir, 'baseline'));
-    const remote = new S3Store(s3.client, QUALITY_BASELINE_URI);
-    for await (const o of local.list())
-      await remote.putText(o.key, (await local.getText(o.key))!, 'application/json');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 beforeAll(async () => {
   s3 = await startLocalS3([DATA_BUCKET, REPORTS_BUCKET]);
   const objects = scheduledHourObjects();
   await writeWorld(s3.client, objects);
-  await uploadQualityBaseline();
+  await uploadQualityBaseline(s3.client, QUALITY_BASELINE_URI);
   await putObjects(s3.client, GROUND_TRUTH_URI, labelsOf(objects));
 }, 120_000);
 afterAll(async () => {

@@ -18,7 +18,8 @@ import {
   readNumberOrOverflow,
   readObject,
 } from '../../contracts/json-fields.ts';
-import { classifyNumericText, ValueClass } from '../capture/value-parse.ts';
+// Labels, facets and groups are read as model quality reads classes: 1, "1" and "1.0" are one.
+import { classKey, parseFiniteNumber } from '../capture/value-parse.ts';
 import type { BiasConfig, ConfigValue, FacetConfig, FacetRule, LabelRule } from './analysis-config.ts';
 import { configValueText } from './analysis-config.ts';
 import { BiasCounts, type BiasCountsJson, readBiasCountsJson } from './bias-counts.ts';
@@ -49,35 +50,9 @@ function reader(row: BiasRow): (name: string) => unknown {
   return typeof row === 'function' ? row : (name) => row.get(name);
 }
 
-/** A finite number from a number or decimal text (spaces around allowed); `null` otherwise. */
-function finiteNumber(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value !== 'string') return null;
-  const text = value.trim();
-  const kind = classifyNumericText(text);
-  if (kind !== ValueClass.Integral && kind !== ValueClass.Fractional) return null;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : null;
-}
-
-/**
- * The class a label, facet or group value stands for; `null` for an empty or non-scalar value.
- * The same spelling as model quality's class keys (engine/quality/labelled-records.ts
- * `classKey`, held equal by a test): numbers and numeric text share one key, so 1, "1" and
- * "1.0" are one class.
- */
-export function biasClassKey(value: unknown): string | null {
-  if (typeof value === 'boolean') return String(value);
-  const n = finiteNumber(value);
-  if (n !== null) return String(n);
-  if (typeof value !== 'string') return null;
-  const text = value.trim();
-  return text === '' ? null : text;
-}
-
 /** A configured value's class key (`True` in the file is the boolean true). */
 function configKey(v: ConfigValue): string {
-  return biasClassKey(v) ?? String(v);
+  return classKey(v) ?? String(v);
 }
 
 /** Empty: a missing column, `null`, or blank text. */
@@ -151,7 +126,7 @@ function countFacetValue(
     return;
   }
   if (test.keys !== null) {
-    const key = biasClassKey(raw);
+    const key = classKey(raw);
     if (key === null) {
       counts.reject('facet_missing');
       return;
@@ -159,7 +134,7 @@ function countFacetValue(
     counts.add(test.keys.has(key), label, predicted, group);
     return;
   }
-  const x = finiteNumber(raw);
+  const x = parseFiniteNumber(raw);
   if (x === null) {
     counts.reject('facet_not_numeric');
     return;
@@ -212,11 +187,11 @@ function readRow(rules: RowRules, get: (name: string) => unknown): RowOutcome {
   let label: boolean;
   let labelValue: number | null = null;
   if (rules.positiveKeys !== null) {
-    const key = biasClassKey(rawLabel);
+    const key = classKey(rawLabel);
     if (key === null) return 'label_missing';
     label = rules.positiveKeys.has(key);
   } else {
-    labelValue = finiteNumber(rawLabel);
+    labelValue = parseFiniteNumber(rawLabel);
     if (labelValue === null) return 'label_not_numeric';
     label = labelValue > (rules.positive as { threshold: number }).threshold;
   }
@@ -224,13 +199,13 @@ function readRow(rules: RowRules, get: (name: string) => unknown): RowOutcome {
   if (rules.score !== null) {
     const rawScore = get(rules.score);
     if (isEmpty(rawScore)) return 'score_missing';
-    const score = finiteNumber(rawScore);
+    const score = parseFiniteNumber(rawScore);
     if (score === null) return 'score_not_numeric';
     predicted = score >= rules.probabilityThreshold;
   }
   let group: string | null = null;
   if (rules.groupVariable !== null) {
-    group = biasClassKey(get(rules.groupVariable));
+    group = classKey(get(rules.groupVariable));
     if (group === null) return 'group_missing';
   }
   return { label, predicted, group, labelValue };

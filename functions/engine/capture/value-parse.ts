@@ -159,3 +159,31 @@ export function parseDecimalSpan(s: string, start: number, end: number): number 
   const value = scale === 0 ? mantissa : mantissa / POW10[-scale]!;
   return negative ? -value : value;
 }
+
+/**
+ * A finite number from a number or decimal text (surrounding spaces allowed); `null` otherwise.
+ * Decimal text only: `Number()` alone would also take `""`, `"0x1"` and `"Infinity"`.
+ */
+export function parseFiniteNumber(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  const kind = classifyNumericText(text);
+  if (kind !== ValueClass.Integral && kind !== ValueClass.Fractional) return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * The class name a label, prediction, facet or group value stands for; `null` for an empty or non-scalar value.
+ * Numbers and numeric text share one spelling (`1`, `1.0` and `"1.0"` are all class `"1"`),
+ * because a label written as text must match a model that outputs floats (XGBoost does).
+ */
+export function classKey(value: unknown): string | null {
+  if (typeof value === 'boolean') return String(value);
+  const n = parseFiniteNumber(value);
+  if (n !== null) return String(n);
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  return text === '' ? null : text;
+}

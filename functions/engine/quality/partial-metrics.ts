@@ -17,7 +17,7 @@ import type { QualityPartial } from './quality-partial.ts';
 import { regressionMetricsOf } from './regression-metrics.ts';
 import { binaryValuesOf, multiclassValuesOf } from './sagemaker-quality-statistics-values.ts';
 import { HISTOGRAM_BINS } from './score-histogram.ts';
-import { sortScoreRun, sweepScoreRun } from './score-run.ts';
+import { type SampleSweep, sortScoreRun, sweepScoreRun } from './score-run.ts';
 import type { BinaryConfusionMatrix, QualityMetrics } from './types.ts';
 
 /** The metrics of one sample (or of the whole window). */
@@ -63,46 +63,45 @@ function multiclassSample(p: QualityPartial, sample: number): MulticlassConfusio
   return multiclassConfusionOf(pairs);
 }
 
+/**
+ * A binary window's metrics from a sweep of each sample: of the sorted scores (exact), or of
+ * the score histogram past the exact limit (its AUC within the bound it reports).
+ */
+function binaryMetrics(p: QualityPartial): PartialMetrics {
+  // A histogram's sweep also says how far its AUC may be from the exact one.
+  let sweep: (sample: number, withCounts: boolean) => SampleSweep & { aucErrorBound?: number };
+  if (p.histogram !== null) sweep = (s, withCounts) => p.histogram!.sweep(s, withCounts);
+  else {
+    const { scores, flags } = p.binaryRecords();
+    const run = sortScoreRun(scores, flags);
+    sweep = (s, withCounts) => sweepScoreRun(run, s, p.threshold, withCounts);
+  }
+  const whole = sweep(0, true);
+  const samples: SampleMetrics[] = [];
+  for (let s = 1; s <= SAMPLES; s++) {
+    const b = sweep(s, false);
+    samples.push({ count: sizeOf(b.confusion), values: binaryValuesOf(b.confusion, b.auc) });
+  }
+  const n = sizeOf(whole.confusion);
+  const bound = whole.aucErrorBound;
+  return {
+    metrics: n === 0 ? null : binaryMetricsOf(whole.confusion, whole.auc),
+    whole: { count: n, values: binaryValuesOf(whole.confusion, whole.auc) },
+    samples,
+    counts: whole.counts,
+    binaryConfusion: whole.confusion,
+    multiclassConfusion: null,
+    ...(bound !== undefined
+      ? { approximation: { method: 'score-histogram', bins: HISTOGRAM_BINS, aucErrorBound: bound } }
+      : {}),
+  };
+}
+
 /** The metrics of the whole window and of each bootstrap sample. */
 export function partialMetrics(p: QualityPartial): PartialMetrics {
   const type: ProblemType = p.problemType;
   const samples: SampleMetrics[] = [];
-  if (type === 'BinaryClassification' && p.histogram !== null) {
-    const h = p.histogram;
-    const whole = h.sweep(0, true);
-    for (let s = 1; s <= SAMPLES; s++) {
-      const b = h.sweep(s, false);
-      samples.push({ count: sizeOf(b.confusion), values: binaryValuesOf(b.confusion, b.auc) });
-    }
-    const n = sizeOf(whole.confusion);
-    return {
-      metrics: n === 0 ? null : binaryMetricsOf(whole.confusion, whole.auc),
-      whole: { count: n, values: binaryValuesOf(whole.confusion, whole.auc) },
-      samples,
-      counts: whole.counts,
-      binaryConfusion: whole.confusion,
-      multiclassConfusion: null,
-      approximation: { method: 'score-histogram', bins: HISTOGRAM_BINS, aucErrorBound: whole.aucErrorBound },
-    };
-  }
-  if (type === 'BinaryClassification') {
-    const { scores, flags } = p.binaryRecords();
-    const run = sortScoreRun(scores, flags);
-    const whole = sweepScoreRun(run, 0, p.threshold, true);
-    for (let s = 1; s <= SAMPLES; s++) {
-      const b = sweepScoreRun(run, s, p.threshold, false);
-      samples.push({ count: sizeOf(b.confusion), values: binaryValuesOf(b.confusion, b.auc) });
-    }
-    const n = sizeOf(whole.confusion);
-    return {
-      metrics: n === 0 ? null : binaryMetricsOf(whole.confusion, whole.auc),
-      whole: { count: n, values: binaryValuesOf(whole.confusion, whole.auc) },
-      samples,
-      counts: whole.counts,
-      binaryConfusion: whole.confusion,
-      multiclassConfusion: null,
-    };
-  }
+  if (type === 'BinaryClassification') return binaryMetrics(p);
   if (type === 'MulticlassClassification') {
     const whole = multiclassSample(p, 0);
     for (let s = 1; s <= SAMPLES; s++) {
