@@ -84,8 +84,8 @@ function difference(x: number, y: number): number {
   return x === y && x === Number.POSITIVE_INFINITY ? 0 : x - y;
 }
 
-/** Counts of one facet side. */
-function side(cells: Float64Array, sensitive: boolean) {
+/** Counts of one facet side: everyone else (`sensitive` false) or the sensitive facet. */
+export function side(cells: Float64Array, sensitive: boolean) {
   const n = (label?: boolean, predicted?: boolean) => count(cells, { sensitive, label, predicted });
   return {
     n: n(),

@@ -35,8 +35,8 @@
  * (Bonferroni): 0.25% of calm windows.
  */
 import { mulberry32, type RandomSource } from '../stats/seeded-random.ts';
-import { BiasCounts, count } from './bias-counts.ts';
-import { BiasMetricError, type BiasMetricName, metricValue } from './bias-metrics.ts';
+import { BiasCounts } from './bias-counts.ts';
+import { BiasMetricError, type BiasMetricName, metricValue, side } from './bias-metrics.ts';
 
 /** Standard errors a window's value must pass the baseline's distance by. */
 export const SIGNIFICANCE_Z = 3;
@@ -82,20 +82,6 @@ function proportionVariance(x: number, n: number): number {
 /** Standard error of the difference of two proportions xa/na - xd/nd. */
 function differenceError(xa: number, na: number, xd: number, nd: number): number {
   return Math.sqrt(proportionVariance(xa, na) + proportionVariance(xd, nd));
-}
-
-function side(cells: Float64Array, sensitive: boolean) {
-  const n = (label?: boolean, predicted?: boolean) => count(cells, { sensitive, label, predicted });
-  return {
-    n: n(),
-    label1: n(true),
-    label0: n(false),
-    pred1: n(undefined, true),
-    pred0: n(undefined, false),
-    tp: n(true, true),
-    fn: n(true, false),
-    tn: n(false, false),
-  };
 }
 
 /** The analytic standard error of `name`, or `null` where there is none. */

@@ -3,6 +3,8 @@
  * for `distinct_count` / `approximate_num_distinct_values` in statistics.json without keeping
  * every value. 2^12 registers: about 1.6% standard error in 4 KB. Mergeable.
  */
+import { fmix32 } from '../stats/mix-hash.ts';
+
 const P = 12;
 const M = 1 << P;
 const ALPHA = 0.7213 / (1 + 1.079 / M);
@@ -61,7 +63,7 @@ export function hashText(s: string): number {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return mix(h);
+  return fmix32(h);
 }
 
 /** hashText of the ASCII text in bytes[start, end), without making the string. */
@@ -71,14 +73,5 @@ export function hashAscii(bytes: Uint8Array, start: number, end: number): number
     h ^= bytes[i]!;
     h = Math.imul(h, 0x01000193);
   }
-  return mix(h);
-}
-
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }

@@ -11,18 +11,10 @@
  * The hash is not a defence against a client choosing keys: a client that controls its
  * inferenceIds can already repeat one outright.
  */
+import { fmix32 } from '../stats/mix-hash.ts';
 
 /** Writes the 64-bit hash of `key` into `out[0]` (high) and `out[1]` (low). */
 export type KeyHasher = (key: string, out: Uint32Array) => void;
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /** The default {@link KeyHasher}. */
 export const hashKey64: KeyHasher = (key, out) => {
