@@ -6,7 +6,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BIAS_ANALYSIS_FILE, BIAS_CONFIG_FILE } from '../contracts/baseline-layout.ts';
 import { isS3Uri } from '../contracts/s3-uri.ts';
+import {
+  type BiasConfig,
+  BiasConfigError,
+  checkBiasConfigAgainstData,
+  type DataColumn,
+  parseBiasConfig,
+} from '../engine/bias/analysis-config.ts';
+import { analysisJson, buildBiasAnalysis } from '../engine/bias/analysis-json.ts';
+import { BiasTally, labelPositive } from '../engine/bias/facet-rows.ts';
 import { baselineStatistics, baselineToJson } from '../engine/drift/baseline.ts';
 import { parseFiniteNumber } from '../engine/quality/labelled-records.ts';
 import { suggestQualityConstraints } from '../engine/quality/quality-constraints.ts';
@@ -135,6 +145,61 @@ function labelledRow(
   return out;
 }
 
+/** What `baseline --bias-config` needs: the configuration, read and checked before the data. */
+interface BiasBaseline {
+  config: BiasConfig;
+  /** The configuration's text, written into the baseline folder as given. */
+  text: string;
+}
+
+/**
+ * Reads and checks Clarify's `analysis_config.json` (every mistake at once, exit 2), and makes
+ * the flags agree with it: `--bias-config` implies BinaryClassification, and `--label-column`,
+ * when given, must be the configuration's `label`.
+ */
+async function biasBaseline(values: {
+  'bias-config'?: string;
+  'problem-type'?: string;
+  'label-column'?: string;
+}): Promise<BiasBaseline | null> {
+  const file = values['bias-config'];
+  if (file === undefined) return null;
+  if (!isS3Uri(file) && !existsSync(file)) throw new UsageError(`--bias-config ${file}: no such file`);
+  const { store, key } = openFile(file);
+  const text = (await store.getText(key)) ?? '';
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(
+      `--bias-config ${file}: not JSON (${(e as Error).message}); give Clarify's analysis_config.json`,
+    );
+  }
+  let config: BiasConfig;
+  try {
+    config = parseBiasConfig(json, file);
+  } catch (e) {
+    if (e instanceof BiasConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  const problemType = values['problem-type'];
+  if (problemType !== undefined && problemType !== 'BinaryClassification')
+    throw new UsageError(
+      `--bias-config measures bias of a binary classifier; --problem-type is ${problemType}: leave it out or pass BinaryClassification`,
+    );
+  const label = values['label-column'];
+  if (label !== undefined && label !== config.label)
+    throw new UsageError(
+      `--label-column ${label} is not the bias configuration's label "${config.label}"; leave --label-column out (it defaults to the configuration's) or make them agree`,
+    );
+  return { config, text };
+}
+
+/** A training row read by name (names are data: own fields only). */
+function rowReader(row: Readonly<Record<string, unknown>>): (name: string) => unknown {
+  return (name) => (Object.hasOwn(row, name) ? row[name] : undefined);
+}
+
 /** Runs `driftwatch baseline`; returns the exit status. */
 export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 'stderr'>): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -154,6 +219,7 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 's
       'probability-threshold': { type: 'string' },
       'exact-cap': { type: 'string' },
       'max-categories': { type: 'string' },
+      'bias-config': { type: 'string' },
     },
   });
   const data = positionals[0];
@@ -168,12 +234,45 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 's
   const outputColumns = [values['probability-column'], values['prediction-column']].filter(
     (c): c is string => !!c,
   );
+  const bias = await biasBaseline(values);
+  if (bias !== null) {
+    values['label-column'] ??= bias.config.label;
+    // Without a score column there is no model quality, and bias is pre-training only.
+    if (values['probability-column'] !== undefined || values['prediction-column'] !== undefined)
+      values['problem-type'] ??= 'BinaryClassification';
+    if (values['probability-threshold'] === undefined && values['problem-type'] !== undefined)
+      values['probability-threshold'] = String(bias.config.probabilityThreshold);
+  }
   const quality = qualityBaselineSettings(values);
+  const scoreColumn = values['probability-column'] ?? null;
+  const biasTally = bias === null ? null : new BiasTally(bias.config, scoreColumn);
+  // The label's kind, for the configuration's check: numeric when every label read is a number.
+  let labelsNumeric = true;
   // Every flag is checked before anything is read or written.
   const margin = qualityMargin(values['quality-margin'], values['quality-window-records']);
   const labelled: LabelledPrediction[] = [];
-  const { baseline, leftOut } = await readTrainingSet(store, key, {
-    onRow: quality === null ? undefined : (row) => labelled.push(labelledRow(quality, row)),
+  const { baseline, leftOut, columns } = await readTrainingSet(store, key, {
+    onRow:
+      quality === null && biasTally === null
+        ? undefined
+        : (row) => {
+            if (quality !== null) {
+              const record = labelledRow(quality, row);
+              // With a bias configuration, its label rule says which labels are positive.
+              if (bias !== null) {
+                const positive = labelPositive(bias.config.positive, rowReader(row)(quality.labelColumn));
+                record.label = positive === null ? '' : positive ? 1 : 0;
+              }
+              labelled.push(record);
+            }
+            if (biasTally !== null) {
+              const get = rowReader(row);
+              biasTally.add(get);
+              const label = get(bias!.config.label);
+              if (label !== undefined && label !== '' && parseFiniteNumber(label) === null)
+                labelsNumeric = false;
+            }
+          },
     labelColumn: values['label-column'],
     outputColumns,
     categorical: list(values.categorical),
@@ -188,6 +287,18 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 's
     if (e.message.includes('is not in the data')) throw new UsageError(`${data}: ${e.message}`);
     throw e;
   });
+  if (bias !== null) {
+    const kinds = new Map(baseline.features.map((f) => [f.name, f.kind]));
+    const dataColumns: DataColumn[] = columns.map((name) => ({
+      name,
+      kind: kinds.get(name) ?? (labelsNumeric ? 'numeric' : 'categorical'),
+    }));
+    const problems = checkBiasConfigAgainstData(bias.config, dataColumns);
+    if (problems.length > 0)
+      throw new UsageError(
+        `--bias-config ${values['bias-config']}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  ${problems.join('\n  ')}`}`,
+      );
+  }
   // Model quality is computed before anything is written, so a set without usable labels writes nothing.
   let qualityStatistics: ModelQualityStatistics | null = null;
   if (quality !== null) {
@@ -223,6 +334,24 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 's
       `${baseline.labelColumn ? `, label column "${baseline.labelColumn}" left out` : ''}.\n` +
       `Wrote ${values.out}/{${STATISTICS_FILE},${CONSTRAINTS_FILE},${BASELINE_FILE}}\n`,
   );
+  if (bias !== null && biasTally !== null) {
+    const analysis = analysisJson(buildBiasAnalysis(biasTally));
+    await out.putText(BIAS_ANALYSIS_FILE, `${JSON.stringify(analysis, null, 2)}\n`, 'application/json');
+    await out.putText(
+      BIAS_CONFIG_FILE,
+      bias.text.endsWith('\n') ? bias.text : `${bias.text}\n`,
+      'application/json',
+    );
+    const stages = [
+      'pre-training',
+      ...(scoreColumn !== null && bias.config.methods.postTraining.length > 0 ? ['post-training'] : []),
+    ];
+    io.stdout(
+      `Bias (Clarify) of ${biasTally.counted} rows, ${bias.config.facets.length} facet value${bias.config.facets.length === 1 ? '' : 's'}: ${stages.join(' and ')} metrics` +
+        `${scoreColumn === null ? ' (no --probability-column: no post-training metrics)' : ''}.\n` +
+        `Wrote ${values.out}/{${BIAS_ANALYSIS_FILE},${BIAS_CONFIG_FILE}}\n`,
+    );
+  }
   if (quality !== null && qualityStatistics !== null) {
     const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
     await out.putText(QUALITY_STATISTICS_FILE, json(qualityStatistics), 'application/json');
@@ -247,6 +376,8 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 's
 
 /** The files `baseline` writes under --out. */
 const WRITTEN = [
+  BIAS_ANALYSIS_FILE,
+  BIAS_CONFIG_FILE,
   BASELINE_FILE,
   STATISTICS_FILE,
   CONSTRAINTS_FILE,

@@ -22,6 +22,13 @@ export const QUALITY_CONSTRAINTS_FILE = `${QUALITY_BASELINE_DIR}/constraints.jso
 /** How the quality baseline was made: {@link QualityBaselineSettings}. */
 export const QUALITY_SETTINGS_FILE = `${QUALITY_BASELINE_DIR}/quality-baseline.json`;
 
+/** Where a baseline folder keeps its bias files (Clarify's format). */
+export const BIAS_BASELINE_DIR = 'bias';
+/** Clarify's `analysis.json` of the training data: the baseline the windows are compared with. */
+export const BIAS_ANALYSIS_FILE = `${BIAS_BASELINE_DIR}/analysis.json`;
+/** Clarify's `analysis_config.json` the baseline was made with; `run` reads it from here. */
+export const BIAS_CONFIG_FILE = `${BIAS_BASELINE_DIR}/analysis_config.json`;
+
 /**
  * How a quality baseline was made (`model-quality/quality-baseline.json`), so a run reads the
  * same columns with the same threshold without being told again.

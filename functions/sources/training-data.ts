@@ -132,7 +132,8 @@ export async function readTrainingSet(store: ObjectStore, key: string, options: 
         : `${file}: none of its ${ragged} rows has the ${leftOut.expected} fields of the header (${leftOutText(leftOut)})`,
     );
   }
-  return { baseline, leftOut };
+  // The data's columns, in its order (the label's included), for checks against other files.
+  return { baseline, leftOut, columns: [...(builder as BaselineBuilder).columns] };
 }
 
 /** The rows left out, in words: "2 with fewer fields than 5; the first is data row 7, with 4 fields". */

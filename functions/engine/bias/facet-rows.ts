@@ -148,6 +148,22 @@ type RowOutcome =
   | { label: boolean; predicted: boolean; group: string | null; labelValue: number | null }
   | BiasRowRejectReason;
 
+/**
+ * Whether a label is positive under the configuration's `label_values_or_threshold`: one of the
+ * values (as class keys: 1, "1" and "1.0" are one), or above the threshold; any other value is
+ * negative. `null` for a missing label, or a label that is not a number under a threshold. The
+ * one rule for bias and, with a bias configuration, for model quality's binary labels.
+ */
+export function labelPositive(rule: LabelRule, raw: unknown): boolean | null {
+  if (isEmpty(raw)) return null;
+  if ('values' in rule) {
+    const key = classKey(raw);
+    return key === null ? null : rule.values.some((v) => configKey(v) === key);
+  }
+  const x = parseFiniteNumber(raw);
+  return x === null ? null : x > rule.threshold;
+}
+
 /** The part of the configuration that reads a row's label, score and group. */
 interface RowRules {
   label: string;
