@@ -5,6 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { BIAS_CONFIG_FILE } from '../contracts/baseline-layout.ts';
 import { PROBLEM_TYPES, type ProblemType } from '../contracts/problem-type.ts';
 import { isDriftwatchOutput } from '../contracts/report-layout.ts';
 import { isS3Uri } from '../contracts/s3-uri.ts';
@@ -14,7 +15,9 @@ import {
   parseQualityConstraints,
 } from '../engine/quality/quality-constraints.ts';
 import { summaryTable } from '../engine/render/summary-table.ts';
+import type { BiasPlan } from '../pipeline/bias-window.ts';
 import {
+  loadBiasBaseline,
   loadQualityBaseline,
   type PrefetchedLabels,
   planQuality,
@@ -115,6 +118,7 @@ export async function runCommand(
             labelLookbackHours: qualityRun.labelLookbackHours,
             minSliceSupport: qualityRun.minSliceSupport,
             maxLineBytes,
+            bias: qualityRun.bias,
           }),
         );
   const capture = openStore(values.capture, (m) => io.stderr(`driftwatch: ${m}\n`));
@@ -169,11 +173,23 @@ export async function runCommand(
     const q = await quality.evaluate(result.predictionParts, { start, end }, io.now(), prefetched);
     report.quality = q.quality;
     result.modelQuality = { statistics: q.statistics, violations: q.violations };
+    if (qualityRun?.bias) {
+      if (q.bias && q.bias.section.matched > 0) {
+        report.bias = q.bias.section;
+        result.bias = { analysis: q.bias.analysis, violations: q.bias.violations };
+      } else {
+        report.bias = null;
+        report.warnings.push(
+          'Bias is not measured for this window: no labelled prediction of it could be counted yet (labels arrive late; a later run over the window may count them).',
+        );
+      }
+    }
   }
   const written = (await writeReportFiles(openStore(values.out), '', result)).join(',');
   if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout(`${summaryTable(report)}\nWrote ${values.out}/{${written}}\n`);
-  const violations = report.violations.length + (report.quality?.violations.length ?? 0);
+  const violations =
+    report.violations.length + (report.quality?.violations.length ?? 0) + (report.bias?.violations ?? 0);
   return values['fail-on-violation'] && violations > 0 ? 1 : 0;
 }
 
@@ -197,6 +213,8 @@ interface QualityRun {
   constraints: ModelQualityConstraints | null;
   labelLookbackHours: number | undefined;
   minSliceSupport: number | undefined;
+  /** The baseline folder's bias configuration and analysis, when it has them. */
+  bias: BiasPlan | null;
 }
 
 const QUALITY_FLAGS = [
@@ -231,6 +249,7 @@ async function qualityRunOf(
   const labelLookbackHours = nonNegativeInt(values['label-lookback-hours'], '--label-lookback-hours');
   const minSliceSupport = positiveInt(values['min-slice-support'], '--min-slice-support');
   const files = await loadQualityBaseline(baselineStore);
+  const bias = await loadBiasBaseline(baselineStore);
   let constraints = files.constraints;
   let constraintsSource = `${baselineStore.location.replace(/\/$/, '')}/${QUALITY_CONSTRAINTS_FILE}`;
   const constraintsFile = values['quality-constraints'];
@@ -238,8 +257,13 @@ async function qualityRunOf(
     constraints = await readQualityConstraints(constraintsFile);
     constraintsSource = constraintsFile;
   }
+  if (bias !== null && explicitType !== undefined && explicitType !== 'BinaryClassification')
+    throw new UsageError(
+      `the baseline has a bias configuration (${BIAS_CONFIG_FILE}), which measures a binary classifier; --problem-type is ${explicitType}`,
+    );
   const problemType =
     explicitType ??
+    (bias !== null ? 'BinaryClassification' : undefined) ??
     files.settings?.problemType ??
     (constraints === null ? undefined : constraintsProblemType(constraints));
   if (problemType === undefined)
@@ -262,6 +286,7 @@ async function qualityRunOf(
     constraints,
     labelLookbackHours,
     minSliceSupport,
+    bias,
   };
 }
 

@@ -23,6 +23,10 @@ export const CONSTRAINT_VIOLATIONS_JSON = 'constraint_violations.json';
 export const WINDOW_QUALITY_STATISTICS_FILE = 'model_quality_statistics.json';
 /** The window's model-quality constraint violations, beside report.json. */
 export const WINDOW_QUALITY_VIOLATIONS_FILE = 'model_quality_constraint_violations.json';
+/** Clarify's analysis.json of the window's joined predictions, in the window's folder. */
+export const WINDOW_BIAS_ANALYSIS_FILE = 'bias/analysis.json';
+/** The window's bias_drift_check violations (SageMaker's format), in the window's folder. */
+export const WINDOW_BIAS_VIOLATIONS_FILE = 'bias/constraint_violations.json';
 /** The trends page over a schedule's windows, in the schedule's folder. */
 export const INDEX_HTML = 'index.html';
 /** The marker that a window's summary was sent (or is being sent), in the window's folder. */
@@ -75,6 +79,7 @@ const OUTPUT_FILE_NAMES = new Set([
   CONSTRAINT_VIOLATIONS_JSON,
   WINDOW_QUALITY_STATISTICS_FILE,
   WINDOW_QUALITY_VIOLATIONS_FILE,
+  'analysis.json',
   SUMMARY_MARKER,
   BASELINE_FILE,
   CONSTRAINTS_FILE,

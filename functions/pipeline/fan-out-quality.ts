@@ -20,6 +20,7 @@ import type { LabelFilesRead } from '../contracts/ground-truth-labels.ts';
 import type { MonitorRuntimeConfig } from '../contracts/monitor-config.ts';
 import { hourPath } from '../contracts/report-layout.ts';
 import { HOUR_MS } from '../contracts/time.ts';
+import { hashKey64 } from '../engine/quality/key-hash.ts';
 import { evaluateJoin, type QualityWindowResult } from '../engine/quality/prediction-join.ts';
 import { type PartSummary, type PredictionPart, splitByKey } from '../engine/quality/prediction-part.ts';
 import {
@@ -32,6 +33,7 @@ import {
 import { QualityPartial, type QualityPartialState } from '../engine/quality/quality-partial.ts';
 import { listLabelFiles, readLabelFile } from '../sources/ground-truth.ts';
 import type { ObjectStore } from '../stores/object-store.ts';
+import { biasLabelRule } from './bias-window.ts';
 import { checkRunId, FanOutEventError, runFolder } from './fan-out-contract.ts';
 import { DEFAULT_LABEL_LOOKBACK_HOURS, predictionSpec, type QualityPlan } from './quality-window.ts';
 
@@ -225,7 +227,12 @@ export async function partitionLabelFile(
   partitions: number,
 ): Promise<{ labels: number }> {
   const windowStart = new Date(item.window);
-  const split = new LabelPartitions(plan.problemType, partitions);
+  const split = new LabelPartitions(
+    plan.problemType,
+    partitions,
+    hashKey64,
+    plan.bias ? biasLabelRule(plan.bias.config) : undefined,
+  );
   const read: LabelFilesRead = { lines: 0, rejectedByReason: {}, files: 0, skipped: [] };
   await readLabelFile(
     plan.groundTruth,
@@ -306,6 +313,7 @@ export async function joinPartition(
   );
   let labels = 0;
   for (const key of labelFiles) {
+    // Labels were coded by the label files' workers, by the same rule.
     const buffer = LabelBuffer.fromState(plan.problemType, await readData<LabelBufferState>(reports, key));
     labels += buffer.count;
     join.offerBuffer(buffer);

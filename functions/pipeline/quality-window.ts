@@ -16,6 +16,7 @@ import type { ProblemType } from '../contracts/problem-type.ts';
 import { HOUR_MS } from '../contracts/time.ts';
 import type { Baseline } from '../engine/drift/baseline.ts';
 import { DEFAULT_PROBABILITY_THRESHOLD } from '../engine/quality/binary-metrics.ts';
+import { hashKey64 } from '../engine/quality/key-hash.ts';
 import {
   evaluateJoin,
   type JoinQualityOptions,
@@ -29,6 +30,13 @@ import { binEdges } from '../engine/stats/binning.ts';
 import type { QualityBaselineFiles } from '../sources/baseline-store.ts';
 import { streamGroundTruth } from '../sources/ground-truth.ts';
 import type { ObjectStore } from '../stores/object-store.ts';
+import {
+  type BiasPlan,
+  biasColumns,
+  biasLabelRule,
+  startWindowBias,
+  type WindowBiasRun,
+} from './bias-window.ts';
 
 // The CLI's `baseline` and `run` take these from here: the baseline files and how they are read.
 export {
@@ -39,7 +47,11 @@ export {
   type QualityBaselineSettings,
 } from '../contracts/baseline-layout.ts';
 export { DEFAULT_MIN_SLICE_SUPPORT, type QualityWindowResult } from '../engine/quality/prediction-join.ts';
-export { loadQualityBaseline, type QualityBaselineFiles } from '../sources/baseline-store.ts';
+export {
+  loadBiasBaseline,
+  loadQualityBaseline,
+  type QualityBaselineFiles,
+} from '../sources/baseline-store.ts';
 
 /** Hours of labels read after a window's end, by default. */
 export const DEFAULT_LABEL_LOOKBACK_HOURS = 24;
@@ -77,9 +89,14 @@ export function sliceBaselines(baseline: Baseline): Record<string, SliceBaseline
   return out;
 }
 
+/** A window's quality and, when the baseline has a bias configuration, its bias. */
+export type QualityAndBias = QualityWindowResult & { bias?: ReturnType<WindowBiasRun['result']> };
+
 /** Options of {@link qualityForWindow}. */
 export interface QualityWindowOptions extends Omit<JoinQualityOptions, 'labelHours' | 'lookbackHours'> {
   groundTruth: ObjectStore;
+  /** The baseline's bias configuration and analysis: the window's bias is counted in the join. */
+  bias?: BiasPlan | null;
   /**
    * Hours of labels read after the window's end.
    * @default 24
@@ -110,10 +127,10 @@ export interface PrefetchedLabels {
  */
 export async function prefetchLabels(
   problemType: ProblemType,
-  o: Pick<QualityWindowOptions, 'window' | 'labelLookbackHours' | 'groundTruth' | 'maxLineBytes'>,
+  o: Pick<QualityWindowOptions, 'window' | 'labelLookbackHours' | 'groundTruth' | 'maxLineBytes' | 'bias'>,
 ): Promise<PrefetchedLabels> {
   const { startMs, endMs } = labelRange(o);
-  const buffer = new LabelBuffer(problemType);
+  const buffer = new LabelBuffer(problemType, hashKey64, o.bias ? biasLabelRule(o.bias.config) : undefined);
   const files = await streamGroundTruth(
     o.groundTruth,
     { startMs, endMs, maxLineBytes: o.maxLineBytes },
@@ -132,9 +149,10 @@ export async function qualityForWindow(
   parts: readonly PredictionPart[],
   o: QualityWindowOptions,
   prefetched?: Promise<PrefetchedLabels>,
-): Promise<QualityWindowResult> {
+): Promise<QualityAndBias> {
   const { startMs, endMs, lookbackHours } = labelRange(o);
-  const join = new PredictionJoin(spec, parts);
+  const bias = o.bias ? startWindowBias(o.bias, spec.extraColumns ?? []) : null;
+  const join = new PredictionJoin(spec, parts, hashKey64, o.bias ? biasLabelRule(o.bias.config) : undefined);
   let labels: LabelFilesRead;
   if (prefetched !== undefined) {
     const read = await prefetched;
@@ -146,7 +164,8 @@ export async function qualityForWindow(
       { startMs, endMs, maxLineBytes: o.maxLineBytes },
       (id, label) => join.offerLabel(id, label),
     );
-  return evaluateJoin(join.finish(), labels, {
+  const partial = join.finish(bias?.visit);
+  const result = evaluateJoin(partial, labels, {
     ...o,
     labelHours: {
       start: startMs === undefined ? null : new Date(startMs).toISOString(),
@@ -154,6 +173,7 @@ export async function qualityForWindow(
     },
     lookbackHours,
   });
+  return bias === null ? result : { ...result, bias: bias.result() };
 }
 
 /**
@@ -164,6 +184,8 @@ export async function qualityForWindow(
 export interface QualityPlan {
   /** Where the labels are: the store's hour folders are the label-collection hours. */
   groundTruth: ObjectStore;
+  /** The baseline's bias configuration and analysis, when it has them. */
+  bias?: BiasPlan | null;
   problemType: ProblemType;
   threshold: number;
   constraints: ModelQualityConstraints | null;
@@ -190,6 +212,8 @@ export interface QualityPlanOptions {
   labelLookbackHours?: number;
   minSliceSupport?: number;
   maxLineBytes?: number;
+  /** The baseline's bias files: its threshold is the run's unless `threshold` is given. */
+  bias?: BiasPlan | null;
 }
 
 /**
@@ -207,13 +231,18 @@ export function planQuality(
   return {
     groundTruth: o.groundTruth,
     problemType: o.problemType,
-    threshold: o.threshold ?? settings?.threshold ?? DEFAULT_PROBABILITY_THRESHOLD,
+    threshold:
+      o.threshold ??
+      o.bias?.config.probabilityThreshold ??
+      settings?.threshold ??
+      DEFAULT_PROBABILITY_THRESHOLD,
     constraints: o.constraints === undefined ? files.constraints : o.constraints,
     outputColumn: predictionColumnOf(settings, o.problemType),
     sliceBaselines: sliceBaselines(baseline),
     ...(o.labelLookbackHours !== undefined ? { labelLookbackHours: o.labelLookbackHours } : {}),
     ...(o.minSliceSupport !== undefined ? { minSliceSupport: o.minSliceSupport } : {}),
     ...(o.maxLineBytes !== undefined ? { maxLineBytes: o.maxLineBytes } : {}),
+    ...(o.bias ? { bias: o.bias } : {}),
   };
 }
 
@@ -228,6 +257,7 @@ export function predictionSpec(plan: QualityPlan): PredictionSpec {
     outputColumn: plan.outputColumn,
     slices,
     threshold: plan.threshold,
+    ...(plan.bias ? { extraColumns: biasColumns(plan.bias.config) } : {}),
   };
 }
 
@@ -246,7 +276,7 @@ export interface WindowQualityRun {
     window: { start: string | null; end: string | null },
     now: Date,
     prefetched?: Promise<PrefetchedLabels>,
-  ): Promise<QualityWindowResult>;
+  ): Promise<QualityAndBias>;
 }
 
 /** Starts the quality of one window under `plan` (see {@link qualityForWindow}). */
@@ -256,6 +286,7 @@ export function startWindowQuality(plan: QualityPlan): WindowQualityRun {
     groundTruth: plan.groundTruth,
     labelLookbackHours: plan.labelLookbackHours,
     maxLineBytes: plan.maxLineBytes,
+    bias: plan.bias ?? null,
   };
   return {
     spec,

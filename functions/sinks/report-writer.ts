@@ -12,6 +12,8 @@ import {
   REPORT_HTML,
   REPORT_JSON,
   STATISTICS_JSON,
+  WINDOW_BIAS_ANALYSIS_FILE,
+  WINDOW_BIAS_VIOLATIONS_FILE,
   WINDOW_QUALITY_STATISTICS_FILE,
   WINDOW_QUALITY_VIOLATIONS_FILE,
 } from '../contracts/report-layout.ts';
@@ -53,6 +55,18 @@ export function reportFiles(result: WindowResult, title?: string): ReportFile[] 
         body: json(quality.statistics),
         contentType: 'application/json',
       });
+  }
+  if (result.bias) {
+    files.push({
+      name: WINDOW_BIAS_ANALYSIS_FILE,
+      body: json(result.bias.analysis),
+      contentType: 'application/json',
+    });
+    files.push({
+      name: WINDOW_BIAS_VIOLATIONS_FILE,
+      body: json(result.bias.violations),
+      contentType: 'application/json',
+    });
   }
   return files;
 }

@@ -7,6 +7,9 @@
 
 import {
   BASELINE_FILE,
+  BIAS_ANALYSIS_FILE,
+  BIAS_BASELINE_DIR,
+  BIAS_CONFIG_FILE,
   CONSTRAINTS_FILE,
   QUALITY_BASELINE_DIR,
   QUALITY_CONSTRAINTS_FILE,
@@ -15,6 +18,8 @@ import {
   STATISTICS_FILE,
 } from '../contracts/baseline-layout.ts';
 import { PROBLEM_TYPES, type ProblemType } from '../contracts/problem-type.ts';
+import { type BiasConfig, parseBiasConfig } from '../engine/bias/analysis-config.ts';
+import { type BiasAnalysis, parseAnalysisJson } from '../engine/bias/analysis-json.ts';
 import { type Baseline, baselineFromJson, baselineFromSageMaker } from '../engine/drift/baseline.ts';
 import {
   type ModelQualityConstraints,
@@ -121,4 +126,41 @@ export async function loadQualityBaseline(store: ObjectStore): Promise<QualityBa
     settings = json as QualityBaselineSettings;
   }
   return { constraints, settings };
+}
+
+/** A baseline folder's bias files: the configuration and the training data's analysis. */
+export interface BiasBaselineFiles {
+  config: BiasConfig;
+  analysis: BiasAnalysis;
+}
+
+/**
+ * Reads a baseline folder's `bias/` files (listed first, as the quality files are); `null` when
+ * it has none. A configuration without its analysis, or either unreadable, is an error naming the
+ * file and the fix.
+ */
+export async function loadBiasBaseline(store: ObjectStore): Promise<BiasBaselineFiles | null> {
+  const present = new Set<string>();
+  for await (const o of store.list(`${BIAS_BASELINE_DIR}/`)) present.add(o.key);
+  if (!present.has(BIAS_CONFIG_FILE)) return null;
+  const fix = 'rebuild the baseline with `driftwatch baseline ... --bias-config analysis_config.json`';
+  const configFile = whereIn(store, BIAS_CONFIG_FILE);
+  const analysisFile = whereIn(store, BIAS_ANALYSIS_FILE);
+  if (!present.has(BIAS_ANALYSIS_FILE))
+    throw new BaselineFileError(analysisFile, `is missing beside ${BIAS_CONFIG_FILE}; ${fix}`);
+  let config: BiasConfig;
+  try {
+    config = parseBiasConfig(
+      parseJson((await store.getText(BIAS_CONFIG_FILE)) ?? '', configFile, fix),
+      configFile,
+    );
+  } catch (e) {
+    if (e instanceof BaselineFileError) throw e;
+    throw new BaselineFileError(configFile, `${(e as Error).message.replace(`${configFile}: `, '')}; ${fix}`);
+  }
+  const analysis = parseAnalysisJson(
+    parseJson((await store.getText(BIAS_ANALYSIS_FILE)) ?? '', analysisFile, fix),
+    analysisFile,
+  );
+  return { config, analysis };
 }

@@ -299,6 +299,26 @@ export class BiasTally {
     });
   }
 
+  /**
+   * Counts one record whose label and prediction were read elsewhere (model quality's join: the
+   * label by the configuration's rule, the prediction from the score at `probability_threshold`);
+   * `get` gives its facet and group columns.
+   */
+  addJoined(label: boolean, predicted: boolean, get: (name: string) => unknown): void {
+    this.rows++;
+    let group: string | null = null;
+    if (this.config.groupVariable !== null) {
+      group = classKey(get(this.config.groupVariable));
+      if (group === null) {
+        this.rejected.set('group_missing', (this.rejected.get('group_missing') ?? 0) + 1);
+        return;
+      }
+    }
+    this.facets.forEach(({ facet, counts }, i) => {
+      countFacetValue(this.tests[i]!, counts, get(facet.name), label, predicted, group);
+    });
+  }
+
   /** Rows counted (offered and not rejected as a whole). */
   get counted(): number {
     let n = this.rows;

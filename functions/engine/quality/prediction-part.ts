@@ -31,6 +31,17 @@ export interface PredictionSpec {
   slices: readonly SliceSpec[];
   /** BinaryClassification's threshold, for the estimate. */
   threshold: number;
+  /**
+   * More input columns kept raw for whoever visits the joined records (bias: facets and the
+   * group variable): a numeric column as its number, a categorical one as its class key.
+   */
+  extraColumns?: readonly ExtraColumn[];
+}
+
+/** An input column a part keeps raw (see {@link PredictionSpec.extraColumns}). */
+export interface ExtraColumn {
+  name: string;
+  kind: 'numeric' | 'categorical';
 }
 
 /**
@@ -66,6 +77,13 @@ export interface PredictionPart {
   unseen: string[][];
   /** Per sliced feature: whether any row's input side carried it. */
   seen: boolean[];
+  /**
+   * Per extra column: numbers (NaN missing) for a numeric one; for a categorical one, codes into
+   * `extraClasses` from 1 (0 missing).
+   */
+  extra: (Float64Array | Uint32Array)[];
+  /** Per extra column: the class keys of a categorical one, by code - 1; empty for a numeric one. */
+  extraClasses: string[][];
   /** Profiled rows, rows with no output (not predictions), and predictions without a key. */
   rows: number;
   rowsWithoutOutput: number;
@@ -76,7 +94,7 @@ export interface PredictionPart {
 
 /** The buffers of a part, to transfer it to another thread without a copy. */
 export function partBuffers(p: PredictionPart): ArrayBuffer[] {
-  return [p.keyHi, p.keyLo, p.object, p.output, ...p.codes].map((a) => a.buffer as ArrayBuffer);
+  return [p.keyHi, p.keyLo, p.object, p.output, ...p.codes, ...p.extra].map((a) => a.buffer as ArrayBuffer);
 }
 
 /**
@@ -116,6 +134,10 @@ export class PredictionPartBuilder implements RowSink {
   private readonly edges: (readonly number[] | null)[];
   private readonly estimate: EstimateSums | null;
   private readonly outputTap: number;
+  /** The tap of each extra column. */
+  private readonly extraTaps: number[];
+  private extra: (Float64Array | Uint32Array)[];
+  private readonly extraClasses: Map<string, number>[];
   private readonly hash = new Uint32Array(2);
   private ordinal = 0;
   private rows = 0;
@@ -132,10 +154,20 @@ export class PredictionPartBuilder implements RowSink {
       text: s.baseline.kind === 'categorical',
     }));
     this.outputTap = spec.outputColumn === null ? -1 : slices.length;
-    this.taps =
-      spec.outputColumn === null
-        ? slices
-        : [...slices, { name: spec.outputColumn, role: 'output', text: false }];
+    const output: RowTap[] =
+      spec.outputColumn === null ? [] : [{ name: spec.outputColumn, role: 'output', text: false }];
+    const extra = spec.extraColumns ?? [];
+    const taps: RowTap[] = [...slices, ...output];
+    // A column both sliced and kept raw is read once (the profiler hands a column to one tap).
+    this.extraTaps = extra.map((c) => {
+      const at = taps.findIndex((t) => t.role === 'input' && t.name === c.name);
+      if (at >= 0) return at;
+      taps.push({ name: c.name, role: 'input', text: c.kind === 'categorical' });
+      return taps.length - 1;
+    });
+    this.taps = taps;
+    this.extra = extra.map((c) => (c.kind === 'numeric' ? new Float64Array(1024) : new Uint32Array(1024)));
+    this.extraClasses = extra.map(() => new Map());
     this.codes = spec.slices.map((s) => {
       if (s.baseline.kind === 'numeric')
         return s.baseline.binEdges.length < 254 ? new Uint8Array(1024) : new Uint32Array(1024);
@@ -202,10 +234,29 @@ export class PredictionPartBuilder implements RowSink {
       const f = wide[j]!;
       this.codes[f]![i] = this.sliceCode(f, this.spec.slices[f]!.baseline, values[f]);
     }
+    for (let c = 0; c < this.extra.length; c++)
+      this.extra[c]![i] = this.extraValue(c, values[this.extraTaps[c]!]);
+  }
+
+  /** An extra column's value as kept: its number (NaN missing), or its class key's code (0 missing). */
+  private extraValue(c: number, raw: unknown): number {
+    const column = this.extra[c]!;
+    const value = raw instanceof ByteSpan ? raw.text() : raw;
+    if (column instanceof Float64Array) return parseFiniteNumber(value) ?? Number.NaN;
+    const key = classKey(value);
+    if (key === null) return 0;
+    const classes = this.extraClasses[c]!;
+    let code = classes.get(key);
+    if (code === undefined) {
+      code = classes.size + 1;
+      classes.set(key, code);
+    }
+    return code;
   }
 
   private grow(): void {
     const size = grownSize(this.keyHi.length);
+    this.extra = this.extra.map((c) => grow(c, size));
     this.keyHi = grow(this.keyHi, size);
     this.keyLo = grow(this.keyLo, size);
     this.object = grow(this.object, size);
@@ -304,6 +355,8 @@ export class PredictionPartBuilder implements RowSink {
       object: this.object.subarray(0, n),
       output: this.output.subarray(0, n),
       codes: this.codes.map((c) => c.subarray(0, n)),
+      extra: this.extra.map((c) => c.subarray(0, n)),
+      extraClasses: this.extraClasses.map((m) => [...m.keys()]),
       classes: [...this.classes.keys()],
       unseen: this.unseen.map((u) => [...u.keys()]),
       seen: [...this.seen],
@@ -373,6 +426,8 @@ export function splitByKey(p: PredictionPart, partitions: number): PredictionPar
       object: pick(p.object),
       output: pick(p.output),
       codes: p.codes.map(pick),
+      extra: p.extra.map(pick),
+      extraClasses: p.extraClasses,
       classes: p.classes,
       unseen: p.unseen,
       seen: p.seen.map(() => false),

@@ -75,7 +75,11 @@ class LabelCoder {
   readonly classNames: string[] = [];
   private readonly classes = new Map<string, number>();
 
-  constructor(private readonly problemType: ProblemType) {}
+  constructor(
+    private readonly problemType: ProblemType,
+    /** Binary labels by another rule (a bias configuration's positive labels); 0/1 text by default. */
+    private readonly binaryLabel?: BinaryLabelRule,
+  ) {}
 
   classCode(c: string): number {
     let code = this.classes.get(c);
@@ -88,7 +92,8 @@ class LabelCoder {
   }
 
   code(label: string | number): number {
-    if (this.problemType === 'BinaryClassification') return parseBinaryLabel(label) ?? Number.NaN;
+    if (this.problemType === 'BinaryClassification')
+      return (this.binaryLabel ? this.binaryLabel(label) : parseBinaryLabel(label)) ?? Number.NaN;
     if (this.problemType === 'Regression') return parseFiniteNumber(label) ?? Number.NaN;
     const c = classKey(label);
     return c === null ? Number.NaN : this.classCode(c);
@@ -111,8 +116,9 @@ export class LabelBuffer {
   constructor(
     problemType: ProblemType,
     private readonly hasher: KeyHasher = hashKey64,
+    binaryLabel?: BinaryLabelRule,
   ) {
-    this.coder = new LabelCoder(problemType);
+    this.coder = new LabelCoder(problemType, binaryLabel);
   }
 
   add(eventId: string, label: string | number): void {
@@ -178,8 +184,12 @@ export class LabelPartitions {
     problemType: ProblemType,
     partitions: number,
     private readonly hasher: KeyHasher = hashKey64,
+    binaryLabel?: BinaryLabelRule,
   ) {
-    this.buffers = Array.from({ length: partitions }, () => new LabelBuffer(problemType, hasher));
+    this.buffers = Array.from(
+      { length: partitions },
+      () => new LabelBuffer(problemType, hasher, binaryLabel),
+    );
   }
 
   add(eventId: string, label: string | number): void {
@@ -194,6 +204,9 @@ function grown<T extends Uint32Array | Float64Array>(a: T): T {
   b.set(a);
   return b;
 }
+
+/** Which binary labels are positive (1) or negative (0); `null` for a label that does not parse. */
+export type BinaryLabelRule = (label: string | number) => 0 | 1 | null;
 
 /** Joins the parts of one window (or one key partition of it) to the labels offered. */
 export class PredictionJoin {
@@ -220,6 +233,7 @@ export class PredictionJoin {
     private readonly spec: PredictionSpec,
     private readonly parts: readonly PredictionPart[],
     private readonly hasher: KeyHasher = hashKey64,
+    binaryLabel?: BinaryLabelRule,
   ) {
     let total = 0;
     for (const p of parts) {
@@ -235,7 +249,7 @@ export class PredictionJoin {
     this.table = new Int32Array(tableSize(total));
     this.labelState = new Uint8Array(total);
     this.labelValue = new Float64Array(total);
-    this.coder = new LabelCoder(spec.problemType);
+    this.coder = new LabelCoder(spec.problemType, binaryLabel);
     this.classOf = parts.map((p) => p.classes.map((c) => this.coder.classCode(c)));
     parts.forEach((p, k) => {
       for (let i = 0; i < p.count; i++) this.index(k, i);
@@ -315,8 +329,12 @@ export class PredictionJoin {
     this.labelValue[g] = v;
   }
 
-  /** The window's quality inputs: every joined row, labelled or not, and the counts. */
-  finish(): QualityPartial {
+  /**
+   * The window's quality inputs: every joined row, labelled or not, and the counts. `visit`
+   * sees each record the metrics count (a good label, an output that parses): its part, its
+   * place in it and its label as kept (binary: 1 positive, 0 negative).
+   */
+  finish(visit?: JoinedRecordVisitor): QualityPartial {
     const spec = this.spec;
     const p = new QualityPartial(spec.problemType, spec.threshold, spec.slices);
     const c = p.counts;
@@ -342,7 +360,8 @@ export class PredictionJoin {
         if (state === NO_LABEL) continue;
         c.matched++;
         if (state === BAD_LABEL) c.invalidLabels++;
-        else this.addRecord(p, k, i, this.labelValue[offset + i]!, tallies);
+        else if (this.addRecord(p, k, i, this.labelValue[offset + i]!, tallies))
+          visit?.(part, i, this.labelValue[offset + i]!);
       }
     });
     const keys = this.offsets.length === 0 ? 0 : this.partsTotal() - this.repeatedKeys;
@@ -369,12 +388,19 @@ export class PredictionJoin {
     });
   }
 
-  private addRecord(p: QualityPartial, k: number, i: number, label: number, tallies: SliceTally[][]): void {
+  /** Adds a labelled record to the metrics; false when its output does not parse (counted). */
+  private addRecord(
+    p: QualityPartial,
+    k: number,
+    i: number,
+    label: number,
+    tallies: SliceTally[][],
+  ): boolean {
     const part = this.parts[k]!;
     const output = part.output[i]!;
     if (Number.isNaN(output)) {
       p.counts.invalidPredictions++;
-      return;
+      return false;
     }
     const mask = sampleMask(part.keyHi[i]!, part.keyLo[i]!);
     let error: number;
@@ -385,8 +411,12 @@ export class PredictionJoin {
       error = p.addMulticlass(names[label]!, names[this.classOf[k]![output]!]!, mask);
     }
     for (let f = 0; f < tallies.length; f++) tallies[f]![part.codes[f]![i]!]!.add(error);
+    return true;
   }
 }
+
+/** Sees a joined record the metrics count: its part, its place there, its label as kept. */
+export type JoinedRecordVisitor = (part: PredictionPart, i: number, label: number) => void;
 
 /**
  * Completes a window's partial joined by key partition (each partition's parts carry no

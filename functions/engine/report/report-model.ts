@@ -3,6 +3,7 @@
  * never rename.
  */
 
+import type { WindowBias } from '../bias/window-bias.ts';
 import type { Violation } from '../drift/checks.ts';
 import type { DatasetDrift, FeatureDrift } from '../drift/compare.ts';
 import type { WindowQuality } from '../quality/window-quality.ts';
@@ -53,6 +54,11 @@ export interface Report {
   violations: Violation[];
   /** Model quality from ground truth; `null` when no ground truth was asked for. */
   quality: WindowQuality | null;
+  /**
+   * Bias against the baseline's (Clarify's metrics), present when the baseline has a bias
+   * configuration: `null` then when nothing could be measured (the warnings say why).
+   */
+  bias?: WindowBias | null;
   /** Where the baseline came from and how it was compared. */
   baseline: { source: 'driftwatch' | 'sagemaker'; path: string };
   /** Notes for the reader: limits hit, files skipped. */

@@ -3,6 +3,8 @@
  * constraint_violations.json. Pure: the caller decides where they go.
  */
 
+import type { AnalysisJson } from '../bias/analysis-json.ts';
+import type { BiasViolationsJson } from '../bias/bias-violations.ts';
 import { REJECT_REASON_TEXT, type RejectReason } from '../capture/capture-record.ts';
 import type { Baseline } from '../drift/baseline.ts';
 import type { Violation } from '../drift/checks.ts';
@@ -26,6 +28,8 @@ export interface WindowResult {
     statistics: ModelQualityStatistics | null;
     violations: { violations: QualityViolation[] };
   };
+  /** The window's bias files, when the baseline has a bias configuration and labels matched. */
+  bias?: { analysis: AnalysisJson; violations: BiasViolationsJson };
 }
 
 export interface BuildReportOptions extends CompareOptions {

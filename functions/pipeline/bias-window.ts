@@ -1,0 +1,64 @@
+/**
+ * Bias for one window, on top of its model-quality join: the facet and group columns collected
+ * with the predictions (raw, as extra columns of the prediction parts), each joined record
+ * counted with its label read by the configuration's rule and its prediction from the score at
+ * `probability_threshold`, then compared with the baseline's analysis (engine/bias/window-bias.ts).
+ */
+import type { BiasConfig } from '../engine/bias/analysis-config.ts';
+import type { AnalysisJson, BiasAnalysis } from '../engine/bias/analysis-json.ts';
+import type { BiasViolationsJson } from '../engine/bias/bias-violations.ts';
+import { BiasTally, labelPositive } from '../engine/bias/facet-rows.ts';
+import { type WindowBias, windowBias } from '../engine/bias/window-bias.ts';
+import type { ExtraColumn, PredictionPart } from '../engine/quality/prediction-part.ts';
+import type { BinaryLabelRule, JoinedRecordVisitor } from '../engine/quality/quality-join.ts';
+
+/** A run's bias: the baseline folder's configuration and analysis. */
+export interface BiasPlan {
+  config: BiasConfig;
+  analysis: BiasAnalysis;
+}
+
+/** The columns every part keeps raw for bias: each facet's (numeric for a threshold) and the group's. */
+export function biasColumns(config: BiasConfig): ExtraColumn[] {
+  const columns = new Map<string, ExtraColumn['kind']>();
+  for (const f of config.facets)
+    if (!columns.has(f.name)) columns.set(f.name, 'threshold' in f ? 'numeric' : 'categorical');
+  if (config.groupVariable !== null && !columns.has(config.groupVariable))
+    columns.set(config.groupVariable, 'categorical');
+  return [...columns].map(([name, kind]) => ({ name, kind }));
+}
+
+/** Model quality's binary labels by the configuration's rule (the one rule for both). */
+export function biasLabelRule(config: BiasConfig): BinaryLabelRule {
+  return (label) => {
+    const positive = labelPositive(config.positive, label);
+    return positive === null ? null : positive ? 1 : 0;
+  };
+}
+
+/** The window's bias, counted record by record as the join visits them. */
+export interface WindowBiasRun {
+  visit: JoinedRecordVisitor;
+  /** The results, once the join has visited every record. */
+  result(): { section: WindowBias; analysis: AnalysisJson; violations: BiasViolationsJson };
+}
+
+/** Starts a window's bias under `plan`; `columns` must be the spec's extra columns ({@link biasColumns}). */
+export function startWindowBias(plan: BiasPlan, columns: readonly ExtraColumn[]): WindowBiasRun {
+  const tally = new BiasTally(plan.config, 'score');
+  const index = new Map(columns.map((c, i) => [c.name, i]));
+  const threshold = plan.config.probabilityThreshold;
+  return {
+    visit: (part: PredictionPart, i: number, label: number) => {
+      const get = (name: string): unknown => {
+        const c = index.get(name);
+        if (c === undefined) return undefined;
+        const v = part.extra[c]![i]!;
+        if (part.extra[c] instanceof Float64Array) return Number.isNaN(v) ? undefined : v;
+        return v === 0 ? undefined : part.extraClasses[c]![v - 1];
+      };
+      tally.addJoined(label === 1, part.output[i]! >= threshold, get);
+    },
+    result: () => windowBias(tally, plan.analysis),
+  };
+}
