@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { BIAS_METRICS_NAMESPACE } from '../functions/contracts/metric-names.ts';
 import type { EndpointConfig } from './config/index.ts';
 import type { AlarmTopic } from './constructs/alarm-topic.ts';
 import type { MonitorNamespaces } from './endpoint-metrics.ts';
@@ -53,13 +54,24 @@ export function grantPublishWindow(fn: IFunction, targets: PublishWindowTargets)
     new PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
       resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': [namespaces.data, namespaces.model] } },
+      conditions: {
+        StringEquals: {
+          'cloudwatch:namespace': [
+            namespaces.data,
+            namespaces.model,
+            // A binary classifier with labels may have a bias baseline: Clarify's namespace.
+            ...(endpoint.groundTruth && endpoint.problemType === 'BinaryClassification'
+              ? [BIAS_METRICS_NAMESPACE]
+              : []),
+          ],
+        },
+      },
     }),
   );
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      'cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the two driftwatch namespaces.',
+      "cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the two driftwatch namespaces (and Clarify's bias-metrics namespace for a binary classifier with labels).",
   });
 
   targets.topic.grantPublish(fn);

@@ -15,7 +15,7 @@ import {
   parseQualityConstraints,
 } from '../engine/quality/quality-constraints.ts';
 import { summaryTable } from '../engine/render/summary-table.ts';
-import type { BiasPlan } from '../pipeline/bias-window.ts';
+import { applyWindowBias, type BiasPlan } from '../pipeline/bias-window.ts';
 import {
   loadBiasBaseline,
   loadQualityBaseline,
@@ -173,17 +173,7 @@ export async function runCommand(
     const q = await quality.evaluate(result.predictionParts, { start, end }, io.now(), prefetched);
     report.quality = q.quality;
     result.modelQuality = { statistics: q.statistics, violations: q.violations };
-    if (qualityRun?.bias) {
-      if (q.bias && q.bias.section.matched > 0) {
-        report.bias = q.bias.section;
-        result.bias = { analysis: q.bias.analysis, violations: q.bias.violations };
-      } else {
-        report.bias = null;
-        report.warnings.push(
-          'Bias is not measured for this window: no labelled prediction of it could be counted yet (labels arrive late; a later run over the window may count them).',
-        );
-      }
-    }
+    if (qualityRun?.bias) applyWindowBias(result, q.bias);
   }
   const written = (await writeReportFiles(openStore(values.out), '', result)).join(',');
   if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);

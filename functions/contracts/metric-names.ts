@@ -117,3 +117,6 @@ export const METRIC_NAMES = {
    */
   labelsMatched: 'labels_matched',
 } as const;
+
+/** Clarify's bias-metrics namespace (SageMaker's documentation), where `bias_metric_NAME` and `bias_violations` go. */
+export const BIAS_METRICS_NAMESPACE = 'aws/sagemaker/Endpoints/bias-metrics';

@@ -11,6 +11,7 @@ import { BiasTally, labelPositive } from '../engine/bias/facet-rows.ts';
 import { type WindowBias, windowBias } from '../engine/bias/window-bias.ts';
 import type { ExtraColumn, PredictionPart } from '../engine/quality/prediction-part.ts';
 import type { BinaryLabelRule, JoinedRecordVisitor } from '../engine/quality/quality-join.ts';
+import type { WindowResult } from '../engine/report/window-result.ts';
 
 /** A run's bias: the baseline folder's configuration and analysis. */
 export interface BiasPlan {
@@ -61,4 +62,23 @@ export function startWindowBias(plan: BiasPlan, columns: readonly ExtraColumn[])
     },
     result: () => windowBias(tally, plan.analysis),
   };
+}
+
+/**
+ * Puts a window's bias into its report and results: the section and files when records were
+ * counted; else `bias: null` and a warning saying why. The CLI's `run` and the monitor share it.
+ */
+export function applyWindowBias(
+  result: WindowResult,
+  bias: ReturnType<WindowBiasRun['result']> | undefined,
+): void {
+  if (bias && bias.section.matched > 0) {
+    result.report.bias = bias.section;
+    result.bias = { analysis: bias.analysis, violations: bias.violations };
+    return;
+  }
+  result.report.bias = null;
+  result.report.warnings.push(
+    'Bias is not measured for this window: no labelled prediction of it could be counted yet (labels arrive late; a later run over the window may count them).',
+  );
 }

@@ -2,12 +2,12 @@
  * What every window of one invocation shares, set up once: the data baseline, the quality plan
  * (when the endpoint has ground truth) and the cache of what SageMaker says the endpoint serves.
  */
-import { QUALITY_CONSTRAINTS_FILE } from '../contracts/baseline-layout.ts';
+import { BIAS_CONFIG_FILE, QUALITY_CONSTRAINTS_FILE } from '../contracts/baseline-layout.ts';
 import type { MonitorRuntimeConfig } from '../contracts/monitor-config.ts';
 import type { Baseline } from '../engine/drift/baseline.ts';
 import { constraintsProblemType } from '../engine/quality/quality-constraints.ts';
 import { BaselineFileError } from '../engine/sagemaker/baseline-error.ts';
-import { loadBaseline, loadQualityBaseline } from '../sources/baseline-store.ts';
+import { loadBaseline, loadBiasBaseline, loadQualityBaseline } from '../sources/baseline-store.ts';
 import { ServingModelCache } from '../sources/serving-model.ts';
 import { parseS3Uri } from '../stores/object-store.ts';
 import { S3Store } from '../stores/s3-store.ts';
@@ -54,6 +54,12 @@ export async function qualityPlanOf(
   const { config } = deps;
   if (config.groundTruthUri === undefined || config.problemType === undefined) return null;
   const files = await loadQualityBaseline(baselineStore);
+  const bias = await loadBiasBaseline(baselineStore);
+  if (bias !== null && config.problemType !== 'BinaryClassification')
+    throw new BaselineFileError(
+      `${baselineStore.location}${BIAS_CONFIG_FILE}`,
+      `measures bias of a binary classifier but the endpoint's problemType is ${config.problemType}; set problemType to BinaryClassification, or rebuild the baseline without --bias-config`,
+    );
   if (files.constraints !== null && constraintsProblemType(files.constraints) !== config.problemType)
     throw new BaselineFileError(
       `${baselineStore.location}${QUALITY_CONSTRAINTS_FILE}`,
@@ -63,5 +69,6 @@ export async function qualityPlanOf(
     groundTruth: new S3Store(deps.s3, groundTruthUriOf(config)),
     problemType: config.problemType,
     threshold: config.probabilityThreshold,
+    bias,
   });
 }

@@ -6,6 +6,7 @@
 import { HOUR_MS } from '../contracts/time.ts';
 import { hourFolders } from '../engine/capture/capture-window.ts';
 import type { IncompleteWindow, Report } from '../engine/report/report-model.ts';
+import { applyWindowBias } from './bias-window.ts';
 import { captureStore, DEFAULT_SAFETY_MARGIN_MS, type MonitorDeps } from './monitor-deps.ts';
 import type { MonitorRun } from './monitor-start.ts';
 import { publishWindow, type WindowOutcome } from './publish-window.ts';
@@ -68,6 +69,7 @@ export async function monitorWindow(
     const q = await quality.evaluate(result.predictionParts, window, started);
     result.report.quality = q.quality;
     result.modelQuality = { statistics: q.statistics, violations: q.violations };
+    if (run.quality?.bias) applyWindowBias(result, q.bias);
   }
   return publishWindow(deps, run, windowStart, result, { objects: result.objectsRead, started });
 }

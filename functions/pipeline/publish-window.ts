@@ -5,9 +5,17 @@
  */
 import { reportFolder, SUMMARY_MARKER } from '../contracts/report-layout.ts';
 import { HOUR_MS } from '../contracts/time.ts';
+import type { BiasConfig } from '../engine/bias/analysis-config.ts';
+import type { AnalysisJson } from '../engine/bias/analysis-json.ts';
+import { BIAS_METRICS_NAMESPACE } from '../engine/bias/bias-metric-data.ts';
 import type { IncompleteWindow, Report } from '../engine/report/report-model.ts';
 import type { WindowResult } from '../engine/report/window-result.ts';
-import { incompleteWindowMetrics, metricsForReport, publishMetrics } from '../sinks/cloudwatch-metrics.ts';
+import {
+  biasMetricsForReport,
+  incompleteWindowMetrics,
+  metricsForReport,
+  publishMetrics,
+} from '../sinks/cloudwatch-metrics.ts';
 import { hourLabel, writeReportFiles } from '../sinks/report-writer.ts';
 import {
   type SummaryContext,
@@ -104,7 +112,11 @@ export async function publishWindow(
     result,
     `driftwatch report: ${config.endpoint} ${hourLabel(windowStart)}`,
   );
-  const metrics = await publishWindowMetrics(deps, report, windowStart, info);
+  const bias =
+    run.quality?.bias && result.bias
+      ? { config: run.quality.bias.config, analysis: result.bias.analysis }
+      : undefined;
+  const metrics = await publishWindowMetrics(deps, report, windowStart, info, bias);
   const summaryContext: SummaryContext = {
     endpoint: config.endpoint,
     scheduleName: config.scheduleName,
@@ -131,6 +143,7 @@ async function publishWindowMetrics(
   report: Report,
   windowStart: Date,
   info: WindowRunInfo,
+  bias?: { config: BiasConfig; analysis: AnalysisJson },
 ): Promise<MetricsSent> {
   const { config } = deps;
   const { started } = info;
@@ -157,6 +170,17 @@ async function publishWindowMetrics(
     requests += await publishMetrics(deps.cloudwatch, config.dataMetricsNamespace, metrics.data);
     if (metrics.model.length)
       requests += await publishMetrics(deps.cloudwatch, config.modelMetricsNamespace, metrics.model);
+    if (bias && report.bias)
+      requests += await publishMetrics(
+        deps.cloudwatch,
+        BIAS_METRICS_NAMESPACE,
+        biasMetricsForReport(bias.analysis, report.bias.violations, {
+          endpoint: config.endpoint,
+          schedule: config.scheduleName,
+          config: bias.config,
+          timestamp: windowStart,
+        }),
+      );
   }
   return { requests, runSeconds, tooOld };
 }

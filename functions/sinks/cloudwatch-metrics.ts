@@ -2,9 +2,16 @@
  * A window's report as CloudWatch metrics (SageMaker Model Monitor's names, see metric-names.ts)
  * and their publication with PutMetricData, batched within the API's limits.
  */
+
 import { type CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { METRIC_DIMENSIONS, METRIC_NAMES } from '../contracts/metric-names.ts';
 import { canonicalMetricName, findMetricName } from '../contracts/quality-metric-names.ts';
+import { type AnalysisJson, parseAnalysisJson } from '../engine/bias/analysis-json.ts';
+import {
+  BIAS_VIOLATIONS_METRIC,
+  type BiasMetricContext,
+  biasMetricData,
+} from '../engine/bias/bias-metric-data.ts';
 import { type FeatureDrift, isBaselineFeature } from '../engine/drift/compare.ts';
 import type { NumericMetrics } from '../engine/drift/numeric-drift.ts';
 import type { Report } from '../engine/report/report-model.ts';
@@ -234,4 +241,28 @@ export async function publishMetrics(
     }
   }
   return batches.length;
+}
+
+/**
+ * Clarify's bias metrics of the window (`bias_metric_NAME` per stage, facet value and metric,
+ * with Clarify's dimensions) and `bias_violations`, its significant violations, in Clarify's
+ * namespace.
+ */
+export function biasMetricsForReport(
+  analysis: AnalysisJson,
+  violations: number,
+  ctx: BiasMetricContext,
+): MetricDatum[] {
+  const data: MetricDatum[] = biasMetricData(parseAnalysisJson(analysis), ctx);
+  data.push({
+    MetricName: BIAS_VIOLATIONS_METRIC,
+    Value: violations,
+    Unit: 'Count',
+    Dimensions: [
+      { Name: 'Endpoint', Value: ctx.endpoint },
+      { Name: 'MonitoringSchedule', Value: ctx.schedule },
+    ],
+    ...(ctx.timestamp ? { Timestamp: ctx.timestamp } : {}),
+  });
+  return data;
 }

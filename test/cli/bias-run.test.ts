@@ -9,23 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
+import { type BiasRow, biasTrainingCsv, biasWindow, LARGE_BIAS_CASE } from '../support/bias-world.ts';
 
-interface OracleMetric {
-  name: string;
-  value: number | string | null;
-}
-interface OracleCase {
-  name: string;
-  columns: string[];
-  rows: [string, number, number, string, number | string, number][];
-  analysis_config: Record<string, unknown>;
-  expected: Record<'pre_training_bias_metrics' | 'post_training_bias_metrics', { metrics: OracleMetric[] }[]>;
-}
-
-const ORACLE = JSON.parse(
-  readFileSync(new URL('../fixtures/oracle/bias-cases.json', import.meta.url), 'utf8'),
-) as { cases: OracleCase[] };
-const LARGE = ORACLE.cases.find((c) => c.name === 'large window')!;
+type OracleMetric = { name: string; value: number | string | null };
+const LARGE = LARGE_BIAS_CASE;
 const HOUR = '2026-11-26T05:00:00Z';
 
 async function run(args: string[]) {
@@ -44,52 +31,18 @@ async function run(args: string[]) {
  * A folder with the case's first half as the training set (baseline), and its rows `from` to
  * `to` as an hour of capture with their labels, each row's score passed through `score`.
  */
-function world(from: number, to: number, score: (row: OracleCase['rows'][number]) => number = (r) => r[5]) {
+function world(from: number, to: number, score?: (row: BiasRow) => number) {
   const dir = mkdtempSync(join(tmpdir(), 'driftwatch-bias-run-'));
-  const train = LARGE.rows.slice(0, 10_000);
-  writeFileSync(
-    join(dir, 'train.csv'),
-    `${LARGE.columns.join(',')}\n${train.map((r) => r.join(',')).join('\n')}\n`,
-  );
+  writeFileSync(join(dir, 'train.csv'), biasTrainingCsv());
   writeFileSync(join(dir, 'analysis_config.json'), JSON.stringify(LARGE.analysis_config));
   const capture = join(dir, 'capture/ep/AllTraffic/2026/11/26/05');
   const labels = join(dir, 'labels/2026/11/26/06');
   mkdirSync(capture, { recursive: true });
   mkdirSync(labels, { recursive: true });
-  const window = LARGE.rows.slice(from, to);
-  const lines = window.map((r, i) =>
-    JSON.stringify({
-      captureData: {
-        endpointInput: {
-          observedContentType: 'text/csv',
-          mode: 'INPUT',
-          data: `${r[0]},${r[1]},${r[2]},${r[3]}`,
-          encoding: 'CSV',
-        },
-        endpointOutput: {
-          observedContentType: 'text/csv',
-          mode: 'OUTPUT',
-          data: String(score(r)),
-          encoding: 'CSV',
-        },
-      },
-      eventMetadata: {
-        eventId: `e-${from + i}`,
-        inferenceTime: `2026-11-26T05:${String(Math.floor((i * 60) / window.length)).padStart(2, '0')}:00Z`,
-      },
-      eventVersion: '0',
-    }),
-  );
-  writeFileSync(join(capture, 'part.jsonl'), `${lines.join('\n')}\n`);
-  const gt = window.map((r, i) =>
-    JSON.stringify({
-      groundTruthData: { data: String(r[4]), encoding: 'CSV' },
-      eventMetadata: { eventId: `e-${from + i}` },
-      eventVersion: '0',
-    }),
-  );
-  writeFileSync(join(labels, 'labels.jsonl'), `${gt.join('\n')}\n`);
-  return { dir, window };
+  const window = biasWindow(from, to, HOUR, score);
+  writeFileSync(join(capture, 'part.jsonl'), window.capture);
+  writeFileSync(join(labels, 'labels.jsonl'), window.labels);
+  return { dir };
 }
 
 async function baselineAndRun(dir: string, ...more: string[]) {

@@ -115,7 +115,7 @@ describe.each([
     expect(wildcards).toEqual([]);
   });
 
-  it('allows Resource "*" only for PutMetricData limited to the two namespaces, X-Ray, and key policies', () => {
+  it('allows Resource "*" only for PutMetricData limited to the two namespaces (and Clarify\'s for a binary classifier with labels), X-Ray, and key policies', () => {
     const star = statements.filter(
       ({ statement }) => statement.Effect === 'Allow' && resourcesOfStatement(statement).includes('*'),
     );
@@ -126,7 +126,11 @@ describe.each([
       if (type === 'AWS::KMS::Key') continue;
       if (actions.every((a) => XRAY_ACTIONS.includes(a))) continue;
       expect(actions, where).toEqual(['cloudwatch:PutMetricData']);
-      expect(statement.Condition, where).toEqual({ StringEquals: { 'cloudwatch:namespace': NAMESPACES } });
+      // An endpoint monitoring a binary classifier's quality may publish its bias too.
+      expect([
+        { StringEquals: { 'cloudwatch:namespace': NAMESPACES } },
+        { StringEquals: { 'cloudwatch:namespace': [...NAMESPACES, 'aws/sagemaker/Endpoints/bias-metrics'] } },
+      ]).toContainEqual(statement.Condition);
     }
     expect(star.some(({ statement }) => actionsOf(statement).includes('cloudwatch:PutMetricData'))).toBe(
       true,

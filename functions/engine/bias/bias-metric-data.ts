@@ -19,7 +19,11 @@ import { type BiasAnalysis, facetValueKey, stageResult } from './analysis-json.t
 import type { BiasStage } from './bias-metrics.ts';
 
 /** Clarify's namespace of the bias metrics. */
-export const BIAS_METRICS_NAMESPACE = 'aws/sagemaker/Endpoints/bias-metrics';
+/** Clarify's namespace, from the contracts (infra grants PutMetricData on it). */
+export { BIAS_METRICS_NAMESPACE } from '../../contracts/metric-names.ts';
+
+/** A window's significant bias violations (driftwatch's; dimensions Endpoint, MonitoringSchedule). */
+export const BIAS_VIOLATIONS_METRIC = 'bias_violations';
 
 /**
  * What an infinite metric is published as: 2^360 (2.348543e108 to seven digits, BIAS.md's

@@ -1,0 +1,127 @@
+/**
+ * The monitor function with a bias baseline (s3rver, CloudWatch mocked): a window of the oracle
+ * case's rows gets its bias files and section, and Clarify's metrics go to Clarify's namespace
+ * with Clarify's dimensions, `bias_violations` beside them.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../functions/cli/main.ts';
+import type { MonitorRuntimeConfig } from '../../functions/contracts/monitor-config.ts';
+import type { Report } from '../../functions/engine/report/report-model.ts';
+import { runMonitor } from '../../functions/pipeline/monitor-run.ts';
+import { LocalStore } from '../../functions/stores/local-store.ts';
+import { S3Store } from '../../functions/stores/s3-store.ts';
+import { biasTrainingCsv, biasWindow, LARGE_BIAS_CASE } from '../support/bias-world.ts';
+import { monitorConfig, monitorFakes, SCHEDULE } from '../support/monitor-fakes.ts';
+import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
+
+const DATA = 'bias-data';
+const REPORTS = 'bias-reports';
+const ENDPOINT = 'credit-xgb';
+const HOUR = '2026-11-26T05:00:00Z';
+let s3: LocalS3;
+
+beforeAll(async () => {
+  s3 = await startLocalS3([DATA, REPORTS]);
+  const dir = await mkdtemp(join(tmpdir(), 'driftwatch-bias-monitor-'));
+  try {
+    await writeFile(join(dir, 'train.csv'), biasTrainingCsv());
+    await writeFile(join(dir, 'analysis_config.json'), JSON.stringify(LARGE_BIAS_CASE.analysis_config));
+    const out: string[] = [];
+    const status = await main(
+      [
+        'baseline',
+        join(dir, 'train.csv'),
+        '--probability-column',
+        'score',
+        '--bias-config',
+        join(dir, 'analysis_config.json'),
+        '--out',
+        join(dir, 'baseline'),
+      ],
+      {
+        stdout: (t) => out.push(t),
+        stderr: (t) => out.push(t),
+        stderrIsTty: false,
+        now: () => new Date(HOUR),
+      },
+    );
+    expect(status, out.join('')).toBe(0);
+    const local = new LocalStore(join(dir, 'baseline'));
+    const remote = new S3Store(s3.client, `s3://${DATA}/baseline`);
+    for await (const o of local.list())
+      await remote.putText(o.key, (await local.getText(o.key))!, 'application/json');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  // The window treats the south facet worse: its scores 0.3 lower.
+  const window = biasWindow(10_000, 20_000, HOUR, (r) => (r[0] === 'south' ? Math.max(0, r[5] - 0.3) : r[5]));
+  const data = new S3Store(s3.client, `s3://${DATA}/`);
+  await data.putText(
+    `capture/${ENDPOINT}/AllTraffic/2026/11/26/05/part.jsonl`,
+    window.capture,
+    'application/jsonlines',
+  );
+  await data.putText(`labels/${ENDPOINT}/2026/11/26/06/labels.jsonl`, window.labels, 'application/jsonlines');
+}, 120_000);
+
+afterAll(async () => {
+  await s3?.stop();
+});
+
+const config: MonitorRuntimeConfig = monitorConfig('', {
+  endpoint: ENDPOINT,
+  variants: ['AllTraffic'],
+  captureUri: `s3://${DATA}/capture`,
+  baselineUri: `s3://${DATA}/baseline`,
+  groundTruthUri: `s3://${DATA}/labels`,
+  problemType: 'BinaryClassification',
+  reportsBucket: REPORTS,
+});
+
+describe('the monitor with a bias baseline', () => {
+  it("writes the window's bias files and publishes Clarify's metrics in Clarify's namespace", async () => {
+    const { deps, metricRequests } = monitorFakes(s3.client, config, '2026-11-26T08:10:00Z');
+
+    await runMonitor(deps, { endpoint: ENDPOINT, start: HOUR, end: '2026-11-26T06:00:00Z' });
+
+    const folder = `reports/${ENDPOINT}/${SCHEDULE}/2026/11/26/05/`;
+    const text = async (key: string) =>
+      (await s3.client.send(new GetObjectCommand({ Bucket: REPORTS, Key: key }))).Body!.transformToString();
+    const report = JSON.parse(await text(`${folder}report.json`)) as Report;
+    expect(report.bias?.matched).toBe(10_000);
+    expect(report.bias?.violations).toBeGreaterThan(0);
+    const analysis = JSON.parse(await text(`${folder}bias/analysis.json`));
+    expect(Object.keys(analysis.post_training_bias_metrics.facets)).toEqual(['region']);
+    const violations = JSON.parse(await text(`${folder}bias/constraint_violations.json`));
+    expect(violations.violations.length).toBeGreaterThan(0);
+
+    const bias = metricRequests().filter((r) => r.Namespace === 'aws/sagemaker/Endpoints/bias-metrics');
+    const data = bias.flatMap((r) => r.MetricData ?? []);
+    const dppl = data.find((d) => d.MetricName === 'bias_metric_DPPL')!;
+    expect(dppl.Dimensions).toEqual([
+      { Name: 'Endpoint', Value: ENDPOINT },
+      { Name: 'MonitoringSchedule', Value: SCHEDULE },
+      { Name: 'BiasStage', Value: 'Post-Training' },
+      { Name: 'Label', Value: 'label' },
+      { Name: 'LabelValue', Value: '1' },
+      { Name: 'Facet', Value: 'region' },
+      { Name: 'FacetValue', Value: 'south' },
+    ]);
+    expect(dppl.Value).toBeCloseTo(
+      analysis.post_training_bias_metrics.facets.region[0].metrics.find(
+        (m: { name: string }) => m.name === 'DPPL',
+      ).value,
+      12,
+    );
+    expect(data.find((d) => d.MetricName === 'bias_violations')).toMatchObject({
+      Value: report.bias!.violations,
+      Unit: 'Count',
+    });
+    // One datum per configured stage, facet value and metric (19), plus bias_violations.
+    expect(data).toHaveLength(20);
+  }, 120_000);
+});
