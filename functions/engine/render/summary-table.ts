@@ -6,6 +6,7 @@
 
 import { REPORT_METRICS } from '../../contracts/quality-metric-names.ts';
 import type { FeatureDrift } from '../drift/compare.ts';
+import type { WindowBias } from '../bias/window-bias.ts';
 import type { WindowQuality } from '../quality/window-quality.ts';
 import type { Report } from '../report/report-model.ts';
 import { modelLabel } from '../report/serving-window.ts';
@@ -78,6 +79,7 @@ export function summaryTable(r: Report): string {
       lines.push(`  ${v.feature_name}  ${v.constraint_check_type}  ${v.description}`);
   }
   if (r.quality) lines.push('', ...qualityLines(r.quality));
+  if (r.bias) lines.push('', ...biasLines(r.bias));
   if (r.records.rejected) {
     lines.push('', 'Rejected records:');
     for (const [k, n] of Object.entries(r.records.rejectedByReason))
@@ -86,6 +88,18 @@ export function summaryTable(r: Report): string {
   for (const warning of r.warnings) lines.push(`Warning: ${warning}`);
   // One exit for every line: names, categories, labels and warnings come from data.
   return `${lines.map(terminalText).join('\n')}\n`;
+}
+
+/** The bias verdict: significant violations first, then SageMaker's rule's count. */
+function biasLines(b: WindowBias): string[] {
+  const sagemaker = b.facets.filter((f) => f.violation).length;
+  const lines = [
+    `Bias (Clarify metrics, ${b.matched} labelled predictions): ${b.violations} significant violation${b.violations === 1 ? '' : 's'} (${sagemaker} by SageMaker's rule, farther from the ideal than the baseline)`,
+  ];
+  const shown = (x: number | null) => (x === null ? '-' : fmt(x));
+  for (const f of b.facets.filter((x) => x.significant))
+    lines.push(`  ${f.facet}=${f.value}  ${f.metric}  ${shown(f.window)} (baseline ${shown(f.baseline)})`);
+  return lines;
 }
 
 function qualityLines(q: WindowQuality): string[] {
