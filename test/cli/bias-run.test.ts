@@ -134,7 +134,9 @@ describe('driftwatch run with a bias baseline', () => {
     expect(report.bias.violations).toBeGreaterThan(0);
     expect(r.status).toBe(1);
     // The terminal summary names each significant violation, window against baseline.
-    expect(r.stdout).toMatch(/Bias \(Clarify metrics, 10000 labelled predictions\): \d+ significant violations?/);
+    expect(r.stdout).toMatch(
+      /Bias \(Clarify metrics, 10000 labelled predictions\): \d+ significant violations?/,
+    );
     expect(r.stdout).toMatch(/ {2}region=south {2}DPPL {2}\S+ \(baseline \S+\)/);
     const violations = JSON.parse(readFileSync(join(dir, 'out/bias/constraint_violations.json'), 'utf8'));
     expect(

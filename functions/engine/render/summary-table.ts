@@ -5,8 +5,8 @@
  */
 
 import { REPORT_METRICS } from '../../contracts/quality-metric-names.ts';
-import type { FeatureDrift } from '../drift/compare.ts';
 import type { WindowBias } from '../bias/window-bias.ts';
+import type { FeatureDrift } from '../drift/compare.ts';
 import type { WindowQuality } from '../quality/window-quality.ts';
 import type { Report } from '../report/report-model.ts';
 import { modelLabel } from '../report/serving-window.ts';
