@@ -744,6 +744,9 @@ describe('the bundled example (npm start)', () => {
       expect(run.stdout).toMatch(/Model quality: BinaryClassification/);
       expect(run.stdout).toMatch(/metric +realised +estimated/);
       expect(run.stdout).toMatch(/Worst slices \(at least 30 records/);
+      // The suggested thresholds leave room for an ordinary hour's noise: the two calm hours
+      // raise no quality violation, the drifted hour does (the README says so).
+      expect(q.violations.length, `hour ${hh}`).toBe(hh === '05' ? 6 : 0);
     }
   });
 });

@@ -3,21 +3,22 @@
  * tests' cases): the same path a window's join takes, so every number comes from one place.
  */
 import type { ProblemType } from '../../contracts/problem-type.ts';
-import { hashKey64, sampleMask } from './key-hash.ts';
+import { mulberry32 } from '../stats/seeded-random.ts';
+import { SAMPLES } from './key-hash.ts';
 import { classKey, parseBinaryLabel, parseFiniteNumber } from './labelled-records.ts';
 import { MISSING_CODE, type SliceSpec } from './prediction-part.ts';
 import { QualityPartial } from './quality-partial.ts';
 import { binOf, categoryOf } from './slices.ts';
 import type { LabelledPrediction } from './types.ts';
 
-/** The seed of record keys for records that have none (their bootstrap samples follow from it). */
+/** The seed of the bootstrap samples of records held in one place (see `positionalSamples`). */
 export const DEFAULT_BOOTSTRAP_SEED = 0x5eed;
 
 /** Options of {@link partialFromRecords}. */
 export interface RecordsPartialOptions {
   threshold: number;
   slices?: readonly SliceSpec[];
-  /** Salts each record's key (`seed:index`) to choose its bootstrap samples. */
+  /** Seeds the bootstrap samples' shuffle. */
   seed?: number;
 }
 
@@ -39,6 +40,30 @@ function addToSlices(p: QualityPartial, r: LabelledPrediction, error: number): v
     else if (known >= 0) f.tally(known + 1).add(error);
     else f.unseenTally(category).add(error);
   }
+}
+
+/**
+ * The bootstrap samples of records held in one place (a training set): each of the 5 samples is
+ * exactly floor(0.8 n) records drawn without replacement by a seeded partial Fisher-Yates
+ * shuffle, as SageMaker describes its rule. A window's records, which may be split across
+ * threads and workers, are sampled by key instead (key-hash.ts `sampleMask`).
+ */
+function positionalSamples(n: number, seed: number): Uint8Array {
+  const masks = new Uint8Array(n);
+  const random = mulberry32(seed);
+  const size = Math.floor(n * 0.8);
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  for (let s = 0; s < SAMPLES; s++) {
+    // The first `size` slots become a uniform random subset, whatever order the last left.
+    for (let i = 0; i < size; i++) {
+      const j = i + Math.floor(random() * (n - i));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+      masks[order[i]!]! |= 1 << s;
+    }
+  }
+  return masks;
 }
 
 /** Adds one record; returns its error, or `null` when its label or prediction does not parse (counted). */
@@ -83,12 +108,10 @@ export function partialFromRecords(
 ): QualityPartial {
   const p = new QualityPartial(problemType, o.threshold, o.slices ?? []);
   for (const f of p.slices) f.seen = true;
-  const seed = o.seed ?? DEFAULT_BOOTSTRAP_SEED;
-  const hash = new Uint32Array(2);
+  const masks = positionalSamples(records.length, o.seed ?? DEFAULT_BOOTSTRAP_SEED);
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    hashKey64(`${seed}:${i}`, hash);
-    const error = addRecord(p, r, sampleMask(hash[0]!, hash[1]!));
+    const error = addRecord(p, r, masks[i]!);
     if (error !== null) addToSlices(p, r, error);
   }
   return p;
