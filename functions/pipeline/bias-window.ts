@@ -13,6 +13,9 @@ import type { ExtraColumn, PredictionPart } from '../engine/quality/prediction-p
 import type { BinaryLabelRule, JoinedRecordVisitor } from '../engine/quality/quality-join.ts';
 import type { WindowResult } from '../engine/report/window-result.ts';
 
+/** The score column's name in a window's counts: a window always has the model's scores. */
+export const BIAS_SCORE = 'score';
+
 /** A run's bias: the baseline folder's configuration and analysis. */
 export interface BiasPlan {
   config: BiasConfig;
@@ -39,6 +42,8 @@ export function biasLabelRule(config: BiasConfig): BinaryLabelRule {
 
 /** The window's bias, counted record by record as the join visits them. */
 export interface WindowBiasRun {
+  /** The counts so far (a fan-out join step writes them; the reducer merges them). */
+  tally: BiasTally;
   visit: JoinedRecordVisitor;
   /** The results, once the join has visited every record. */
   result(): { section: WindowBias; analysis: AnalysisJson; violations: BiasViolationsJson };
@@ -46,10 +51,11 @@ export interface WindowBiasRun {
 
 /** Starts a window's bias under `plan`; `columns` must be the spec's extra columns ({@link biasColumns}). */
 export function startWindowBias(plan: BiasPlan, columns: readonly ExtraColumn[]): WindowBiasRun {
-  const tally = new BiasTally(plan.config, 'score');
+  const tally = new BiasTally(plan.config, BIAS_SCORE);
   const index = new Map(columns.map((c, i) => [c.name, i]));
   const threshold = plan.config.probabilityThreshold;
   return {
+    tally,
     visit: (part: PredictionPart, i: number, label: number) => {
       const get = (name: string): unknown => {
         const c = index.get(name);

@@ -20,8 +20,10 @@ import type { LabelFilesRead } from '../contracts/ground-truth-labels.ts';
 import type { MonitorRuntimeConfig } from '../contracts/monitor-config.ts';
 import { hourPath } from '../contracts/report-layout.ts';
 import { HOUR_MS } from '../contracts/time.ts';
+import { BiasTally } from '../engine/bias/facet-rows.ts';
+import { windowBias } from '../engine/bias/window-bias.ts';
 import { hashKey64 } from '../engine/quality/key-hash.ts';
-import { evaluateJoin, type QualityWindowResult } from '../engine/quality/prediction-join.ts';
+import { evaluateJoin } from '../engine/quality/prediction-join.ts';
 import { type PartSummary, type PredictionPart, splitByKey } from '../engine/quality/prediction-part.ts';
 import {
   addPartSummaries,
@@ -33,9 +35,14 @@ import {
 import { QualityPartial, type QualityPartialState } from '../engine/quality/quality-partial.ts';
 import { listLabelFiles, readLabelFile } from '../sources/ground-truth.ts';
 import type { ObjectStore } from '../stores/object-store.ts';
-import { biasLabelRule } from './bias-window.ts';
+import { BIAS_SCORE, type BiasPlan, biasLabelRule, startWindowBias } from './bias-window.ts';
 import { checkRunId, FanOutEventError, runFolder } from './fan-out-contract.ts';
-import { DEFAULT_LABEL_LOOKBACK_HOURS, predictionSpec, type QualityPlan } from './quality-window.ts';
+import {
+  DEFAULT_LABEL_LOOKBACK_HOURS,
+  predictionSpec,
+  type QualityAndBias,
+  type QualityPlan,
+} from './quality-window.ts';
 
 /** Capture bytes per join partition: a partition's predictions and labels fit a step's memory. */
 export const JOIN_PARTITION_BYTES = 256 * 1024 * 1024;
@@ -89,6 +96,11 @@ function labelFilesFolder(config: MonitorRuntimeConfig, runId: string, windowSta
 
 function joinedKey(config: MonitorRuntimeConfig, runId: string, windowStart: Date, partition: number) {
   return `${qualityFolder(config, runId, 'joined', windowStart)}p-${pad(partition, 4)}.json`;
+}
+
+/** A partition's bias counts, beside its quality partial, when the baseline has a bias configuration. */
+function biasKey(config: MonitorRuntimeConfig, runId: string, windowStart: Date, partition: number) {
+  return `${qualityFolder(config, runId, 'bias', windowStart)}p-${pad(partition, 4)}.json`;
 }
 
 // ---- typed arrays in JSON -------------------------------------------------------------------
@@ -318,11 +330,19 @@ export async function joinPartition(
     labels += buffer.count;
     join.offerBuffer(buffer);
   }
+  const spec = predictionSpec(plan);
+  const bias = plan.bias ? startWindowBias(plan.bias, spec.extraColumns ?? []) : null;
   await reports.putText(
     joinedKey(config, j.runId, windowStart, j.partition),
-    encodeData(join.finish().toState()),
+    encodeData(join.finish(bias?.visit).toState()),
     'application/json',
   );
+  if (bias !== null)
+    await reports.putText(
+      biasKey(config, j.runId, windowStart, j.partition),
+      JSON.stringify(bias.tally.toJSON()),
+      'application/json',
+    );
   return { predictions: parts.reduce((n, p) => n + p.count, 0), labels };
 }
 
@@ -341,7 +361,7 @@ export async function reduceWindowQuality(
   window: WindowQualityPlan,
   summaries: readonly PartSummary[],
   now: Date,
-): Promise<QualityWindowResult> {
+): Promise<QualityAndBias> {
   const spec = predictionSpec(plan);
   const partial = new QualityPartial(plan.problemType, plan.threshold, spec.slices);
   for (let p = 0; p < window.partitions; p++) {
@@ -378,7 +398,10 @@ export async function reduceWindowQuality(
       files.rejectedByReason[reason] = (files.rejectedByReason[reason] ?? 0) + n;
   }
   const windowEnd = new Date(windowStart.getTime() + HOUR_MS).toISOString();
-  return evaluateJoin(partial, files, {
+  const bias = plan.bias
+    ? await mergedBias(reports, config, runId, plan.bias, windowStart, window.partitions)
+    : null;
+  const result = evaluateJoin(partial, files, {
     problemType: plan.problemType,
     constraints: plan.constraints,
     minSliceSupport: plan.minSliceSupport,
@@ -387,4 +410,27 @@ export async function reduceWindowQuality(
     lookbackHours: window.lookbackHours,
     now,
   });
+  return bias === null ? result : { ...result, bias: windowBias(bias, plan.bias!.analysis) };
+}
+
+/** The bias counts of a window's partitions, merged (any order gives the whole's). */
+async function mergedBias(
+  reports: ObjectStore,
+  config: MonitorRuntimeConfig,
+  runId: string,
+  plan: BiasPlan,
+  windowStart: Date,
+  partitions: number,
+): Promise<BiasTally> {
+  const tally = new BiasTally(plan.config, BIAS_SCORE);
+  for (let p = 0; p < partitions; p++) {
+    const key = biasKey(config, runId, windowStart, p);
+    const text = await reports.getText(key);
+    if (text === null)
+      throw new Error(
+        `${reports.location}${key}: missing; the join of partition ${p} did not finish: re-run the window`,
+      );
+    tally.merge(BiasTally.fromJSON(plan.config, BIAS_SCORE, JSON.parse(text), `${reports.location}${key}`));
+  }
+  return tally;
 }

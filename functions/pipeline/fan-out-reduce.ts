@@ -5,6 +5,7 @@
 import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
 import { WindowProfile } from '../engine/profile/window-profile.ts';
 import { WindowProfiler } from '../engine/profile/window-profiler.ts';
+import { applyWindowBias } from './bias-window.ts';
 import {
   checkRunId,
   FanOutEventError,
@@ -125,6 +126,7 @@ export async function reduceWindow(deps: MonitorDeps, event: unknown): Promise<W
     );
     result.report.quality = q.quality;
     result.modelQuality = { statistics: q.statistics, violations: q.violations };
+    if (run.quality.bias) applyWindowBias(result, q.bias);
   }
   const outcome = await publishWindow(deps, run, new Date(e.window.start), result, {
     objects: e.window.objects,

@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
 import type { MonitorRuntimeConfig } from '../../functions/contracts/monitor-config.ts';
 import type { Report } from '../../functions/engine/report/report-model.ts';
+import { createProfileWorkerHandler } from '../../functions/handlers/profile-worker.ts';
+import { createReduceWindowHandler } from '../../functions/handlers/reduce-window.ts';
+import { type ManifestItem, planMonitor } from '../../functions/pipeline/fan-out.ts';
 import { runMonitor } from '../../functions/pipeline/monitor-run.ts';
 import { LocalStore } from '../../functions/stores/local-store.ts';
 import { S3Store } from '../../functions/stores/s3-store.ts';
@@ -60,11 +63,14 @@ beforeAll(async () => {
   // The window treats the south facet worse: its scores 0.3 lower.
   const window = biasWindow(10_000, 20_000, HOUR, (r) => (r[0] === 'south' ? Math.max(0, r[5] - 0.3) : r[5]));
   const data = new S3Store(s3.client, `s3://${DATA}/`);
-  await data.putText(
-    `capture/${ENDPOINT}/AllTraffic/2026/11/26/05/part.jsonl`,
-    window.capture,
-    'application/jsonlines',
-  );
+  // Five capture files, so the window can also be profiled in parts.
+  const lines = window.capture.trimEnd().split('\n');
+  for (let f = 0; f < 5; f++)
+    await data.putText(
+      `capture/${ENDPOINT}/AllTraffic/2026/11/26/05/part-${f}.jsonl`,
+      `${lines.slice(f * 2000, (f + 1) * 2000).join('\n')}\n`,
+      'application/jsonlines',
+    );
   await data.putText(`labels/${ENDPOINT}/2026/11/26/06/labels.jsonl`, window.labels, 'application/jsonlines');
 }, 120_000);
 
@@ -72,25 +78,28 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-const config: MonitorRuntimeConfig = monitorConfig('', {
-  endpoint: ENDPOINT,
-  variants: ['AllTraffic'],
-  captureUri: `s3://${DATA}/capture`,
-  baselineUri: `s3://${DATA}/baseline`,
-  groundTruthUri: `s3://${DATA}/labels`,
-  problemType: 'BinaryClassification',
-  reportsBucket: REPORTS,
-});
+const config = (prefix = '', fanOut?: MonitorRuntimeConfig['fanOut']): MonitorRuntimeConfig =>
+  monitorConfig(prefix, {
+    endpoint: ENDPOINT,
+    variants: ['AllTraffic'],
+    captureUri: `s3://${DATA}/capture`,
+    baselineUri: `s3://${DATA}/baseline`,
+    groundTruthUri: `s3://${DATA}/labels`,
+    problemType: 'BinaryClassification',
+    reportsBucket: REPORTS,
+    ...(fanOut ? { fanOut } : {}),
+  });
+
+const text = async (key: string) =>
+  (await s3.client.send(new GetObjectCommand({ Bucket: REPORTS, Key: key }))).Body!.transformToString();
 
 describe('the monitor with a bias baseline', () => {
   it("writes the window's bias files and publishes Clarify's metrics in Clarify's namespace", async () => {
-    const { deps, metricRequests } = monitorFakes(s3.client, config, '2026-11-26T08:10:00Z');
+    const { deps, metricRequests } = monitorFakes(s3.client, config(), '2026-11-26T08:10:00Z');
 
     await runMonitor(deps, { endpoint: ENDPOINT, start: HOUR, end: '2026-11-26T06:00:00Z' });
 
     const folder = `reports/${ENDPOINT}/${SCHEDULE}/2026/11/26/05/`;
-    const text = async (key: string) =>
-      (await s3.client.send(new GetObjectCommand({ Bucket: REPORTS, Key: key }))).Body!.transformToString();
     const report = JSON.parse(await text(`${folder}report.json`)) as Report;
     expect(report.bias?.matched).toBe(10_000);
     expect(report.bias?.violations).toBeGreaterThan(0);
@@ -123,5 +132,38 @@ describe('the monitor with a bias baseline', () => {
     });
     // One datum per configured stage, facet value and metric (19), plus bias_violations.
     expect(data).toHaveLength(20);
+  }, 120_000);
+
+  it('gives a window profiled in parts the bias of the window profiled whole', async () => {
+    const window = { endpoint: ENDPOINT, start: HOUR, end: '2026-11-26T06:00:00Z' };
+    const whole = monitorFakes(s3.client, config('whole'), '2026-11-26T08:10:00Z');
+    await runMonitor(whole.deps, window);
+    const parts = monitorFakes(
+      s3.client,
+      config('parts', { maxObjects: 2, maxBytes: 1 << 30, joinPartitionBytes: 400_000 }),
+      '2026-11-26T08:10:00Z',
+    );
+    const planned = await planMonitor(parts.deps, { fanOut: { runId: 'b' }, event: window });
+    expect(planned, JSON.stringify(planned)).toMatchObject({ windowsMonitored: 0 });
+    const plan = planned.fanOut!;
+    expect(plan.joins.length).toBeGreaterThan(1);
+    const items = JSON.parse(await text(plan.manifestKey)) as ManifestItem[];
+    const worker = createProfileWorkerHandler(() => parts.deps);
+    for (let i = items.length - 1; i >= 0; i--)
+      await worker({ Items: [items[i]!], BatchInput: { runId: 'b' } });
+    for (const join of plan.joins) await worker({ join });
+    await createReduceWindowHandler(() => parts.deps)({
+      runId: 'b',
+      plannedAt: plan.plannedAt,
+      window: plan.windows[0],
+    });
+
+    const folder = `reports/${ENDPOINT}/${SCHEDULE}/2026/11/26/05/`;
+    const wholeReport = JSON.parse(await text(`whole/${folder}report.json`)) as Report;
+    const partsReport = JSON.parse(await text(`parts/${folder}report.json`)) as Report;
+    expect(wholeReport.bias?.matched).toBe(10_000);
+    expect(partsReport.bias).toEqual(wholeReport.bias);
+    for (const file of ['bias/analysis.json', 'bias/constraint_violations.json'])
+      expect(await text(`parts/${folder}${file}`), file).toBe(await text(`whole/${folder}${file}`));
   }, 120_000);
 });
