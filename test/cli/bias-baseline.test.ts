@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../functions/cli/main.ts';
+import { cliRunner } from '../support/cli-run.ts';
 
 interface OracleMetric {
   name: string;
@@ -38,17 +38,11 @@ function caseFolder(c: OracleCase, config: unknown = c.analysis_config) {
   return dir;
 }
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    stderrIsTty: false,
-    now: () => new Date('2026-12-06T00:00:00Z'),
-  });
-  return { status, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = cliRunner('2026-12-06T00:00:00Z');
+const run = async (args: string[]) => {
+  const r = await cli(...args);
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+};
 
 const baselineArgs = (dir: string, ...more: string[]) => [
   'baseline',

@@ -8,24 +8,18 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../functions/cli/main.ts';
 import { type BiasRow, biasTrainingCsv, biasWindow, LARGE_BIAS_CASE } from '../support/bias-world.ts';
+import { cliRunner } from '../support/cli-run.ts';
 
 type OracleMetric = { name: string; value: number | string | null };
 const LARGE = LARGE_BIAS_CASE;
 const HOUR = '2026-11-26T05:00:00Z';
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    stderrIsTty: false,
-    now: () => new Date('2026-11-27T00:00:00Z'),
-  });
-  return { status, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = cliRunner('2026-11-27T00:00:00Z');
+const run = async (args: string[]) => {
+  const r = await cli(...args);
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+};
 
 /**
  * A folder with the case's first half as the training set (baseline), and its rows `from` to
