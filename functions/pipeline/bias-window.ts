@@ -9,8 +9,9 @@ import type { AnalysisJson, BiasAnalysis } from '../engine/bias/analysis-json.ts
 import type { BiasViolationsJson } from '../engine/bias/bias-violations.ts';
 import { BiasTally, labelPositive } from '../engine/bias/facet-rows.ts';
 import { type WindowBias, windowBias } from '../engine/bias/window-bias.ts';
+import type { BinaryLabelRule } from '../engine/quality/label-codes.ts';
 import type { ExtraColumn, PredictionPart } from '../engine/quality/prediction-part.ts';
-import type { BinaryLabelRule, JoinedRecordVisitor } from '../engine/quality/quality-join.ts';
+import type { JoinedRecordVisitor } from '../engine/quality/quality-join.ts';
 import type { WindowResult } from '../engine/report/window-result.ts';
 
 /** The score column's name in a window's counts: a window always has the model's scores. */
@@ -54,17 +55,23 @@ export function startWindowBias(plan: BiasPlan, columns: readonly ExtraColumn[])
   const tally = new BiasTally(plan.config, BIAS_SCORE);
   const index = new Map(columns.map((c, i) => [c.name, i]));
   const threshold = plan.config.probabilityThreshold;
+  // The record being counted: one reader for every record, not a closure each.
+  let part: PredictionPart;
+  let row = 0;
+  const get = (name: string): unknown => {
+    const c = index.get(name);
+    if (c === undefined) return undefined;
+    const column = part.extra[c]!;
+    const v = column[row]!;
+    if (column instanceof Float64Array) return Number.isNaN(v) ? undefined : v;
+    return v === 0 ? undefined : part.extraClasses[c]![v - 1];
+  };
   return {
     tally,
-    visit: (part: PredictionPart, i: number, label: number) => {
-      const get = (name: string): unknown => {
-        const c = index.get(name);
-        if (c === undefined) return undefined;
-        const v = part.extra[c]![i]!;
-        if (part.extra[c] instanceof Float64Array) return Number.isNaN(v) ? undefined : v;
-        return v === 0 ? undefined : part.extraClasses[c]![v - 1];
-      };
-      tally.addJoined(label === 1, part.output[i]! >= threshold, get);
+    visit: (p: PredictionPart, i: number, label: number) => {
+      part = p;
+      row = i;
+      tally.addJoined(label === 1, p.output[i]! >= threshold, get);
     },
     result: () => windowBias(tally, plan.analysis),
   };

@@ -23,15 +23,10 @@ import { HOUR_MS } from '../contracts/time.ts';
 import { BiasTally } from '../engine/bias/facet-rows.ts';
 import { windowBias } from '../engine/bias/window-bias.ts';
 import { hashKey64 } from '../engine/quality/key-hash.ts';
+import { LabelBuffer, type LabelBufferState, LabelPartitions } from '../engine/quality/label-codes.ts';
 import { evaluateJoin } from '../engine/quality/prediction-join.ts';
 import { type PartSummary, type PredictionPart, splitByKey } from '../engine/quality/prediction-part.ts';
-import {
-  addPartSummaries,
-  LabelBuffer,
-  type LabelBufferState,
-  LabelPartitions,
-  PredictionJoin,
-} from '../engine/quality/quality-join.ts';
+import { addPartSummaries, PredictionJoin } from '../engine/quality/quality-join.ts';
 import { QualityPartial, type QualityPartialState } from '../engine/quality/quality-partial.ts';
 import { listLabelFiles, readLabelFile } from '../sources/ground-truth.ts';
 import type { ObjectStore } from '../stores/object-store.ts';
@@ -317,7 +312,8 @@ export async function joinPartition(
   );
   const parts: PredictionPart[] = [];
   for (const key of partFiles) parts.push(await readData<PredictionPart>(reports, key));
-  const join = new PredictionJoin(predictionSpec(plan), parts);
+  const spec = predictionSpec(plan);
+  const join = new PredictionJoin(spec, parts);
   const labelFiles = await keysIn(
     reports,
     labelsFolder(config, j.runId, windowStart, j.partition),
@@ -330,7 +326,6 @@ export async function joinPartition(
     labels += buffer.count;
     join.offerBuffer(buffer);
   }
-  const spec = predictionSpec(plan);
   const bias = plan.bias ? startWindowBias(plan.bias, spec.extraColumns ?? []) : null;
   await reports.putText(
     joinedKey(config, j.runId, windowStart, j.partition),

@@ -17,6 +17,7 @@ import { HOUR_MS } from '../contracts/time.ts';
 import type { Baseline } from '../engine/drift/baseline.ts';
 import { DEFAULT_PROBABILITY_THRESHOLD } from '../engine/quality/binary-metrics.ts';
 import { hashKey64 } from '../engine/quality/key-hash.ts';
+import { LabelBuffer } from '../engine/quality/label-codes.ts';
 import {
   evaluateJoin,
   type JoinQualityOptions,
@@ -24,7 +25,7 @@ import {
 } from '../engine/quality/prediction-join.ts';
 import type { PredictionPart, PredictionSpec, SliceSpec } from '../engine/quality/prediction-part.ts';
 import type { ModelQualityConstraints } from '../engine/quality/quality-constraints.ts';
-import { LabelBuffer, PredictionJoin } from '../engine/quality/quality-join.ts';
+import { PredictionJoin } from '../engine/quality/quality-join.ts';
 import type { SliceBaseline } from '../engine/quality/slices.ts';
 import { binEdges } from '../engine/stats/binning.ts';
 import type { QualityBaselineFiles } from '../sources/baseline-store.ts';

@@ -215,16 +215,27 @@ function readLabelRule(v: unknown, problems: Problems): LabelRule | null {
     );
     return null;
   }
+  const values = readScalars(v, path, 'a label value', problems);
+  return values === null ? null : { values };
+}
+
+/** Each item of a list as a configuration value (text, a number or true/false); `null` when any is not. */
+function readScalars(
+  v: readonly unknown[],
+  path: string,
+  what: string,
+  problems: Problems,
+): ConfigValue[] | null {
   const values: ConfigValue[] = [];
   let ok = true;
   v.forEach((x, i) => {
     const s = scalar(x);
     if (s === undefined) {
-      problems.add(`${path}[${i}]`, `must be a label value: text, a number or true/false (got ${shown(x)})`);
+      problems.add(`${path}[${i}]`, `must be ${what}: text, a number or true/false (got ${shown(x)})`);
       ok = false;
     } else values.push(s);
   });
-  return ok ? { values } : null;
+  return ok ? values : null;
 }
 
 /**
@@ -251,16 +262,8 @@ function readFacetRule(name: string, v: unknown, path: string, problems: Problem
     );
     return null;
   }
-  const values: ConfigValue[] = [];
-  let ok = true;
-  v.forEach((x, i) => {
-    const s = scalar(x);
-    if (s === undefined) {
-      problems.add(`${path}[${i}]`, `must be a facet value: text, a number or true/false (got ${shown(x)})`);
-      ok = false;
-    } else values.push(s);
-  });
-  if (!ok) return null;
+  const values = readScalars(v, path, 'a facet value', problems);
+  if (values === null) return null;
   if (values.length === 1 && typeof values[0] === 'number') return { name, threshold: values[0] };
   return { name, values };
 }
