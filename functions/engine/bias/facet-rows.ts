@@ -402,45 +402,6 @@ export class BiasTally {
   }
 }
 
-/** The part of `analysis_config.json` {@link countFacet} needs. */
-export interface BiasRules {
-  label: string;
-  /** Label values that are positive, compared as class keys (1, "1" and "1.0" are one class). */
-  positiveLabels: readonly ConfigValue[];
-  /** The model's score column: a row is predicted positive when its score is at or above the threshold. */
-  score: string;
-  probabilityThreshold: number;
-  groupVariable: string | null;
-}
-
-/**
- * Counts `rows` (parsed JSON objects) for one facet. Returns the counts and the facet's
- * `value_or_threshold` as Clarify writes it: the sensitive values joined by commas, or
- * `(threshold, max]`.
- */
-export function countFacet(
-  rules: BiasRules,
-  facet: FacetRule,
-  rows: Iterable<JsonObject>,
-): { counts: BiasCounts; valueOrThreshold: string } {
-  const row = rowRules(
-    rules.label,
-    { values: rules.positiveLabels },
-    rules.score,
-    rules.probabilityThreshold,
-    rules.groupVariable,
-  );
-  const test = facetTest(facet);
-  const counts = new BiasCounts();
-  for (const o of rows) {
-    const get = (name: string) => fieldOf(o, name);
-    const outcome = readRow(row, get);
-    if (typeof outcome === 'string') continue;
-    countFacetValue(test, counts, get(facet.name), outcome.label, outcome.predicted, outcome.group);
-  }
-  return { counts, valueOrThreshold: facetValueOrThreshold(facet, counts) };
-}
-
 /** A facet's `value_or_threshold` as Clarify writes it, from its counts. */
 export function facetValueOrThreshold(facet: FacetRule, counts: BiasCounts): string {
   return 'threshold' in facet

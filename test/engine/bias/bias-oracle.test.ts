@@ -5,13 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../../functions/contracts/json-fields.ts';
+import { type BiasConfig, parseBiasConfig } from '../../../functions/engine/bias/analysis-config.ts';
 import { BiasCounts } from '../../../functions/engine/bias/bias-counts.ts';
 import {
   type BiasMetric,
   postTrainingMetrics,
   preTrainingMetrics,
 } from '../../../functions/engine/bias/bias-metrics.ts';
-import { countFacet, type FacetRule } from '../../../functions/engine/bias/facet-rows.ts';
+import { BiasTally, facetValueOrThreshold, rowOfObject } from '../../../functions/engine/bias/facet-rows.ts';
 
 interface OracleMetric {
   name: string;
@@ -43,19 +45,16 @@ const ORACLE = JSON.parse(
 function setUp(c: OracleCase) {
   const cfg = c.analysis_config;
   const rows = c.rows.map((r) => Object.fromEntries(c.columns.map((name, i) => [name, r[i]])));
-  const spec = cfg.facet[0]!;
-  const facet: FacetRule =
-    spec.value_or_threshold.length === 1 && typeof spec.value_or_threshold[0] === 'number'
-      ? { name: spec.name_or_index, threshold: spec.value_or_threshold[0] }
-      : { name: spec.name_or_index, values: spec.value_or_threshold.map(String) };
-  const rules = {
-    label: cfg.label,
-    positiveLabels: cfg.label_values_or_threshold,
-    score: 'score',
-    probabilityThreshold: cfg.probability_threshold,
-    groupVariable: cfg.group_variable,
-  };
-  return { cfg, rows, facet, rules };
+  const config = parseBiasConfig(cfg);
+  return { cfg, rows, config };
+}
+
+/** The case's rows counted as a run counts them (BiasTally), for its one facet value. */
+function countRows(config: BiasConfig, rows: Record<string, unknown>[]) {
+  const tally = new BiasTally(config, 'score');
+  for (const row of rows) tally.add(rowOfObject(row as JsonObject));
+  const { facet, counts } = tally.facets[0]!;
+  return { counts, valueOrThreshold: facetValueOrThreshold(facet, counts) };
 }
 
 /** The oracle's value as a number: "Infinity" / "-Infinity" strings are the infinities. */
@@ -86,9 +85,9 @@ describe('bias metrics against smclarify', () => {
 
   for (const c of ORACLE.cases) {
     it(`${c.name}: every pre- and post-training metric`, () => {
-      const { cfg, rows, facet, rules } = setUp(c);
+      const { cfg, rows, config } = setUp(c);
 
-      const { counts, valueOrThreshold } = countFacet(rules, facet, rows);
+      const { counts, valueOrThreshold } = countRows(config, rows);
 
       const pre = c.expected.pre_training_bias_metrics[0]!;
       const post = c.expected.post_training_bias_metrics[0]!;
@@ -109,11 +108,11 @@ describe('bias metrics against smclarify', () => {
 
   it('gives the same metrics from counts merged from parts', () => {
     const c = ORACLE.cases.find((x) => x.name === 'large window')!;
-    const { rows, facet, rules } = setUp(c);
-    const whole = countFacet(rules, facet, rows).counts;
+    const { rows, config } = setUp(c);
+    const whole = countRows(config, rows).counts;
     const merged = new BiasCounts();
     for (let i = 0; i < rows.length; i += 3_000)
-      merged.merge(countFacet(rules, facet, rows.slice(i, i + 3_000)).counts);
+      merged.merge(countRows(config, rows.slice(i, i + 3_000)).counts);
 
     expect(preTrainingMetrics(merged)).toEqual(preTrainingMetrics(whole));
     expect(postTrainingMetrics(merged)).toEqual(postTrainingMetrics(whole));
