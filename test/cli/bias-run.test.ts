@@ -8,7 +8,13 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type BiasRow, biasTrainingCsv, biasWindow, LARGE_BIAS_CASE } from '../support/bias-world.ts';
+import {
+  type BiasRow,
+  biasBaselineArgs,
+  biasTrainingCsv,
+  biasWindow,
+  LARGE_BIAS_CASE,
+} from '../support/bias-world.ts';
 import { cliRunner } from '../support/cli-run.ts';
 
 type OracleMetric = { name: string; value: number | string | null };
@@ -40,16 +46,7 @@ function world(from: number, to: number, score?: (row: BiasRow) => number) {
 }
 
 async function baselineAndRun(dir: string, ...more: string[]) {
-  const b = await run([
-    'baseline',
-    join(dir, 'train.csv'),
-    '--probability-column',
-    'score',
-    '--bias-config',
-    join(dir, 'analysis_config.json'),
-    '--out',
-    join(dir, 'baseline'),
-  ]);
+  const b = await run(biasBaselineArgs(dir));
   expect(b.status, b.stderr).toBe(0);
   return run([
     'run',

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../functions/cli/main.ts';
 import type { MonitorRuntimeConfig } from '../../functions/contracts/monitor-config.ts';
 import type { Report } from '../../functions/engine/report/report-model.ts';
 import { createProfileWorkerHandler } from '../../functions/handlers/profile-worker.ts';
@@ -17,7 +16,8 @@ import { type ManifestItem, planMonitor } from '../../functions/pipeline/fan-out
 import { runMonitor } from '../../functions/pipeline/monitor-run.ts';
 import { LocalStore } from '../../functions/stores/local-store.ts';
 import { S3Store } from '../../functions/stores/s3-store.ts';
-import { biasTrainingCsv, biasWindow, LARGE_BIAS_CASE } from '../support/bias-world.ts';
+import { biasBaselineArgs, biasTrainingCsv, biasWindow, LARGE_BIAS_CASE } from '../support/bias-world.ts';
+import { cliRunner } from '../support/cli-run.ts';
 import { monitorConfig, monitorFakes, SCHEDULE } from '../support/monitor-fakes.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
 
@@ -33,26 +33,8 @@ beforeAll(async () => {
   try {
     await writeFile(join(dir, 'train.csv'), biasTrainingCsv());
     await writeFile(join(dir, 'analysis_config.json'), JSON.stringify(LARGE_BIAS_CASE.analysis_config));
-    const out: string[] = [];
-    const status = await main(
-      [
-        'baseline',
-        join(dir, 'train.csv'),
-        '--probability-column',
-        'score',
-        '--bias-config',
-        join(dir, 'analysis_config.json'),
-        '--out',
-        join(dir, 'baseline'),
-      ],
-      {
-        stdout: (t) => out.push(t),
-        stderr: (t) => out.push(t),
-        stderrIsTty: false,
-        now: () => new Date(HOUR),
-      },
-    );
-    expect(status, out.join('')).toBe(0);
+    const made = await cliRunner(HOUR)(...biasBaselineArgs(dir));
+    expect(made.code, made.stderr).toBe(0);
     const local = new LocalStore(join(dir, 'baseline'));
     const remote = new S3Store(s3.client, `s3://${DATA}/baseline`);
     for await (const o of local.list())

@@ -5,6 +5,7 @@
  * function (to make a window biased).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export type BiasRow = [
   region: string,
@@ -81,4 +82,21 @@ export function biasWindow(
     }),
   );
   return { capture: `${capture.join('\n')}\n`, labels: `${labels.join('\n')}\n` };
+}
+
+/**
+ * `driftwatch baseline` of a folder holding train.csv and analysis_config.json: the score as the
+ * prediction, the bias configuration, the baseline written to DIR/baseline.
+ */
+export function biasBaselineArgs(dir: string): string[] {
+  return [
+    'baseline',
+    join(dir, 'train.csv'),
+    '--probability-column',
+    'score',
+    '--bias-config',
+    join(dir, 'analysis_config.json'),
+    '--out',
+    join(dir, 'baseline'),
+  ];
 }

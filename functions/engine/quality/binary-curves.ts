@@ -50,7 +50,7 @@ export function thresholdCounts(labels: readonly BinaryLabel[], scores: readonly
 }
 
 /** {@link thresholdCounts} of the positives' and the negatives' scores, each sorted ascending. */
-export function thresholdCountsOfSorted(pos: Float64Array, neg: Float64Array): ThresholdCounts {
+function thresholdCountsOfSorted(pos: Float64Array, neg: Float64Array): ThresholdCounts {
   const out: ThresholdCounts = {
     thresholds: [],
     truePositives: [],
