@@ -6,6 +6,7 @@
 import type { WindowBias } from '../bias/window-bias.ts';
 import type { Violation } from '../drift/checks.ts';
 import type { DatasetDrift, FeatureDrift } from '../drift/compare.ts';
+import type { MultivariateResult } from '../multivariate/multivariate-score.ts';
 import type { WindowQuality } from '../quality/window-quality.ts';
 
 /** Record accounting: `total = profiled + rejected`, always. */
@@ -51,7 +52,12 @@ export interface Report {
   records: RecordCounts;
   features: FeatureDrift[];
   datasetDrift: DatasetDrift;
-  violations: Violation[];
+  /**
+   * The data-quality violations (those of the window's constraint_violations.json), then
+   * driftwatch's own window-level checks (`multivariate_drift_check`,
+   * `feature_attribution_drift_check`), which SageMaker's file does not hold.
+   */
+  violations: ReportViolation[];
   /** Model quality from ground truth; `null` when no ground truth was asked for. */
   quality: WindowQuality | null;
   /**
@@ -59,6 +65,12 @@ export interface Report {
    * configuration: `null` then when nothing could be measured (the warnings say why).
    */
   bias?: WindowBias | null;
+  /**
+   * Multivariate drift (PCA reconstruction error against the baseline's multivariate.json);
+   * `null` when the baseline has no multivariate model (the warnings say why). Absent from
+   * reports written before the monitor existed.
+   */
+  multivariate?: MultivariateResult | null;
   /** Where the baseline came from and how it was compared. */
   baseline: { source: 'driftwatch' | 'sagemaker'; path: string };
   /** Notes for the reader: limits hit, files skipped. */
@@ -79,6 +91,20 @@ export interface Report {
   /** How far an incomplete window got, and why it stopped; absent for a complete window. */
   incomplete?: IncompleteWindow;
 }
+
+/** driftwatch's own window-level check types, in `report.json`'s violations only. */
+export type WindowCheckType = 'multivariate_drift_check' | 'feature_attribution_drift_check';
+
+/** A violation of a window-level check: about the window as a whole, not one feature. */
+export interface WindowCheckViolation {
+  /** `*`: the dataset as a whole (as SageMaker names dataset-level violations). */
+  feature_name: string;
+  constraint_check_type: WindowCheckType;
+  description: string;
+}
+
+/** One entry of `report.json`'s violations. */
+export type ReportViolation = Violation | WindowCheckViolation;
 
 /** How far the reading of an incomplete window got. */
 export interface IncompleteWindow {
