@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BIAS_ANALYSIS_FILE, BIAS_CONFIG_FILE } from '../contracts/baseline-layout.ts';
+import { BIAS_ANALYSIS_FILE, BIAS_CONFIG_FILE, MULTIVARIATE_FILE } from '../contracts/baseline-layout.ts';
 import { isS3Uri } from '../contracts/s3-uri.ts';
 import {
   type BiasConfig,
@@ -18,6 +18,7 @@ import {
 import { analysisJson, buildBiasAnalysis } from '../engine/bias/analysis-json.ts';
 import { BiasTally, labelPositive } from '../engine/bias/facet-rows.ts';
 import { baselineStatistics, baselineToJson } from '../engine/drift/baseline.ts';
+import { multivariateModelToJson } from '../engine/multivariate/multivariate-model.ts';
 import { parseFiniteNumber } from '../engine/quality/labelled-records.ts';
 import { suggestQualityConstraints } from '../engine/quality/quality-constraints.ts';
 import {
@@ -33,6 +34,7 @@ import {
   type QualityBaselineSettings,
 } from '../pipeline/quality-window.ts';
 import { BASELINE_FILE, CONSTRAINTS_FILE, STATISTICS_FILE } from '../sources/baseline-store.ts';
+import { fitTrainingModel } from '../sources/multivariate-store.ts';
 import { leftOutText, readTrainingSet, TrainingDataError } from '../sources/training-data.ts';
 import {
   list,
@@ -220,6 +222,7 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 's
       'exact-cap': { type: 'string' },
       'max-categories': { type: 'string' },
       'bias-config': { type: 'string' },
+      'no-multivariate': { type: 'boolean' },
     },
   });
   const data = positionals[0];
@@ -311,6 +314,10 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 's
       throw e;
     }
   }
+  // The multivariate model: two more streaming reads of the data, before anything is written.
+  const multivariate = values['no-multivariate']
+    ? null
+    : await fitTrainingModel(store, key, baseline, { noHeader: values['no-header'] });
   const out = openStore(values.out);
   await out.putText(BASELINE_FILE, JSON.stringify(baselineToJson(baseline)), 'application/json');
   await out.putText(
@@ -334,6 +341,24 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 's
       `${baseline.labelColumn ? `, label column "${baseline.labelColumn}" left out` : ''}.\n` +
       `Wrote ${values.out}/{${STATISTICS_FILE},${CONSTRAINTS_FILE},${BASELINE_FILE}}\n`,
   );
+  if (multivariate !== null) {
+    if (multivariate.model === null) io.stdout(`No multivariate model: ${multivariate.reason}.\n`);
+    else {
+      const m = multivariate.model;
+      await out.putText(
+        MULTIVARIATE_FILE,
+        `${JSON.stringify(multivariateModelToJson(m), null, 2)}\n`,
+        'application/json',
+      );
+      const explained = m.pca.explainedVarianceRatio.reduce((a, b) => a + b, 0);
+      const round = (x: number) => Number(x.toPrecision(4));
+      io.stdout(
+        `Multivariate model (PCA reconstruction) of ${m.features.length} features: ${m.pca.components.length} component${m.pca.components.length === 1 ? '' : 's'} explain ${(100 * explained).toFixed(1)}% of the variance; drift outside [${round(m.thresholds.lower)}, ${round(m.thresholds.upper)}]` +
+          `${m.excluded.length > 0 ? ` (left out: ${m.excluded.map((e) => JSON.stringify(e.name)).join(', ')})` : ''}.\n` +
+          `Wrote ${values.out}/${MULTIVARIATE_FILE}\n`,
+      );
+    }
+  }
   if (bias !== null && biasTally !== null) {
     const analysis = analysisJson(buildBiasAnalysis(biasTally));
     await out.putText(BIAS_ANALYSIS_FILE, `${JSON.stringify(analysis, null, 2)}\n`, 'application/json');
@@ -376,6 +401,7 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 's
 
 /** The files `baseline` writes under --out. */
 const WRITTEN = [
+  MULTIVARIATE_FILE,
   BIAS_ANALYSIS_FILE,
   BIAS_CONFIG_FILE,
   BASELINE_FILE,

@@ -28,6 +28,7 @@ import {
 import { runWindow, selectWindowObjects, type WindowSelection } from '../pipeline/run-window.ts';
 import { writeReportFiles } from '../sinks/report-writer.ts';
 import { loadBaseline } from '../sources/baseline-store.ts';
+import { loadMultivariateModel } from '../sources/multivariate-store.ts';
 import { defaultWorkerCount } from '../sources/parallel-profile.ts';
 import type { ObjectStore } from '../stores/object-store.ts';
 import {
@@ -105,6 +106,7 @@ export async function runCommand(
   const parallelMinBytes = nonNegativeMb(values['parallel-min-mb'], '--parallel-min-mb');
   const baselineStore = openStore(values.baseline);
   const baseline = await loadBaseline(baselineStore);
+  const multivariate = await loadMultivariateModel(baselineStore, baseline);
   const qualityRun = await qualityRunOf(values, baselineStore);
   const quality =
     qualityRun === null
@@ -145,6 +147,7 @@ export async function runCommand(
       maxColumns,
       datasetDriftShare,
       now: io.now(),
+      multivariate,
       ...(quality !== null
         ? {
             predictions: quality.spec,

@@ -13,6 +13,12 @@ export const STATISTICS_FILE = 'statistics.json';
 /** SageMaker's data-quality constraints. */
 export const CONSTRAINTS_FILE = 'constraints.json';
 
+/**
+ * The multivariate drift model fitted on the training data (PCA reconstruction; MULTIVARIATE.md):
+ * a run scores its windows against it and never reads the training data again.
+ */
+export const MULTIVARIATE_FILE = 'multivariate.json';
+
 /** Where a baseline folder keeps its model-quality files (SageMaker's format, plus the settings). */
 export const QUALITY_BASELINE_DIR = 'model-quality';
 /** SageMaker's model-quality statistics of the baseline. */

@@ -9,7 +9,12 @@
  * [PREFIX/]fan-out/ENDPOINT/SCHEDULE/RUN/{manifest.json, partials/yyyy/mm/dd/hh/part-NNNNNNN.json}
  * ```
  */
-import { BASELINE_FILE, CONSTRAINTS_FILE, QUALITY_SETTINGS_FILE } from './baseline-layout.ts';
+import {
+  BASELINE_FILE,
+  CONSTRAINTS_FILE,
+  MULTIVARIATE_FILE,
+  QUALITY_SETTINGS_FILE,
+} from './baseline-layout.ts';
 
 /** A window's report, as driftwatch writes it. */
 export const REPORT_JSON = 'report.json';
@@ -83,6 +88,7 @@ const OUTPUT_FILE_NAMES = new Set([
   SUMMARY_MARKER,
   BASELINE_FILE,
   CONSTRAINTS_FILE,
+  MULTIVARIATE_FILE,
   QUALITY_SETTINGS_FILE.slice(QUALITY_SETTINGS_FILE.lastIndexOf('/') + 1),
 ]);
 

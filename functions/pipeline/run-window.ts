@@ -4,16 +4,15 @@
  * in as ObjectStores, so the same code runs on local folders, S3 and s3rver in tests.
  */
 import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
+import type { MultivariateScore } from '../engine/multivariate/multivariate-score.ts';
 import type { ProfileLimits } from '../engine/profile/feature-profile.ts';
 import { DEFAULT_LIMITS } from '../engine/profile/feature-profile.ts';
 import type { WindowProfile } from '../engine/profile/window-profile.ts';
 import { WindowProfiler, type WindowProfilerOptions } from '../engine/profile/window-profiler.ts';
-import {
-  type PredictionPart,
-  PredictionPartBuilder,
-  type PredictionSpec,
-} from '../engine/quality/prediction-part.ts';
-import { buildWindowResult, type WindowResult } from '../engine/report/window-result.ts';
+import type { PredictionPart, PredictionSpec } from '../engine/quality/prediction-part.ts';
+import { applyMultivariate, buildWindowResult, type WindowResult } from '../engine/report/window-result.ts';
+import { WindowRows } from '../engine/report/window-rows.ts';
+import type { MultivariateBaseline } from '../sources/multivariate-store.ts';
 import { profileInParallel } from '../sources/parallel-profile.ts';
 import { profileObjects, selectCaptureObjects } from '../sources/profile-capture.ts';
 import type { ObjectStore, StoredObject } from '../stores/object-store.ts';
@@ -35,6 +34,11 @@ export interface RunWindowOptions {
   now: Date;
   /** Model quality: the predictions every part of the window collects (prediction-part.ts). */
   predictions?: PredictionSpec;
+  /**
+   * The baseline's multivariate model (or why it has none): every part of the window scores its
+   * rows against it. @default - no multivariate section in the report
+   */
+  multivariate?: MultivariateBaseline;
   /**
    * Worker threads to profile files on (CLI: one per core). Used when the window has several
    * files and at least PARALLEL_MIN_BYTES. @default 1
@@ -148,6 +152,8 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
   const workers = o.workers ?? 1;
   let window: WindowProfile;
   let predictionParts: PredictionPart[] = [];
+  let multivariate: MultivariateScore | null = null;
+  const model = o.multivariate?.model ?? null;
   let objectsRead = objects.length;
   if (
     workers > 1 &&
@@ -159,16 +165,16 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
       o.baseline,
       o.capture.location,
       objects,
-      { ...profilerOptions, predictions: o.predictions },
+      { ...profilerOptions, predictions: o.predictions, multivariate: model },
       workers,
       (bytesDone) =>
         o.onProgress?.({ objects: objects.length, objectsDone: 0, bytes: totalBytes, bytesDone }),
     );
     o.onParallel?.();
-    ({ window, predictionParts } = await parallel);
+    ({ window, predictionParts, multivariate } = await parallel);
   } else {
-    const collector = o.predictions ? new PredictionPartBuilder(o.predictions) : undefined;
-    const profiler = new WindowProfiler(captureSchema(o.baseline), { ...profilerOptions, rows: collector });
+    const rows = new WindowRows({ predictions: o.predictions, multivariate: model });
+    const profiler = new WindowProfiler(captureSchema(o.baseline), { ...profilerOptions, rows: rows.sink });
     objectsRead = 0;
     window = await profileObjects(
       o.capture,
@@ -180,7 +186,9 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
       },
       o.shouldStop,
     );
-    if (collector) predictionParts = [collector.build()];
+    const part = rows.predictions();
+    if (part !== null) predictionParts = [part];
+    multivariate = rows.multivariate();
   }
   const result = evaluateWindow(o.baseline, window, {
     baselinePath: o.baselinePath,
@@ -189,5 +197,15 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
     featureThresholds: o.featureThresholds,
     ...(skippedFiles.length ? { skipped: { count: skippedFiles.length, first: skippedFiles[0]! } } : {}),
   });
+  if (o.multivariate !== undefined)
+    applyMultivariate(
+      result,
+      multivariate !== null ? { score: multivariate } : { reason: reasonOf(o.multivariate) },
+    );
   return { ...result, predictionParts, objects, skippedFiles, objectsRead };
+}
+
+/** Why a window has no multivariate score. */
+function reasonOf(m: MultivariateBaseline): string {
+  return m.model === null ? m.reason : 'multivariate drift not measured';
 }

@@ -7,6 +7,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
+import type { MultivariateModel } from '../engine/multivariate/multivariate-model.ts';
+import { MultivariateScore, type MultivariateScoreJson } from '../engine/multivariate/multivariate-score.ts';
 import type { ColumnLayout, FeatureSpec } from '../engine/profile/capture-schema.ts';
 import { WindowProfile, type WindowProfileJson } from '../engine/profile/window-profile.ts';
 import type { WindowProfilerOptions } from '../engine/profile/window-profiler.ts';
@@ -25,12 +27,17 @@ export interface ProfileTask {
 }
 
 /** The profiler settings of every part, and what each collects for model quality. */
-export type ParallelProfileOptions = Omit<WindowProfilerOptions, 'rows'> & { predictions?: PredictionSpec };
+export type ParallelProfileOptions = Omit<WindowProfilerOptions, 'rows'> & {
+  predictions?: PredictionSpec;
+  /** The model each part scores its rows against (structured-cloned: its Maps survive). */
+  multivariate?: MultivariateModel | null;
+};
 
 /** A part's answer. */
 interface PartResult {
   profile: WindowProfileJson;
   predictions: PredictionPart | null;
+  multivariate: MultivariateScoreJson | null;
 }
 
 /**
@@ -71,7 +78,11 @@ export async function profileInParallel(
   options: ParallelProfileOptions,
   workers: number,
   onProgress?: (bytesDone: number) => void,
-): Promise<{ window: WindowProfile; predictionParts: PredictionPart[] }> {
+): Promise<{
+  window: WindowProfile;
+  predictionParts: PredictionPart[];
+  multivariate: MultivariateScore | null;
+}> {
   const groups = partitionBySize(objects, Math.max(1, Math.min(workers, objects.length)));
   const ordinal = new Map(objects.map((o, i) => [o.key, i]));
   const { features, layout } = captureSchema(baseline);
@@ -107,5 +118,12 @@ export async function profileInParallel(
   const merged = WindowProfile.fromJSON(parts[0]!.profile);
   for (const p of parts.slice(1)) merged.merge(WindowProfile.fromJSON(p.profile));
   const predictionParts = parts.flatMap((p) => (p.predictions === null ? [] : [p.predictions]));
-  return { window: merged, predictionParts };
+  const model = options.multivariate ?? null;
+  let multivariate: MultivariateScore | null = null;
+  if (model !== null) {
+    multivariate = new MultivariateScore(model);
+    for (const p of parts)
+      if (p.multivariate) multivariate.merge(MultivariateScore.fromJSON(model, p.multivariate));
+  }
+  return { window: merged, predictionParts, multivariate };
 }

@@ -6,7 +6,8 @@
 import { parentPort } from 'node:worker_threads';
 import { CaptureSchema } from '../engine/profile/capture-schema.ts';
 import { WindowProfiler } from '../engine/profile/window-profiler.ts';
-import { PredictionPartBuilder, partBuffers } from '../engine/quality/prediction-part.ts';
+import { partBuffers } from '../engine/quality/prediction-part.ts';
+import { WindowRows } from '../engine/report/window-rows.ts';
 import { LocalStore } from '../stores/local-store.ts';
 import { isS3Uri, type ObjectStore } from '../stores/object-store.ts';
 import type { ProfileTask } from './parallel-profile.ts';
@@ -24,11 +25,11 @@ parentPort?.on('message', async (task: ProfileTask) => {
   try {
     // The AWS SDK is loaded only for S3 locations: most of a worker's start-up time otherwise.
     const store = isS3Uri(task.location) ? await openS3(task.location) : new LocalStore(task.location);
-    const { predictions, ...options } = task.options;
-    const collector = predictions ? new PredictionPartBuilder(predictions) : undefined;
+    const { predictions, multivariate, ...options } = task.options;
+    const rows = new WindowRows({ predictions, multivariate });
     const profiler = new WindowProfiler(new CaptureSchema(task.schema.features, task.schema.layout), {
       ...options,
-      rows: collector,
+      rows: rows.sink,
     });
     await profileObjects(
       store,
@@ -38,10 +39,11 @@ parentPort?.on('message', async (task: ProfileTask) => {
       undefined,
       task.ordinals,
     );
-    const part = collector?.build() ?? null;
+    const part = rows.predictions();
+    const score = rows.multivariate()?.toJSON() ?? null;
     // The prediction arrays move to the parent without a copy.
     parentPort?.postMessage(
-      { result: { profile: profiler.profile.toJSON(), predictions: part } },
+      { result: { profile: profiler.profile.toJSON(), predictions: part, multivariate: score } },
       part === null ? [] : partBuffers(part),
     );
   } catch (e) {

@@ -41,10 +41,29 @@ export async function readTrainingData(store: ObjectStore, key: string, options:
   return (await readTrainingSet(store, key, options)).baseline;
 }
 
-/** {@link readTrainingData}, with the CSV rows it left out. */
-export async function readTrainingSet(store: ObjectStore, key: string, options: TrainingDataOptions = {}) {
+/** What {@link scanTrainingFile} hands on: the columns once, then each row that has them all. */
+interface TrainingRows {
+  /** The data's columns, in order: the CSV header (or `_c0`, ...) or the first JSON row's keys. */
+  columns(names: string[]): void;
+  /** A CSV row of exactly the header's number of fields (`fields` is reused; `n` fields are set). */
+  fields(fields: readonly string[], n: number): void;
+  /** A JSON Lines row (an object with its own keys, as JSON.parse made it). */
+  object(row: Record<string, unknown>): void;
+}
+
+/**
+ * Reads a CSV or JSON Lines training file row by row: one reader for every pass over the data
+ * (the baseline's profiles, the multivariate model's two fitting reads), so each pass sees the
+ * same rows in the same order and leaves out the same ragged ones.
+ */
+async function scanTrainingFile(
+  store: ObjectStore,
+  key: string,
+  options: { noHeader?: boolean },
+  rows: TrainingRows,
+): Promise<{ leftOut: LeftOutRows; file: string; sawHeader: boolean }> {
   const json = /\.(jsonl|json)$/i.test(key);
-  let builder: BaselineBuilder | null = null;
+  let columns: string[] | null = null;
   let lineNo = 0;
   let rowNo = 0;
   const leftOut: LeftOutRows = { tooFewFields: 0, tooManyFields: 0, first: null, expected: 0 };
@@ -63,20 +82,22 @@ export async function readTrainingSet(store: ObjectStore, key: string, options: 
       }
       if (row === null || typeof row !== 'object' || Array.isArray(row))
         throw new TrainingDataError(`${file}: line ${lineNo} is not a JSON object`);
-      if (builder === null) builder = new BaselineBuilder(Object.keys(row), options);
-      builder.addNamed(row as Record<string, unknown>);
-      options.onRow?.(row as Record<string, unknown>);
+      if (columns === null) {
+        columns = Object.keys(row);
+        rows.columns(columns);
+      }
+      rows.object(row as Record<string, unknown>);
       return;
     }
     const n = splitCsvRecord(text, fields);
-    if (builder === null) {
-      const columns = options.noHeader
+    if (columns === null) {
+      columns = options.noHeader
         ? Array.from({ length: n }, (_, i) => `_c${i}`)
         : fields.slice(0, n).map((c) => c.trim());
       if (new Set(columns).size !== columns.length)
         throw new TrainingDataError(`${file}: the header names a column twice; column names must be unique`);
-      builder = new BaselineBuilder(columns, options);
       leftOut.expected = columns.length;
+      rows.columns(columns);
       if (!options.noHeader) return;
     }
     rowNo++;
@@ -86,15 +107,7 @@ export async function readTrainingSet(store: ObjectStore, key: string, options: 
       leftOut.first ??= { row: rowNo, fields: n };
       return;
     }
-    builder.addFields(fields, n);
-    if (options.onRow) {
-      // Column names are data: `__proto__` must be a column like any other, not the prototype.
-      const row: Record<string, unknown> = Object.create(null);
-      builder.columns.forEach((c, i) => {
-        if (i < n) row[c] = fields[i];
-      });
-      options.onRow(row);
-    }
+    rows.fields(fields, n);
   };
   const splitter = new LineSplitter((e) => {
     lineNo++;
@@ -121,6 +134,33 @@ export async function readTrainingSet(store: ObjectStore, key: string, options: 
   }
   splitter.end();
   if (pending) onRecord(pending);
+  return { leftOut, file, sawHeader: columns !== null };
+}
+
+/** {@link readTrainingData}, with the CSV rows it left out. */
+export async function readTrainingSet(store: ObjectStore, key: string, options: TrainingDataOptions = {}) {
+  let builder: BaselineBuilder | null = null;
+  const { leftOut, file } = await scanTrainingFile(store, key, options, {
+    columns(names) {
+      builder = new BaselineBuilder(names, options);
+    },
+    fields(fields, n) {
+      const b = builder as unknown as BaselineBuilder;
+      b.addFields(fields, n);
+      if (options.onRow) {
+        // Column names are data: `__proto__` must be a column like any other, not the prototype.
+        const row: Record<string, unknown> = Object.create(null);
+        b.columns.forEach((c, i) => {
+          if (i < n) row[c] = fields[i];
+        });
+        options.onRow(row);
+      }
+    },
+    object(row) {
+      (builder as unknown as BaselineBuilder).addNamed(row);
+      options.onRow?.(row);
+    },
+  });
   if (builder === null)
     throw new TrainingDataError(`${file}: is empty; a training set needs a header and at least one row`);
   const baseline = (builder as BaselineBuilder).finish();
@@ -134,6 +174,38 @@ export async function readTrainingSet(store: ObjectStore, key: string, options: 
   }
   // The data's columns, in its order (the label's included), for checks against other files.
   return { baseline, leftOut, columns: [...(builder as BaselineBuilder).columns] };
+}
+
+/**
+ * Reads the training file again, handing `onRow` each row's values of `wanted` columns, in
+ * that order (CSV fields as text, JSON values as they are; `undefined` where a JSON row lacks
+ * the key). The array is reused for the next row. The rows are those {@link readTrainingSet}
+ * profiled, in the same order.
+ */
+export async function readTrainingRows(
+  store: ObjectStore,
+  key: string,
+  wanted: readonly string[],
+  options: { noHeader?: boolean },
+  onRow: (values: readonly unknown[]) => void,
+): Promise<void> {
+  const values = new Array<unknown>(wanted.length);
+  let at: number[] = [];
+  await scanTrainingFile(store, key, options, {
+    columns(names) {
+      const index = new Map(names.map((c, i) => [c, i]));
+      at = wanted.map((c) => index.get(c) ?? -1);
+    },
+    fields(fields) {
+      for (let j = 0; j < at.length; j++) values[j] = at[j]! < 0 ? undefined : fields[at[j]!];
+      onRow(values);
+    },
+    object(row) {
+      for (let j = 0; j < wanted.length; j++)
+        values[j] = Object.hasOwn(row, wanted[j]!) ? row[wanted[j]!] : undefined;
+      onRow(values);
+    },
+  });
 }
 
 /** The rows left out, in words: "2 with fewer fields than 5; the first is data row 7, with 4 fields". */

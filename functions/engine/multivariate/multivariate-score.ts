@@ -13,6 +13,7 @@ import {
   readNumber,
   readObject,
 } from '../../contracts/json-fields.ts';
+import { ExactSum } from '../stats/exact-sum.ts';
 import { MULTIVARIATE_METHOD, type MultivariateModel } from './multivariate-model.ts';
 import { Reconstruction } from './reconstruction.ts';
 import type { FeatureRow } from './row-values.ts';
@@ -31,6 +32,11 @@ export interface MultivariateResult {
   readonly method: typeof MULTIVARIATE_METHOD;
   /** Rows scored. */
   readonly rows: number;
+  /**
+   * Rows not scored because their reconstruction error overflows the double range (values near
+   * 1e160 and beyond): an extreme input, reported apart rather than as an infinite mean.
+   */
+  readonly overflowRows: number;
   /** Principal components kept by the baseline model. */
   readonly components: number;
   /** Share of the baseline's standardised variance the kept components explain (their ratios summed). */
@@ -47,21 +53,35 @@ export interface MultivariateResult {
   readonly featureContributions: readonly FeatureContribution[];
 }
 
-/** A score as parts exchange it (see {@link MultivariateScore.toJSON}). */
+/** A score as parts exchange it (see {@link MultivariateScore.toJSON}): exact sums' partials. */
 export interface MultivariateScoreJson {
   rows: number;
-  mean: number;
-  m2: number;
-  squaredResiduals: number[];
+  overflowRows: number;
+  /** Partials of the sum of (error - center) over the rows, center the baseline's chunk mean. */
+  deviations: number[];
+  /** Partials of the sum of (error - center)^2. */
+  squaredDeviations: number[];
+  /** Per model feature, partials of the sum of its squared residuals. */
+  squaredResiduals: number[][];
 }
 
-/** The running score of one window (or part of one) against one model. */
+/**
+ * The running score of one window (or part of one) against one model. Its sums are exact
+ * (stats/exact-sum.ts), so any split of the window into parts, merged in any order, gives the
+ * bits of the window scored in one piece. Errors are summed as deviations from the baseline's
+ * chunk mean, which a window's mean is near, so the sampling error loses no digits to
+ * cancellation.
+ */
 export class MultivariateScore {
   private count = 0;
-  private mean = 0;
-  /** Sum of squared deviations of the errors from their mean. */
-  private m2 = 0;
-  private readonly squaredResiduals: Float64Array;
+  /** Rows whose error overflows the double range: not in the mean. */
+  private overflow = 0;
+  private readonly center: number;
+  private readonly deviations = new ExactSum();
+  private readonly squaredDeviations = new ExactSum();
+  private readonly squaredResiduals: ExactSum[];
+  /** One row's squared residuals, reused. */
+  private readonly rowResiduals: Float64Array;
   private readonly reconstruction: Reconstruction;
 
   /**
@@ -73,7 +93,9 @@ export class MultivariateScore {
     columns?: readonly number[],
   ) {
     this.reconstruction = new Reconstruction(model, columns);
-    this.squaredResiduals = new Float64Array(model.features.length);
+    this.center = model.thresholds.chunkMean;
+    this.squaredResiduals = model.features.map(() => new ExactSum());
+    this.rowResiduals = new Float64Array(model.features.length);
   }
 
   /** Rows scored so far. */
@@ -83,37 +105,41 @@ export class MultivariateScore {
 
   /** Scores one row: its values in the model's feature order, or as the constructor's `columns` say. */
   addRow(row: FeatureRow): void {
-    const error = this.reconstruction.error(row, this.squaredResiduals);
+    const residuals = this.rowResiduals;
+    residuals.fill(0);
+    const deviation = this.reconstruction.error(row, residuals) - this.center;
+    const square = deviation * deviation;
+    // A value near the double range (1e160 and up) overflows its standardised square: the row
+    // is counted apart, as no finite mean holds it.
+    if (!Number.isFinite(square) || !residuals.every(Number.isFinite)) {
+      this.overflow++;
+      return;
+    }
     this.count++;
-    const delta = error - this.mean;
-    this.mean += delta / this.count;
-    this.m2 += delta * (error - this.mean);
+    this.deviations.add(deviation);
+    this.squaredDeviations.add(square);
+    for (let j = 0; j < residuals.length; j++) this.squaredResiduals[j]!.add(residuals[j]!);
   }
 
   /** Adds another part's rows (scored against the same model's features). */
   merge(other: MultivariateScore): void {
     checkSameFeatures(this.model, other.model);
-    this.mergeMoments(other.count, other.mean, other.m2);
+    this.count += other.count;
+    this.overflow += other.overflow;
+    this.deviations.merge(other.deviations);
+    this.squaredDeviations.merge(other.squaredDeviations);
     for (let j = 0; j < this.squaredResiduals.length; j++)
-      this.squaredResiduals[j]! += other.squaredResiduals[j]!;
-  }
-
-  private mergeMoments(count: number, mean: number, m2: number): void {
-    if (count === 0) return;
-    const total = this.count + count;
-    const delta = mean - this.mean;
-    this.m2 += m2 + (delta * delta * this.count * count) / total;
-    this.mean = this.count === 0 ? mean : this.mean + (delta * count) / total;
-    this.count = total;
+      this.squaredResiduals[j]!.merge(other.squaredResiduals[j]!);
   }
 
   /** The state as plain JSON, for a part crossing a thread or a worker boundary. */
   toJSON(): MultivariateScoreJson {
     return {
       rows: this.count,
-      mean: this.mean,
-      m2: this.m2,
-      squaredResiduals: Array.from(this.squaredResiduals),
+      overflowRows: this.overflow,
+      deviations: this.deviations.state(),
+      squaredDeviations: this.squaredDeviations.state(),
+      squaredResiduals: this.squaredResiduals.map((s) => s.state()),
     };
   }
 
@@ -129,35 +155,44 @@ export class MultivariateScore {
   ): MultivariateScore {
     const o = readObject(json, path);
     const score = new MultivariateScore(model, columns);
-    const rows = readCount(fieldOf(o, 'rows'), at(path, 'rows'));
-    const mean = readNumber(fieldOf(o, 'mean'), at(path, 'mean'), { min: 0 });
-    const m2 = readNumber(fieldOf(o, 'm2'), at(path, 'm2'), { min: 0 });
+    score.count = readCount(fieldOf(o, 'rows'), at(path, 'rows'));
+    score.overflow = readCount(fieldOf(o, 'overflowRows'), at(path, 'overflowRows'));
+    const sum = (v: unknown, p: string): ExactSum => {
+      if (!Array.isArray(v))
+        throw new JsonShapeError(p, "must be a list of numbers (an exact sum's partials)");
+      return ExactSum.of(v.map((x, i) => readNumber(x, at(p, i))));
+    };
+    score.deviations.merge(sum(fieldOf(o, 'deviations'), at(path, 'deviations')));
+    score.squaredDeviations.merge(sum(fieldOf(o, 'squaredDeviations'), at(path, 'squaredDeviations')));
     const residualsPath = at(path, 'squaredResiduals');
     const residuals = fieldOf(o, 'squaredResiduals');
     if (!Array.isArray(residuals) || residuals.length !== model.features.length)
       throw new JsonShapeError(
         residualsPath,
-        `must list ${model.features.length} numbers, one per model feature; was the part scored against another model?`,
+        `must list ${model.features.length} sums, one per model feature; was the part scored against another model?`,
       );
     residuals.forEach((v, j) => {
-      score.squaredResiduals[j] = readNumber(v, at(residualsPath, j), { min: 0 });
+      score.squaredResiduals[j]!.merge(sum(v, at(residualsPath, j)));
     });
-    score.mergeMoments(rows, mean, m2);
     return score;
   }
 
   /** The window's result: value, sampling error, thresholds, verdict, contributions. */
   result(): MultivariateResult {
     const { model, count } = this;
-    const value = count === 0 ? null : this.mean;
+    const sum = this.deviations.value();
+    const value = count === 0 ? null : this.center + sum / count;
+    // Sum of squared deviations from the window's own mean: sum(d^2) - (sum d)^2 / n.
+    const m2 = Math.max(0, this.squaredDeviations.value() - (sum * sum) / Math.max(count, 1));
     const { lower, upper } = model.thresholds;
     return {
       method: MULTIVARIATE_METHOD,
       rows: count,
+      overflowRows: this.overflow,
       components: model.pca.components.length,
       explainedVariance: model.pca.explainedVarianceRatio.reduce((s, r) => s + r, 0),
       value,
-      samplingError: count < 2 ? null : Math.sqrt(this.m2 / (count - 1)) / Math.sqrt(count),
+      samplingError: count < 2 ? null : Math.sqrt(m2 / (count - 1)) / Math.sqrt(count),
       lowerThreshold: lower,
       upperThreshold: upper,
       drifted: value !== null && (value > upper || value < lower),
@@ -166,9 +201,10 @@ export class MultivariateScore {
   }
 
   private contributions(): FeatureContribution[] {
-    const total = this.squaredResiduals.reduce((s, v) => s + v, 0);
+    const sums = this.squaredResiduals.map((s) => s.value());
+    const total = sums.reduce((s, v) => s + v, 0);
     const list = this.model.features.map((f, j) => {
-      const squares = this.squaredResiduals[j]!;
+      const squares = sums[j]!;
       return {
         feature: f.name,
         share: total > 0 ? squares / total : 0,

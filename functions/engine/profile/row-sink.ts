@@ -5,6 +5,7 @@
  */
 import { asciiText } from '../capture/capture-bytes.ts';
 import type { FeatureRole } from '../capture/capture-record.ts';
+import { decimalValue } from '../capture/value-parse.ts';
 
 /**
  * A value read in place: the printable-ASCII bytes[start, end) of a capture line the fast path
@@ -56,4 +57,63 @@ export interface RowSink {
    * the spans are reused for the next row.
    */
   row(key: string | ByteSpan | undefined, values: readonly unknown[], firstOutput: unknown): void;
+}
+
+/**
+ * Several sinks fed by one profiler (model quality's predictions and the multivariate score):
+ * each column is tapped once, and each sink receives its own taps' values in its own order. A
+ * column two sinks want, one as text and one as a number, is tapped as text; the sink that
+ * wanted a number gets it parsed as the profiler would have given it.
+ */
+export class RowSinks implements RowSink {
+  readonly taps: readonly RowTap[];
+  /** Per sink: where each of its taps sits in {@link taps}. */
+  private readonly at: number[][];
+  /** Per sink: its taps that want a number but are tapped as text. */
+  private readonly asNumber: boolean[][];
+  private readonly values: unknown[][];
+
+  constructor(private readonly sinks: readonly RowSink[]) {
+    const taps: RowTap[] = [];
+    const index = new Map<string, number>();
+    this.at = sinks.map((s) =>
+      s.taps.map((t) => {
+        const key = `${t.role}\u0000${t.name}`;
+        let i = index.get(key);
+        if (i === undefined) {
+          i = taps.push({ ...t }) - 1;
+          index.set(key, i);
+        } else if (t.text) taps[i]!.text = true;
+        return i;
+      }),
+    );
+    this.asNumber = sinks.map((s, k) => s.taps.map((t, j) => !t.text && taps[this.at[k]![j]!]!.text));
+    this.taps = taps;
+    this.values = sinks.map((s) => new Array<unknown>(s.taps.length));
+  }
+
+  beginObject(ordinal: number): void {
+    for (const s of this.sinks) s.beginObject(ordinal);
+  }
+
+  row(key: string | ByteSpan | undefined, values: readonly unknown[], firstOutput: unknown): void {
+    for (let k = 0; k < this.sinks.length; k++) {
+      const at = this.at[k]!;
+      const own = this.values[k]!;
+      const asNumber = this.asNumber[k]!;
+      for (let j = 0; j < at.length; j++) {
+        const v = values[at[j]!];
+        own[j] = asNumber[j] ? numberOrText(v) : v;
+      }
+      this.sinks[k]!.row(key, own, firstOutput);
+    }
+  }
+}
+
+/** A text-tapped value as a number tap gives it: its number when decimal, else its text. */
+function numberOrText(v: unknown): unknown {
+  const text = v instanceof ByteSpan ? v.text() : v;
+  if (typeof text !== 'string' || text === '') return text;
+  const x = decimalValue(text);
+  return Number.isNaN(x) ? text : x;
 }

@@ -8,8 +8,9 @@ import type { BiasViolationsJson } from '../bias/bias-violations.ts';
 import { REJECT_REASON_TEXT, type RejectReason } from '../capture/capture-record.ts';
 import type { Baseline } from '../drift/baseline.ts';
 import type { Violation } from '../drift/checks.ts';
-import { dataQualityViolations } from '../drift/checks.ts';
+import { DATASET_FEATURE_NAME, dataQualityViolations } from '../drift/checks.ts';
 import { type CompareOptions, compareWindow } from '../drift/compare.ts';
+import type { MultivariateScore } from '../multivariate/multivariate-score.ts';
 import type { WindowProfile } from '../profile/window-profile.ts';
 import type { QualityViolation } from '../quality/quality-constraints.ts';
 import type { ModelQualityStatistics } from '../quality/sagemaker-quality-statistics.ts';
@@ -85,7 +86,8 @@ export function buildWindowResult(
     },
     features,
     datasetDrift,
-    violations,
+    // A copy: window-level checks join the report's list, not SageMaker's file.
+    violations: [...violations],
     quality: null,
     baseline: { source: baseline.source, path: options.baselinePath },
     warnings,
@@ -99,6 +101,46 @@ export function buildWindowResult(
     })),
   );
   return { report, statistics, violations: { violations } };
+}
+
+/** A window's multivariate score, or why the window has none (the baseline has no model). */
+export type WindowMultivariate = { score: MultivariateScore } | { reason: string };
+
+/**
+ * Puts the window's multivariate result in its report: `multivariate` and, when the window
+ * drifted, a `multivariate_drift_check` violation (report.json's only: SageMaker's
+ * constraint_violations.json keeps its own check types). Without a model, `null` and the reason
+ * in the warnings.
+ */
+export function applyMultivariate(result: WindowResult, outcome: WindowMultivariate): void {
+  const { report } = result;
+  if ('reason' in outcome) {
+    report.multivariate = null;
+    report.warnings.push(outcome.reason);
+    return;
+  }
+  const m = outcome.score.result();
+  report.multivariate = m;
+  if (m.value === null)
+    report.warnings.push('multivariate drift not measured: the window has no profiled rows');
+  if (m.overflowRows > 0)
+    report.warnings.push(
+      `multivariate drift: ${m.overflowRows} rows hold values so large (near 1e160 or beyond) that their reconstruction error overflows; they are left out of the mean`,
+    );
+  if (!m.drifted) return;
+  const top = m.featureContributions
+    .slice(0, 3)
+    .map((c) => `"${c.feature}" ${(100 * c.share).toFixed(0)}%`)
+    .join(', ');
+  report.violations.push({
+    feature_name: DATASET_FEATURE_NAME,
+    constraint_check_type: 'multivariate_drift_check',
+    description: `Multivariate drift: the mean PCA reconstruction error ${formatError(m.value!)} of ${m.rows} rows is ${m.value! > m.upperThreshold ? `above the baseline's upper threshold ${formatError(m.upperThreshold)}` : `below the baseline's lower threshold ${formatError(m.lowerThreshold)}`} (${m.components} components); the features that contribute most to the error: ${top}`,
+  });
+}
+
+function formatError(x: number): string {
+  return String(Number(x.toPrecision(4)));
 }
 
 /** Reader-facing text for a rejection reason (unknown reasons are shown as they are). */
