@@ -30,10 +30,26 @@ const uuid = () =>
 const STATES = ['CA', 'NY', 'TX', 'FL', 'WA', 'IL', 'OH', 'GA'];
 const PLANS = ['basic', 'plus', 'premium'];
 
-function customer(drift) {
+// How much of evening use follows day use: heavy daytime callers call in the evening too. The
+// correlation is what the multivariate check learns; the hour that breaks it keeps both marginals.
+const DAY_EVE_CORRELATION = 0.9;
+
+/**
+ * One customer. `drift` 1: the drifted hour (day use and service calls up, a richer plan mix,
+ * the model overconfident and scoring one state, FL, higher than its customers churn: bias);
+ * `decorrelated`: an hour whose evening use no longer follows day use (a broken upstream join),
+ * every single feature distributed as in training.
+ */
+function customer(drift, decorrelated = false) {
   const account_length = Math.max(1, Math.round(100 + 40 * normal()));
-  const day_mins = Math.max(0, +(180 + 54 * normal() + drift * 60).toFixed(1));
-  const eve_mins = Math.max(0, +(200 + 50 * normal()).toFixed(1));
+  const dayZ = normal();
+  const day_mins = Math.max(0, +(180 + 54 * dayZ + drift * 60).toFixed(1));
+  const eveZ = normal();
+  const eveShared = decorrelated ? 0 : DAY_EVE_CORRELATION;
+  const eve_mins = Math.max(
+    0,
+    +(200 + 50 * (eveShared * dayZ + Math.sqrt(1 - eveShared ** 2) * eveZ)).toFixed(1),
+  );
   const night_mins = Math.max(0, +(200 + 50 * normal()).toFixed(1));
   const intl_mins = Math.max(0, +(10 + 2.8 * normal()).toFixed(1));
   const custserv_calls = Math.max(0, Math.round(1.5 + 1.3 * normal() + drift * 2));
@@ -50,6 +66,8 @@ function customer(drift) {
   // Labels follow the score (a calibrated model) in normal hours; after the drift the model
   // is overconfident: real churn is lower than it predicts.
   const churn = rand() < (drift ? score * 0.6 : score) ? 1 : 0;
+  // The drifted hour's model scores FL higher than its customers' churn warrants.
+  const served = drift && state === 'FL' ? Math.min(0.99, score + 0.4) : score;
   return {
     account_length,
     day_mins,
@@ -61,6 +79,7 @@ function customer(drift) {
     plan,
     vmail,
     score,
+    served,
     churn,
   };
 }
@@ -85,14 +104,24 @@ for (let i = 0; i < 3000; i++) {
   train.push([c.churn, c.score.toFixed(6), ...FEATURES.map((f) => c[f])].join(','));
 }
 writeFileSync(join(root, 'train.csv'), `${train.join('\n')}\n`);
+// Clarify's bias configuration of the example: is FL treated like the other states?
+const biasConfig = {
+  label: 'churn',
+  label_values_or_threshold: [1],
+  facet: [{ name_or_index: 'state', value_or_threshold: ['FL'] }],
+  probability_threshold: 0.5,
+  methods: { pre_training_bias: { methods: 'all' }, post_training_bias: { methods: 'all' } },
+};
+writeFileSync(join(root, 'analysis_config.json'), `${JSON.stringify(biasConfig, null, 2)}\n`);
 
 const HOURS = [
   ['2026-11-26T03', 0],
   ['2026-11-26T04', 0],
   ['2026-11-26T05', 1],
+  ['2026-11-26T06', 0, true],
 ];
 const labelsByHour = new Map();
-for (const [hour, drift] of HOURS) {
+for (const [hour, drift, decorrelated] of HOURS) {
   const [date, hh] = hour.split('T');
   const [y, m, d] = date.split('-');
   const dir = join(root, 'capture', 'churn-xgb', 'AllTraffic', y, m, d, hh);
@@ -100,7 +129,7 @@ for (const [hour, drift] of HOURS) {
   for (let f = 0; f < 4; f++) {
     const lines = [];
     for (let i = 0; i < 200; i++) {
-      const c = customer(drift);
+      const c = customer(drift, decorrelated);
       const sec = f * 900 + Math.floor(i * 4.5);
       const time = `${date}T${hh}:${String(Math.floor(sec / 60)).padStart(2, '0')}:${String(sec % 60).padStart(2, '0')}Z`;
       const eventId = uuid();
@@ -116,7 +145,7 @@ for (const [hour, drift] of HOURS) {
             endpointOutput: {
               observedContentType: 'text/csv; charset=utf-8',
               mode: 'OUTPUT',
-              data: c.score.toFixed(6),
+              data: c.served.toFixed(6),
               encoding: 'CSV',
             },
           },

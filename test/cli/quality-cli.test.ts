@@ -711,7 +711,7 @@ describe('bad usage', () => {
 });
 
 describe('the bundled example (npm start)', () => {
-  it('shows model quality, its estimate and the worst slices for every hour', async () => {
+  it('shows model quality, its estimate, the worst slices, bias and multivariate drift for every hour', async () => {
     // The same arguments scripts/example.mjs runs, with the output in a temporary folder.
     const example = (await import(new URL('../../scripts/example.mjs', import.meta.url).href)) as {
       EXAMPLE_HOURS: string[];
@@ -747,6 +747,31 @@ describe('the bundled example (npm start)', () => {
       // The suggested thresholds leave room for an ordinary hour's noise: the two calm hours
       // raise no quality violation, the drifted hour does (the README says so).
       expect(q.violations.length, `hour ${hh}`).toBe(hh === '05' ? 6 : 0);
+      // Bias (Clarify, FL against the other states): the drifted hour's model scores FL higher
+      // than its churn warrants; the calm hours raise no significant violation.
+      const bias = report.bias!;
+      expect(bias.matched).toBe(q.matched);
+      const significant = bias.facets.filter((f) => f.significant).map((f) => f.metric);
+      if (hh === '05') expect(significant).toEqual(expect.arrayContaining(['DPPL', 'DI', 'RD', 'AD']));
+      else expect(significant, `hour ${hh}`).toEqual([]);
+      expect(bias.violations).toBe(significant.length);
+      // Multivariate: hour 06 keeps every feature's distribution (no feature drifts) but evening
+      // use no longer follows day use; only the multivariate check fires there.
+      const m = report.multivariate!;
+      const driftedFeatures = report.features.filter((f) => f.drifted).map((f) => f.name);
+      expect(m.drifted, `hour ${hh}`).toBe(hh === '05' || hh === '06');
+      if (hh === '06') {
+        expect(driftedFeatures).toEqual([]);
+        expect(m.value!).toBeGreaterThan(m.upperThreshold + 5 * m.samplingError!);
+        expect(
+          m.featureContributions
+            .slice(0, 2)
+            .map((c) => c.feature)
+            .sort(),
+        ).toEqual(['day_mins', 'eve_mins']);
+        expect(report.violations.map((v) => v.constraint_check_type)).toEqual(['multivariate_drift_check']);
+      }
+      if (hh === '03' || hh === '04') expect(driftedFeatures).toEqual([]);
     }
   });
 });
