@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
+import { BIAS_METRICS_NAMESPACE, BIAS_VIOLATIONS_METRIC } from '../functions/contracts/metric-names.ts';
 import type { EndpointConfig } from './config/index.ts';
 import { DRIFTWATCH_METRICS } from './metric-names.ts';
 
@@ -81,6 +82,24 @@ export class EndpointMetrics {
   /** 1 when a run stopped near its deadline and left a window incomplete (timestamped at the run). */
   windowsIncomplete(): Metric {
     return this.data(DRIFTWATCH_METRICS.windowsIncomplete, Stats.MAXIMUM);
+  }
+
+  /** The window's multivariate reconstruction error (mean over its rows). */
+  multivariateReconstructionError(): Metric {
+    return this.data(DRIFTWATCH_METRICS.multivariateReconstructionError, Stats.MAXIMUM);
+  }
+
+  /** 1 when the window's reconstruction error left the baseline's band, else 0. */
+  multivariateDrift(): Metric {
+    return this.data(DRIFTWATCH_METRICS.multivariateDrift, Stats.MAXIMUM);
+  }
+
+  /**
+   * The window's significant bias violations, in Clarify's bias-metrics namespace (dimensions
+   * Endpoint and MonitoringSchedule, as the monitor publishes them).
+   */
+  biasViolations(): Metric {
+    return this.published(BIAS_METRICS_NAMESPACE, BIAS_VIOLATIONS_METRIC, Stats.MAXIMUM);
   }
 
   /** Predictions of a window matched to a label so far (the model namespace). */

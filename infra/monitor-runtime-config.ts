@@ -33,6 +33,14 @@ export function buildMonitorRuntimeConfig(
     ...(endpoint.probabilityThreshold !== undefined
       ? { probabilityThreshold: endpoint.probabilityThreshold }
       : {}),
+    ...(endpoint.bias
+      ? {
+          bias: {
+            analysisConfigUri: endpoint.bias.analysisConfig.uri,
+            analysisUri: endpoint.bias.baseline.uri,
+          },
+        }
+      : {}),
     reportsBucket: resources.reportsBucketName,
     reportsPrefix: resources.reportsPrefix,
     dataMetricsNamespace: resources.dataMetricsNamespace,

@@ -9,6 +9,20 @@ import type { MonitorNamespaces } from './endpoint-metrics.ts';
 import { acknowledgePrefixWildcards } from './iam-acknowledgements.ts';
 import { grantDescribeServingModel } from './serving-model-grants.ts';
 
+/**
+ * Whether the endpoint's monitor may publish Clarify's bias metrics: with a `bias` block, and
+ * also without one for a binary classifier with labels, whose baseline folder may hold `bias/`
+ * files the monitor falls back to (the stack cannot see into the folder). The block is only
+ * accepted for such an endpoint, so the block never widens the grant; it is named here so the
+ * grant follows it should that rule ever loosen.
+ */
+export function mayPublishBias(endpoint: EndpointConfig): boolean {
+  return (
+    endpoint.bias !== undefined ||
+    (endpoint.groundTruth !== undefined && endpoint.problemType === 'BinaryClassification')
+  );
+}
+
 /** Where a function publishes an endpoint's windows. */
 export interface PublishWindowTargets {
   /** The endpoint whose windows are published. */
@@ -59,10 +73,7 @@ export function grantPublishWindow(fn: IFunction, targets: PublishWindowTargets)
           'cloudwatch:namespace': [
             namespaces.data,
             namespaces.model,
-            // A binary classifier with labels may have a bias baseline: Clarify's namespace.
-            ...(endpoint.groundTruth && endpoint.problemType === 'BinaryClassification'
-              ? [BIAS_METRICS_NAMESPACE]
-              : []),
+            ...(mayPublishBias(endpoint) ? [BIAS_METRICS_NAMESPACE] : []),
           ],
         },
       },
@@ -71,7 +82,7 @@ export function grantPublishWindow(fn: IFunction, targets: PublishWindowTargets)
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      "cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the two driftwatch namespaces (and Clarify's bias-metrics namespace for a binary classifier with labels).",
+      "cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the two driftwatch namespaces (and Clarify's bias-metrics namespace for an endpoint with a bias block, or a binary classifier with labels whose baseline folder may hold one).",
   });
 
   targets.topic.grantPublish(fn);

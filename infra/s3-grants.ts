@@ -30,3 +30,11 @@ export function listPrefix(bucket: string, prefix: string): PolicyStatement {
     ...(prefix === '' ? {} : { conditions: { StringLike: { 's3:prefix': [`${prefix}/*`] } } }),
   });
 }
+
+/** GetObject on exactly the objects `objects` (bucket and key each), no listing, no prefix. */
+export function readExactObjects(objects: readonly { bucket: string; key: string }[]): PolicyStatement {
+  return new PolicyStatement({
+    actions: ['s3:GetObject'],
+    resources: [...new Set(objects.map((o) => `arn:${Aws.PARTITION}:s3:::${o.bucket}/${o.key}`))],
+  });
+}

@@ -89,16 +89,12 @@ for (const n of sizes) {
   const capture = join(dir, 'capture');
   const mb = bytesUnder(capture) / 1e6;
   const base = join(dir, 'baseline');
-  if (!existsSync(join(base, 'baseline.json')))
-    measure('node', [
-      'bin/driftwatch.mjs',
-      'baseline',
-      join(dir, 'train.csv'),
-      '--label-column',
-      'label',
-      '--out',
-      base,
-    ]);
+  const baselineArgs = ['bin/driftwatch.mjs', 'baseline', join(dir, 'train.csv'), '--label-column', 'label'];
+  if (!existsSync(join(base, 'multivariate.json'))) measure('node', [...baselineArgs, '--out', base]);
+  // The same baseline without the multivariate model: what the multivariate score costs.
+  const univariate = join(dir, 'baseline-univariate');
+  if (!existsSync(join(univariate, 'baseline.json')))
+    measure('node', [...baselineArgs, '--no-multivariate', '--out', univariate]);
   const runArgs = [
     'bin/driftwatch.mjs',
     'run',
@@ -112,6 +108,12 @@ for (const n of sizes) {
   if (values.workers) runArgs.push('--workers', values.workers);
   const dw = measure('node', runArgs);
   checkAccounted(join(dir, 'out'), n);
+  const withoutMultivariate = measure(
+    'node',
+    runArgs.map((a) => (a === base ? univariate : a)),
+  );
+  checkAccounted(join(dir, 'out'), n);
+  rows.push({ tool: 'driftwatch run, no multivariate model', n, mb, ...withoutMultivariate });
   const one = measure('node', [...runArgs, '--workers', '1']);
   checkAccounted(join(dir, 'out'), n);
   rows.push({ tool: 'driftwatch run', n, mb, ...dw });
@@ -184,6 +186,10 @@ for (const n of sizes) {
   const duckdb = rows.find((r) => r.n === n && r.tool.startsWith('duckdb'));
   const quality = rows.find((r) => r.n === n && r.tool.startsWith('driftwatch run --ground-truth'));
   const qualityPeer = rows.find((r) => r.n === n && r.tool.startsWith('quality_peer'));
+  const univariate = rows.find((r) => r.n === n && r.tool.endsWith('no multivariate model'));
+  console.log(
+    `${n}: driftwatch run / the same without the multivariate score = ${(dw.wall / univariate.wall).toFixed(2)}x`,
+  );
   if (qualityPeer)
     console.log(
       `${n}: quality_peer.py / driftwatch run --ground-truth = ${(qualityPeer.wall / quality.wall).toFixed(1)}x (metrics equal to 1e-9)`,

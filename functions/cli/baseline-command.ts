@@ -6,8 +6,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BIAS_ANALYSIS_FILE, BIAS_CONFIG_FILE, MULTIVARIATE_FILE } from '../contracts/baseline-layout.ts';
+import {
+  BIAS_ANALYSIS_FILE,
+  BIAS_CONFIG_FILE,
+  EXPLAIN_ANALYSIS_FILE,
+  EXPLAIN_SETTINGS_FILE,
+  MULTIVARIATE_FILE,
+} from '../contracts/baseline-layout.ts';
 import { isS3Uri } from '../contracts/s3-uri.ts';
+import { buildExplainabilityAnalysis } from '../engine/attribution/attribution-analysis.ts';
+import type { ExplainConfig } from '../engine/attribution/explain-config.ts';
+import type { ExplainResult } from '../engine/attribution/explain-records.ts';
+import { EXPLAIN_SETTINGS_FORMAT, type ExplainSettings } from '../engine/attribution/explain-settings.ts';
 import {
   type BiasConfig,
   BiasConfigError,
@@ -17,7 +27,7 @@ import {
 } from '../engine/bias/analysis-config.ts';
 import { analysisJson, buildBiasAnalysis } from '../engine/bias/analysis-json.ts';
 import { BiasTally, labelPositive } from '../engine/bias/facet-rows.ts';
-import { baselineStatistics, baselineToJson } from '../engine/drift/baseline.ts';
+import { type Baseline, baselineStatistics, baselineToJson } from '../engine/drift/baseline.ts';
 import { multivariateModelToJson } from '../engine/multivariate/multivariate-model.ts';
 import { parseFiniteNumber } from '../engine/quality/labelled-records.ts';
 import { suggestQualityConstraints } from '../engine/quality/quality-constraints.ts';
@@ -28,6 +38,13 @@ import {
 } from '../engine/quality/sagemaker-quality-statistics.ts';
 import type { LabelledPrediction } from '../engine/quality/types.ts';
 import {
+  attributionFeatures,
+  baselineBackground,
+  type ExplainPlan,
+  explainTrainingSet,
+  planLabel,
+} from '../pipeline/attribution-window.ts';
+import {
   QUALITY_CONSTRAINTS_FILE,
   QUALITY_SETTINGS_FILE,
   QUALITY_STATISTICS_FILE,
@@ -36,7 +53,12 @@ import {
 import { BASELINE_FILE, CONSTRAINTS_FILE, STATISTICS_FILE } from '../sources/baseline-store.ts';
 import { fitTrainingModel } from '../sources/multivariate-store.ts';
 import { leftOutText, readTrainingSet, TrainingDataError } from '../sources/training-data.ts';
+import type { ObjectStore } from '../stores/object-store.ts';
+import { configBackground, openEndpoint, readExplainConfig } from './explain-options.ts';
 import {
+  EXPLAIN_OPTIONS,
+  type ExplainFlags,
+  explainFlags,
   list,
   nonNegative,
   outputFolder,
@@ -223,6 +245,7 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 's
       'max-categories': { type: 'string' },
       'bias-config': { type: 'string' },
       'no-multivariate': { type: 'boolean' },
+      ...EXPLAIN_OPTIONS,
     },
   });
   const data = positionals[0];
@@ -253,6 +276,9 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 's
   let labelsNumeric = true;
   // Every flag is checked before anything is read or written.
   const margin = qualityMargin(values['quality-margin'], values['quality-window-records']);
+  const explain = explainFlags(values);
+  const explainConfig =
+    explain?.configFile === undefined ? null : await readExplainConfig(explain.configFile);
   const labelled: LabelledPrediction[] = [];
   const { baseline, leftOut, columns } = await readTrainingSet(store, key, {
     onRow:
@@ -318,6 +344,15 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 's
   const multivariate = values['no-multivariate']
     ? null
     : await fitTrainingModel(store, key, baseline, { noHeader: values['no-header'] });
+  // Feature attributions: the training rows explained by the endpoint, before anything is written.
+  const attribution =
+    explain === null
+      ? null
+      : await explainBaseline(store, key, values['no-header'], baseline, explain, explainConfig);
+  if (attribution !== null && 'failed' in attribution) {
+    io.stderr(`driftwatch: ${attribution.failed}; nothing was written\n`);
+    return 3;
+  }
   const out = openStore(values.out);
   await out.putText(BASELINE_FILE, JSON.stringify(baselineToJson(baseline)), 'application/json');
   await out.putText(
@@ -396,11 +431,96 @@ export async function baselineCommand(args: string[], io: Pick<Io, 'stdout' | 's
         `Wrote ${values.out}/{${QUALITY_STATISTICS_FILE},${QUALITY_CONSTRAINTS_FILE},${QUALITY_SETTINGS_FILE}}\n`,
     );
   }
+  if (attribution !== null) {
+    const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+    await out.putText(EXPLAIN_ANALYSIS_FILE, json(attribution.analysis), 'application/json');
+    await out.putText(EXPLAIN_SETTINGS_FILE, json(attribution.settings), 'application/json');
+    const r = attribution.result;
+    io.stdout(
+      `Feature attributions (${r.method === 'exact' ? 'exact Shapley values' : `Kernel SHAP, ${r.numSamples} coalitions`}, ${attribution.settings.features.length} features) of ${r.recordsExplained} of ${attribution.rows} training rows: ${r.modelRows} model rows in ${r.requests} requests to endpoint ${attribution.settings.endpoint}` +
+        `${r.reason !== null ? ` (${r.reason})` : ''}.\n` +
+        `Wrote ${values.out}/{${EXPLAIN_ANALYSIS_FILE},${EXPLAIN_SETTINGS_FILE}}\n`,
+    );
+  }
   return 0;
+}
+
+/** A baseline's attributions and what runs need to compare with them, or why there are none. */
+type BaselineAttribution =
+  | { analysis: unknown; settings: ExplainSettings; result: ExplainResult; rows: number }
+  | { failed: string };
+
+/**
+ * Explains the training rows with the endpoint (`--explain-records` of them, drawn by the seeded
+ * hash of their ordinal): the baseline's global attributions, and the settings a run repeats.
+ * Bad settings are usage errors; a failed endpoint is `failed`.
+ */
+async function explainBaseline(
+  store: ObjectStore,
+  key: string,
+  noHeader: boolean | undefined,
+  baseline: Baseline,
+  flags: ExplainFlags,
+  given: { config: ExplainConfig; json: unknown } | null,
+): Promise<BaselineAttribution> {
+  const features = attributionFeatures(baseline);
+  if (features.length === 0)
+    throw new UsageError('--explain-endpoint: the baseline has no input features to attribute');
+  const config = given?.config ?? null;
+  let background = config === null ? null : await configBackground(config, features, flags.configFile!);
+  if (background === null) {
+    try {
+      background = baselineBackground(baseline, features);
+    } catch (e) {
+      if (e instanceof RangeError) throw new UsageError(`--explain-endpoint: ${e.message}`);
+      throw e;
+    }
+  }
+  const plan: ExplainPlan = {
+    endpoint: flags.endpoint,
+    features,
+    background,
+    config,
+    records: flags.records,
+    maxRows: flags.maxRows,
+  };
+  const endpoint = await openEndpoint(flags, config);
+  let explained: { result: ExplainResult; rows: number };
+  try {
+    explained = await explainTrainingSet(store, key, { noHeader }, plan, endpoint.model);
+  } finally {
+    endpoint.close();
+  }
+  const { result } = explained;
+  if (result.error !== null)
+    return { failed: `explaining the training rows with endpoint ${flags.endpoint} failed: ${result.error}` };
+  if (result.global === null || result.expectedValue === null)
+    return {
+      failed: `no training row could be explained with endpoint ${flags.endpoint}${result.reason !== null ? `: ${result.reason}` : ''}`,
+    };
+  const analysis = buildExplainabilityAnalysis({
+    label: planLabel(plan),
+    features: features.map((f) => f.name),
+    values: result.global,
+    expectedValue: result.expectedValue,
+  });
+  const settings: ExplainSettings = {
+    format: EXPLAIN_SETTINGS_FORMAT,
+    version: 1,
+    endpoint: flags.endpoint,
+    features,
+    background,
+    config: given?.json ?? null,
+    records: flags.records,
+    maxRows: flags.maxRows,
+  };
+  return { analysis, settings, result, rows: explained.rows };
 }
 
 /** The files `baseline` writes under --out. */
 const WRITTEN = [
+  EXPLAIN_ANALYSIS_FILE,
+  EXPLAIN_SETTINGS_FILE,
   MULTIVARIATE_FILE,
   BIAS_ANALYSIS_FILE,
   BIAS_CONFIG_FILE,

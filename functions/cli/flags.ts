@@ -7,6 +7,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { PROBLEM_TYPES, type ProblemType } from '../contracts/problem-type.ts';
 import { isS3Uri, parseS3Uri } from '../contracts/s3-uri.ts';
+import { DEFAULT_EXPLAIN_RECORDS, DEFAULT_MAX_MODEL_ROWS } from '../engine/attribution/explain-records.ts';
 import { parseIsoTime } from '../engine/capture/capture-record.ts';
 import { UsageError } from './usage.ts';
 
@@ -216,4 +217,62 @@ export function joinNegativeValues(args: readonly string[]): string[] {
     } else out.push(a);
   }
   return out;
+}
+
+/** The feature attribution flags of `baseline` and `run`, as parseArgs options. */
+export const EXPLAIN_OPTIONS = {
+  'explain-endpoint': { type: 'string' },
+  'explain-records': { type: 'string' },
+  'explain-max-rows': { type: 'string' },
+  'explain-config': { type: 'string' },
+  'explain-rate': { type: 'string' },
+  region: { type: 'string' },
+} as const;
+
+/** The feature attribution flags, checked. */
+export interface ExplainFlags {
+  endpoint: string;
+  records: number;
+  maxRows: number;
+  /** Requests per second at most; undefined: the endpoint adapter's default (10). */
+  rate: number | undefined;
+  region: string | undefined;
+  configFile: string | undefined;
+}
+
+/**
+ * The feature attribution flags, checked; `null` without --explain-endpoint (then giving any
+ * other of them is a usage error: they would do nothing).
+ */
+export function explainFlags(
+  values: Partial<Record<keyof typeof EXPLAIN_OPTIONS, string>>,
+): ExplainFlags | null {
+  const endpoint = values['explain-endpoint'];
+  if (endpoint === undefined) {
+    const given = (
+      ['explain-records', 'explain-max-rows', 'explain-config', 'explain-rate', 'region'] as const
+    ).find((f) => values[f] !== undefined);
+    if (given !== undefined)
+      throw new UsageError(
+        `--${given} needs --explain-endpoint NAME (the SageMaker endpoint whose predictions are explained)`,
+      );
+    return null;
+  }
+  if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(endpoint) || endpoint.length > 63)
+    throw new UsageError(
+      `--explain-endpoint must be a SageMaker endpoint name (letters, digits and hyphens, at most 63); got "${endpoint}"`,
+    );
+  const rate = nonNegative(values['explain-rate'], '--explain-rate');
+  if (rate === 0) throw new UsageError('--explain-rate must be above 0 requests per second; got "0"');
+  const region = values.region;
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+    throw new UsageError(`--region must be an AWS region such as us-east-1; got "${region}"`);
+  return {
+    endpoint,
+    records: positiveInt(values['explain-records'], '--explain-records') ?? DEFAULT_EXPLAIN_RECORDS,
+    maxRows: positiveInt(values['explain-max-rows'], '--explain-max-rows') ?? DEFAULT_MAX_MODEL_ROWS,
+    rate,
+    region,
+    configFile: values['explain-config'],
+  };
 }

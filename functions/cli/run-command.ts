@@ -5,16 +5,31 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { BIAS_CONFIG_FILE } from '../contracts/baseline-layout.ts';
+import {
+  BIAS_CONFIG_FILE,
+  EXPLAIN_ANALYSIS_FILE,
+  EXPLAIN_SETTINGS_FILE,
+} from '../contracts/baseline-layout.ts';
 import { PROBLEM_TYPES, type ProblemType } from '../contracts/problem-type.ts';
 import { isDriftwatchOutput } from '../contracts/report-layout.ts';
 import { isS3Uri } from '../contracts/s3-uri.ts';
+import { alignBaseline, ExplainabilityFileError } from '../engine/attribution/attribution-analysis.ts';
+import type { Baseline } from '../engine/drift/baseline.ts';
 import {
   constraintsProblemType,
   type ModelQualityConstraints,
   parseQualityConstraints,
 } from '../engine/quality/quality-constraints.ts';
+import { attributionText } from '../engine/render/attribution-text.ts';
 import { summaryTable } from '../engine/render/summary-table.ts';
+import { applyAttribution } from '../engine/report/window-result.ts';
+import {
+  attributionFeatures,
+  type ExplainPlan,
+  explainWindow,
+  planLabel,
+  samplerSpec,
+} from '../pipeline/attribution-window.ts';
 import { applyWindowBias, type BiasPlan } from '../pipeline/bias-window.ts';
 import {
   loadBiasBaseline,
@@ -28,11 +43,22 @@ import {
 import { runWindow, selectWindowObjects, type WindowSelection } from '../pipeline/run-window.ts';
 import { writeReportFiles } from '../sinks/report-writer.ts';
 import { loadBaseline } from '../sources/baseline-store.ts';
+import { loadExplainAnalysis, loadExplainSettings } from '../sources/explain-baseline-store.ts';
 import { loadMultivariateModel } from '../sources/multivariate-store.ts';
 import { defaultWorkerCount } from '../sources/parallel-profile.ts';
 import type { ObjectStore } from '../stores/object-store.ts';
 import {
+  configBackground,
+  type EndpointHandle,
+  openEndpoint,
+  parseConfig,
+  readExplainConfig,
+} from './explain-options.ts';
+import {
+  EXPLAIN_OPTIONS,
+  type ExplainFlags,
   existingFolder,
+  explainFlags,
   fraction,
   isoTime,
   nonNegativeInt,
@@ -76,6 +102,7 @@ export async function runCommand(
       'min-slice-support': { type: 'string' },
       workers: { type: 'string' },
       'parallel-min-mb': { type: 'string' },
+      ...EXPLAIN_OPTIONS,
     },
   });
   if (positionals.length) throw new UsageError(`run takes no positional arguments; got "${positionals[0]}"`);
@@ -104,9 +131,11 @@ export async function runCommand(
   const datasetDriftShare = fraction(values['dataset-drift-share'], '--dataset-drift-share');
   const workers = positiveInt(values.workers, '--workers') ?? defaultWorkerCount();
   const parallelMinBytes = nonNegativeMb(values['parallel-min-mb'], '--parallel-min-mb');
+  const explain = explainFlags(values);
   const baselineStore = openStore(values.baseline);
   const baseline = await loadBaseline(baselineStore);
   const multivariate = await loadMultivariateModel(baselineStore, baseline);
+  const attribution = explain === null ? null : await attributionRunOf(explain, baselineStore, baseline);
   const qualityRun = await qualityRunOf(values, baselineStore);
   const quality =
     qualityRun === null
@@ -158,6 +187,7 @@ export async function runCommand(
             },
           }
         : {}),
+      ...(attribution !== null ? { attribution: samplerSpec(attribution.plan) } : {}),
       workers,
       parallelMinBytes,
       onProgress: (p) => {
@@ -178,12 +208,100 @@ export async function runCommand(
     result.modelQuality = { statistics: q.statistics, violations: q.violations };
     if (qualityRun?.bias) applyWindowBias(result, q.bias);
   }
+  if (attribution !== null) await explainRunWindow(result, attribution, explain!, io);
   const written = (await writeReportFiles(openStore(values.out), '', result)).join(',');
   if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout(`${summaryTable(report)}\nWrote ${values.out}/{${written}}\n`);
+  else io.stdout(`${summaryTable(report)}\n${attributionText(report)}Wrote ${values.out}/{${written}}\n`);
   const violations =
     report.violations.length + (report.quality?.violations.length ?? 0) + (report.bias?.violations ?? 0);
   return values['fail-on-violation'] && violations > 0 ? 1 : 0;
+}
+
+/** What a run needs to explain its window: the plan and the baseline's attributions to rank against. */
+interface AttributionRun {
+  plan: ExplainPlan;
+  baseline: { analysis: Awaited<ReturnType<typeof loadExplainAnalysis>>; values: number[] };
+  endpoint: EndpointHandle;
+}
+
+/**
+ * Reads what explaining the window takes, before the window is read: the baseline's explain
+ * settings and analysis, the configuration (--explain-config, else the baseline's), the
+ * background (the configuration's, else the baseline's), and the endpoint's client. Every
+ * mistake is a usage error, found before anything is written.
+ */
+async function attributionRunOf(
+  flags: ExplainFlags,
+  baselineStore: ObjectStore,
+  baseline: Baseline,
+): Promise<AttributionRun> {
+  const settings = await loadExplainSettings(baselineStore);
+  const folder = baselineStore.location.replace(/\/$/, '');
+  const settingsFile = `${folder}/${EXPLAIN_SETTINGS_FILE}`;
+  const given = flags.configFile === undefined ? null : await readExplainConfig(flags.configFile);
+  const config =
+    given?.config ??
+    (settings.config === null ? null : parseConfig(settings.config, `${settingsFile} (config)`));
+  if (config !== null && config.attributionsPath !== null)
+    throw new UsageError(
+      '--explain-config attributionsPath is not supported by run yet: the window is explained by calling --explain-endpoint; leave attributionsPath out',
+    );
+  const known = new Set(attributionFeatures(baseline).map((f) => f.name));
+  const lost = settings.features.find((f) => !known.has(f.name));
+  if (lost !== undefined)
+    throw new UsageError(
+      `${settingsFile}: the model's feature ${JSON.stringify(lost.name)} is not an input feature of the baseline; rebuild the baseline with --explain-endpoint`,
+    );
+  const background =
+    (config === null
+      ? null
+      : await configBackground(config, settings.features, flags.configFile ?? settingsFile)) ??
+    settings.background;
+  const plan: ExplainPlan = {
+    endpoint: flags.endpoint,
+    features: settings.features,
+    background,
+    config,
+    records: flags.records,
+    maxRows: flags.maxRows,
+  };
+  const analysis = await loadExplainAnalysis(baselineStore, planLabel(plan));
+  let values: number[];
+  try {
+    values = alignBaseline(
+      analysis,
+      settings.features.map((f) => f.name),
+      `${folder}/${EXPLAIN_ANALYSIS_FILE}`,
+    );
+  } catch (e) {
+    if (e instanceof ExplainabilityFileError) throw new UsageError(e.message);
+    throw e;
+  }
+  const endpoint = await openEndpoint(flags, config);
+  return { plan, baseline: { analysis, values }, endpoint };
+}
+
+/**
+ * Explains the window's kept rows. Contained: whatever fails here ends up in the report
+ * (`attribution.error`, or `null` and a warning), never in the run's exit status.
+ */
+async function explainRunWindow(
+  result: Awaited<ReturnType<typeof runWindow>>,
+  run: AttributionRun,
+  flags: ExplainFlags,
+  io: Pick<Io, 'stderr'>,
+): Promise<void> {
+  try {
+    const sample = result.attributionSample;
+    if (sample === null) throw new Error('the window kept no rows to explain');
+    await explainWindow(result, sample, run.plan, run.baseline, run.endpoint.model);
+  } catch (e) {
+    const message = `feature attribution drift not measured: explaining with endpoint ${flags.endpoint} failed: ${(e as Error).message}`;
+    io.stderr(`driftwatch: warning: ${message}\n`);
+    applyAttribution(result, { reason: message });
+  } finally {
+    run.endpoint.close();
+  }
 }
 
 /**

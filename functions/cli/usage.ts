@@ -8,11 +8,15 @@ Usage:
   driftwatch baseline DATA --out DIR [--label-column NAME] [--categorical COL,...] [--numeric COL,...]
                          [--no-header] [--problem-type TYPE --prediction-column NAME --probability-column NAME
                           --probability-threshold X]
+                         [--explain-endpoint NAME [--explain-records N] [--explain-max-rows M]
+                          [--explain-config FILE] [--explain-rate R] [--region REGION]]
   driftwatch run --baseline DIR|s3://... --capture DIR|s3://... --out DIR
                  [--ground-truth DIR|s3://...] [--start ISO --end ISO]
                  [--problem-type BinaryClassification|MulticlassClassification|Regression]
                  [--probability-threshold X] [--label-lookback-hours N] [--quality-constraints FILE]
                  [--min-slice-support N] [--fail-on-violation] [--json]
+                 [--explain-endpoint NAME [--explain-records N] [--explain-max-rows M]
+                  [--explain-config FILE] [--explain-rate R] [--region REGION]]
   driftwatch report --reports DIR|s3://... [--out FILE]
   driftwatch endpoint history NAME --reports DIR|s3://... [--json]
   driftwatch endpoint rollback NAME --to CONFIG [--yes] [--region REGION]
@@ -50,6 +54,25 @@ Model quality:
              model_quality_statistics.json and model_quality_constraint_violations.json. The
              constraints are the baseline's model-quality/constraints.json or --quality-constraints
              FILE (SageMaker's files as they are). Predictions are held in memory for the join.
+
+Feature attribution drift (SHAP, as SageMaker Clarify's explainability monitor):
+  baseline --explain-endpoint NAME  explains --explain-records N training rows (default 100,
+             drawn by a seeded hash of their ordinal) by calling the SageMaker endpoint NAME
+             (InvokeEndpoint; the monitored endpoint or a copy of its model) and writes
+             explainability/analysis.json (Clarify's format) and explain-settings.json (the
+             features, background row and configuration a run repeats). Exact Shapley values up to
+             12 features (2^d - 1 model rows a record), Kernel SHAP above. The background row is the
+             baseline's means (numeric) and most frequent values (categorical), or the rows of
+             --explain-config's methods.shap.baseline (Clarify's analysis_config.json: num_samples,
+             agg_method, use_logit, seed; predictor content_type text/csv or application/json).
+  run --explain-endpoint NAME  explains N of the window's rows (the smallest seeded hash of their
+             inferenceId, else eventId) and ranks the features against the baseline's: report.json's
+             attribution (nDCG, drifted below 0.9, records, model rows and requests), a
+             feature_attribution_drift_check violation when drifted (counted by --fail-on-violation),
+             explainability/analysis.json and constraint_violations.json. --explain-max-rows M
+             (default 200000) caps the model rows a window sends: fewer records are explained, and
+             the report says why. --explain-rate R caps requests per second (default 10). An
+             endpoint that fails does not fail the run: attribution.error says what failed.
 
 Limits (run): --exact-cap N (numeric values kept exactly per feature, default 100000),
   --max-categories N (distinct values counted per feature, default 10000),

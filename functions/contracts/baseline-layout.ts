@@ -35,6 +35,16 @@ export const BIAS_ANALYSIS_FILE = `${BIAS_BASELINE_DIR}/analysis.json`;
 /** Clarify's `analysis_config.json` the baseline was made with; `run` reads it from here. */
 export const BIAS_CONFIG_FILE = `${BIAS_BASELINE_DIR}/analysis_config.json`;
 
+/** Where a baseline folder keeps its explainability files (feature attribution, ATTRIBUTION.md). */
+export const EXPLAINABILITY_BASELINE_DIR = 'explainability';
+/** Clarify's `analysis.json` of the training rows: the global SHAP values windows are ranked against. */
+export const EXPLAIN_ANALYSIS_FILE = `${EXPLAINABILITY_BASELINE_DIR}/analysis.json`;
+/**
+ * What a run needs to explain its windows the way the baseline was explained: the model's
+ * features, the background row(s), the explainability configuration (explain-settings.ts).
+ */
+export const EXPLAIN_SETTINGS_FILE = `${EXPLAINABILITY_BASELINE_DIR}/explain-settings.json`;
+
 /**
  * How a quality baseline was made (`model-quality/quality-baseline.json`), so a run reads the
  * same columns with the same threshold without being told again.

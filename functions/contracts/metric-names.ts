@@ -92,6 +92,13 @@ export const METRIC_NAMES = {
   datasetDriftShare: 'dataset_drift_share',
   /** Constraint violations in the window. */
   violations: 'violations',
+  /**
+   * The window's multivariate drift score: the mean PCA reconstruction error of its rows against
+   * the baseline's model (report.json `multivariate.value`); not published without a value.
+   */
+  multivariateReconstructionError: 'multivariate_reconstruction_error',
+  /** 1 when the window's reconstruction error left the baseline's band (`multivariate.drifted`), else 0. */
+  multivariateDrift: 'multivariate_drift',
   /** Records profiled in the window. */
   recordsProfiled: 'records_profiled',
   /** Records rejected (malformed, unreadable) in the window. */
@@ -120,3 +127,6 @@ export const METRIC_NAMES = {
 
 /** Clarify's bias-metrics namespace (SageMaker's documentation), where `bias_metric_NAME` and `bias_violations` go. */
 export const BIAS_METRICS_NAMESPACE = 'aws/sagemaker/Endpoints/bias-metrics';
+
+/** A window's significant bias violations, in {@link BIAS_METRICS_NAMESPACE} (dimensions Endpoint, MonitoringSchedule). */
+export const BIAS_VIOLATIONS_METRIC = 'bias_violations';

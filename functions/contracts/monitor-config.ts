@@ -7,7 +7,7 @@
 import { configFields, parseEnvJson } from './env-json.ts';
 import type { JsonObject } from './json-fields.ts';
 import { isProblemType, PROBLEM_TYPES, type ProblemType } from './problem-type.ts';
-import { isS3Uri, parseS3Uri } from './s3-uri.ts';
+import { isS3Uri, parseS3ObjectUri, parseS3Uri } from './s3-uri.ts';
 
 export interface MonitorRuntimeConfig {
   /** SageMaker endpoint name, used in metric dimensions and report paths. */
@@ -24,6 +24,13 @@ export interface MonitorRuntimeConfig {
   groundTruthUri?: string;
   problemType?: ProblemType;
   probabilityThreshold?: number;
+  /**
+   * Where the bias configuration is (the endpoint's `bias` block): Clarify's
+   * `analysis_config.json` and the baseline's `analysis.json`, as S3 object URIs. Set only for a
+   * BinaryClassification endpoint with ground truth.
+   * @default - none: the baseline folder's `bias/analysis_config.json` and `bias/analysis.json`, when it has them
+   */
+  bias?: BiasLocation;
   /** Bucket and key prefix for reports: `PREFIX/reports/ENDPOINT/SCHEDULE/yyyy/mm/dd/hh/`. */
   reportsBucket: string;
   reportsPrefix: string;
@@ -49,6 +56,14 @@ export interface MonitorRuntimeConfig {
    * quality is joined in partitions of about `joinPartitionBytes` of capture each.
    */
   fanOut?: { maxObjects: number; maxBytes: number; joinPartitionBytes?: number };
+}
+
+/** The S3 objects of a deployed bias configuration. */
+export interface BiasLocation {
+  /** `s3://bucket/key` of Clarify's `analysis_config.json`. */
+  analysisConfigUri: string;
+  /** `s3://bucket/key` of the training data's `analysis.json` (the bias baseline). */
+  analysisUri: string;
 }
 
 /** Thrown for a `MONITOR_CONFIG` the monitor cannot run with; the message names the field. */
@@ -110,6 +125,9 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
       'groundTruthUri',
       'an S3 URI (s3://bucket/prefix) of the ground-truth labels when problemType is set',
     );
+  const bias = parseBiasLocation(c.bias, fields.fail);
+  if (bias !== undefined && (problemType !== 'BinaryClassification' || groundTruthUri === undefined))
+    fail('bias', 'absent unless problemType is BinaryClassification and groundTruthUri is set');
   const probabilityThreshold = optionalNumber('probabilityThreshold', 0, 1);
   const datasetDriftShare = optionalNumber('datasetDriftShare', 0, 1);
   const pricePerGbSecond = optionalNumber('pricePerGbSecond', 0, 1);
@@ -135,6 +153,7 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
     ...(groundTruthUri !== undefined ? { groundTruthUri } : {}),
     ...(problemType !== undefined ? { problemType: problemType as MonitorRuntimeConfig['problemType'] } : {}),
     ...(probabilityThreshold !== undefined ? { probabilityThreshold } : {}),
+    ...(bias !== undefined ? { bias } : {}),
     reportsBucket: str('reportsBucket'),
     reportsPrefix: str('reportsPrefix', true),
     dataMetricsNamespace: str('dataMetricsNamespace'),
@@ -157,4 +176,22 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
         }
       : {}),
   };
+}
+
+/** `MONITOR_CONFIG.bias`: two S3 object URIs, or absent. */
+function parseBiasLocation(
+  value: unknown,
+  fail: (path: string, wants: string, got: unknown) => never,
+): BiasLocation | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return fail('bias', 'an object {"analysisConfigUri", "analysisUri"} of S3 object URIs', value);
+  const o = value as JsonObject;
+  const objectUri = (field: keyof BiasLocation): string => {
+    const v = o[field];
+    if (typeof v !== 'string' || parseS3ObjectUri(v) === null)
+      fail(`bias.${field}`, 'an S3 object URI (s3://bucket/path/file.json)', v);
+    return v as string;
+  };
+  return { analysisConfigUri: objectUri('analysisConfigUri'), analysisUri: objectUri('analysisUri') };
 }

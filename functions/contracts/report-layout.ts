@@ -12,6 +12,7 @@
 import {
   BASELINE_FILE,
   CONSTRAINTS_FILE,
+  EXPLAIN_SETTINGS_FILE,
   MULTIVARIATE_FILE,
   QUALITY_SETTINGS_FILE,
 } from './baseline-layout.ts';
@@ -32,6 +33,10 @@ export const WINDOW_QUALITY_VIOLATIONS_FILE = 'model_quality_constraint_violatio
 export const WINDOW_BIAS_ANALYSIS_FILE = 'bias/analysis.json';
 /** The window's bias_drift_check violations (SageMaker's format), in the window's folder. */
 export const WINDOW_BIAS_VIOLATIONS_FILE = 'bias/constraint_violations.json';
+/** Clarify's explainability analysis.json of the window's explained records, in the window's folder. */
+export const WINDOW_EXPLAIN_ANALYSIS_FILE = 'explainability/analysis.json';
+/** The window's feature_attribution_drift_check violations (Clarify's format), in the window's folder. */
+export const WINDOW_EXPLAIN_VIOLATIONS_FILE = 'explainability/constraint_violations.json';
 /** The trends page over a schedule's windows, in the schedule's folder. */
 export const INDEX_HTML = 'index.html';
 /** The marker that a window's summary was sent (or is being sent), in the window's folder. */
@@ -90,6 +95,7 @@ const OUTPUT_FILE_NAMES = new Set([
   CONSTRAINTS_FILE,
   MULTIVARIATE_FILE,
   QUALITY_SETTINGS_FILE.slice(QUALITY_SETTINGS_FILE.lastIndexOf('/') + 1),
+  EXPLAIN_SETTINGS_FILE.slice(EXPLAIN_SETTINGS_FILE.lastIndexOf('/') + 1),
 ]);
 
 /** Whether `key` names one of driftwatch's own output files (by its last path segment). */

@@ -44,8 +44,22 @@ export interface RetrainingRuntimeConfig {
   stateUri: string;
   dryRun: boolean;
   cooldownHours: number;
-  on: { datasetDrift: boolean; qualityViolation: boolean; alarms: string[] };
+  on: RetrainingTriggerFlags;
   action: RetrainingAction;
+}
+
+/** What starts a retraining. */
+export interface RetrainingTriggerFlags {
+  /** A window summary whose dataset drift was detected. */
+  datasetDrift: boolean;
+  /** A window summary with a model-quality violation. */
+  qualityViolation: boolean;
+  /** A window summary with a significant bias violation. @default false */
+  biasViolation?: boolean;
+  /** A window summary whose multivariate drift was detected. @default false */
+  multivariateDrift?: boolean;
+  /** Names of the endpoint's alarms whose ALARM transition starts one. */
+  alarms: string[];
 }
 
 /** Thrown for a `RETRAINING_CONFIG` the function cannot run with; the message names the field. */
@@ -66,6 +80,9 @@ export function parseRetrainingConfig(text: string | undefined): RetrainingRunti
   const c = object(raw, '(root)');
   const bool = (o: JsonObject, field: string, path: string): boolean =>
     typeof o[field] === 'boolean' ? (o[field] as boolean) : fail(path, 'true or false', o[field]);
+  // Triggers added later default to off, as the config's parser has them.
+  const optionalBool = (o: JsonObject, field: string, path: string): boolean =>
+    o[field] === undefined ? false : bool(o, field, path);
   const strings = (v: unknown, path: string): Record<string, string> => {
     const o = object(v, path);
     for (const [k, value] of Object.entries(o))
@@ -123,6 +140,8 @@ export function parseRetrainingConfig(text: string | undefined): RetrainingRunti
     on: {
       datasetDrift: bool(on, 'datasetDrift', 'on.datasetDrift'),
       qualityViolation: bool(on, 'qualityViolation', 'on.qualityViolation'),
+      biasViolation: optionalBool(on, 'biasViolation', 'on.biasViolation'),
+      multivariateDrift: optionalBool(on, 'multivariateDrift', 'on.multivariateDrift'),
       alarms: alarms as string[],
     },
     action,

@@ -15,3 +15,13 @@ export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
   const prefix = m[2]!;
   return { bucket: m[1]!, prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
 }
+
+/**
+ * The bucket and key of an S3 object URI (`s3://bucket/path/file.json`); `null` when `uri` has no
+ * key or names a folder (ends in `/`).
+ */
+export function parseS3ObjectUri(uri: string): { bucket: string; key: string } | null {
+  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!m || m[2]!.endsWith('/')) return null;
+  return { bucket: m[1]!, key: m[2]! };
+}

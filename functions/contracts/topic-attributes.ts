@@ -9,7 +9,9 @@
 
 /**
  * Attribute names. SNS allows letters, digits, `-`, `_` and single dots, and (for SQS subscribers)
- * 10 attributes per message: a summary uses 8; counts beyond these are in report.json.
+ * 10 attributes per message: a summary uses 8, plus `biasViolations` when the report has a bias
+ * section and `multivariateDrift` when it has a multivariate one (10 at most); counts beyond
+ * these are in report.json.
  */
 export const ATTRIBUTE = {
   kind: 'driftwatch.kind',
@@ -21,6 +23,10 @@ export const ATTRIBUTE = {
   report: 'driftwatch.report',
   datasetDrift: 'driftwatch.datasetDrift',
   qualityViolations: 'driftwatch.qualityViolations',
+  /** The report's significant bias violations (`bias.violations`); absent without a bias section. */
+  biasViolations: 'driftwatch.biasViolations',
+  /** The report's `multivariate.drifted`; absent without a multivariate section. */
+  multivariateDrift: 'driftwatch.multivariateDrift',
 } as const;
 
 /** Values of `driftwatch.kind`. */
@@ -38,6 +44,10 @@ export interface SummaryAttributes {
   datasetDrift: boolean;
   /** Model-quality constraint violations. */
   qualityViolations: number;
+  /** Significant bias violations; 0 when the summary does not say (no bias section, or an older monitor). */
+  biasViolations: number;
+  /** Multivariate drift was detected; false when the summary does not say. */
+  multivariateDrift: boolean;
 }
 
 /** Message attributes as a Lambda SNS event delivers them. */
@@ -67,11 +77,15 @@ export function readSummaryAttributes(attributes: DeliveredAttributes): SummaryA
     return new Date(ms);
   };
   const count = (name: string): number => {
-    const value = Number(get(name));
+    const text = get(name);
+    const value = Number(text);
     if (!Number.isInteger(value) || value < 0)
-      throw new AttributeError(`message attribute ${name} is not a count: ${JSON.stringify(get(name))}`);
+      throw new AttributeError(`message attribute ${name} is not a count: ${JSON.stringify(text)}`);
     return value;
   };
+  // Attributes added later: a summary from an older monitor (or a window without the section) has none.
+  const optional = <T>(name: string, read: (name: string) => T, absent: T): T =>
+    attributes[name]?.Value === undefined ? absent : read(name);
   return {
     endpoint: get(ATTRIBUTE.endpoint),
     scheduleName: get(ATTRIBUTE.schedule),
@@ -80,5 +94,7 @@ export function readSummaryAttributes(attributes: DeliveredAttributes): SummaryA
     reportLocation: get(ATTRIBUTE.report),
     datasetDrift: get(ATTRIBUTE.datasetDrift) === 'true',
     qualityViolations: count(ATTRIBUTE.qualityViolations),
+    biasViolations: optional(ATTRIBUTE.biasViolations, count, 0),
+    multivariateDrift: optional(ATTRIBUTE.multivariateDrift, (n) => get(n) === 'true', false),
   };
 }

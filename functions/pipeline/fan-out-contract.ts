@@ -6,6 +6,7 @@
 import type { MonitorRuntimeConfig } from '../contracts/monitor-config.ts';
 import { fanOutFolder, hourPath } from '../contracts/report-layout.ts';
 import { HOUR_MS } from '../contracts/time.ts';
+import type { MultivariateScoreJson } from '../engine/multivariate/multivariate-score.ts';
 import type { WindowProfileJson } from '../engine/profile/window-profile.ts';
 import type { PartSummary } from '../engine/quality/prediction-part.ts';
 import type { JoinPartitionEvent, WindowQualityPlan } from './fan-out-quality.ts';
@@ -88,6 +89,11 @@ export interface PartialProfile {
   profile: WindowProfileJson;
   /** What the part counted for model quality besides its predictions; `null` without quality. */
   quality: PartSummary | null;
+  /**
+   * The part's multivariate score against the baseline's model; `null` without a model (absent
+   * in parts written before the multivariate check existed).
+   */
+  multivariate?: MultivariateScoreJson | null;
 }
 
 /** The event of one Reduce step. */

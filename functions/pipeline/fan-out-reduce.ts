@@ -3,8 +3,11 @@
  * partial profiles and publishes it as the monitor function publishes a window it profiled.
  */
 import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
+import type { MultivariateModel } from '../engine/multivariate/multivariate-model.ts';
+import { MultivariateScore } from '../engine/multivariate/multivariate-score.ts';
 import { WindowProfile } from '../engine/profile/window-profile.ts';
 import { WindowProfiler } from '../engine/profile/window-profiler.ts';
+import { applyMultivariate } from '../engine/report/window-result.ts';
 import { applyWindowBias } from './bias-window.ts';
 import {
   checkRunId,
@@ -49,7 +52,12 @@ export async function mergePartials(
   deps: Pick<MonitorDeps, 's3' | 'config'>,
   baseline: Baseline,
   event: ReduceWindowEvent,
-): Promise<{ profile: WindowProfile; parts: Omit<PartialProfile, 'profile'>[] }> {
+  multivariateModel?: MultivariateModel | null,
+): Promise<{
+  profile: WindowProfile;
+  parts: Omit<PartialProfile, 'profile' | 'multivariate'>[];
+  multivariate: MultivariateScore | null;
+}> {
   const { config } = deps;
   const windowStart = new Date(event.window.start);
   const reports = reportsStore(deps);
@@ -63,7 +71,9 @@ export async function mergePartials(
 
   // The empty profile a whole-window run starts from, so the merge ends where that run would.
   const merged = new WindowProfiler(captureSchema(baseline), windowOptions(windowStart)).profile;
-  const parts: Omit<PartialProfile, 'profile'>[] = [];
+  const model = multivariateModel ?? null;
+  const multivariate = model === null ? null : new MultivariateScore(model);
+  const parts: Omit<PartialProfile, 'profile' | 'multivariate'>[] = [];
   const read = (key: string) =>
     reports.getText(key).then((text) => {
       if (text === null) throw new Error(`${reports.location}${key}: disappeared while being read`);
@@ -84,15 +94,22 @@ export async function mergePartials(
         `${where}: the partials ${part.first < next ? 'overlap' : 'leave a gap'} at object ${Math.min(part.first, next)} (part ${keys[i]}); re-run the window`,
       );
     merged.merge(WindowProfile.fromJSON(part.profile));
+    if (model !== null) {
+      if (!part.multivariate)
+        throw new Error(
+          `${reports.location}${keys[i]}: has no multivariate score, but the baseline has a multivariate model (the baseline changed during the run?); re-run the window`,
+        );
+      multivariate!.merge(MultivariateScore.fromJSON(model, part.multivariate, `${keys[i]}: multivariate`));
+    }
     next = part.first + part.objects;
-    const { profile: _, ...summary } = part;
+    const { profile: _, multivariate: __, ...summary } = part;
     parts.push(summary);
   }
   if (next !== event.window.objects)
     throw new Error(
       `${where}: the partials cover ${next} of the window's ${event.window.objects} objects; a profile worker did not finish: re-run the window`,
     );
-  return { profile: merged, parts };
+  return { profile: merged, parts, multivariate };
 }
 
 /**
@@ -104,7 +121,7 @@ export async function reduceWindow(deps: MonitorDeps, event: unknown): Promise<W
   const { config } = deps;
   const reduceStarted = deps.now();
   const run = await startRun(deps);
-  const { profile, parts } = await mergePartials(deps, run.baseline, e);
+  const { profile, parts, multivariate } = await mergePartials(deps, run.baseline, e, run.multivariate.model);
   const result = evaluateWindow(run.baseline, profile, {
     baselinePath: run.baselinePath,
     now: reduceStarted,
@@ -112,6 +129,15 @@ export async function reduceWindow(deps: MonitorDeps, event: unknown): Promise<W
     featureThresholds: config.featureThresholds,
     ...(e.window.skipped ? { skipped: e.window.skipped } : {}),
   });
+  applyMultivariate(
+    result,
+    multivariate !== null
+      ? { score: multivariate }
+      : {
+          reason:
+            run.multivariate.model === null ? run.multivariate.reason : 'multivariate drift not measured',
+        },
+  );
   if (run.quality !== null && e.window.quality) {
     const summaries = parts.flatMap((p) => (p.quality ? [p.quality] : []));
     const q = await reduceWindowQuality(

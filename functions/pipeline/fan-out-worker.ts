@@ -4,8 +4,10 @@
  */
 import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
 import { WindowProfiler } from '../engine/profile/window-profiler.ts';
-import { PredictionPartBuilder, summaryOf } from '../engine/quality/prediction-part.ts';
+import { summaryOf } from '../engine/quality/prediction-part.ts';
+import { WindowRows } from '../engine/report/window-rows.ts';
 import { loadBaseline } from '../sources/baseline-store.ts';
+import { loadMultivariateModel } from '../sources/multivariate-store.ts';
 import { profileObjects } from '../sources/profile-capture.ts';
 import type { StoredObject } from '../stores/object-store.ts';
 import { S3Store } from '../stores/s3-store.ts';
@@ -106,6 +108,7 @@ export async function profileBatch(
   const capture = captureStore(deps);
   const reports = reportsStore(deps);
   const quality = await qualityOf(deps, baselineStore, baseline, items);
+  const multivariate = await loadMultivariateModel(baselineStore, baseline);
   for (const item of items.filter((i) => i.labels))
     await partitionLabelFile(reports, config, runId, quality!, item, item.partitions!);
   const runs = contiguousRuns(items.filter((i) => !i.labels));
@@ -113,18 +116,18 @@ export async function profileBatch(
     const started = deps.now();
     const windowStart = new Date(run[0]!.window);
     const partitions = run[0]!.partitions;
-    const collector =
-      partitions !== undefined && quality !== null
-        ? new PredictionPartBuilder(predictionSpec(quality))
-        : undefined;
+    const rows = new WindowRows({
+      ...(partitions !== undefined && quality !== null ? { predictions: predictionSpec(quality) } : {}),
+      multivariate: multivariate.model,
+    });
     const profiler = new WindowProfiler(captureSchema(baseline), {
       ...windowOptions(windowStart),
-      rows: collector,
+      rows: rows.sink,
     });
     const objects: StoredObject[] = run.map((i) => ({ key: i.key, size: i.size }));
     const ordinals = run.map((i) => i.index);
     const profile = await profileObjects(capture, objects, profiler, undefined, undefined, ordinals);
-    const predictions = collector?.build() ?? null;
+    const predictions = rows.predictions();
     if (predictions !== null)
       await writePredictionPartitions(
         reports,
@@ -146,6 +149,7 @@ export async function profileBatch(
       memoryMb: deps.memoryMb,
       profile: profile.toJSON(),
       quality: predictions === null ? null : summaryOf(predictions),
+      multivariate: rows.multivariate()?.toJSON() ?? null,
     };
     await reports.putText(
       partialKey(config, runId, windowStart, partial.first),

@@ -52,6 +52,7 @@ export async function monitorWindow(
       datasetDriftShare: config.datasetDriftShare,
       featureThresholds: config.featureThresholds,
       now: started,
+      multivariate: run.multivariate,
       ...(quality ? { predictions: quality.spec } : {}),
       ...(shouldStop ? { shouldStop } : {}),
     },

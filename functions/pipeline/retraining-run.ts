@@ -1,7 +1,8 @@
 /**
  * What the retraining Lambda does with each message of its endpoint's topic: decide whether it
- * asks for a retraining (a window summary with dataset drift or a model-quality violation, or the
- * ALARM transition of a named alarm), then claim the window, take the cooldown and start the
+ * asks for a retraining (a window summary with dataset drift, a model-quality violation, a
+ * significant bias violation or multivariate drift, as `on` says, or the ALARM transition of a
+ * named alarm), then claim the window, take the cooldown and start the
  * pipeline or training job, and publish a notice saying what was started or why nothing was.
  * Clients and the clock come in as parameters.
  *
@@ -67,9 +68,14 @@ export function requestOf(
       causes.push(
         `${s.qualityViolations} model-quality constraint${s.qualityViolations === 1 ? ' was' : 's were'} broken`,
       );
+    if (on.biasViolation && s.biasViolations > 0)
+      causes.push(
+        `${s.biasViolations} significant bias violation${s.biasViolations === 1 ? ' was' : 's were'} found`,
+      );
+    if (on.multivariateDrift && s.multivariateDrift) causes.push('multivariate drift was detected');
     if (causes.length === 0)
       return {
-        ignored: `the summary of ${hourLabel(s.windowStart)} has no dataset drift or model-quality violation that retraining.on names`,
+        ignored: `the summary of ${hourLabel(s.windowStart)} has no dataset drift, model-quality or bias violation or multivariate drift that retraining.on names`,
       };
     return {
       endpoint: config.endpoint,

@@ -3,6 +3,7 @@
  * baseline, select and profile the window's capture, compare, build the results. Storage comes
  * in as ObjectStores, so the same code runs on local folders, S3 and s3rver in tests.
  */
+import type { RecordSampler, RecordSamplerSpec } from '../engine/attribution/record-sampler.ts';
 import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
 import type { MultivariateScore } from '../engine/multivariate/multivariate-score.ts';
 import type { ProfileLimits } from '../engine/profile/feature-profile.ts';
@@ -40,6 +41,11 @@ export interface RunWindowOptions {
    */
   multivariate?: MultivariateBaseline;
   /**
+   * Feature attribution: the rows every part keeps for explanation (record-sampler.ts), merged
+   * into `attributionSample`. @default - no rows kept (and no cost)
+   */
+  attribution?: RecordSamplerSpec;
+  /**
    * Worker threads to profile files on (CLI: one per core). Used when the window has several
    * files and at least PARALLEL_MIN_BYTES. @default 1
    */
@@ -69,6 +75,8 @@ export interface RunWindowOutput extends WindowResult {
   skippedFiles: string[];
   /** Objects read: all of `objects` unless `shouldStop` stopped the window early. */
   objectsRead: number;
+  /** The rows kept for feature attribution, all parts merged; `null` without `attribution`. */
+  attributionSample: RecordSampler | null;
 }
 
 /** The capture objects of a window, and the files beside them that are not capture. */
@@ -153,6 +161,7 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
   let window: WindowProfile;
   let predictionParts: PredictionPart[] = [];
   let multivariate: MultivariateScore | null = null;
+  let attributionSample: RecordSampler | null = null;
   const model = o.multivariate?.model ?? null;
   let objectsRead = objects.length;
   if (
@@ -165,15 +174,24 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
       o.baseline,
       o.capture.location,
       objects,
-      { ...profilerOptions, predictions: o.predictions, multivariate: model },
+      {
+        ...profilerOptions,
+        predictions: o.predictions,
+        multivariate: model,
+        attribution: o.attribution ?? null,
+      },
       workers,
       (bytesDone) =>
         o.onProgress?.({ objects: objects.length, objectsDone: 0, bytes: totalBytes, bytesDone }),
     );
     o.onParallel?.();
-    ({ window, predictionParts, multivariate } = await parallel);
+    ({ window, predictionParts, multivariate, attribution: attributionSample } = await parallel);
   } else {
-    const rows = new WindowRows({ predictions: o.predictions, multivariate: model });
+    const rows = new WindowRows({
+      predictions: o.predictions,
+      multivariate: model,
+      attribution: o.attribution ?? null,
+    });
     const profiler = new WindowProfiler(captureSchema(o.baseline), { ...profilerOptions, rows: rows.sink });
     objectsRead = 0;
     window = await profileObjects(
@@ -189,6 +207,7 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
     const part = rows.predictions();
     if (part !== null) predictionParts = [part];
     multivariate = rows.multivariate();
+    attributionSample = rows.attributionSample();
   }
   const result = evaluateWindow(o.baseline, window, {
     baselinePath: o.baselinePath,
@@ -202,7 +221,7 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
       result,
       multivariate !== null ? { score: multivariate } : { reason: reasonOf(o.multivariate) },
     );
-  return { ...result, predictionParts, objects, skippedFiles, objectsRead };
+  return { ...result, predictionParts, objects, skippedFiles, objectsRead, attributionSample };
 }
 
 /** Why a window has no multivariate score. */

@@ -82,6 +82,7 @@ export function metricsForReport(report: Report, ctx: MetricContext): ReportMetr
     ...datum(METRIC_NAMES.unknownFeatures, unknown, 'Count'),
     ...datum(METRIC_NAMES.datasetDriftShare, report.datasetDrift.share),
     ...datum(METRIC_NAMES.violations, report.violations.length, 'Count'),
+    ...multivariateData(report, datum),
     ...datum(METRIC_NAMES.recordsProfiled, report.records.profiled, 'Count'),
     ...datum(METRIC_NAMES.recordsRejected, report.records.rejected, 'Count'),
     ...datum(METRIC_NAMES.runDurationSeconds, ctx.runSeconds, 'Seconds'),
@@ -107,6 +108,23 @@ export function metricsForReport(report: Report, ctx: MetricContext): ReportMetr
   }
   if (quality) model.push(...datum(METRIC_NAMES.labelsMatched, quality.matched, 'Count'));
   return { data, model };
+}
+
+/**
+ * The window's multivariate drift: the reconstruction error (when the window had rows to score)
+ * and the drift flag; nothing when the report has no multivariate result (no model in the
+ * baseline, or a report from before the monitor existed).
+ */
+function multivariateData(
+  report: Report,
+  datum: (name: string, value: number, unit?: 'None' | 'Count') => MetricDatum[],
+): MetricDatum[] {
+  const m = report.multivariate;
+  if (!m) return [];
+  return [
+    ...(m.value === null ? [] : datum(METRIC_NAMES.multivariateReconstructionError, m.value)),
+    ...datum(METRIC_NAMES.multivariateDrift, m.drifted ? 1 : 0, 'Count'),
+  ];
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * A window's result as files: report.json, statistics.json, constraint_violations.json and
  * report.html, and with model quality model_quality_statistics.json and
- * model_quality_constraint_violations.json, in a window's report folder of a store (the monitor,
+ * model_quality_constraint_violations.json, with bias and feature attribution their Clarify files
+ * under bias/ and explainability/, in a window's report folder of a store (the monitor,
  * contracts/report-layout.ts) or in one folder (the CLI's `run --out`). The JSON is serialised the same
  * way every time (2-space indent, the engine's key order), so re-running a window writes the
  * same bytes but for `generatedAt`.
@@ -14,6 +15,8 @@ import {
   STATISTICS_JSON,
   WINDOW_BIAS_ANALYSIS_FILE,
   WINDOW_BIAS_VIOLATIONS_FILE,
+  WINDOW_EXPLAIN_ANALYSIS_FILE,
+  WINDOW_EXPLAIN_VIOLATIONS_FILE,
   WINDOW_QUALITY_STATISTICS_FILE,
   WINDOW_QUALITY_VIOLATIONS_FILE,
 } from '../contracts/report-layout.ts';
@@ -68,6 +71,19 @@ export function reportFiles(result: WindowResult, title?: string): ReportFile[] 
       contentType: 'application/json',
     });
   }
+  const explained = result.attribution;
+  if (explained?.analysis)
+    files.push({
+      name: WINDOW_EXPLAIN_ANALYSIS_FILE,
+      body: json(explained.analysis),
+      contentType: 'application/json',
+    });
+  if (explained?.violations)
+    files.push({
+      name: WINDOW_EXPLAIN_VIOLATIONS_FILE,
+      body: json(explained.violations),
+      contentType: 'application/json',
+    });
   return files;
 }
 

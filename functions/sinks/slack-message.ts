@@ -97,6 +97,7 @@ function lines(head: string, items: readonly string[], total: number, max = SECT
 }
 
 const num = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4))));
+const value = (x: number | null): string => (x === null ? '-' : num(x));
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** A header: plain text (Slack parses no mention or link in it), one line, clipped. */
 const header = (text: string): SlackBlock => ({
@@ -142,20 +143,28 @@ function verdict(report: SlackReport): { title: string; detail: string } {
   const share = `${dd.driftedFeatures} of ${dd.monitoredFeatures} monitored features drifted (share ${num(dd.share)}, dataset drift from ${num(dd.threshold)})`;
   const parts = [dd.detected ? `Dataset drift detected: ${share}.` : `No dataset drift: ${share}.`];
   if (quality) parts.push(`${plural(quality, 'model-quality violation')}.`);
+  const bias = report.bias?.violations ?? 0;
+  if (report.bias) parts.push(`${plural(bias, 'significant bias violation')}.`);
+  const multivariate = report.multivariate?.drifted === true;
+  if (multivariate) parts.push('Multivariate drift detected.');
   const title = dd.detected
     ? 'Dataset drift'
     : driftedCount > 0
       ? 'Feature drift'
-      : quality > 0
-        ? 'Model-quality violations'
-        : 'Data-quality violations';
+      : multivariate
+        ? 'Multivariate drift'
+        : quality > 0
+          ? 'Model-quality violations'
+          : bias > 0
+            ? 'Bias violations'
+            : 'Data-quality violations';
   return { title, detail: parts.join(' ') };
 }
 
 /**
  * The message of a window summary: endpoint, hour, verdict, the drifted features with distance
- * and threshold, the other violations, the model-quality violations, and links to the report and
- * the dashboard. `report` is report.json as read (`null` when it could not be read): it is
+ * and threshold, the other violations, the model-quality violations, the significant bias
+ * violations, the multivariate verdict, and links to the report and the dashboard. `report` is report.json as read (`null` when it could not be read): it is
  * checked with {@link readSlackReport} first, and when it is not a report the message says so
  * and carries the summary's text instead.
  */
@@ -203,7 +212,7 @@ export function summaryPayload(
             hourField,
             field(
               'Verdict',
-              `${summary.datasetDrift ? 'Dataset drift detected' : 'No dataset drift'}; ${plural(summary.qualityViolations, 'model-quality violation')}`,
+              `${summary.datasetDrift ? 'Dataset drift detected' : 'No dataset drift'}; ${plural(summary.qualityViolations, 'model-quality violation')}${summary.biasViolations ? `; ${plural(summary.biasViolations, 'significant bias violation')}` : ''}${summary.multivariateDrift ? '; multivariate drift detected' : ''}`,
             ),
           ],
         },
@@ -261,6 +270,36 @@ export function summaryPayload(
       .slice(0, MAX_LISTED)
       .map((v) => `• ${code(v.metric_name)}: ${escapeMrkdwn(v.description || v.constraint_check_type)}`);
     blocks.push(section(lines('*Model quality*', items, quality.length)));
+  }
+
+  const bias = checked.bias;
+  if (bias?.significant.length) {
+    const items = bias.significant
+      .slice(0, MAX_LISTED)
+      .map(
+        (f) =>
+          `• ${code(f.facet)} = ${code(f.value)}: ${code(f.metric)} ${value(f.window)} (baseline ${value(f.baseline)}, ${escapeMrkdwn(f.stage.replace('_', '-'))})`,
+      );
+    blocks.push(
+      section(
+        lines(
+          `*Bias* (${plural(bias.violations, 'significant violation')}, ${plural(bias.matched, 'labelled prediction')})`,
+          items,
+          bias.significant.length,
+        ),
+      ),
+    );
+  }
+
+  const mv = checked.multivariate;
+  if (mv) {
+    const head = `*Multivariate drift* ${mv.drifted ? 'detected' : 'not detected'}: reconstruction error ${value(mv.value)}${mv.samplingError === null ? '' : ` ± ${num(mv.samplingError)}`} (band ${num(mv.lowerThreshold)} to ${num(mv.upperThreshold)}, ${plural(mv.rows, 'row')})`;
+    const items = mv.drifted
+      ? mv.featureContributions
+          .slice(0, 5)
+          .map((c) => `• ${code(c.feature)}: ${num(c.share * 100)}% of the error`)
+      : [];
+    blocks.push(section(lines(head, items, items.length)));
   }
 
   if (checked.modelChangedDuringWindow && checked.model?.lastModifiedTime)

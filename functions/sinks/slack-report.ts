@@ -38,7 +38,35 @@ export interface SlackReport {
   } | null;
   modelChangedDuringWindow: boolean;
   model: { lastModifiedTime: string | null } | null;
+  /** The bias verdict; `null` when the report has none (not measured, or an older report). */
+  bias: {
+    matched: number;
+    violations: number;
+    /** The significant violations only: what the summary lists. */
+    significant: Array<{
+      facet: string;
+      value: string;
+      metric: string;
+      stage: string;
+      baseline: number | null;
+      window: number | null;
+    }>;
+  } | null;
+  /** The multivariate verdict; `null` when the report has none (no model, or an older report). */
+  multivariate: {
+    rows: number;
+    value: number | null;
+    samplingError: number | null;
+    lowerThreshold: number;
+    upperThreshold: number;
+    drifted: boolean;
+    /** Largest share first, as report.json orders them; the summary shows the first few. */
+    featureContributions: Array<{ feature: string; share: number; meanSquaredResidual: number }>;
+  } | null;
 }
+
+/** Contributions read back from report.json: the summary shows a few, the rest are not looked at. */
+const MAX_CONTRIBUTIONS_READ = 10;
 
 /**
  * The parts of a report.json a summary shows, each checked (a string is a string, a count a
@@ -64,6 +92,8 @@ export function readSlackReport(value: unknown): SlackReport {
     );
   const quality = fieldOf(o, 'quality');
   const model = fieldOf(o, 'model');
+  const bias = fieldOf(o, 'bias');
+  const multivariate = fieldOf(o, 'multivariate');
   return {
     records: {
       total: readCount(fieldOf(records, 'total'), 'report.records.total'),
@@ -120,5 +150,62 @@ export function readSlackReport(value: unknown): SlackReport {
               readString,
             ),
           },
+    bias: bias === null || bias === undefined ? null : readBias(readObject(bias, 'report.bias')),
+    multivariate:
+      multivariate === null || multivariate === undefined
+        ? null
+        : readMultivariate(readObject(multivariate, 'report.multivariate')),
+  };
+}
+
+const nullableNumber = (v: unknown, path: string): number | null => (v === null ? null : readNumber(v, path));
+
+/** report.json's `bias`: the counts, and the significant entries (each field checked). */
+function readBias(b: JsonObject): NonNullable<SlackReport['bias']> {
+  const path = 'report.bias';
+  const facets = readList(fieldOf(b, 'facets'), at(path, 'facets'));
+  const significant: NonNullable<SlackReport['bias']>['significant'] = [];
+  facets.forEach((x, i) => {
+    const p = at(at(path, 'facets'), i);
+    const f = readObject(x, p);
+    if (!readBoolean(fieldOf(f, 'significant'), at(p, 'significant'))) return;
+    significant.push({
+      facet: readString(fieldOf(f, 'facet'), at(p, 'facet')),
+      value: readString(fieldOf(f, 'value'), at(p, 'value')),
+      metric: readString(fieldOf(f, 'metric'), at(p, 'metric')),
+      stage: readString(fieldOf(f, 'stage'), at(p, 'stage')),
+      baseline: nullableNumber(fieldOf(f, 'baseline'), at(p, 'baseline')),
+      window: nullableNumber(fieldOf(f, 'window'), at(p, 'window')),
+    });
+  });
+  return {
+    matched: readCount(fieldOf(b, 'matched'), at(path, 'matched')),
+    violations: readCount(fieldOf(b, 'violations'), at(path, 'violations')),
+    significant,
+  };
+}
+
+/** report.json's `multivariate`: the verdict, and the first contributions (each field checked). */
+function readMultivariate(m: JsonObject): NonNullable<SlackReport['multivariate']> {
+  const path = 'report.multivariate';
+  const contributions = readList(fieldOf(m, 'featureContributions'), at(path, 'featureContributions'));
+  return {
+    rows: readCount(fieldOf(m, 'rows'), at(path, 'rows')),
+    value: nullableNumber(fieldOf(m, 'value'), at(path, 'value')),
+    samplingError: nullableNumber(fieldOf(m, 'samplingError'), at(path, 'samplingError')),
+    lowerThreshold: readNumber(fieldOf(m, 'lowerThreshold'), at(path, 'lowerThreshold')),
+    upperThreshold: readNumber(fieldOf(m, 'upperThreshold'), at(path, 'upperThreshold')),
+    drifted: readBoolean(fieldOf(m, 'drifted'), at(path, 'drifted')),
+    featureContributions: contributions.slice(0, MAX_CONTRIBUTIONS_READ).map((x, i) => {
+      const p = at(at(path, 'featureContributions'), i);
+      const c = readObject(x, p);
+      return {
+        feature: readString(fieldOf(c, 'feature'), at(p, 'feature')),
+        share: readNumber(fieldOf(c, 'share'), at(p, 'share'), { min: 0, max: 1 }),
+        meanSquaredResidual: readNumber(fieldOf(c, 'meanSquaredResidual'), at(p, 'meanSquaredResidual'), {
+          min: 0,
+        }),
+      };
+    }),
   };
 }

@@ -62,10 +62,63 @@ function qualityViolations(report: Report): NonNullable<Report['quality']>['viol
   return report.quality?.violations ?? [];
 }
 
-/** Whether a window needs a summary: any data or model-quality violation. */
-export function hasViolations(report: Report): boolean {
-  return report.violations.length > 0 || qualityViolations(report).length > 0;
+/** Significant bias violations of the window (0 without a bias section). */
+function biasViolations(report: Report): number {
+  return report.bias?.violations ?? 0;
 }
+
+/**
+ * Whether a window needs a summary: any data or model-quality violation, significant bias
+ * violation, or multivariate drift.
+ */
+export function hasViolations(report: Report): boolean {
+  return (
+    report.violations.length > 0 ||
+    qualityViolations(report).length > 0 ||
+    biasViolations(report) > 0 ||
+    report.multivariate?.drifted === true
+  );
+}
+
+/** Bias facets listed by name; the rest are counted. */
+const MAX_LISTED_BIAS = 20;
+
+/** The bias verdict's lines: the count, then each significant violation (names quoted). */
+function biasSummaryLines(bias: NonNullable<Report['bias']>): string[] {
+  const significant = bias.facets.filter((f) => f.significant);
+  const lines = [
+    `Bias: ${plural(bias.violations, 'significant violation')} (${plural(bias.matched, 'labelled prediction')} counted).`,
+  ];
+  for (const f of significant.slice(0, MAX_LISTED_BIAS))
+    lines.push(
+      `  ${quoted(f.facet)} = ${quoted(f.value)}: ${f.metric} ${value(f.window)} (baseline ${value(f.baseline)}, ${f.stage.replace('_', '-')})`,
+    );
+  if (significant.length > MAX_LISTED_BIAS)
+    lines.push(`  and ${significant.length - MAX_LISTED_BIAS} more: see the report`);
+  return lines;
+}
+
+/** Features named in the multivariate verdict, by their share of the error. */
+const MAX_LISTED_CONTRIBUTIONS = 5;
+
+/** The multivariate verdict's lines: the value against the band, and what drives the error. */
+function multivariateSummaryLines(m: NonNullable<Report['multivariate']>): string[] {
+  const band = `band ${num(m.lowerThreshold)} to ${num(m.upperThreshold)}`;
+  if (m.value === null) return [`Multivariate drift: not scored (no rows), ${band}.`];
+  const lines = [
+    `Multivariate drift: ${m.drifted ? 'DETECTED' : 'not detected'}: reconstruction error ${num(m.value)}${m.samplingError === null ? '' : ` (sampling error ${num(m.samplingError)})`}, ${band}, ${plural(m.rows, 'row')}.`,
+  ];
+  if (m.drifted && m.featureContributions.length) {
+    lines.push('  Largest contributions to the error:');
+    for (const c of m.featureContributions.slice(0, MAX_LISTED_CONTRIBUTIONS))
+      lines.push(
+        `  ${quoted(c.feature)}: ${num(c.share * 100)}% (mean squared residual ${num(c.meanSquaredResidual)})`,
+      );
+  }
+  return lines;
+}
+
+const value = (x: number | null): string => (x === null ? '-' : num(x));
 
 /**
  * The summary of a window. Feature names come from the user's data: they appear in the body
@@ -75,7 +128,8 @@ export function summaryMessage(report: Report, ctx: SummaryContext): SummaryMess
   const drifted = report.features.filter((f) => f.drifted);
   const other = report.violations.filter((v) => v.constraint_check_type !== 'baseline_drift_check');
   const quality = qualityViolations(report);
-  const otherCount = other.length + quality.length;
+  // multivariate_drift_check is among `other` (a report violation); bias has its own count.
+  const otherCount = other.length + quality.length + biasViolations(report);
 
   const counts = `${plural(drifted.length, 'feature')} drifted${otherCount ? `, ${plural(otherCount, 'other violation')}` : ''}`;
   const tail = ` ${hourLabel(ctx.windowStart)}: ${counts}`;
@@ -111,6 +165,8 @@ export function summaryMessage(report: Report, ctx: SummaryContext): SummaryMess
     lines.push('', `Model-quality violations: ${quality.length}`);
     for (const v of quality) lines.push(`  ${quoted(v.metric_name)}: ${v.constraint_check_type}`);
   }
+  if (report.bias) lines.push('', ...biasSummaryLines(report.bias));
+  if (report.multivariate) lines.push('', ...multivariateSummaryLines(report.multivariate));
   if (report.modelChangedDuringWindow && report.model)
     lines.push(
       '',

@@ -23,6 +23,11 @@ export function summaryAttributes(
     [ATTRIBUTE.report]: text(ctx.reportLocation),
     [ATTRIBUTE.datasetDrift]: text(String(report.datasetDrift.detected)),
     [ATTRIBUTE.qualityViolations]: number(report.quality?.violations.length ?? 0),
+    // Only when the report has the section: "0" would claim bias was measured.
+    ...(report.bias ? { [ATTRIBUTE.biasViolations]: number(report.bias.violations) } : {}),
+    ...(report.multivariate
+      ? { [ATTRIBUTE.multivariateDrift]: text(String(report.multivariate.drifted)) }
+      : {}),
   };
 }
 

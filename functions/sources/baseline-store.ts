@@ -144,23 +144,69 @@ export async function loadBiasBaseline(store: ObjectStore): Promise<BiasBaseline
   for await (const o of store.list(`${BIAS_BASELINE_DIR}/`)) present.add(o.key);
   if (!present.has(BIAS_CONFIG_FILE)) return null;
   const fix = 'rebuild the baseline with `driftwatch baseline ... --bias-config analysis_config.json`';
-  const configFile = whereIn(store, BIAS_CONFIG_FILE);
   const analysisFile = whereIn(store, BIAS_ANALYSIS_FILE);
   if (!present.has(BIAS_ANALYSIS_FILE))
     throw new BaselineFileError(analysisFile, `is missing beside ${BIAS_CONFIG_FILE}; ${fix}`);
-  let config: BiasConfig;
+  return parseBiasFiles(
+    { text: (await store.getText(BIAS_CONFIG_FILE)) ?? '', file: whereIn(store, BIAS_CONFIG_FILE), fix },
+    { text: (await store.getText(BIAS_ANALYSIS_FILE)) ?? '', file: analysisFile, fix },
+  );
+}
+
+/** One object of a configured bias location: the store it is in, its key there, and the config field that names it. */
+export interface BiasObject {
+  store: ObjectStore;
+  key: string;
+  /** The deployed config's field naming the object (`bias.analysisConfig`), for the fix in errors. */
+  field: string;
+}
+
+/**
+ * Reads a bias configuration and its baseline analysis from where the deployed config puts them
+ * (its `bias` block) instead of a baseline folder. Each object is read directly, without a
+ * listing: the monitor may get exactly these two objects. A missing or unreadable object is an
+ * error naming it and the config field to correct (S3 answers a missing object with 403, not
+ * 404, to a role that may not list the bucket, so "access denied" may mean "not there").
+ */
+export async function loadConfiguredBias(
+  config: BiasObject,
+  analysis: BiasObject,
+): Promise<BiasBaselineFiles> {
+  const read = async (o: BiasObject) => {
+    const file = whereIn(o.store, o.key);
+    const fix = `upload it, or correct ${o.field} in the config and redeploy`;
+    let text: string | null;
+    try {
+      text = await o.store.getText(o.key);
+    } catch (e) {
+      throw new BaselineFileError(
+        file,
+        `could not be read (${(e as Error).name}: ${(e as Error).message}); it may not exist (S3 answers a missing object with AccessDenied to a role that may not list its bucket): ${fix}`,
+      );
+    }
+    if (text === null) throw new BaselineFileError(file, `does not exist; ${fix}`);
+    return { text, file, fix };
+  };
+  return parseBiasFiles(await read(config), await read(analysis));
+}
+
+/** A bias configuration and its analysis from their texts; errors name the file and `fix`. */
+function parseBiasFiles(
+  config: { text: string; file: string; fix: string },
+  analysis: { text: string; file: string; fix: string },
+): BiasBaselineFiles {
+  let parsed: BiasConfig;
   try {
-    config = parseBiasConfig(
-      parseJson((await store.getText(BIAS_CONFIG_FILE)) ?? '', configFile, fix),
-      configFile,
-    );
+    parsed = parseBiasConfig(parseJson(config.text, config.file, config.fix), config.file);
   } catch (e) {
     if (e instanceof BaselineFileError) throw e;
-    throw new BaselineFileError(configFile, `${(e as Error).message.replace(`${configFile}: `, '')}; ${fix}`);
+    throw new BaselineFileError(
+      config.file,
+      `${(e as Error).message.replace(`${config.file}: `, '')}; ${config.fix}`,
+    );
   }
-  const analysis = parseAnalysisJson(
-    parseJson((await store.getText(BIAS_ANALYSIS_FILE)) ?? '', analysisFile, fix),
-    analysisFile,
-  );
-  return { config, analysis };
+  return {
+    config: parsed,
+    analysis: parseAnalysisJson(parseJson(analysis.text, analysis.file, analysis.fix), analysis.file),
+  };
 }

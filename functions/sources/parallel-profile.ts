@@ -6,6 +6,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import {
+  type RecordSampleJson,
+  RecordSampler,
+  type RecordSamplerSpec,
+} from '../engine/attribution/record-sampler.ts';
 import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
 import type { MultivariateModel } from '../engine/multivariate/multivariate-model.ts';
 import { MultivariateScore, type MultivariateScoreJson } from '../engine/multivariate/multivariate-score.ts';
@@ -31,6 +36,8 @@ export type ParallelProfileOptions = Omit<WindowProfilerOptions, 'rows'> & {
   predictions?: PredictionSpec;
   /** The model each part scores its rows against (structured-cloned: its Maps survive). */
   multivariate?: MultivariateModel | null;
+  /** The rows each part keeps for feature attribution; the parent merges them. */
+  attribution?: RecordSamplerSpec | null;
 };
 
 /** A part's answer. */
@@ -38,6 +45,7 @@ interface PartResult {
   profile: WindowProfileJson;
   predictions: PredictionPart | null;
   multivariate: MultivariateScoreJson | null;
+  attribution: RecordSampleJson | null;
 }
 
 /**
@@ -82,6 +90,7 @@ export async function profileInParallel(
   window: WindowProfile;
   predictionParts: PredictionPart[];
   multivariate: MultivariateScore | null;
+  attribution: RecordSampler | null;
 }> {
   const groups = partitionBySize(objects, Math.max(1, Math.min(workers, objects.length)));
   const ordinal = new Map(objects.map((o, i) => [o.key, i]));
@@ -125,5 +134,11 @@ export async function profileInParallel(
     for (const p of parts)
       if (p.multivariate) multivariate.merge(MultivariateScore.fromJSON(model, p.multivariate));
   }
-  return { window: merged, predictionParts, multivariate };
+  const spec = options.attribution ?? null;
+  let attribution: RecordSampler | null = null;
+  if (spec !== null) {
+    attribution = new RecordSampler(spec);
+    for (const p of parts) if (p.attribution) attribution.merge(RecordSampler.fromJSON(spec, p.attribution));
+  }
+  return { window: merged, predictionParts, multivariate, attribution };
 }

@@ -25,8 +25,8 @@ parentPort?.on('message', async (task: ProfileTask) => {
   try {
     // The AWS SDK is loaded only for S3 locations: most of a worker's start-up time otherwise.
     const store = isS3Uri(task.location) ? await openS3(task.location) : new LocalStore(task.location);
-    const { predictions, multivariate, ...options } = task.options;
-    const rows = new WindowRows({ predictions, multivariate });
+    const { predictions, multivariate, attribution, ...options } = task.options;
+    const rows = new WindowRows({ predictions, multivariate, attribution });
     const profiler = new WindowProfiler(new CaptureSchema(task.schema.features, task.schema.layout), {
       ...options,
       rows: rows.sink,
@@ -41,9 +41,17 @@ parentPort?.on('message', async (task: ProfileTask) => {
     );
     const part = rows.predictions();
     const score = rows.multivariate()?.toJSON() ?? null;
+    const sample = rows.attributionSample()?.toJSON() ?? null;
     // The prediction arrays move to the parent without a copy.
     parentPort?.postMessage(
-      { result: { profile: profiler.profile.toJSON(), predictions: part, multivariate: score } },
+      {
+        result: {
+          profile: profiler.profile.toJSON(),
+          predictions: part,
+          multivariate: score,
+          attribution: sample,
+        },
+      },
       part === null ? [] : partBuffers(part),
     );
   } catch (e) {

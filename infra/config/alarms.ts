@@ -9,6 +9,8 @@ const ALARM_KEYS = [
   'datasetDrift',
   'completeness',
   'violations',
+  'biasViolations',
+  'multivariateDrift',
   'quality',
   'noData',
   'health',
@@ -22,13 +24,17 @@ const RENAMED_HEALTH_KEYS: Readonly<Record<string, keyof HealthAlarmsConfig>> = 
   modelLatencyP99Micros: 'modelLatencyMicros',
 };
 
-/** An endpoint's `alarms`: each alarm's settings, defaults filled in, `false` where turned off. */
+/**
+ * An endpoint's `alarms`: each alarm's settings, defaults filled in, `false` where turned off.
+ * `hasBias`: the endpoint has a `bias` block, without which there is no bias alarm.
+ */
 export function parseAlarms(
   check: Checker,
   value: unknown,
   path: string,
   datasetDriftShare: number,
   problemType: ProblemType | undefined,
+  hasBias = false,
 ): EndpointAlarmsConfig {
   const obj =
     value === undefined ? {} : (check.object(value, path, 'must be an object of alarm settings') ?? {});
@@ -41,10 +47,24 @@ export function parseAlarms(
     datasetDrift: setting('datasetDrift', { ...HOURLY, threshold: datasetDriftShare }, 'fraction'),
     completeness: setting('completeness', ALARM_DEFAULTS.completeness, 'fraction'),
     violations: setting('violations', ALARM_DEFAULTS.violations),
+    biasViolations: biasAlarm(check, obj.biasViolations, `${path}.biasViolations`, hasBias),
+    multivariateDrift: setting('multivariateDrift', ALARM_DEFAULTS.multivariateDrift),
     quality: parseQualityAlarms(check, obj.quality, `${path}.quality`, problemType),
     noData: setting('noData', ALARM_DEFAULTS.noData),
     health: parseHealthAlarms(check, obj.health, `${path}.health`),
   };
+}
+
+/** The bias alarm: on by default with a `bias` block; asking for it without one is a mistake. */
+function biasAlarm(check: Checker, value: unknown, path: string, hasBias: boolean): AlarmSetting {
+  if (hasBias) return check.alarmSetting(value, path, ALARM_DEFAULTS.biasViolations);
+  if (value !== undefined && value !== false)
+    check.fail(
+      path,
+      'needs the endpoint\'s bias block (the bias_violations metric of a deployed bias configuration): add "bias": {"analysisConfig": "s3://..."}, or remove it',
+      value,
+    );
+  return false;
 }
 
 function parseQualityAlarms(

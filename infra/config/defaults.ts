@@ -17,6 +17,8 @@ export const ALARM_DEFAULTS: {
   readonly featureDrift: AlarmSettings;
   readonly completeness: AlarmSettings;
   readonly violations: AlarmSettings;
+  readonly biasViolations: AlarmSettings;
+  readonly multivariateDrift: AlarmSettings;
   readonly noData: AlarmSettings;
   readonly quality: Omit<AlarmSettings, 'threshold'>;
   readonly health: Readonly<Record<keyof HealthAlarmsConfig, HealthAlarmDefault>>;
@@ -27,6 +29,10 @@ export const ALARM_DEFAULTS: {
   featureDrift: { threshold: 0.1, ...HOURLY },
   completeness: { threshold: 0.95, ...HOURLY },
   violations: { threshold: 1, ...HOURLY },
+  // Significant violations only (the monitor's count), so one is worth a page.
+  biasViolations: { threshold: 1, ...HOURLY },
+  // The flag is 0 or 1: 1 is "the window's reconstruction error left the baseline's band".
+  multivariateDrift: { threshold: 1, ...HOURLY },
   // Missing is breaching and the current and previous hours are always empty at the top of the
   // hour (nothing published yet), so four periods must all breach: two complete windows in a row
   // were empty or never published.

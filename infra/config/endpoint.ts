@@ -1,11 +1,12 @@
+import { BIAS_ANALYSIS_FILE } from '../../functions/contracts/baseline-layout.ts';
 import { isProblemType, PROBLEM_TYPES, type ProblemType } from '../../functions/contracts/problem-type.ts';
 import { parseAlarms } from './alarms.ts';
-import type { Checker } from './checker.ts';
+import { BUCKET_NAME, type Checker } from './checker.ts';
 import { DEFAULTS } from './defaults.ts';
 import { parseFanOutConfig } from './fan-out.ts';
 import { parseRetraining } from './retraining.ts';
 import { parseSlack } from './slack.ts';
-import type { EndpointConfig, S3Location } from './types.ts';
+import type { BiasLocationConfig, EndpointConfig, S3Location, S3Object } from './types.ts';
 
 const ENDPOINT_KEYS = [
   'name',
@@ -18,6 +19,7 @@ const ENDPOINT_KEYS = [
   'groundTruthKmsKeyArn',
   'problemType',
   'probabilityThreshold',
+  'bias',
   'scheduleName',
   'schedule',
   'datasetDriftShare',
@@ -132,7 +134,16 @@ export function parseEndpoint(check: Checker, value: unknown, path: string): End
       : check.fraction(obj.datasetDriftShare, `${path}.datasetDriftShare`, DEFAULTS.datasetDriftShare, true);
   const featureThresholds = parseFeatureThresholds(check, obj.featureThresholds, `${path}.featureThresholds`);
   const features = parseFeatures(check, obj.features, `${path}.features`);
-  const alarms = parseAlarms(check, obj.alarms, `${path}.alarms`, datasetDriftShare, problemType);
+  const bias =
+    obj.bias === undefined ? undefined : parseBias(check, obj, `${path}.bias`, baseline, problemType);
+  const alarms = parseAlarms(
+    check,
+    obj.alarms,
+    `${path}.alarms`,
+    datasetDriftShare,
+    problemType,
+    obj.bias !== undefined,
+  );
   const emails = check.emails(obj.emails, `${path}.emails`);
   const slack = obj.slack === undefined ? undefined : parseSlack(check, obj.slack, `${path}.slack`, true);
   const retraining =
@@ -150,6 +161,7 @@ export function parseEndpoint(check: Checker, value: unknown, path: string): End
     ...(groundTruth ? { groundTruth } : {}),
     ...(problemType ? { problemType } : {}),
     ...(probabilityThreshold !== undefined ? { probabilityThreshold } : {}),
+    ...(bias ? { bias } : {}),
     scheduleName: scheduleName ?? DEFAULTS.scheduleName,
     schedule,
     datasetDriftShare,
@@ -161,6 +173,82 @@ export function parseEndpoint(check: Checker, value: unknown, path: string): End
     ...(retraining ? { retraining } : {}),
     ...(fanOut ? { fanOut } : {}),
   };
+}
+
+const BIAS_KEYS = ['analysisConfig', 'baseline', 'kmsKeyArn'] as const;
+/** IAM reads `*` and `?` in a resource as wildcards: an object key with them could not be granted alone. */
+const IAM_WILDCARD = /[*?]/;
+
+/**
+ * An endpoint's `bias` block: where the monitor reads Clarify's `analysis_config.json` and the
+ * baseline's `analysis.json` (by default the baseline folder's `bias/analysis.json`).
+ */
+function parseBias(
+  check: Checker,
+  endpoint: Record<string, unknown>,
+  path: string,
+  baseline: S3Location | undefined,
+  problemType: ProblemType | undefined,
+): BiasLocationConfig | undefined {
+  const obj = check.object(
+    endpoint.bias,
+    path,
+    'must be {"analysisConfig": "s3://.../analysis_config.json", "baseline": "s3://.../analysis.json"} ("baseline" optional)',
+  );
+  if (!obj) return undefined;
+  check.knownKeys(obj, path, BIAS_KEYS);
+  if (problemType !== 'BinaryClassification' || endpoint.groundTruthUri === undefined)
+    check.fail(
+      path,
+      'needs problemType "BinaryClassification" and groundTruthUri: bias compares the labelled predictions of a binary classifier; set both, or remove bias',
+      endpoint.bias,
+    );
+  const kmsKeyArn = check.kmsKeyArn(obj.kmsKeyArn, `${path}.kmsKeyArn`);
+  const withKey = (o: S3Object | undefined) => (o && kmsKeyArn ? { ...o, kmsKeyArn } : o);
+  const analysisConfig = withKey(
+    s3Object(check, obj.analysisConfig, `${path}.analysisConfig`, 's3://my-bucket/bias/analysis_config.json'),
+  );
+  if (obj.analysisConfig === undefined) return undefined;
+  let analysis: S3Object | undefined;
+  if (obj.baseline !== undefined) {
+    analysis = withKey(
+      s3Object(check, obj.baseline, `${path}.baseline`, 's3://my-bucket/bias/analysis.json'),
+    );
+  } else if (baseline) {
+    // The baseline folder's own file, as `driftwatch baseline --bias-config` writes it.
+    const key = baseline.prefix === '' ? BIAS_ANALYSIS_FILE : `${baseline.prefix}/${BIAS_ANALYSIS_FILE}`;
+    analysis = {
+      uri: `s3://${baseline.bucket}/${key}`,
+      bucket: baseline.bucket,
+      key,
+      ...(baseline.kmsKeyArn ? { kmsKeyArn: baseline.kmsKeyArn } : {}),
+    };
+  }
+  return analysisConfig && analysis ? { analysisConfig, baseline: analysis } : undefined;
+}
+
+/** An `s3://bucket/key` URI of one object; `undefined` (with the problem recorded) when it is not one. */
+function s3Object(check: Checker, value: unknown, path: string, example: string): S3Object | undefined {
+  if (value === undefined) {
+    check.fail(path, `is required: set it to the s3:// URI of the file, like ${example}`, value);
+    return undefined;
+  }
+  const match = typeof value === 'string' ? /^s3:\/\/([^/]+)\/(.+)$/.exec(value) : null;
+  const bucket = match?.[1];
+  const key = match?.[2];
+  if (!match || bucket === undefined || key === undefined || !BUCKET_NAME.test(bucket) || key.endsWith('/')) {
+    check.fail(path, `must be the s3:// URI of one file (not a folder), like ${example}`, value);
+    return undefined;
+  }
+  if (IAM_WILDCARD.test(key)) {
+    check.fail(
+      path,
+      'has * or ? in its key, which IAM reads as wildcards, so the monitor could not be allowed that object alone: rename the object',
+      value,
+    );
+    return undefined;
+  }
+  return { uri: `s3://${bucket}/${key}`, bucket, key };
 }
 
 /**

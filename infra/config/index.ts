@@ -21,6 +21,7 @@ export { FAN_OUT_DEFAULTS } from './fan-out.ts';
 export type {
   AlarmSetting,
   AlarmSettings,
+  BiasLocationConfig,
   DriftwatchConfig,
   EndpointAlarmsConfig,
   EndpointConfig,
@@ -31,6 +32,7 @@ export type {
   RetrainingConfig,
   RetrainingTriggers,
   S3Location,
+  S3Object,
   SlackConfig,
   WindowParameterNames,
 } from './types.ts';

@@ -66,19 +66,38 @@ function parseRetrainingTriggers(
       : check.object(
           value,
           path,
-          'must be {"datasetDrift": true, "qualityViolation": true, "alarms": [...]}',
+          'must be {"datasetDrift": true, "qualityViolation": true, "biasViolation": false, "multivariateDrift": false, "alarms": [...]}',
         );
   if (!obj) return undefined;
-  check.knownKeys(obj, path, ['datasetDrift', 'qualityViolation', 'alarms']);
-  const flag = (key: 'datasetDrift' | 'qualityViolation'): boolean => {
+  check.knownKeys(obj, path, [
+    'datasetDrift',
+    'qualityViolation',
+    'biasViolation',
+    'multivariateDrift',
+    'alarms',
+  ]);
+  const flag = (
+    key: 'datasetDrift' | 'qualityViolation' | 'biasViolation' | 'multivariateDrift',
+    fallback: boolean,
+  ): boolean => {
     const v = obj[key];
-    if (v === undefined) return true;
+    if (v === undefined) return fallback;
     if (typeof v === 'boolean') return v;
     check.fail(`${path}.${key}`, 'must be true or false', v);
-    return true;
+    return fallback;
   };
-  const datasetDrift = flag('datasetDrift');
-  const qualityViolation = flag('qualityViolation');
+  const datasetDrift = flag('datasetDrift', true);
+  const qualityViolation = flag('qualityViolation', true);
+  // Off unless asked for: the newer monitors would otherwise start retrainings nobody configured.
+  const biasViolation = flag('biasViolation', false);
+  const multivariateDrift = flag('multivariateDrift', false);
+  if (biasViolation && problemType !== 'BinaryClassification') {
+    check.fail(
+      `${path}.biasViolation`,
+      'needs problemType "BinaryClassification" and groundTruthUri (bias is measured on labelled predictions of a binary classifier): set both, or remove it',
+      true,
+    );
+  }
   if (obj.qualityViolation === true && !problemType) {
     check.fail(
       `${path}.qualityViolation`,
@@ -111,14 +130,14 @@ function parseRetrainingTriggers(
       });
     }
   }
-  if (!datasetDrift && !qualityViolation && alarms.length === 0) {
+  if (!datasetDrift && !qualityViolation && !biasViolation && !multivariateDrift && alarms.length === 0) {
     check.fail(
       path,
       'turns every trigger off: list an alarm, or remove "retraining" to turn retraining off',
       value,
     );
   }
-  return { datasetDrift, qualityViolation, alarms };
+  return { datasetDrift, qualityViolation, biasViolation, multivariateDrift, alarms };
 }
 
 function parsePipelineAction(check: Checker, value: unknown, path: string): RetrainingAction | undefined {

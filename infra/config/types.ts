@@ -20,6 +20,34 @@ export interface S3Location {
   readonly kmsKeyArn?: string;
 }
 
+/** One S3 object, split. */
+export interface S3Object {
+  /** `s3://bucket/key`, as the monitor receives it. */
+  readonly uri: string;
+  readonly bucket: string;
+  /** The object's key (no leading slash, never ending in one). */
+  readonly key: string;
+  /**
+   * The customer managed key the object is encrypted with (SSE-KMS), when there is one.
+   * @default none
+   */
+  readonly kmsKeyArn?: string;
+}
+
+/**
+ * Where an endpoint's bias configuration is (its `bias` block): the monitor reads these two
+ * objects instead of the baseline folder's `bias/` files.
+ */
+export interface BiasLocationConfig {
+  /** Clarify's `analysis_config.json` (facets, label, methods); its key is `bias.kmsKeyArn`. */
+  readonly analysisConfig: S3Object;
+  /**
+   * The training data's `analysis.json`, the baseline the windows are compared with.
+   * @default the baseline folder's `bias/analysis.json` (with `baselineKmsKeyArn`)
+   */
+  readonly baseline: S3Object;
+}
+
 /** When one CloudWatch alarm fires. Its comparison (above or below) is fixed by what it watches. */
 export interface AlarmSettings {
   /** The value the metric is compared with. */
@@ -78,6 +106,20 @@ export interface EndpointAlarmsConfig {
   /** `violations` at or above the threshold. @default 1 */
   readonly violations: AlarmSetting;
   /**
+   * `bias_violations` (Clarify's namespace: significant bias violations of a window) at or above
+   * the threshold; only for an endpoint with a `bias` block.
+   * @default 1 with a `bias` block, else false
+   */
+  readonly biasViolations: AlarmSetting;
+  /**
+   * `multivariate_drift` (1 when the window's reconstruction error left the baseline's band) at or
+   * above the threshold. The stack cannot tell whether the baseline has a multivariate model
+   * (only driftwatch's own baselines do), so it is on unless turned off; without a model nothing
+   * is published and the alarm stays OK.
+   * @default 1
+   */
+  readonly multivariateDrift: AlarmSetting;
+  /**
    * Model-quality alarms, keyed by SageMaker metric name (`accuracy`, `f1`, `rmse`, ...). Metrics
    * where higher is better alarm below the threshold, the others (errors, false rates) above it.
    * @default {} (no quality alarms)
@@ -115,6 +157,11 @@ export interface EndpointConfig {
   readonly problemType?: ProblemType;
   /** BinaryClassification: scores at or above this are positive. @default none (the monitor's 0.5) */
   readonly probabilityThreshold?: number;
+  /**
+   * Where the bias configuration is (BinaryClassification with ground truth only).
+   * @default none (the monitor reads the baseline folder's `bias/` files, when it has them)
+   */
+  readonly bias?: BiasLocationConfig;
   /** The `MonitoringSchedule` metric dimension and report path segment. @default "driftwatch-hourly" */
   readonly scheduleName: string;
   /** EventBridge Scheduler expression, in UTC. @default "cron(10 * * * ? *)" */
@@ -167,6 +214,10 @@ export interface RetrainingTriggers {
   readonly datasetDrift: boolean;
   /** The window broke a model-quality constraint. @default true */
   readonly qualityViolation: boolean;
+  /** The window had a significant bias violation (`bias.violations > 0`). @default false */
+  readonly biasViolation: boolean;
+  /** The window's multivariate drift was detected (`multivariate.drifted`). @default false */
+  readonly multivariateDrift: boolean;
   /** Names of this endpoint's alarms whose ALARM transition starts one. @default [] */
   readonly alarms: readonly string[];
 }

@@ -96,6 +96,25 @@ export class EndpointAlarms extends Construct {
       description: (t) =>
         `A window had ${t} or more data-quality constraint violations; constraint_violations.json in the window's reports lists them.`,
     });
+    // Only with a bias block (parseAlarms leaves the setting false without one).
+    this.addIf('BiasViolations', 'bias-violations', metrics.biasViolations(), alarms.biasViolations, {
+      comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description: (t) =>
+        `A window had ${t} or more significant bias violations (bias_violations: a facet's Clarify metric farther from the ideal than the baseline, beyond the window's sampling noise); the window's report.html lists them by facet, and bias/constraint_violations.json has SageMaker's file.`,
+    });
+    // On unless turned off: the stack cannot see whether the baseline has a multivariate model;
+    // without one nothing is published and the alarm stays OK (missing data is not breaching).
+    this.addIf(
+      'MultivariateDrift',
+      'multivariate-drift',
+      metrics.multivariateDrift(),
+      alarms.multivariateDrift,
+      {
+        comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        description: () =>
+          "The features moved together away from the baseline: a window's mean PCA reconstruction error (multivariate_reconstruction_error) left the baseline's band (multivariate_drift = 1). The window's report.html shows the error against the band and the features contributing most.",
+      },
+    );
     if (endpoint.problemType) {
       this.addIf('QualityViolations', 'quality-violations', metrics.qualityViolations(), alarms.violations, {
         comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

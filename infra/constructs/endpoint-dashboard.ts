@@ -7,6 +7,7 @@ import {
   type IAlarm,
   type IMetric,
   type IWidget,
+  MathExpression,
   type Metric,
   Stats,
   TextWidget,
@@ -14,6 +15,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BIAS_METRICS_NAMESPACE } from '../../functions/contracts/metric-names.ts';
 import { type EndpointConfig, featureThreshold } from '../config/index.ts';
 import type { EndpointMetrics } from '../endpoint-metrics.ts';
 import { HEADLINE_QUALITY_METRICS } from '../metric-names.ts';
@@ -116,6 +118,19 @@ export class EndpointDashboard extends Construct {
     for (let i = 0; i < featureWidgets.length; i += 3)
       this.dashboard.addWidgets(...featureWidgets.slice(i, i + 3));
 
+    if (endpoint.bias) this.dashboard.addWidgets(...biasRow(endpoint, metrics));
+    // Thresholds are the baseline's (its multivariate.json in S3), unknown here: value and flag only.
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Multivariate drift: reconstruction error and drift flag',
+        left: [labelled(metrics.multivariateReconstructionError(), 'reconstruction error')],
+        right: [labelled(metrics.multivariateDrift(), 'outside the baseline band (1)')],
+        rightYAxis: { min: 0, max: 1, showUnits: false },
+        width: FULL,
+        height: HEIGHT,
+      }),
+    );
+
     if (endpoint.problemType) {
       const names = [
         ...new Set([...HEADLINE_QUALITY_METRICS[endpoint.problemType], ...Object.keys(alarms.quality)]),
@@ -206,6 +221,51 @@ export class EndpointDashboard extends Construct {
       ),
     );
   }
+}
+
+/**
+ * Clarify's key metrics of a facet, per facet value: DPPL (difference in positive proportions in
+ * predicted labels, post-training) and DI (disparate impact). The facets are in the deployed
+ * analysis_config.json, unknown when the stack is built, so a SEARCH finds every facet value
+ * the monitor published for the endpoint (only configured values are ever published).
+ */
+const BIAS_KEY_METRICS = [
+  { name: 'DPPL', title: 'Bias: DPPL per facet value (ideal 0)' },
+  { name: 'DI', title: 'Bias: disparate impact per facet value (ideal 1)' },
+] as const;
+
+/** The bias row: significant violations against the alarm, and the key metrics per facet value. */
+function biasRow(endpoint: EndpointConfig, metrics: EndpointMetrics): IWidget[] {
+  const alarm = endpoint.alarms.biasViolations;
+  const dims =
+    '{' +
+    [
+      BIAS_METRICS_NAMESPACE,
+      'Endpoint',
+      'MonitoringSchedule',
+      'BiasStage',
+      'Label',
+      'LabelValue',
+      'Facet',
+      'FacetValue',
+    ].join(',') +
+    '}';
+  const search = (metric: string) =>
+    new MathExpression({
+      // Endpoint and schedule names are SageMaker names (letters, digits, hyphens): nothing to quote.
+      expression: `SEARCH('${dims} Endpoint="${endpoint.name}" MonitoringSchedule="${endpoint.scheduleName}" MetricName="bias_metric_${metric}"', 'Maximum', 3600)`,
+      label: '',
+      period: Duration.hours(1),
+    });
+  return [
+    graph(
+      'Bias: significant violations per window',
+      [labelled(metrics.biasViolations(), 'bias_violations')],
+      THIRD,
+      alarm ? [line('alarm', alarm.threshold)] : [],
+    ),
+    ...BIAS_KEY_METRICS.map((m) => graph(m.title, [search(m.name)], THIRD)),
+  ];
 }
 
 function graph(

@@ -8,6 +8,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { grantReadBiasConfig } from '../bias-config-grants.ts';
 import type { EndpointConfig } from '../config/index.ts';
 import { EndpointMetrics, type MonitorNamespaces } from '../endpoint-metrics.ts';
 import { acknowledgePrefixWildcards } from '../iam-acknowledgements.ts';
@@ -246,6 +247,9 @@ export class EndpointMonitor extends Construct {
       );
       grant(listPrefix(endpoint.groundTruth.bucket, labelKeys));
     }
+
+    // The deployed bias configuration, when the endpoint has a bias block: exactly its two objects.
+    grantReadBiasConfig(fn, endpoint);
 
     grantPublishWindow(fn, {
       endpoint,

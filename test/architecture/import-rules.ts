@@ -33,8 +33,29 @@ export const ENGINE_LAYERS: Readonly<Record<string, readonly string[]>> = {
   bias: ['drift', 'sagemaker', 'profile', 'capture', 'stats'],
   multivariate: ['profile', 'capture', 'stats'],
   attribution: ['quality', 'profile', 'capture', 'stats'],
-  report: ['quality', 'bias', 'multivariate', 'attribution', 'drift', 'sagemaker', 'profile', 'capture', 'stats'],
-  render: ['report', 'quality', 'bias', 'multivariate', 'attribution', 'drift', 'sagemaker', 'profile', 'capture', 'stats'],
+  report: [
+    'quality',
+    'bias',
+    'multivariate',
+    'attribution',
+    'drift',
+    'sagemaker',
+    'profile',
+    'capture',
+    'stats',
+  ],
+  render: [
+    'report',
+    'quality',
+    'bias',
+    'multivariate',
+    'attribution',
+    'drift',
+    'sagemaker',
+    'profile',
+    'capture',
+    'stats',
+  ],
 };
 
 /** Which top-level parts of `functions/` each part may import (besides itself). */

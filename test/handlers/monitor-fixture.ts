@@ -12,8 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { main } from '../../functions/cli/main.ts';
+import { MULTIVARIATE_FILE } from '../../functions/contracts/baseline-layout.ts';
 import { baselineStatistics, baselineToJson } from '../../functions/engine/drift/baseline.ts';
+import { multivariateModelToJson } from '../../functions/engine/multivariate/multivariate-model.ts';
 import { BASELINE_FILE, CONSTRAINTS_FILE, STATISTICS_FILE } from '../../functions/sources/baseline-store.ts';
+import { fitTrainingModel } from '../../functions/sources/multivariate-store.ts';
 import { readTrainingData } from '../../functions/sources/training-data.ts';
 import { LocalStore } from '../../functions/stores/local-store.ts';
 import { S3Store } from '../../functions/stores/s3-store.ts';
@@ -175,7 +178,11 @@ async function inParallel<T>(items: T[], limit: number, f: (item: T) => Promise<
  * Writes the training set, the baseline built from it (as `driftwatch baseline` writes it) and
  * the capture objects to S3.
  */
-export async function writeWorld(client: S3Client, objects: CaptureObject[]): Promise<void> {
+export async function writeWorld(
+  client: S3Client,
+  objects: CaptureObject[],
+  options: { multivariate?: boolean } = {},
+): Promise<void> {
   const data = new S3Store(client, `s3://${DATA_BUCKET}/`);
   await data.putText('training/train.csv', trainingCsv(), 'text/csv');
   const baseline = await readTrainingData(new S3Store(client, `s3://${DATA_BUCKET}/training/`), 'train.csv', {
@@ -190,6 +197,20 @@ export async function writeWorld(client: S3Client, objects: CaptureObject[]): Pr
     'application/json',
   );
   await out.putText(CONSTRAINTS_FILE, JSON.stringify(baseline.constraints, null, 2), 'application/json');
+  if (options.multivariate) {
+    const fit = await fitTrainingModel(
+      new S3Store(client, `s3://${DATA_BUCKET}/training/`),
+      'train.csv',
+      baseline,
+    );
+    if (fit.model === null)
+      throw new Error(`the world's training set fits no multivariate model: ${fit.reason}`);
+    await out.putText(
+      MULTIVARIATE_FILE,
+      JSON.stringify(multivariateModelToJson(fit.model)),
+      'application/json',
+    );
+  }
   const capture = new S3Store(client, CAPTURE_URI);
   await inParallel(objects, 32, (o) => capture.putText(o.key, o.body, 'application/jsonlines'));
 }

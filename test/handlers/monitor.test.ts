@@ -521,6 +521,7 @@ describe('the monitor Lambda with ground truth', () => {
       'model-quality/constraints.json',
       'model-quality/quality-baseline.json',
       'model-quality/statistics.json',
+      'multivariate.json',
       'statistics.json',
     ]);
   });

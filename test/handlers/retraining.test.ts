@@ -21,8 +21,16 @@ import {
 } from '../../functions/contracts/retraining-config.ts';
 import type { Report } from '../../functions/engine/report/report-model.ts';
 import { handler } from '../../functions/handlers/retraining.ts';
-import { type RetrainingDeps, runRetraining } from '../../functions/pipeline/retraining-run.ts';
-import { driftViolation, feature, report } from '../sinks/report-fixture.ts';
+import { type RetrainingDeps, requestOf, runRetraining } from '../../functions/pipeline/retraining-run.ts';
+import { topicMessages } from '../../functions/sources/topic-message.ts';
+import {
+  biasSection,
+  driftViolation,
+  feature,
+  multivariateResult,
+  multivariateViolation,
+  report,
+} from '../sinks/report-fixture.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
 import { alarmEvent, snsEvent, summaryEvent } from '../support/topic-events.ts';
 
@@ -72,7 +80,13 @@ function config(over: Partial<RetrainingRuntimeConfig> = {}): RetrainingRuntimeC
     stateUri: `s3://${BUCKET}/retraining/churn-xgb-${n}/state/`,
     dryRun: false,
     cooldownHours: 24,
-    on: { datasetDrift: true, qualityViolation: true, alarms: ['driftwatch-churn-xgb-quality-auc'] },
+    on: {
+      datasetDrift: true,
+      qualityViolation: true,
+      biasViolation: false,
+      multivariateDrift: false,
+      alarms: ['driftwatch-churn-xgb-quality-auc'],
+    },
     action: {
       kind: 'pipeline',
       pipelineName: 'churn-retrain',
@@ -253,7 +267,7 @@ describe('what asks for a retraining', () => {
     expect(
       outcomes.map((o) => (o.outcome === 'ignored' ? o.why : `${o.outcome}: ${o.request.reason}`)),
     ).toEqual([
-      'the summary of 2026-11-26 01:00 UTC has no dataset drift or model-quality violation that retraining.on names',
+      'the summary of 2026-11-26 01:00 UTC has no dataset drift, model-quality or bias violation or multivariate drift that retraining.on names',
       'alarm driftwatch-churn-xgb-memory is not in retraining.on.alarms',
       'alarm driftwatch-churn-xgb-quality-auc went to OK, not ALARM',
       'a retraining message asks for no retraining',
@@ -267,6 +281,67 @@ describe('what asks for a retraining', () => {
       { Name: 'ReportUri', Value: 's3://reports/reports/churn-xgb/hourly/2026/11/26/06/' },
     ]);
     expect(notices()).toHaveLength(2);
+  });
+
+  it('a significant bias violation or multivariate drift, each only when retraining.on names it', async () => {
+    const biased = report([feature('plan')], [], { bias: biasSection() });
+    const together = report([feature('plan')], [multivariateViolation()], {
+      multivariate: multivariateResult(),
+    });
+    const noisy = report([feature('plan')], [], { bias: biasSection({ violations: 0 }) });
+    const off = config();
+    const on = config({
+      on: {
+        datasetDrift: false,
+        qualityViolation: false,
+        biasViolation: true,
+        multivariateDrift: true,
+        alarms: [],
+      },
+    });
+
+    const ignored = [
+      ...(await runRetraining(deps(off, '2026-11-26T08:00:00Z'), summary('2026-11-26T01:00:00Z', biased))),
+      ...(await runRetraining(deps(off, '2026-11-26T08:00:00Z'), summary('2026-11-26T02:00:00Z', together))),
+      ...(await runRetraining(deps(on, '2026-11-26T08:00:00Z'), summary('2026-11-26T03:00:00Z', noisy))),
+    ];
+    const [bias] = await runRetraining(
+      deps(on, '2026-11-26T08:00:00Z'),
+      summary('2026-11-26T04:00:00Z', biased),
+    );
+    const [multivariate] = await runRetraining(
+      deps(config({ on: on.on }), '2026-11-26T08:00:00Z'),
+      summary('2026-11-26T05:00:00Z', together),
+    );
+
+    expect(ignored.map((o) => o.outcome)).toEqual(['ignored', 'ignored', 'ignored']);
+    expect(bias?.outcome === 'started' && bias.request.reason).toBe(
+      '1 significant bias violation was found in the window of 2026-11-26 04:00 UTC',
+    );
+    expect(multivariate?.outcome === 'started' && multivariate.request.reason).toBe(
+      'multivariate drift was detected in the window of 2026-11-26 05:00 UTC',
+    );
+    expect(starts()).toHaveLength(2);
+  });
+
+  it('reads a summary from an older monitor, without the bias and multivariate attributes, as neither', () => {
+    const c = config({
+      on: {
+        datasetDrift: false,
+        qualityViolation: false,
+        biasViolation: true,
+        multivariateDrift: true,
+        alarms: [],
+      },
+    });
+    const event = summary('2026-11-26T04:00:00Z', calm());
+
+    const request = requestOf(topicMessages(event)[0]!, c);
+
+    expect(request).toEqual({
+      ignored:
+        'the summary of 2026-11-26 04:00 UTC has no dataset drift, model-quality or bias violation or multivariate drift that retraining.on names',
+    });
   });
 
   it('not dataset drift when retraining.on.datasetDrift is false', async () => {

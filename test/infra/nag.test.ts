@@ -88,6 +88,29 @@ const CONFIGS = {
         },
       ],
     }),
+  'a deployed bias configuration with its own key, fan-out, and bias and multivariate retraining': testConfig(
+    {
+      endpoints: [
+        {
+          name: 'credit',
+          captureUri: 's3://cap-bucket/c',
+          baselineUri: 's3://cap-bucket/b',
+          groundTruthUri: 's3://cap-bucket/gt',
+          problemType: 'BinaryClassification',
+          bias: {
+            analysisConfig: 's3://bias-bucket/credit/analysis_config.json',
+            baseline: 's3://bias-bucket/credit/analysis.json',
+            kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/bias',
+          },
+          fanOut: true,
+          retraining: {
+            on: { biasViolation: true, multivariateDrift: true },
+            pipeline: { name: 'credit-retrain' },
+          },
+        },
+      ],
+    },
+  ),
   'Slack webhook notifier and pipeline retraining, then Chatbot and training-job retraining': testConfig({
     slack: {
       webhookSecret: 'driftwatch/slack-webhook',

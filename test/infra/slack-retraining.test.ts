@@ -242,7 +242,13 @@ describe('retraining with a SageMaker pipeline', () => {
       stateUri: 's3://<ReportsBucket4E7C5994>/retraining/churn-endpoint/state/',
       dryRun: false,
       cooldownHours: 12,
-      on: { datasetDrift: true, qualityViolation: true, alarms: ['driftwatch-churn-endpoint-quality-auc'] },
+      on: {
+        datasetDrift: true,
+        qualityViolation: true,
+        biasViolation: false,
+        multivariateDrift: false,
+        alarms: ['driftwatch-churn-endpoint-quality-auc'],
+      },
       action: {
         kind: 'pipeline',
         pipelineName: 'Churn-Retrain',
@@ -431,7 +437,13 @@ describe('the config', () => {
     expect(on?.retraining).toEqual({
       dryRun: false,
       cooldownHours: 24,
-      on: { datasetDrift: true, qualityViolation: true, alarms: [] },
+      on: {
+        datasetDrift: true,
+        qualityViolation: true,
+        biasViolation: false,
+        multivariateDrift: false,
+        alarms: [],
+      },
       action: {
         kind: 'pipeline',
         pipelineName: 'p',

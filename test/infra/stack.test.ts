@@ -336,7 +336,8 @@ describe('alarms on the monitor itself', () => {
     const topic = { Ref: logicalId('AWS::SNS::Topic', 'churnendpoint') };
     const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
 
-    expect(alarms).toHaveLength(29);
+    // With the multivariate alarm, on for every endpoint unless turned off.
+    expect(alarms).toHaveLength(30);
     for (const [, alarm] of alarms) {
       expect(alarm.AlarmActions).toEqual([topic]);
       expect(alarm.OKActions).toEqual([topic]);
@@ -542,7 +543,7 @@ describe('dashboard', () => {
   it('shows the state of every alarm of the endpoint', () => {
     const alarmWidget = body.widgets.find((w) => w.type === 'alarm');
 
-    expect(alarmWidget?.properties.alarms).toHaveLength(29);
+    expect(alarmWidget?.properties.alarms).toHaveLength(30);
   });
 });
 

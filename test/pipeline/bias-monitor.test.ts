@@ -37,8 +37,25 @@ beforeAll(async () => {
     expect(made.code, made.stderr).toBe(0);
     const local = new LocalStore(join(dir, 'baseline'));
     const remote = new S3Store(s3.client, `s3://${DATA}/baseline`);
-    for await (const o of local.list())
-      await remote.putText(o.key, (await local.getText(o.key))!, 'application/json');
+    // The same baseline without its bias/ folder, and the bias files where a deployed config's
+    // bias block names them instead.
+    const plain = new S3Store(s3.client, `s3://${DATA}/baseline-plain`);
+    const deployed = new S3Store(s3.client, `s3://${DATA}/deployed/`);
+    for await (const o of local.list()) {
+      const body = (await local.getText(o.key))!;
+      await remote.putText(o.key, body, 'application/json');
+      if (!o.key.startsWith('bias/')) await plain.putText(o.key, body, 'application/json');
+    }
+    await deployed.putText(
+      'credit/analysis_config.json',
+      (await local.getText('bias/analysis_config.json'))!,
+      'application/json',
+    );
+    await deployed.putText(
+      'credit-analysis.json',
+      (await local.getText('bias/analysis.json'))!,
+      'application/json',
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -148,4 +165,53 @@ describe('the monitor with a bias baseline', () => {
     for (const file of ['bias/analysis.json', 'bias/constraint_violations.json'])
       expect(await text(`parts/${folder}${file}`), file).toBe(await text(`whole/${folder}${file}`));
   }, 120_000);
+});
+
+describe('the monitor with a deployed bias configuration (the bias block)', () => {
+  const deployedBias = {
+    analysisConfigUri: `s3://${DATA}/deployed/credit/analysis_config.json`,
+    analysisUri: `s3://${DATA}/deployed/credit-analysis.json`,
+  };
+
+  it('reads the configured objects instead of the baseline folder, with the bias of the folder-based run', async () => {
+    const window = { endpoint: ENDPOINT, start: HOUR, end: '2026-11-26T06:00:00Z' };
+    const folderRun = monitorFakes(s3.client, config('folder'), '2026-11-26T08:10:00Z');
+    const blockRun = monitorFakes(
+      s3.client,
+      { ...config('block'), baselineUri: `s3://${DATA}/baseline-plain`, bias: deployedBias },
+      '2026-11-26T08:10:00Z',
+    );
+
+    await runMonitor(folderRun.deps, window);
+    await runMonitor(blockRun.deps, window);
+
+    const folder = `reports/${ENDPOINT}/${SCHEDULE}/2026/11/26/05/`;
+    const fromFolder = JSON.parse(await text(`folder/${folder}report.json`)) as Report;
+    const fromBlock = JSON.parse(await text(`block/${folder}report.json`)) as Report;
+    expect(fromBlock.bias?.violations).toBeGreaterThan(0);
+    expect(fromBlock.bias).toEqual(fromFolder.bias);
+    const biasData = (requests: ReturnType<typeof folderRun.metricRequests>) =>
+      requests
+        .filter((r) => r.Namespace === 'aws/sagemaker/Endpoints/bias-metrics')
+        .flatMap((r) => r.MetricData ?? []);
+    expect(biasData(blockRun.metricRequests())).toEqual(biasData(folderRun.metricRequests()));
+    expect(biasData(blockRun.metricRequests())).toHaveLength(20);
+  }, 120_000);
+
+  it('fails naming the configured object and the config field when it is not there', async () => {
+    const { deps } = monitorFakes(
+      s3.client,
+      {
+        ...config('missing'),
+        bias: { ...deployedBias, analysisConfigUri: `s3://${DATA}/deployed/credit/nothing.json` },
+      },
+      '2026-11-26T08:10:00Z',
+    );
+
+    await expect(
+      runMonitor(deps, { endpoint: ENDPOINT, start: HOUR, end: '2026-11-26T06:00:00Z' }),
+    ).rejects.toThrow(
+      `s3://${DATA}/deployed/credit/nothing.json: does not exist; upload it, or correct bias.analysisConfig in the config and redeploy`,
+    );
+  }, 60_000);
 });

@@ -29,7 +29,8 @@ let s3: LocalS3;
 
 beforeAll(async () => {
   s3 = await startLocalS3([DATA_BUCKET, REPORTS_BUCKET]);
-  await writeWorld(s3.client, [...scheduledHourObjects(), ...backfillObjects()]);
+  // With a multivariate model: its score is merged from the parts like the profiles.
+  await writeWorld(s3.client, [...scheduledHourObjects(), ...backfillObjects()], { multivariate: true });
 });
 afterAll(async () => {
   await s3?.stop();
@@ -139,6 +140,9 @@ describe('a window profiled in parts and merged', () => {
     const partsReport = JSON.parse(await getText(`parts/${HOUR_FOLDER}report.json`)) as Report;
     expect(partsReport.features.every((f) => f.method === 'exact')).toBe(true);
     expect(partsReport.features).toEqual(wholeReport.features);
+    expect(partsReport.multivariate).not.toBeNull();
+    expect(partsReport.multivariate!.rows).toBe(3304);
+    expect(partsReport.multivariate).toEqual(wholeReport.multivariate);
     expect(withoutGeneratedAt(partsReport)).toEqual(withoutGeneratedAt(wholeReport));
     for (const file of ['statistics.json', 'constraint_violations.json'])
       expect(await getText(`parts/${HOUR_FOLDER}${file}`), file).toBe(

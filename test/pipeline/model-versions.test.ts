@@ -40,7 +40,7 @@ beforeAll(async () => {
   s3 = await startLocalS3([DATA_BUCKET, REPORTS_BUCKET], {
     principals: { [MONITOR_ROLE]: monitorRole({ baselines: [`baselines/${ENDPOINT}`] }) },
   });
-  await writeWorld(s3.client, backfillObjects());
+  await writeWorld(s3.client, backfillObjects(), { multivariate: true });
 });
 afterAll(async () => {
   await s3?.stop();

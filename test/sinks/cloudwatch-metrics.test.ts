@@ -13,7 +13,13 @@ import {
   metricsForReport,
   publishMetrics,
 } from '../../functions/sinks/cloudwatch-metrics.ts';
-import { feature, numericMetrics, report } from './report-fixture.ts';
+import {
+  feature,
+  multivariateResult,
+  multivariateViolation,
+  numericMetrics,
+  report,
+} from './report-fixture.ts';
 
 const WINDOW_START = new Date('2026-11-26T05:00:00Z');
 const CONTEXT = {
@@ -111,6 +117,57 @@ describe('metricsForReport', () => {
       value('run_cost_usd', 0.00016),
     ]);
     expect(model).toEqual([]);
+  });
+
+  it('publishes the multivariate reconstruction error and drift flag beside the violations, in the data namespace', async () => {
+    const drifted = report([feature('plan')], [multivariateViolation()], {
+      multivariate: multivariateResult(),
+    });
+    const calm = report([feature('plan')], [], {
+      multivariate: multivariateResult({ value: 1.01, drifted: false }),
+    });
+    const unscored = report([feature('plan')], [], {
+      multivariate: multivariateResult({ rows: 0, value: null, samplingError: null, drifted: false }),
+    });
+    const cloudwatch = mockClient(CloudWatchClient);
+    cloudwatch.on(PutMetricDataCommand).resolves({});
+
+    const sent = await publishMetrics(
+      cloudwatch as unknown as CloudWatchClient,
+      'aws/sagemaker/Endpoints/data-metrics',
+      metricsForReport(drifted, CONTEXT).data,
+    );
+
+    expect(sent).toBe(1);
+    const requests = cloudwatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
+    expect(requests).toEqual([
+      {
+        Namespace: 'aws/sagemaker/Endpoints/data-metrics',
+        MetricData: [
+          value('feature_baseline_drift_plan', 0.05),
+          value('feature_non_null_plan', 1),
+          value('unknown_features', 0, 'Count'),
+          value('dataset_drift_share', 0),
+          value('violations', 1, 'Count'),
+          value('multivariate_reconstruction_error', 1.23),
+          value('multivariate_drift', 1, 'Count'),
+          value('records_profiled', 118, 'Count'),
+          value('records_rejected', 2, 'Count'),
+          value('run_duration_seconds', 12.5, 'Seconds'),
+          value('run_cost_usd', 0.00016),
+        ],
+      },
+    ]);
+    const multivariate = (r: Report) =>
+      metricsForReport(r, CONTEXT).data.filter((d) => d.MetricName?.startsWith('multivariate_'));
+    expect(multivariate(calm)).toEqual([
+      value('multivariate_reconstruction_error', 1.01),
+      value('multivariate_drift', 0, 'Count'),
+    ]);
+    // No rows: the flag but no value; no model (null) or an older report (absent): nothing.
+    expect(multivariate(unscored)).toEqual([value('multivariate_drift', 0, 'Count')]);
+    expect(multivariate(report([feature('plan')], [], { multivariate: null }))).toEqual([]);
+    expect(multivariate(report([feature('plan')]))).toEqual([]);
   });
 
   it("publishes model quality under SageMaker's names, in the model namespace's list", () => {

@@ -1,9 +1,11 @@
 /** Hand-made reports for the sink tests: only the fields the sinks read carry meaning. */
 
+import type { WindowBias } from '../../functions/engine/bias/window-bias.ts';
 import type { Violation } from '../../functions/engine/drift/checks.ts';
 import type { FeatureDrift } from '../../functions/engine/drift/compare.ts';
 import type { NumericMetrics } from '../../functions/engine/drift/numeric-drift.ts';
-import type { Report } from '../../functions/engine/report/report-model.ts';
+import type { MultivariateResult } from '../../functions/engine/multivariate/multivariate-score.ts';
+import type { Report, WindowCheckViolation } from '../../functions/engine/report/report-model.ts';
 
 const sides = <T>(baseline: T, current: T) => ({ baseline, current });
 
@@ -48,7 +50,7 @@ export function feature(name: string, over: Partial<FeatureDrift> = {}): Feature
 
 export function report(
   features: FeatureDrift[],
-  violations: Violation[] = [],
+  violations: Report['violations'] = [],
   over: Partial<Report> = {},
 ): Report {
   const monitored = features.filter((f) => f.monitored);
@@ -85,5 +87,67 @@ export function driftViolation(name: string): Violation {
     feature_name: name,
     constraint_check_type: 'baseline_drift_check',
     description: `distance of ${name} exceeds its threshold`,
+  };
+}
+
+/** A bias section: one significant violation of DPPL for region = south, one calm check. */
+export function biasSection(over: Partial<WindowBias> = {}): WindowBias {
+  return {
+    matched: 300,
+    facets: [
+      {
+        facet: 'region',
+        value: 'south',
+        stage: 'post_training',
+        metric: 'DPPL',
+        baseline: 0.02,
+        window: 0.31,
+        violation: true,
+        significant: true,
+      },
+      {
+        facet: 'region',
+        value: 'south',
+        stage: 'pre_training',
+        metric: 'CI',
+        baseline: 0.1,
+        window: 0.12,
+        violation: true,
+        significant: false,
+      },
+    ],
+    violations: 1,
+    ...over,
+  };
+}
+
+/** A multivariate result: value 1.23 against the band 0.95 to 1.08, drifted, three features. */
+export function multivariateResult(over: Partial<MultivariateResult> = {}): MultivariateResult {
+  return {
+    method: 'pca-reconstruction',
+    rows: 118,
+    overflowRows: 0,
+    components: 3,
+    explainedVariance: 0.82,
+    value: 1.23,
+    samplingError: 0.01,
+    lowerThreshold: 0.95,
+    upperThreshold: 1.08,
+    drifted: true,
+    featureContributions: [
+      { feature: 'Day Mins', share: 0.6, meanSquaredResidual: 2.2 },
+      { feature: 'plan', share: 0.3, meanSquaredResidual: 1.1 },
+      { feature: 'age', share: 0.1, meanSquaredResidual: 0.37 },
+    ],
+    ...over,
+  };
+}
+
+/** The report.json entry of a drifted multivariate result. */
+export function multivariateViolation(): WindowCheckViolation {
+  return {
+    feature_name: '*',
+    constraint_check_type: 'multivariate_drift_check',
+    description: 'mean reconstruction error 1.23 is above the upper threshold 1.08',
   };
 }

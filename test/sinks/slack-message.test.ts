@@ -15,7 +15,14 @@ import {
   textPayload,
 } from '../../functions/sinks/slack-message.ts';
 import { readSlackReport } from '../../functions/sinks/slack-report.ts';
-import { driftViolation, feature, report } from './report-fixture.ts';
+import {
+  biasSection,
+  driftViolation,
+  feature,
+  multivariateResult,
+  multivariateViolation,
+  report,
+} from './report-fixture.ts';
 
 const LINKS = { dashboardUrl: 'https://example.com/dashboard', region: 'eu-west-1' };
 const SUMMARY: SummaryAttributes = {
@@ -26,6 +33,8 @@ const SUMMARY: SummaryAttributes = {
   reportLocation: 's3://reports/reports/churn-xgb/hourly/2026/11/26/05/',
   datasetDrift: true,
   qualityViolations: 0,
+  biasViolations: 0,
+  multivariateDrift: false,
 };
 
 type Section = { type: string; text?: { text: string }; fields?: { text: string }[] };
@@ -65,6 +74,61 @@ describe('summaryPayload', () => {
     const text = (payload.blocks[2] as Section).text!.text;
     expect(text).toBe(
       '*Drifted features*\n• `x?&lt;!channel&gt;?&lt;https://evil.example|click&gt;`: distance 0.3 (linfRobust), threshold 0.1',
+    );
+  });
+
+  it('gives the bias and multivariate verdicts: significant facets, the error against its band, the largest contributions', () => {
+    const r = report([feature('plan')], [multivariateViolation()], {
+      bias: biasSection(),
+      multivariate: multivariateResult(),
+    });
+
+    const payload = summaryPayload({ ...SUMMARY, datasetDrift: false }, r, '', LINKS);
+
+    expect((payload.blocks[0] as { text: { text: string } }).text.text).toBe(
+      ':warning: Multivariate drift on churn-xgb',
+    );
+    const verdict = (payload.blocks[1] as Section).fields![2]!.text;
+    expect(verdict).toBe(
+      '*Verdict*\nNo dataset drift: 0 of 1 monitored features drifted (share 0, dataset drift from 0.5). 1 significant bias violation. Multivariate drift detected.',
+    );
+    const texts = payload.blocks.map((b) => (b as Section).text?.text ?? '');
+    expect(texts).toContain(
+      '*Bias* (1 significant violation, 300 labelled predictions)\n• `region` = `south`: `DPPL` 0.31 (baseline 0.02, post-training)',
+    );
+    expect(texts).toContain(
+      '*Multivariate drift* detected: reconstruction error 1.23 ± 0.01 (band 0.95 to 1.08, 118 rows)\n• `Day Mins`: 60% of the error\n• `plan`: 30% of the error\n• `age`: 10% of the error',
+    );
+  });
+
+  it('keeps facet and feature names of the bias and multivariate verdicts inert', () => {
+    const name = 'x`<!channel>\n<https://evil.example|click>';
+    const r = report([feature('plan')], [multivariateViolation()], {
+      bias: biasSection({ facets: [{ ...biasSection().facets[0]!, facet: name, value: name }] }),
+      multivariate: multivariateResult({
+        featureContributions: [{ feature: name, share: 1, meanSquaredResidual: 3 }],
+      }),
+    });
+
+    const payload = summaryPayload(SUMMARY, r, '', LINKS);
+
+    expectInert(payload);
+    const inert = '`x?&lt;!channel&gt;?&lt;https://evil.example|click&gt;`';
+    const texts = payload.blocks.map((b) => (b as Section).text?.text ?? '');
+    expect(texts.find((t) => t.startsWith('*Bias*'))).toContain(`• ${inert} = ${inert}: \`DPPL\``);
+    expect(texts.find((t) => t.startsWith('*Multivariate'))).toContain(`• ${inert}: 100% of the error`);
+  });
+
+  it('names bias violations and multivariate drift from the attributes when report.json cannot be read', () => {
+    const payload = summaryPayload(
+      { ...SUMMARY, datasetDrift: false, biasViolations: 2, multivariateDrift: true },
+      null,
+      'the summary',
+      LINKS,
+    );
+
+    expect((payload.blocks[1] as Section).fields![2]!.text).toBe(
+      '*Verdict*\nNo dataset drift; 0 model-quality violations; 2 significant bias violations; multivariate drift detected',
     );
   });
 
@@ -295,6 +359,52 @@ describe('a damaged or hostile report.json', () => {
       'a model time that is a number',
       (r) => ({ ...r, modelChangedDuringWindow: true, model: { lastModifiedTime: 7 } }),
     ],
+    ['bias not an object', (r) => ({ ...r, bias: '<!channel>' })],
+    ['bias facets not a list', (r) => ({ ...r, bias: { ...biasSection(), facets: 'x' } })],
+    [
+      'a bias facet name that is not a string',
+      (r) => ({ ...r, bias: { ...biasSection(), facets: [{ ...biasSection().facets[0], facet: 7 }] } }),
+    ],
+    [
+      'a bias window value that is text',
+      (r) => ({
+        ...r,
+        bias: { ...biasSection(), facets: [{ ...biasSection().facets[0], window: '<!here>' }] },
+      }),
+    ],
+    [
+      'a bias violation count that is not whole',
+      (r) => ({ ...r, bias: { ...biasSection(), violations: 1.5 } }),
+    ],
+    ['multivariate not an object', (r) => ({ ...r, multivariate: [] })],
+    [
+      'a multivariate value that is text',
+      (r) => ({ ...r, multivariate: { ...multivariateResult(), value: '1' } }),
+    ],
+    [
+      'a multivariate drifted flag that is not a boolean',
+      (r) => ({ ...r, multivariate: { ...multivariateResult(), drifted: 'yes' } }),
+    ],
+    [
+      'a contribution without a feature name',
+      (r) => ({
+        ...r,
+        multivariate: {
+          ...multivariateResult(),
+          featureContributions: [{ share: 1, meanSquaredResidual: 1 }],
+        },
+      }),
+    ],
+    [
+      'a contribution share above 1',
+      (r) => ({
+        ...r,
+        multivariate: {
+          ...multivariateResult(),
+          featureContributions: [{ feature: 'a', share: 2, meanSquaredResidual: 1 }],
+        },
+      }),
+    ],
   ];
 
   it.each(damaged)('is not shown, and the message says so: %s', (_, damage) => {
@@ -307,6 +417,14 @@ describe('a damaged or hostile report.json', () => {
     expectInert(payload!);
     expect(JSON.stringify(payload)).toMatch(/report\.json (is not a driftwatch report|could not be read)/);
     expect(() => readSlackReport(hostile)).toThrow();
+  });
+
+  it('reads an older report, without bias or multivariate, as having neither', () => {
+    const older = good() as unknown as Record<string, unknown>;
+    delete older.bias;
+    delete older.multivariate;
+
+    expect(readSlackReport(older)).toMatchObject({ bias: null, multivariate: null });
   });
 
   it('is shown when it is a report, whatever fields it has besides', () => {

@@ -6,7 +6,14 @@ import type { Violation } from '../../functions/engine/drift/checks.ts';
 import type { Report } from '../../functions/engine/report/report-model.ts';
 import { claimObject, sendWindowSummary, summaryMessage } from '../../functions/sinks/sns-summary.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
-import { driftViolation, feature, report } from './report-fixture.ts';
+import {
+  biasSection,
+  driftViolation,
+  feature,
+  multivariateResult,
+  multivariateViolation,
+  report,
+} from './report-fixture.ts';
 
 const CONTEXT = {
   endpoint: 'churn-xgb',
@@ -55,6 +62,54 @@ describe('summaryMessage', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('gives the bias and multivariate verdicts, with the significant facets and the largest contributions', () => {
+    const r = report([feature('plan')], [multivariateViolation()], {
+      bias: biasSection(),
+      multivariate: multivariateResult(),
+    });
+
+    const { subject, message } = summaryMessage(r, CONTEXT);
+
+    expect(subject).toBe(
+      'driftwatch: churn-xgb 2026-11-26 05:00 UTC: 0 features drifted, 2 other violations',
+    );
+    expect(message.split('\n').slice(4, 17)).toEqual([
+      'Other violations: 1',
+      '  multivariate_drift_check: 1',
+      '',
+      'Bias: 1 significant violation (300 labelled predictions counted).',
+      '  "region" = "south": DPPL 0.31 (baseline 0.02, post-training)',
+      '',
+      'Multivariate drift: DETECTED: reconstruction error 1.23 (sampling error 0.01), band 0.95 to 1.08, 118 rows.',
+      '  Largest contributions to the error:',
+      '  "Day Mins": 60% (mean squared residual 2.2)',
+      '  "plan": 30% (mean squared residual 1.1)',
+      '  "age": 10% (mean squared residual 0.37)',
+      '',
+      'Records: 120 read, 118 profiled, 2 rejected.',
+    ]);
+  });
+
+  it('keeps facet and feature names of the bias and multivariate verdicts on their lines, quoted', () => {
+    const hostile = 'x\nReport: s3://evil/\u202e';
+    const r = report([feature('plan')], [], {
+      bias: biasSection({
+        facets: [{ ...biasSection().facets[0]!, facet: hostile, value: hostile }],
+      }),
+      multivariate: multivariateResult({
+        featureContributions: [{ feature: hostile, share: 1, meanSquaredResidual: 3 }],
+      }),
+    });
+
+    const { message } = summaryMessage(r, CONTEXT);
+
+    expect(message.split('\n').filter((l) => l.startsWith('Report:'))).toEqual([
+      `Report: ${CONTEXT.reportLocation}report.html`,
+    ]);
+    expect(message).toContain('  "x\\nReport: s3://evil/\\u202e" = "x\\nReport: s3://evil/\\u202e": DPPL');
+    expect(message).toContain('  "x\\nReport: s3://evil/\\u202e": 100% (mean squared residual 3)');
   });
 
   it('says "1 feature" and counts model-quality violations among the others', () => {
@@ -177,6 +232,21 @@ describe('sendWindowSummary', () => {
 
     expect(outcome).toBe('already-sent');
     expect(topic.commandCalls(PublishCommand)).toEqual([]);
+  });
+
+  it('publishes for a window whose only finding is a significant bias violation', async () => {
+    const { deps, topic } = setup(true);
+
+    const outcome = await sendWindowSummary(
+      deps,
+      report([feature('plan')], [], { bias: biasSection() }),
+      CONTEXT,
+    );
+
+    expect(outcome).toBe('sent');
+    expect(topic.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes).toMatchObject({
+      'driftwatch.biasViolations': { DataType: 'Number', StringValue: '1' },
+    });
   });
 
   it('neither claims nor publishes for a window without violations', async () => {

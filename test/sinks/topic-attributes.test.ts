@@ -6,7 +6,14 @@ import {
   readSummaryAttributes,
 } from '../../functions/contracts/topic-attributes.ts';
 import { retrainingAttributes, summaryAttributes } from '../../functions/sinks/topic-attributes.ts';
-import { driftViolation, feature, report } from './report-fixture.ts';
+import {
+  biasSection,
+  driftViolation,
+  feature,
+  multivariateResult,
+  multivariateViolation,
+  report,
+} from './report-fixture.ts';
 
 /** Attributes as SNS delivers them to a Lambda subscriber. */
 function delivered(attributes: ReturnType<typeof summaryAttributes>) {
@@ -34,10 +41,46 @@ describe('topic attributes', () => {
             ...ctx,
             datasetDrift: r.datasetDrift.detected,
             qualityViolations: 0,
+            biasViolations: 0,
+            multivariateDrift: false,
           });
         },
       ),
     );
+  });
+
+  it("carry the bias and multivariate verdicts only when the report has them, within SNS's 10 attributes", () => {
+    const ctx = {
+      endpoint: 'churn-xgb',
+      scheduleName: 'hourly',
+      windowStart: new Date('2026-11-26T05:00:00Z'),
+      windowEnd: new Date('2026-11-26T06:00:00Z'),
+      reportLocation: 's3://b/r/',
+    };
+    const both = report([feature('plan')], [multivariateViolation()], {
+      bias: biasSection({ violations: 2 }),
+      multivariate: multivariateResult(),
+    });
+    const neither = report([feature('plan')], [], { bias: null, multivariate: null });
+
+    const written = summaryAttributes(both, ctx);
+    const read = readSummaryAttributes(delivered(written));
+
+    expect(Object.keys(written)).toHaveLength(10);
+    expect(written['driftwatch.biasViolations']).toEqual({ DataType: 'Number', StringValue: '2' });
+    expect(written['driftwatch.multivariateDrift']).toEqual({ DataType: 'String', StringValue: 'true' });
+    expect(read).toMatchObject({ biasViolations: 2, multivariateDrift: true });
+    expect(Object.keys(summaryAttributes(neither, ctx))).toHaveLength(8);
+    expect(readSummaryAttributes(delivered(summaryAttributes(neither, ctx)))).toMatchObject({
+      biasViolations: 0,
+      multivariateDrift: false,
+    });
+    expect(() =>
+      readSummaryAttributes({
+        ...delivered(written),
+        'driftwatch.biasViolations': { Type: 'Number', Value: '-1' },
+      }),
+    ).toThrow('message attribute driftwatch.biasViolations is not a count: "-1"');
   });
 
   it('name the kind of message, and a summary without its attributes is refused by name', () => {

@@ -10,8 +10,13 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaselineFileError } from '../../functions/engine/sagemaker/baseline-error.ts';
-import { loadBaseline, loadQualityBaseline } from '../../functions/sources/baseline-store.ts';
+import {
+  loadBaseline,
+  loadConfiguredBias,
+  loadQualityBaseline,
+} from '../../functions/sources/baseline-store.ts';
 import { LocalStore } from '../../functions/stores/local-store.ts';
+import type { ObjectStore } from '../../functions/stores/object-store.ts';
 import { S3Store } from '../../functions/stores/s3-store.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
 
@@ -80,5 +85,49 @@ describe('loadQualityBaseline in S3, as a role that may list only under the base
 
     expect(files.settings).toBeNull();
     expect(files.constraints).not.toBeNull();
+  });
+});
+
+describe('loadConfiguredBias (the deployed bias block)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'driftwatch-configured-bias-'));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const store = new LocalStore(dir);
+  /** A store whose every read is refused, as S3 refuses a role a missing object it may not list. */
+  const denied: ObjectStore = {
+    location: 's3://bias-bucket/credit/',
+    list: () => (async function* () {})(),
+    read: () => (async function* () {})(),
+    getText: () => Promise.reject(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' })),
+    putText: () => Promise.resolve(),
+  };
+
+  it('names the object, why it could not be read, and the config field to correct', async () => {
+    writeFileSync(join(dir, 'analysis.json'), '{}');
+    writeFileSync(join(dir, 'analysis_config.json'), '{"label": ');
+
+    await expect(
+      loadConfiguredBias(
+        { store: denied, key: 'analysis_config.json', field: 'bias.analysisConfig' },
+        { store, key: 'analysis.json', field: 'bias.baseline' },
+      ),
+    ).rejects.toThrow(
+      's3://bias-bucket/credit/analysis_config.json: could not be read (AccessDenied: Access Denied); it may not exist (S3 answers a missing object with AccessDenied to a role that may not list its bucket): upload it, or correct bias.analysisConfig in the config and redeploy',
+    );
+    await expect(
+      loadConfiguredBias(
+        { store, key: 'analysis_config.json', field: 'bias.analysisConfig' },
+        { store, key: 'analysis.json', field: 'bias.baseline' },
+      ),
+    ).rejects.toThrow(
+      /analysis_config\.json: is not valid JSON \(.*\); upload it, or correct bias\.analysisConfig in the config and redeploy/,
+    );
+    await expect(
+      loadConfiguredBias(
+        { store, key: 'analysis_config.json', field: 'bias.analysisConfig' },
+        { store, key: 'missing.json', field: 'bias.baseline' },
+      ),
+    ).rejects.toThrow(/missing\.json: does not exist; upload it, or correct bias\.baseline in the config/);
   });
 });

@@ -20,10 +20,8 @@ import type { BiasStage } from './bias-metrics.ts';
 
 /** Clarify's namespace of the bias metrics. */
 /** Clarify's namespace, from the contracts (infra grants PutMetricData on it). */
-export { BIAS_METRICS_NAMESPACE } from '../../contracts/metric-names.ts';
-
-/** A window's significant bias violations (driftwatch's; dimensions Endpoint, MonitoringSchedule). */
-export const BIAS_VIOLATIONS_METRIC = 'bias_violations';
+/** A window's significant bias violations (driftwatch's; dimensions Endpoint, MonitoringSchedule): the contracts' name, which the alarms use too. */
+export { BIAS_METRICS_NAMESPACE, BIAS_VIOLATIONS_METRIC } from '../../contracts/metric-names.ts';
 
 /**
  * What an infinite metric is published as: 2^360 (2.348543e108 to seven digits, BIAS.md's

@@ -454,7 +454,7 @@ function scaleOf(variance: number, mean: number, n: number): number {
  */
 function principalComponents(
   standardised: readonly number[][],
-): { components: number[][]; explainedVarianceRatio: number[] } | null {
+): { components: number[][]; explainedVarianceRatio: number[]; residualComponents: number[][] } | null {
   const eigen = symmetricEigen(standardised);
   const values = Array.from(eigen.values, (v) => Math.max(0, v));
   const total = values.reduce((s, v) => s + v, 0);
@@ -470,6 +470,7 @@ function principalComponents(
   return {
     components: eigen.vectors.slice(0, k).map((v) => Array.from(v)),
     explainedVarianceRatio: ratios.slice(0, k),
+    residualComponents: eigen.vectors.slice(k).map((v) => Array.from(v)),
   };
 }
 

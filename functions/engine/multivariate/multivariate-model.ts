@@ -69,6 +69,13 @@ export interface MultivariatePca {
   readonly components: readonly (readonly number[])[];
   /** Each kept component's share of the total variance. */
   readonly explainedVarianceRatio: readonly number[];
+  /**
+   * The other d - k eigenvectors, which with the kept ones form an orthonormal basis: a row's
+   * residual is its projection on these, so when they are fewer than the kept ones the score
+   * computes the residual from them, at 2d(d - k) operations a row instead of 2dk. Absent
+   * from models written before they were kept (the score then rebuilds the row).
+   */
+  readonly residualComponents?: readonly (readonly number[])[];
 }
 
 /** What turns a row into its reconstruction error: the model without its thresholds. */
@@ -114,7 +121,12 @@ export interface MultivariateModelJson {
   features: MultivariateFeatureJson[];
   excluded: { name: string; reason: string }[];
   scaler: { mean: number[]; scale: number[] };
-  pca: { mean: number[]; components: number[][]; explainedVarianceRatio: number[] };
+  pca: {
+    mean: number[];
+    components: number[][];
+    explainedVarianceRatio: number[];
+    residualComponents?: number[][];
+  };
   thresholds: { lower: number; upper: number; chunkMean: number; chunkStd: number; chunkMeans: number[] };
 }
 
@@ -134,6 +146,9 @@ export function multivariateModelToJson(model: MultivariateModel): MultivariateM
       mean: [...model.pca.mean],
       components: model.pca.components.map((c) => [...c]),
       explainedVarianceRatio: [...model.pca.explainedVarianceRatio],
+      ...(model.pca.residualComponents
+        ? { residualComponents: model.pca.residualComponents.map((c) => [...c]) }
+        : {}),
     },
     thresholds: { ...model.thresholds, chunkMeans: [...model.thresholds.chunkMeans] },
   };
@@ -276,14 +291,9 @@ function readPca(v: unknown, path: string, d: number): MultivariatePca {
   const o = readObject(v, path);
   const mean = readPerFeature(fieldOf(o, 'mean'), at(path, 'mean'), d);
   const componentsPath = at(path, 'components');
-  const components = readList(fieldOf(o, 'components'), componentsPath).map((c, i) => {
-    const p = at(componentsPath, i);
-    const vector = readPerFeature(c, p, d);
-    const length = Math.hypot(...vector);
-    if (!(Math.abs(length - 1) <= UNIT_TOLERANCE))
-      throw new JsonShapeError(p, `must be a unit vector (its length is ${length})`);
-    return vector;
-  });
+  const components = readList(fieldOf(o, 'components'), componentsPath).map((c, i) =>
+    unitVector(c, at(componentsPath, i), d),
+  );
   if (components.length < 1 || components.length > d)
     throw new JsonShapeError(
       componentsPath,
@@ -299,7 +309,26 @@ function readPca(v: unknown, path: string, d: number): MultivariatePca {
   explainedVarianceRatio.forEach((r, i) => {
     if (!(r >= 0 && r <= 1)) throw new JsonShapeError(at(ratioPath, i), `must be from 0 to 1 (got ${r})`);
   });
-  return { mean, components, explainedVarianceRatio };
+  const residualPath = at(path, 'residualComponents');
+  const residualJson = fieldOf(o, 'residualComponents');
+  if (residualJson === undefined) return { mean, components, explainedVarianceRatio };
+  const residualComponents = readList(residualJson, residualPath).map((c, i) =>
+    unitVector(c, at(residualPath, i), d),
+  );
+  if (residualComponents.length !== d - components.length)
+    throw new JsonShapeError(
+      residualPath,
+      `must hold the ${d - components.length} components not kept (got ${residualComponents.length})`,
+    );
+  return { mean, components, explainedVarianceRatio, residualComponents };
+}
+
+function unitVector(v: unknown, p: string, d: number): number[] {
+  const vector = readPerFeature(v, p, d);
+  const length = Math.hypot(...vector);
+  if (!(Math.abs(length - 1) <= UNIT_TOLERANCE))
+    throw new JsonShapeError(p, `must be a unit vector (its length is ${length})`);
+  return vector;
 }
 
 function readThresholds(v: unknown, path: string): MultivariateThresholds {

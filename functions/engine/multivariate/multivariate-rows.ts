@@ -32,7 +32,9 @@ export class MultivariateRowSink implements RowSink {
     this.values = new Array<FeatureValue>(model.features.length);
   }
 
-  beginObject(): void {}
+  beginObject(): void {
+    this.score.beginBlock();
+  }
 
   row(_key: unknown, values: readonly unknown[]): void {
     const row = this.values;

@@ -76,12 +76,18 @@ export class MultivariateScore {
   private count = 0;
   /** Rows whose error overflows the double range: not in the mean. */
   private overflow = 0;
+  /** The current block's rows and plain sums (see {@link beginBlock}). */
+  private blockRows = 0;
+  private blockDeviation = 0;
+  private blockSquared = 0;
+  /** The block's squared residuals as the reconstruction accumulates them (Reconstruction.addSquares). */
+  private readonly blockSquares: Float64Array;
+  /** A block's per-feature squared residuals, when it ends. */
+  private readonly blockResiduals: Float64Array;
   private readonly center: number;
   private readonly deviations = new ExactSum();
   private readonly squaredDeviations = new ExactSum();
   private readonly squaredResiduals: ExactSum[];
-  /** One row's squared residuals, reused. */
-  private readonly rowResiduals: Float64Array;
   private readonly reconstruction: Reconstruction;
 
   /**
@@ -95,7 +101,8 @@ export class MultivariateScore {
     this.reconstruction = new Reconstruction(model, columns);
     this.center = model.thresholds.chunkMean;
     this.squaredResiduals = model.features.map(() => new ExactSum());
-    this.rowResiduals = new Float64Array(model.features.length);
+    this.blockSquares = new Float64Array(this.reconstruction.squaresSize);
+    this.blockResiduals = new Float64Array(model.features.length);
   }
 
   /** Rows scored so far. */
@@ -103,27 +110,49 @@ export class MultivariateScore {
     return this.count;
   }
 
+  /**
+   * Starts a block of rows: the rows of one capture object, which every split of a window reads
+   * whole and in order (threads and fan-out workers split windows by object). A block's sums
+   * are plain, in its own row order, so the same block always sums to the same bits; blocks
+   * then join the exact sums, where their order no longer matters. This keeps the exact
+   * summation off the per-row path.
+   */
+  beginBlock(): void {
+    if (this.blockRows > 0) {
+      const residuals = this.blockResiduals;
+      this.reconstruction.featureSquares(this.blockSquares, residuals);
+      this.deviations.add(this.blockDeviation);
+      this.squaredDeviations.add(this.blockSquared);
+      for (let j = 0; j < residuals.length; j++) this.squaredResiduals[j]!.add(residuals[j]!);
+    }
+    this.blockRows = 0;
+    this.blockDeviation = 0;
+    this.blockSquared = 0;
+    this.blockSquares.fill(0);
+  }
+
   /** Scores one row: its values in the model's feature order, or as the constructor's `columns` say. */
   addRow(row: FeatureRow): void {
-    const residuals = this.rowResiduals;
-    residuals.fill(0);
-    const deviation = this.reconstruction.error(row, residuals) - this.center;
+    const deviation = this.reconstruction.measure(row) - this.center;
     const square = deviation * deviation;
-    // A value near the double range (1e160 and up) overflows its standardised square: the row
-    // is counted apart, as no finite mean holds it.
-    if (!Number.isFinite(square) || !residuals.every(Number.isFinite)) {
+    // A value near the double range (1e160 and up) overflows its standardised square (every
+    // residual square is at most the total): the row is counted apart, as no finite mean holds it.
+    if (!Number.isFinite(square)) {
       this.overflow++;
       return;
     }
     this.count++;
-    this.deviations.add(deviation);
-    this.squaredDeviations.add(square);
-    for (let j = 0; j < residuals.length; j++) this.squaredResiduals[j]!.add(residuals[j]!);
+    this.blockRows++;
+    this.blockDeviation += deviation;
+    this.blockSquared += square;
+    this.reconstruction.addSquares(this.blockSquares);
   }
 
   /** Adds another part's rows (scored against the same model's features). */
   merge(other: MultivariateScore): void {
     checkSameFeatures(this.model, other.model);
+    this.beginBlock();
+    other.beginBlock();
     this.count += other.count;
     this.overflow += other.overflow;
     this.deviations.merge(other.deviations);
@@ -134,6 +163,7 @@ export class MultivariateScore {
 
   /** The state as plain JSON, for a part crossing a thread or a worker boundary. */
   toJSON(): MultivariateScoreJson {
+    this.beginBlock();
     return {
       rows: this.count,
       overflowRows: this.overflow,
@@ -179,6 +209,7 @@ export class MultivariateScore {
 
   /** The window's result: value, sampling error, thresholds, verdict, contributions. */
   result(): MultivariateResult {
+    this.beginBlock();
     const { model, count } = this;
     const sum = this.deviations.value();
     const value = count === 0 ? null : this.center + sum / count;

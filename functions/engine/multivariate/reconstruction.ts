@@ -18,9 +18,19 @@ export class Reconstruction {
   private readonly pcaMean: Float64Array;
   /** Row-major k x d. */
   private readonly components: Float64Array;
+  /** The same, d x k: the rebuild reads it in order. */
+  private readonly transposed: Float64Array;
+  /**
+   * The residual basis (the d - k eigenvectors not kept), row-major m x d, when the model has
+   * it and it is smaller than the kept one: a row's residual is then W^T W c, its error |W c|.
+   */
+  private readonly residualBasis: Float64Array | null;
+  private readonly m: number;
   private readonly columns: Int32Array;
   private readonly centred: Float64Array;
   private readonly scores: Float64Array;
+  /** The last row's residual (rebuild mode) or its coordinates W c (residual-basis mode). */
+  private readonly last: Float64Array;
 
   /**
    * @param columns where each feature's value sits in the rows this instance will read
@@ -29,15 +39,25 @@ export class Reconstruction {
    */
   constructor(projection: MultivariateProjection, columns?: readonly number[]) {
     this.features = projection.features;
-    this.d = projection.features.length;
-    this.k = projection.pca.components.length;
+    const d = projection.features.length;
+    const k = projection.pca.components.length;
+    this.d = d;
+    this.k = k;
     this.mean = Float64Array.from(projection.scaler.mean);
     this.scale = Float64Array.from(projection.scaler.scale);
     this.pcaMean = Float64Array.from(projection.pca.mean);
     this.components = Float64Array.from(projection.pca.components.flat());
+    this.transposed = new Float64Array(d * k);
+    for (let c = 0; c < k; c++)
+      for (let j = 0; j < d; j++) this.transposed[j * k + c] = this.components[c * d + j]!;
+    const residual = projection.pca.residualComponents;
+    this.residualBasis =
+      residual !== undefined && residual.length < k ? Float64Array.from(residual.flat()) : null;
+    this.m = this.residualBasis === null ? 0 : residual!.length;
     this.columns = Int32Array.from(columns ?? this.features.map((_, j) => j));
-    this.centred = new Float64Array(this.d);
-    this.scores = new Float64Array(this.k);
+    this.centred = new Float64Array(d);
+    this.scores = new Float64Array(k);
+    this.last = new Float64Array(this.residualBasis === null ? d : this.m);
   }
 
   /** Number of features a row supplies. */
@@ -47,30 +67,106 @@ export class Reconstruction {
 
   /**
    * ||z - z_hat|| for one row, z_hat = mean_pca + (z - mean_pca) V^T V. When `squaredResiduals`
-   * is given, adds each feature's squared residual (z - z_hat)_j^2 to it: which features the
+   * is given, sets each feature's squared residual (z - z_hat)_j^2 in it: which features the
    * components fail to rebuild.
    */
   error(row: FeatureRow, squaredResiduals?: Float64Array): number {
-    const { d, k, components, centred, scores } = this;
-    for (let j = 0; j < d; j++) {
-      const z = (this.encoded(j, row) - this.mean[j]!) / this.scale[j]!;
-      centred[j] = z - this.pcaMean[j]!;
+    const e = this.measure(row);
+    if (squaredResiduals !== undefined) {
+      const residual = this.residualOfLast();
+      for (let j = 0; j < this.d; j++) squaredResiduals[j] = residual[j]! * residual[j]!;
     }
-    for (let c = 0; c < k; c++) {
+    return e;
+  }
+
+  /**
+   * The row's error; its residual stays with this instance until the next row, for
+   * {@link addSquares}.
+   */
+  measure(row: FeatureRow): number {
+    const { d, k, centred, mean, scale, pcaMean, last } = this;
+    for (let j = 0; j < d; j++) centred[j] = (this.encoded(j, row) - mean[j]!) / scale[j]! - pcaMean[j]!;
+    const basis = this.residualBasis;
+    let sum = 0;
+    if (basis !== null) {
+      for (let a = 0, at = 0; a < this.m; a++) {
+        let t = 0;
+        for (let j = 0; j < d; j++, at++) t += centred[j]! * basis[at]!;
+        last[a] = t;
+        sum += t * t;
+      }
+      return Math.sqrt(sum);
+    }
+    const { components, transposed, scores } = this;
+    for (let c = 0, at = 0; c < k; c++) {
       let t = 0;
-      for (let j = 0; j < d; j++) t += centred[j]! * components[c * d + j]!;
+      for (let j = 0; j < d; j++, at++) t += centred[j]! * components[at]!;
       scores[c] = t;
     }
-    let sum = 0;
-    for (let j = 0; j < d; j++) {
+    for (let j = 0, at = 0; j < d; j++) {
       let rebuilt = 0;
-      for (let c = 0; c < k; c++) rebuilt += scores[c]! * components[c * d + j]!;
+      for (let c = 0; c < k; c++, at++) rebuilt += scores[c]! * transposed[at]!;
       const residual = centred[j]! - rebuilt;
-      const square = residual * residual;
-      sum += square;
-      if (squaredResiduals !== undefined) squaredResiduals[j]! += square;
+      last[j] = residual;
+      sum += residual * residual;
     }
     return Math.sqrt(sum);
+  }
+
+  /** Length of the accumulator {@link addSquares} fills. */
+  get squaresSize(): number {
+    return this.residualBasis === null ? this.d : (this.m * (this.m + 1)) / 2;
+  }
+
+  /**
+   * Adds the last measured row's squared residuals to `block`: per feature, or (residual-basis
+   * mode) the packed upper triangle of (W c)(W c)^T, m(m+1)/2 numbers instead of d x m a row.
+   */
+  addSquares(block: Float64Array): void {
+    const last = this.last;
+    if (this.residualBasis === null) {
+      for (let j = 0; j < this.d; j++) block[j]! += last[j]! * last[j]!;
+      return;
+    }
+    for (let a = 0, at = 0; a < this.m; a++) {
+      const x = last[a]!;
+      for (let b = a; b < this.m; b++, at++) block[at]! += x * last[b]!;
+    }
+  }
+
+  /** Per feature, the squared residuals summed in `block` (see {@link addSquares}), into `out`. */
+  featureSquares(block: Float64Array, out: Float64Array): void {
+    const basis = this.residualBasis;
+    if (basis === null) {
+      out.set(block);
+      return;
+    }
+    // diag(W^T S W): out_j = sum_a,b W_aj W_bj S_ab, S symmetric from its upper triangle.
+    const { d, m } = this;
+    for (let j = 0; j < d; j++) {
+      let total = 0;
+      for (let a = 0, at = 0; a < m; a++) {
+        const wa = basis[a * d + j]!;
+        total += wa * wa * block[at]!;
+        at++;
+        for (let b = a + 1; b < m; b++, at++) total += 2 * wa * basis[b * d + j]! * block[at]!;
+      }
+      out[j] = total;
+    }
+  }
+
+  /** The last row's residual vector (computed from W c in residual-basis mode). */
+  private residualOfLast(): Float64Array {
+    const basis = this.residualBasis;
+    if (basis === null) return this.last;
+    const { d, m, last, centred } = this;
+    // Reuses `centred` (no longer needed for this row) for r = W^T (W c).
+    for (let j = 0; j < d; j++) {
+      let r = 0;
+      for (let a = 0; a < m; a++) r += basis[a * d + j]! * last[a]!;
+      centred[j] = r;
+    }
+    return centred;
   }
 
   /** Feature j's imputed, encoded value in `row`. */

@@ -10,9 +10,11 @@
  */
 
 import { REPORT_METRICS } from '../../contracts/quality-metric-names.ts';
+import type { WindowBias } from '../bias/window-bias.ts';
 import type { CategoricalMetrics } from '../drift/categorical-drift.ts';
 import type { FeatureDrift } from '../drift/compare.ts';
 import type { NumericMetrics } from '../drift/numeric-drift.ts';
+import type { MultivariateResult } from '../multivariate/multivariate-score.ts';
 import type { RocCurve } from '../quality/binary-curves.ts';
 import type { BinaryQualityMetrics, QualityMetrics } from '../quality/types.ts';
 import type { WindowQuality } from '../quality/window-quality.ts';
@@ -26,6 +28,7 @@ import {
   severity,
 } from './drift-charts.ts';
 import { escapeHtml as e } from './html-escape.ts';
+import { bandChart, contributionBars, MAX_CONTRIBUTION_BARS } from './multivariate-charts.ts';
 import {
   confusionMatrixChart,
   type MetricBar,
@@ -222,25 +225,35 @@ function verdict(r: Report): string {
   const dd = r.datasetDrift;
   const drifted = [...r.features].filter((f) => f.drifted).sort(featureOrder);
   const qualityViolations = r.quality?.violations.length ?? 0;
+  const biasViolations = r.bias?.violations ?? 0;
+  const multivariate = r.multivariate?.drifted === true;
   const level = dd.detected
     ? 'bad'
-    : drifted.length > 0 || r.violations.length + qualityViolations > 0
+    : drifted.length > 0 || r.violations.length + qualityViolations + biasViolations > 0 || multivariate
       ? 'warn'
       : 'good';
   const headline =
     drifted.length > 0
       ? `${dd.detected ? 'Dataset drift: ' : ''}${drifted.length} of ${dd.monitoredFeatures} features drifted: ${nameList(drifted.map((f) => f.name))}`
-      : r.violations.length + qualityViolations > 0
-        ? `No feature drifted, but ${r.violations.length + qualityViolations} constraint violations`
-        : `No drift: none of ${dd.monitoredFeatures} monitored features drifted`;
+      : multivariate
+        ? 'No feature drifted alone, but the features moved together: multivariate drift'
+        : r.violations.length + qualityViolations > 0
+          ? `No feature drifted, but ${r.violations.length + qualityViolations} constraint violations`
+          : biasViolations > 0
+            ? `No drift, but ${biasViolations} significant bias violation${biasViolations === 1 ? '' : 's'}`
+            : `No drift: none of ${dd.monitoredFeatures} monitored features drifted`;
   const share = `${pct(dd.share)} of monitored features drifted; dataset drift is declared at ${pct(dd.threshold)}`;
   const violations = `${r.violations.length} data violation${r.violations.length === 1 ? '' : 's'}${
     r.quality ? `, ${qualityViolations} model-quality violation${qualityViolations === 1 ? '' : 's'}` : ''
   }`;
+  const extra = [
+    ...(r.bias ? [`${biasViolations} significant bias violation${biasViolations === 1 ? '' : 's'}.`] : []),
+    ...(r.multivariate ? [`Multivariate drift ${multivariate ? 'detected' : 'not detected'}.`] : []),
+  ];
   const icon = level === 'good' ? '✓' : '!';
   return `<section class="verdict ${level}" id="verdict"><div class="icon" aria-hidden="true">${icon}</div><div>
 <div class="headline">${e(headline)}</div>
-<p>Dataset drift <b>${dd.detected ? 'detected' : 'not detected'}</b>: ${e(share)}. ${e(violations)}.</p></div></section>`;
+<p>Dataset drift <b>${dd.detected ? 'detected' : 'not detected'}</b>: ${e(share)}. ${e(violations)}.${extra.length ? ` ${e(extra.join(' '))}` : ''}</p></div></section>`;
 }
 
 function stat(k: string, v: string, s: string, bad = false): string {
@@ -457,6 +470,74 @@ ${slices}
   return parts.join('\n');
 }
 
+/** Stages as Clarify's reports name them. */
+const STAGE_TEXT: ReadonlyMap<string, string> = new Map([
+  ['pre_training', 'pre-training'],
+  ['post_training', 'post-training'],
+]);
+
+/**
+ * The bias section: per configured facet value and metric, the baseline's value against the
+ * window's, SageMaker's rule and whether the violation is beyond the window's sampling noise.
+ * Significant violations first, then SageMaker's, then the rest in the report's order.
+ */
+function biasSection(b: WindowBias): string {
+  const sagemaker = b.facets.filter((f) => f.violation).length;
+  const rank = (f: WindowBias['facets'][number]) => (f.significant ? 2 : f.violation ? 1 : 0);
+  const rows = b.facets
+    .map((f, i) => ({ f, i }))
+    .sort((a, z) => rank(z.f) - rank(a.f) || a.i - z.i)
+    .map(({ f }) => {
+      const status = f.significant
+        ? '<span class="pill drift">significant</span>'
+        : f.violation
+          ? '<span class="pill na">within noise</span>'
+          : '<span class="pill ok">ok</span>';
+      return `<tr class="${f.significant ? 'drifted' : ''}"><td class="name" data-v="${e(f.facet)}" title="${e(f.facet)}">${e(truncate(f.facet, 40))}</td><td class="desc" data-v="${e(f.value)}">${e(truncate(f.value, 60))}</td><td class="kind">${e(STAGE_TEXT.get(f.stage) ?? f.stage)}</td><td>${e(f.metric)}</td>${numCell(f.baseline, fmt(f.baseline))}${numCell(f.window, fmt(f.window))}<td data-v="${f.violation ? 1 : 0}">${f.violation ? 'farther from ideal' : 'no'}</td><td data-v="${rank(f)}">${status}</td></tr>`;
+    })
+    .join('\n');
+  const summary = `${count(b.matched)} labelled predictions counted. ${count(b.violations)} significant violation${b.violations === 1 ? '' : 's'} (beyond 3 standard errors of the window's value); ${count(sagemaker)} by SageMaker's rule (farther from the ideal than the baseline: 0, or 1 for DI).`;
+  if (b.facets.length === 0)
+    return `<p class="meta">${e(summary)}</p><p class="none">No facet value was measured.</p>`;
+  return `<p class="meta">${e(summary)}</p>
+<div class="panel"><table class="sortable" id="bias"><thead><tr>${sortHead('Facet', false)}${sortHead('Value', false)}${sortHead('Stage', false)}${sortHead('Metric', false)}${sortHead('Baseline', true)}${sortHead('Window', true)}${sortHead("SageMaker's rule", true)}${sortHead('Verdict', true)}</tr></thead><tbody>
+${rows}
+</tbody></table></div>`;
+}
+
+/** What the rows-scored card says below its count: rows left out for an overflowing error, if any. */
+function overflowText(m: MultivariateResult): string {
+  // Reports written before the count existed have none.
+  const overflow = typeof m.overflowRows === 'number' ? m.overflowRows : 0;
+  return overflow > 0
+    ? `of the window; ${count(overflow)} more not scored (their error overflows the double range)`
+    : 'of the window';
+}
+
+/**
+ * The multivariate section: the window's mean reconstruction error against the baseline's band
+ * (with its sampling error), the model's components and explained variance, and the features
+ * contributing most to the error.
+ */
+function multivariateSection(m: MultivariateResult): string {
+  const within =
+    m.value === null ? 'no rows were scored' : m.drifted ? 'outside the band: drifted' : 'inside the band';
+  const stats = `<section class="stats">
+${stat('Reconstruction error', fmt(m.value), `band ${fmt(m.lowerThreshold)} – ${fmt(m.upperThreshold)}; ${within}`, m.drifted)}
+${stat('Sampling error', fmt(m.samplingError), 'standard error of the mean over the rows')}
+${stat('Rows scored', count(m.rows), overflowText(m))}
+${stat('Components', count(m.components), `explain ${pct(m.explainedVariance)} of the baseline's standardised variance`)}
+</section>`;
+  const contributions = m.featureContributions;
+  const bars =
+    contributions.length && m.value !== null
+      ? `<div class="panel sub"><h3>Features contributing most to the error (top ${e(count(Math.min(MAX_CONTRIBUTION_BARS, contributions.length)))} of ${e(count(contributions.length))})</h3>${contributionBars(contributions)}</div>`
+      : '';
+  return `${stats}
+<div class="panel"><h3>Reconstruction error against the baseline's band (whiskers: ±2 sampling errors)</h3>${bandChart(m)}</div>
+${bars}`;
+}
+
 function rejectedSection(r: Report): string {
   const entries = Object.entries(r.records.rejectedByReason).sort((a, b) => b[1] - a[1]);
   const outside =
@@ -507,6 +588,8 @@ ${stat('Rejected', count(rec.rejected), rec.total > 0 ? `${pct(rec.rejected / re
 ${stat('Features drifted', `${drifted} / ${r.datasetDrift.monitoredFeatures}`, `dataset drift at ${pct(r.datasetDrift.threshold)}`, drifted > 0)}
 ${stat('Violations', count(r.violations.length + qViolations), `${r.violations.length} data${r.quality ? `, ${qViolations} model quality` : ''}`, r.violations.length + qViolations > 0)}
 ${qualityHeadline(r.quality)}
+${r.bias ? stat('Bias violations', count(r.bias.violations), `significant, of ${count(r.bias.facets.length)} checks`, r.bias.violations > 0) : ''}
+${r.multivariate ? stat('Multivariate error', fmt(r.multivariate.value), `band ${fmt(r.multivariate.lowerThreshold)} – ${fmt(r.multivariate.upperThreshold)}`, r.multivariate.drifted) : ''}
 </section>
 <h2>Drift by feature</h2>
 ${r.features.length ? driftTable(r) : '<p class="none">The report has no features.</p>'}
@@ -518,6 +601,18 @@ ${cards.map((f) => featureCard(f, index.get(f)!)).join('\n')}
 ${violationsSection(r)}
 <h2>Model quality</h2>
 ${r.quality ? qualitySection(r.quality) : '<p class="none">No ground truth was given for this run (driftwatch run --ground-truth).</p>'}
+${
+  r.multivariate === undefined
+    ? ''
+    : `<h2>Multivariate drift</h2>
+${r.multivariate === null ? '<p class="none">Not measured: the baseline has no multivariate model (build the baseline with driftwatch baseline to get one).</p>' : multivariateSection(r.multivariate)}`
+}
+${
+  r.bias === undefined
+    ? ''
+    : `<h2>Bias</h2>
+${r.bias === null ? '<p class="none">Not measured for this window: no labelled prediction could be counted yet (the warnings say why).</p>' : biasSection(r.bias)}`
+}
 <h2>Rejected records</h2>
 ${rejectedSection(r)}
 ${r.warnings.length ? `<h2>Warnings</h2><ul class="notes">${r.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul>` : ''}

@@ -35,6 +35,7 @@ export function summaryTable(r: Report): string {
     `Dataset drift: ${dd.detected ? 'DETECTED' : 'not detected'} (${dd.driftedFeatures} of ${dd.monitoredFeatures} monitored features drifted, share ${fmt(dd.share)}, threshold ${fmt(dd.threshold)})`,
   );
   lines.push(`Violations: ${r.violations.length}`);
+  if (r.multivariate !== undefined) lines.push(multivariateLine(r.multivariate));
   if (r.model)
     lines.push(
       `Model: ${modelLabel(r.model)}${r.modelChangedDuringWindow ? ' (CHANGED during the window)' : ''}`,
@@ -88,6 +89,18 @@ export function summaryTable(r: Report): string {
   for (const warning of r.warnings) lines.push(`Warning: ${warning}`);
   // One exit for every line: names, categories, labels and warnings come from data.
   return `${lines.map(terminalText).join('\n')}\n`;
+}
+
+/**
+ * The multivariate verdict on one line: `Multivariate: 1.23 ± 0.0100 (band 0.95–1.08) DRIFTED`;
+ * `null` (no model in the baseline) says so.
+ */
+function multivariateLine(m: Report['multivariate']): string {
+  if (!m) return 'Multivariate: not measured (the baseline has no multivariate model)';
+  const band = `band ${fmt(m.lowerThreshold)}–${fmt(m.upperThreshold)}`;
+  if (m.value === null) return `Multivariate: no rows scored (${band})`;
+  const error = m.samplingError === null ? '' : ` ± ${fmt(m.samplingError)}`;
+  return `Multivariate: ${fmt(m.value)}${error} (${band}) ${m.drifted ? 'DRIFTED' : 'within the band'}`;
 }
 
 /** The bias verdict: significant violations first, then SageMaker's rule's count. */

@@ -109,10 +109,28 @@ function latestVerdict(
   const features = new Map(last.report.features.map((f) => [f.name, f] as const));
   now.sort((a, b) => featureOrder(features.get(a.name)!, features.get(b.name)!));
   const before = streaks.filter((s) => !s.driftedNow && s.lastDrifted !== null);
-  const level = dd.detected ? 'bad' : now.length ? 'warn' : 'good';
+  // The window-level verdicts (multivariate, bias, attribution) count as much as a feature's.
+  const m = last.report.multivariate;
+  const bias = last.report.bias?.violations ?? 0;
+  const attribution = last.report.attribution?.drifted === true;
+  const windowLevel = [
+    ...(m?.drifted
+      ? [
+          `multivariate drift: reconstruction error ${fmt(m.value)} outside [${fmt(m.lowerThreshold)}, ${fmt(m.upperThreshold)}], the features no longer move together as in training`,
+        ]
+      : []),
+    ...(bias > 0 ? [`${plural(bias, 'significant bias violation')}`] : []),
+    ...(attribution ? [`feature attribution drift (nDCG ${fmt(last.report.attribution!.ndcg)})`] : []),
+  ];
+  const level = dd.detected ? 'bad' : now.length || windowLevel.length ? 'warn' : 'good';
   const headline = now.length
     ? `${dd.detected ? 'Dataset drift: ' : ''}${now.length} of ${dd.monitoredFeatures} features drift in the latest window`
-    : `No feature drifts in the latest window`;
+    : windowLevel.length
+      ? `No single feature drifts, but the latest window has ${windowLevel.length === 1 ? windowLevel[0]!.replace(/:.*$/, '') : 'window-level violations'}`
+      : `No feature drifts in the latest window`;
+  const alsoNow = windowLevel.length
+    ? `<p>Also in the latest window: ${windowLevel.map((x) => e(x)).join('; ')}.</p>`
+    : '';
   const items = now
     .map((s) => {
       const f = features.get(s.name)!;
@@ -131,7 +149,7 @@ function latestVerdict(
   return `<section class="verdict ${level}" id="verdict"><div class="icon" aria-hidden="true">${level === 'good' ? '✓' : '!'}</div><div>
 <div class="headline">${e(headline)}</div>
 <p>Latest window <a href="${e(lastAxis.href)}">${e(lastAxis.name)}</a>: dataset drift <b>${dd.detected ? 'detected' : 'not detected'}</b> (${e(pct(dd.share))} of monitored features; declared at ${e(pct(dd.threshold))}).</p>
-${items ? `<ul class="since">${items}</ul>` : ''}${earlier}</div></section>`;
+${alsoNow}${items ? `<ul class="since">${items}</ul>` : ''}${earlier}</div></section>`;
 }
 
 function heatRows(
@@ -237,6 +255,64 @@ function qualitySeries(windows: readonly TrendInput[]): { series: TrendSeries[];
   return { series, rates: m === null || !('mae' in m) };
 }
 
+/**
+ * The bias chart: significant bias violations per window (windows without a bias result have no
+ * point); `null` when no window has a bias section.
+ */
+function biasTrend(windows: readonly TrendInput[], axis: readonly TrendWindow[]): string | null {
+  if (!windows.some((w) => w.report.bias !== undefined)) return null;
+  const values = windows.map((w) => w.report.bias?.violations ?? null);
+  return trendLineChart(
+    'bias-violations',
+    'significant bias violations per window',
+    axis,
+    [
+      {
+        name: 'significant bias violations',
+        colour: COLOURS.current,
+        values,
+        alarms: values.map((v) => v !== null && v > 0),
+      },
+    ],
+    { width: 1080, height: 200, yCaption: 'significant violations' },
+  );
+}
+
+/**
+ * The multivariate chart: each window's reconstruction error with the baseline's two thresholds
+ * (per window, so a rebuilt baseline shows as a step); `null` when no window has a result.
+ */
+function multivariateTrend(windows: readonly TrendInput[], axis: readonly TrendWindow[]): string | null {
+  if (!windows.some((w) => w.report.multivariate)) return null;
+  const m = windows.map((w) => w.report.multivariate ?? null);
+  return trendLineChart(
+    'multivariate',
+    'multivariate reconstruction error per window, against the lower and upper thresholds',
+    axis,
+    [
+      {
+        name: 'reconstruction error',
+        colour: COLOURS.current,
+        values: m.map((x) => x?.value ?? null),
+        alarms: m.map((x) => x?.drifted === true),
+      },
+      {
+        name: 'upper threshold',
+        colour: COLOURS.drift,
+        dashed: true,
+        values: m.map((x) => x?.upperThreshold ?? null),
+      },
+      {
+        name: 'lower threshold',
+        colour: COLOURS.warn,
+        dashed: true,
+        values: m.map((x) => x?.lowerThreshold ?? null),
+      },
+    ],
+    { width: 1080, height: 240, showLegend: true },
+  );
+}
+
 function windowsTable(windows: readonly TrendInput[], axis: readonly TrendWindow[]): string {
   const num = (v: number | null, shown: string) =>
     `<td class="num" data-v="${v === null || !Number.isFinite(v) ? '' : e(String(v))}">${e(shown)}</td>`;
@@ -316,6 +392,8 @@ export function trendsHtml(input: readonly TrendInput[], title = 'Drift trends')
           height: 240,
         });
 
+  const bias = biasTrend(windows, axis);
+  const multivariate = multivariateTrend(windows, axis);
   const order = heatRows(windows, axis, streaks).map((r) => r.name);
   const byName = new Map(streaks.map((s) => [s.name, s] as const));
 
@@ -338,6 +416,8 @@ ${latestVerdict(windows, axis, streaks)}
 </div>
 <h2>Model quality</h2>
 <div class="panel">${qualityChart}</div>
+${multivariate === null ? '' : `<h2>Multivariate drift</h2>\n<div class="panel">${multivariate}</div>`}
+${bias === null ? '' : `<h2>Bias</h2>\n<div class="panel">${bias}</div>`}
 <h2>Drift distance over time, by feature</h2>
 <section class="features trends">
 ${order.map((name) => featureTrend(windows, axis, byName.get(name)!)).join('\n')}

@@ -3,6 +3,7 @@
  * never rename.
  */
 
+import type { AggMethod } from '../attribution/global-attribution.ts';
 import type { WindowBias } from '../bias/window-bias.ts';
 import type { Violation } from '../drift/checks.ts';
 import type { DatasetDrift, FeatureDrift } from '../drift/compare.ts';
@@ -71,6 +72,13 @@ export interface Report {
    * reports written before the monitor existed.
    */
   multivariate?: MultivariateResult | null;
+  /**
+   * Feature attribution drift (SHAP values of the window's records against the baseline's,
+   * ATTRIBUTION.md), present when the run was asked to explain (`--explain-endpoint`): `null`
+   * then when nothing could be compared (the warnings say why). A failed explanation is not
+   * `null`: it is reported here with `error` set.
+   */
+  attribution?: AttributionReport | null;
   /** Where the baseline came from and how it was compared. */
   baseline: { source: 'driftwatch' | 'sagemaker'; path: string };
   /** Notes for the reader: limits hit, files skipped. */
@@ -90,6 +98,51 @@ export interface Report {
   complete?: false;
   /** How far an incomplete window got, and why it stopped; absent for a complete window. */
   incomplete?: IncompleteWindow;
+}
+
+/**
+ * A window's feature attributions against the baseline's. `baseline` and `window` are keyed by
+ * feature name, in the model's column order, every name an own field (`__proto__` included).
+ */
+export interface AttributionReport {
+  /** The endpoint called; `null` when the attributions were read from captured outputs. */
+  endpoint: string | null;
+  /** `exact`: every coalition (up to 12 features); `kernel`: Kernel SHAP. */
+  method: 'exact' | 'kernel';
+  /** The output label of the explainability files (`label0` unless configured). */
+  label: string;
+  aggMethod: AggMethod;
+  /** Seed of the record selection and of Kernel SHAP's coalitions. */
+  seed: number;
+  /** Kernel SHAP's sampled coalitions per record; `null` for exact values. */
+  numSamples: number | null;
+  /** The baseline's global attribution of each feature. */
+  baseline: Record<string, number>;
+  /** The window's; `null` when no record was explained (or the explanation failed). */
+  window: Record<string, number> | null;
+  /** v(∅): the model's mean output over the background, for the baseline and the window run. */
+  expectedValue: { baseline: number; window: number | null };
+  /** nDCG of the window's feature ranking against the baseline's; `null` without a window ranking. */
+  ndcg: number | null;
+  threshold: number;
+  /** `ndcg < threshold`; `false` when there is no nDCG. */
+  drifted: boolean;
+  /** Profiled rows of the window (the candidates). */
+  windowRows: number;
+  /** Records the run set out to explain, after `--explain-records` and `--explain-max-rows`. */
+  recordsPlanned: number;
+  recordsExplained: number;
+  /** Rows sent to the model, and the requests (HTTP calls) they took. */
+  modelRows: number;
+  requests: number;
+  /** What kept the records explained below the window's rows, when something did. */
+  limitedBy: 'records' | 'maxRows' | null;
+  /** The same, in words. */
+  reason: string | null;
+  /** Why the explanation stopped before its plan was done (a deadline), or `null`. */
+  stoppedEarly: string | null;
+  /** What failed (the endpoint refused, throttled, timed out), or `null`. */
+  error: string | null;
 }
 
 /** driftwatch's own window-level check types, in `report.json`'s violations only. */

@@ -1,8 +1,10 @@
 /**
  * What each part of a window (a thread, a fan-out worker, the whole window in one thread)
- * collects from its profiled rows besides the profile: model quality's predictions and the
- * multivariate score. One builder, so every part taps the same columns the same way.
+ * collects from its profiled rows besides the profile: model quality's predictions, the
+ * multivariate score and the rows feature attribution explains. One builder, so every part taps
+ * the same columns the same way.
  */
+import { RecordSampler, type RecordSamplerSpec } from '../attribution/record-sampler.ts';
 import type { MultivariateModel } from '../multivariate/multivariate-model.ts';
 import { MultivariateRowSink } from '../multivariate/multivariate-rows.ts';
 import type { MultivariateScore } from '../multivariate/multivariate-score.ts';
@@ -18,11 +20,20 @@ export class WindowRows {
   readonly sink: RowSink | undefined;
   private readonly predictionBuilder: PredictionPartBuilder | null;
   private readonly scorer: MultivariateRowSink | null;
+  private readonly sampler: RecordSampler | null;
 
-  constructor(o: { predictions?: PredictionSpec; multivariate?: MultivariateModel | null }) {
+  constructor(o: {
+    predictions?: PredictionSpec;
+    multivariate?: MultivariateModel | null;
+    /** The rows to keep for feature attribution. @default - none kept */
+    attribution?: RecordSamplerSpec | null;
+  }) {
     this.predictionBuilder = o.predictions ? new PredictionPartBuilder(o.predictions) : null;
     this.scorer = o.multivariate ? new MultivariateRowSink(o.multivariate) : null;
-    const sinks = [this.predictionBuilder, this.scorer].filter((s): s is NonNullable<typeof s> => s !== null);
+    this.sampler = o.attribution ? new RecordSampler(o.attribution) : null;
+    const sinks = [this.predictionBuilder, this.scorer, this.sampler].filter(
+      (s): s is NonNullable<typeof s> => s !== null,
+    );
     this.sink = sinks.length === 0 ? undefined : sinks.length === 1 ? sinks[0] : new RowSinks(sinks);
   }
 
@@ -34,5 +45,10 @@ export class WindowRows {
   /** The part's multivariate score (`null` without a model). */
   multivariate(): MultivariateScore | null {
     return this.scorer?.score ?? null;
+  }
+
+  /** The part's rows kept for feature attribution (`null` without a sampler spec). */
+  attributionSample(): RecordSampler | null {
+    return this.sampler;
   }
 }

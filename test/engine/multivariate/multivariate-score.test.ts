@@ -18,6 +18,7 @@ import {
   type MultivariateResult,
   MultivariateScore,
 } from '../../../functions/engine/multivariate/multivariate-score.ts';
+import { Reconstruction } from '../../../functions/engine/multivariate/reconstruction.ts';
 import type { FeatureValue } from '../../../functions/engine/multivariate/row-values.ts';
 
 interface OracleCase {
@@ -50,6 +51,21 @@ function scored(model: MultivariateModel, rows: readonly FeatureValue[][]): Mult
   return score;
 }
 
+/** Rows scored in blocks of `size` (as capture objects arrive), `first` being the first row's index. */
+function scoredInBlocks(
+  model: MultivariateModel,
+  rows: readonly FeatureValue[][],
+  size: number,
+  first = 0,
+): MultivariateScore {
+  const score = new MultivariateScore(model);
+  rows.forEach((row, i) => {
+    if ((first + i) % size === 0) score.beginBlock();
+    score.addRow(row);
+  });
+  return score;
+}
+
 function expectSameResult(got: MultivariateResult, want: MultivariateResult): void {
   expect(got.rows).toBe(want.rows);
   expect(Math.abs(got.value! - want.value!)).toBeLessThanOrEqual(1e-12);
@@ -79,11 +95,54 @@ describe('MultivariateScore', () => {
           merged.merge(MultivariateScore.fromJSON(model, part));
         }
         expectSameResult(merged.result(), whole);
-        // The sums are exact: threads and fan-out workers reproduce the one-piece report exactly.
-        expect(merged.result()).toEqual(whole);
       }),
       { numRuns: 50 },
     );
+  });
+
+  it('merges splits at block boundaries (capture objects), in any order, into the whole bit for bit', () => {
+    const size = 23;
+    const blocks = Math.ceil(rows.length / size);
+    const wholeInBlocks = scoredInBlocks(model, rows, size).result();
+    expectSameResult(wholeInBlocks, whole);
+    const splits = fc.uniqueArray(fc.integer({ min: 0, max: blocks }), { maxLength: 6 });
+    fc.assert(
+      fc.property(splits, fc.integer({ min: 0, max: 1000 }), (cuts, rotation) => {
+        const edges = [0, ...cuts.sort((a, b) => a - b), blocks].map((b) => Math.min(rows.length, b * size));
+        const parts = edges
+          .slice(1)
+          .map((end, i) => scoredInBlocks(model, rows.slice(edges[i]!, end), size, edges[i]!).toJSON());
+        const merged = new MultivariateScore(model);
+        for (let i = 0; i < parts.length; i++) {
+          const part = JSON.parse(JSON.stringify(parts[(i + rotation) % parts.length]));
+          merged.merge(MultivariateScore.fromJSON(model, part));
+        }
+        // Exact sums of per-block sums: threads and fan-out workers give the one-piece bits.
+        expect(merged.result()).toEqual(wholeInBlocks);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('measures rows against the residual basis when it is smaller, as the rebuild does', () => {
+    // Weak correlations keep 3 of 5 components: 2 residual vectors measure the rows.
+    const wide = ORACLE.cases.find((c) => c.name === 'weakly correlated')!;
+    const fitted = modelOf(wide);
+    expect(fitted.pca.residualComponents!.length).toBeLessThan(fitted.pca.components.length);
+    const { residualComponents: _, ...pca } = fitted.pca;
+    const rebuilt = { ...fitted, pca };
+    const w = wide.windows[0]!.rows;
+    const viaBasis = scoredInBlocks(fitted, w, 50).result();
+    const viaRebuild = scoredInBlocks(rebuilt, w, 50).result();
+    expectSameResult(viaBasis, viaRebuild);
+    for (const row of w.slice(0, 20)) {
+      const a = new Float64Array(5);
+      const b = new Float64Array(5);
+      expect(
+        Math.abs(new Reconstruction(fitted).error(row, a) - new Reconstruction(rebuilt).error(row, b)),
+      ).toBeLessThan(1e-12);
+      for (let j = 0; j < 5; j++) expect(Math.abs(a[j]! - b[j]!)).toBeLessThan(1e-12);
+    }
   });
 
   it('has no value without rows, and no sampling error below two rows', () => {

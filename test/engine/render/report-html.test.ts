@@ -16,7 +16,12 @@ import {
 import { trendsHtml } from '../../../functions/engine/render/trends-html.ts';
 import type { Report } from '../../../functions/engine/report/report-model.ts';
 import { ALL_HOSTILE, HOSTILE, hostileReport, LONG } from '../../browser/hostile-report.ts';
-import { feature as fixtureFeature, report as fixtureReport } from '../../sinks/report-fixture.ts';
+import {
+  biasSection,
+  feature as fixtureFeature,
+  report as fixtureReport,
+  multivariateResult,
+} from '../../sinks/report-fixture.ts';
 
 /** The only elements the pages are made of: anything else came from the data. */
 const ELEMENTS = new Set(
@@ -279,6 +284,79 @@ describe('report.html content', () => {
     expect(withCurve).toContain('data-chart="estimated-confusion-matrix"');
     expect(withCurve).toContain('data-chart="quality-metrics"');
     expect(reportHtml(plainReport([feature('a', {})], { quality: q }))).not.toContain('data-chart="roc"');
+  });
+
+  it('shows bias per facet value: each metric, baseline against window, the two rules, significant first', () => {
+    const out = reportHtml(plainReport([feature('a', {})], { bias: biasSection() }));
+
+    const table = out.slice(
+      out.indexOf('<table class="sortable" id="bias">'),
+      out.indexOf('</table>', out.indexOf('id="bias"')),
+    );
+    const rows = [...table.matchAll(/<tr class="[^"]*">(.*?)<\/tr>/g)].map((m) =>
+      [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]!.replace(/<[^>]+>/g, '')),
+    );
+    expect(rows).toEqual([
+      ['region', 'south', 'post-training', 'DPPL', '0.02', '0.31', 'farther from ideal', 'significant'],
+      ['region', 'south', 'pre-training', 'CI', '0.1', '0.12', 'farther from ideal', 'within noise'],
+    ]);
+    expect(out).toContain('300 labelled predictions counted. 1 significant violation');
+    expect(out).toContain('1 significant bias violation.');
+    expect(out).toMatch(/<div class="k">Bias violations<\/div><div class="v">1<\/div>/);
+  });
+
+  it('shows the multivariate error against its band, components, and the top 10 features by mean squared residual', () => {
+    const contributions = Array.from({ length: 12 }, (_, i) => ({
+      feature: `f${i}`,
+      share: (12 - i) / 78,
+      meanSquaredResidual: 12 - i,
+    }));
+    const out = reportHtml(
+      plainReport([feature('a', {})], {
+        multivariate: multivariateResult({ featureContributions: contributions, overflowRows: 2 }),
+      }),
+    );
+
+    expect(out).toContain('<h2>Multivariate drift</h2>');
+    expect(out).toContain('band 0.95 – 1.08; outside the band: drifted');
+    expect(out).toContain('explain 82% of the baseline&#39;s standardised variance');
+    expect(out).toContain(
+      'aria-label="reconstruction error 1.23 against the band 0.95 to 1.08: outside, drifted"',
+    );
+    const bars = out.slice(out.indexOf('data-chart="multivariate-contributions"'));
+    expect(
+      [...bars.slice(0, bars.indexOf('</svg>')).matchAll(/<text[^>]*class="label"[^>]*>([^<]*)</g)].map(
+        (m) => m[1],
+      ),
+    ).toEqual(contributions.slice(0, 10).map((c) => c.feature));
+    expect(out).toContain('top 10 of 12');
+    expect(out).toContain('of the window; 2 more not scored (their error overflows the double range)');
+    expect(out).toContain('<title>f0: mean squared residual 12, 15% of the error</title>');
+    expect(out).toContain('No feature drifted alone, but the features moved together: multivariate drift');
+  });
+
+  it('renders a report without bias or multivariate (older reports) without their sections, and null as not measured', () => {
+    const older = reportHtml(plainReport([feature('a', {})]));
+    const none = reportHtml(plainReport([feature('a', {})], { bias: null, multivariate: null }));
+
+    expect(older).not.toContain('<h2>Bias</h2>');
+    expect(older).not.toContain('<h2>Multivariate drift</h2>');
+    expect(none).toContain('<h2>Bias</h2>\n<p class="none">Not measured for this window');
+    expect(none).toContain(
+      '<h2>Multivariate drift</h2>\n<p class="none">Not measured: the baseline has no multivariate model',
+    );
+  });
+
+  it('escapes hostile facet and feature names in the bias table and the contribution bars', () => {
+    const out = reportHtml(hostileReport());
+    const table = out.slice(out.indexOf('id="bias"'), out.indexOf('</table>', out.indexOf('id="bias"')));
+    const bars = out.slice(out.indexOf('data-chart="multivariate-contributions"'));
+
+    expect(table).toContain(`title="${escapeHtml(HOSTILE.script)}"`);
+    expect(table).toContain(escapeHtml(HOSTILE.img));
+    expect(bars.slice(0, bars.indexOf('</svg>'))).toContain(
+      `<title>${escapeHtml(HOSTILE.svg)}: mean squared residual 3`,
+    );
   });
 
   it('shows the endpoint and model version when the report carries them', () => {

@@ -6,7 +6,7 @@ import type { WindowQuality } from '../../../functions/engine/quality/window-qua
 import { formatTable, summaryTable } from '../../../functions/engine/render/summary-table.ts';
 import { terminalText } from '../../../functions/engine/render/terminal-text.ts';
 import type { Report } from '../../../functions/engine/report/report-model.ts';
-import { feature, report } from '../../sinks/report-fixture.ts';
+import { biasSection, feature, multivariateResult, report } from '../../sinks/report-fixture.ts';
 
 /** What a terminal, a log reader or a bidi renderer acts on; a summary holds none but its line ends. */
 const ACTIVE =
@@ -69,6 +69,11 @@ function hostileReport(names: readonly string[]): Report {
     {
       warnings: names.map((n) => `column ${n} was skipped`),
       quality: quality(names[0] ?? 'x'),
+      multivariate: multivariateResult(),
+      bias: biasSection({
+        facets: names.map((n) => ({ ...biasSection().facets[0]!, facet: n, value: n })),
+        violations: names.length,
+      }),
       window: { start: names[0] ?? null, end: null },
     },
   );
@@ -103,6 +108,26 @@ describe('summaryTable', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('the multivariate line', () => {
+  it('gives the error, its sampling error and the band on one line, and says when it drifted', () => {
+    const line = (r: Report) =>
+      summaryTable(r)
+        .split('\n')
+        .find((l) => l.startsWith('Multivariate'));
+
+    expect(line(report([feature('a')], [], { multivariate: multivariateResult() }))).toBe(
+      'Multivariate: 1.23 ± 0.01 (band 0.95–1.08) DRIFTED',
+    );
+    expect(
+      line(report([feature('a')], [], { multivariate: multivariateResult({ value: 1, drifted: false }) })),
+    ).toBe('Multivariate: 1 ± 0.01 (band 0.95–1.08) within the band');
+    expect(line(report([feature('a')], [], { multivariate: null }))).toBe(
+      'Multivariate: not measured (the baseline has no multivariate model)',
+    );
+    expect(line(report([feature('a')]))).toBeUndefined();
   });
 });
 

@@ -15,7 +15,7 @@ import {
   trendsHtml,
 } from '../../../functions/engine/render/trends-html.ts';
 import type { Report } from '../../../functions/engine/report/report-model.ts';
-import { feature as fixtureFeature } from '../../sinks/report-fixture.ts';
+import { biasSection, feature as fixtureFeature, multivariateResult } from '../../sinks/report-fixture.ts';
 import { cliRunner } from '../../support/cli-run.ts';
 
 /** A numeric feature of 100 values at `distance`, drifted past 0.1. */
@@ -128,6 +128,35 @@ describe('index.html', () => {
     expect(heat.match(/<a href=/g)).toHaveLength(9);
     expect(html).toContain('2026-11-26 05:00 – 06:00 UTC: accuracy 0.7');
     expect(html).toContain('2026-11-26 03:00 – 04:00 UTC: 101 profiled');
+  });
+
+  it('draws significant bias violations per window, and the multivariate error against its two thresholds', () => {
+    const withMonitors = sorted.map((w, i) => ({
+      ...w,
+      report: {
+        ...w.report,
+        bias: i === 0 ? null : biasSection({ violations: i - 1 }),
+        multivariate: multivariateResult({ value: [1, 1.02, 1.3][i]!, drifted: i === 2 }),
+      },
+    }));
+
+    const out = trendsHtml(withMonitors);
+
+    const chart = (kind: string) => {
+      const at = out.indexOf(`data-chart="${kind}"`);
+      return out.slice(at, out.indexOf('</svg>', at));
+    };
+    expect([...chart('bias-violations').matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1])).toEqual([
+      '2026-11-26 04:00 – 05:00 UTC: significant bias violations 0',
+      '2026-11-26 05:00 – 06:00 UTC: significant bias violations 1 (drifted)',
+    ]);
+    const titles = [...chart('multivariate').matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    expect(titles).toContain('2026-11-26 05:00 – 06:00 UTC: reconstruction error 1.3 (drifted)');
+    expect(titles).toContain('2026-11-26 03:00 – 04:00 UTC: upper threshold 1.08');
+    expect(titles).toContain('2026-11-26 03:00 – 04:00 UTC: lower threshold 0.95');
+    // Reports without either (older ones) draw neither chart.
+    expect(html).not.toContain('data-chart="bias-violations"');
+    expect(html).not.toContain('data-chart="multivariate"');
   });
 
   it('lists the windows in a sortable table', () => {

@@ -1,0 +1,147 @@
+/**
+ * Feature attribution for a baseline and for a window, shared by the CLI (and, later, the
+ * monitor): which features the model takes, which background it is explained against, which
+ * rows are explained, and the explanation itself (engine/attribution). The model comes in as a
+ * `BatchModel`, so a SageMaker endpoint, a stand-in or a function all do.
+ */
+import type { GlobalExplanation } from '../engine/attribution/attribution-analysis.ts';
+import { defaultBackground } from '../engine/attribution/background-row.ts';
+import { type BatchModel, type ModelValue, withLogitOutput } from '../engine/attribution/batch-model.ts';
+import type { ExplainConfig } from '../engine/attribution/explain-config.ts';
+import { type ExplainResult, explainRecords, type KeyedRow } from '../engine/attribution/explain-records.ts';
+import {
+  type AttributionFeature,
+  RecordSampler,
+  type RecordSamplerSpec,
+} from '../engine/attribution/record-sampler.ts';
+import { DEFAULT_ATTRIBUTION_SEED } from '../engine/attribution/record-selection.ts';
+import type { Baseline } from '../engine/drift/baseline.ts';
+import { applyAttribution, type WindowResult } from '../engine/report/window-result.ts';
+import { readTrainingRows } from '../sources/training-data.ts';
+import type { ObjectStore } from '../stores/object-store.ts';
+
+/**
+ * The model's input features: the baseline's input features in the capture's column order
+ * (driftwatch's layout: its inputs; SageMaker's merged layout: the columns the baseline marks
+ * as inputs, in order).
+ */
+export function attributionFeatures(baseline: Baseline): AttributionFeature[] {
+  const byName = new Map(baseline.features.map((f) => [f.name, f] as const));
+  const columns = baseline.layout.kind === 'separate' ? baseline.layout.inputs : baseline.layout.columns;
+  return columns.flatMap((name) => {
+    const f = byName.get(name);
+    return f !== undefined && f.role === 'input' ? [{ name, kind: f.kind }] : [];
+  });
+}
+
+/** The default background: one row of the baseline's means and most frequent values. */
+export function baselineBackground(
+  baseline: Baseline,
+  features: readonly AttributionFeature[],
+): ModelValue[][] {
+  const byName = new Map(baseline.features.map((f) => [f.name, f] as const));
+  return [defaultBackground(features.map((f) => ({ ...f, profile: byName.get(f.name)!.profile })))];
+}
+
+/** How records are explained: the same for a baseline and the windows compared with it. */
+export interface ExplainPlan {
+  /** The endpoint called (for the report). */
+  endpoint: string;
+  features: readonly AttributionFeature[];
+  background: readonly ModelValue[][];
+  /** The explainability configuration; `null`: Clarify's defaults. */
+  config: ExplainConfig | null;
+  /** Records explained at most (`--explain-records`). */
+  records: number;
+  /** Model rows one explanation may send (`--explain-max-rows`). */
+  maxRows: number;
+  /** Asked before every batch; `true` stops the explanation there. @default never */
+  deadline?: () => boolean;
+}
+
+/** The seed of a plan: the configuration's, else driftwatch's. */
+export function planSeed(plan: ExplainPlan): number {
+  return plan.config?.seed ?? DEFAULT_ATTRIBUTION_SEED;
+}
+
+/** What each part of a window keeps for a plan (run-window.ts's `attribution`). */
+export function samplerSpec(plan: ExplainPlan): RecordSamplerSpec {
+  return { features: plan.features, capacity: plan.records, seed: planSeed(plan) };
+}
+
+/** The output label the explainability files name. */
+export function planLabel(plan: ExplainPlan): string {
+  return plan.config?.label ?? 'label0';
+}
+
+/** Explains `rows` (already drawn: at most `plan.records`) with `model`. Never throws for the model's failures. */
+export function explainRows(
+  rows: readonly KeyedRow[],
+  plan: ExplainPlan,
+  model: BatchModel,
+): Promise<ExplainResult> {
+  const c = plan.config;
+  return explainRecords({
+    features: plan.features.map((f) => f.name),
+    rows,
+    background: plan.background,
+    model: c?.useLogit ? withLogitOutput(model) : model,
+    records: plan.records,
+    maxRows: plan.maxRows,
+    seed: planSeed(plan),
+    ...(c !== null && c.numSamples !== null ? { numSamples: c.numSamples } : {}),
+    ...(c !== null ? { aggMethod: c.aggMethod } : {}),
+    ...(plan.deadline ? { deadline: plan.deadline } : {}),
+  });
+}
+
+/**
+ * Explains a training set: its rows read again from `store`/`key` (the rows the baseline
+ * profiled, in order), drawn by the seeded hash of their ordinal as text ("0", "1", ...).
+ */
+export async function explainTrainingSet(
+  store: ObjectStore,
+  key: string,
+  options: { noHeader?: boolean },
+  plan: ExplainPlan,
+  model: BatchModel,
+): Promise<{ result: ExplainResult; rows: number }> {
+  const sampler = new RecordSampler(samplerSpec(plan));
+  let ordinal = 0;
+  await readTrainingRows(
+    store,
+    key,
+    plan.features.map((f) => f.name),
+    options,
+    (values) => {
+      sampler.add(String(ordinal), values, ordinal);
+      ordinal++;
+    },
+  );
+  return { result: await explainRows(sampler.rows(), plan, model), rows: sampler.seen };
+}
+
+/**
+ * Explains a window's kept rows (run-window.ts's `attributionSample`) and puts the result,
+ * compared with the baseline's `analysis`, in the window's results. The model's failures end up
+ * in `attribution.error`; nothing else of the window changes.
+ */
+export async function explainWindow(
+  result: WindowResult,
+  sample: RecordSampler,
+  plan: ExplainPlan,
+  baseline: { analysis: GlobalExplanation; values: readonly number[] },
+  model: BatchModel,
+): Promise<void> {
+  const rows = sample.rows();
+  const explained = await explainRows(rows, plan, model);
+  applyAttribution(result, {
+    endpoint: plan.endpoint,
+    features: plan.features.map((f) => f.name),
+    label: planLabel(plan),
+    baseline: { values: baseline.values, expectedValue: baseline.analysis.expectedValue },
+    explained,
+    windowRows: sample.seen,
+    candidates: rows.length,
+  });
+}
