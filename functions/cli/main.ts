@@ -32,6 +32,7 @@ export async function main(argv: string[], given: Io = processIo): Promise<numbe
     if (command === 'baseline') return await baselineCommand(rest, io);
     if (command === 'run') return await runCommand(rest, io);
     if (command === 'report') return await reportCommand(rest, io);
+    if (command === 'grafana') return await (await import('./grafana-command.ts')).grafanaCommand(rest, io);
     if (command === 'endpoint') {
       // Loaded on demand: it brings the SageMaker client, which no other command needs.
       const { endpointCommand } = await import('./endpoint-command.ts');
