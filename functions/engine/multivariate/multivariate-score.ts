@@ -133,7 +133,16 @@ export class MultivariateScore {
 
   /** Scores one row: its values in the model's feature order, or as the constructor's `columns` say. */
   addRow(row: FeatureRow): void {
-    const deviation = this.reconstruction.measure(row) - this.center;
+    this.add(this.reconstruction.measure(row));
+  }
+
+  /** Scores one row already imputed and encoded, in the model's feature order (see multivariate-rows.ts). */
+  addEncoded(encoded: Float64Array): void {
+    this.add(this.reconstruction.measureEncoded(encoded));
+  }
+
+  private add(error: number): void {
+    const deviation = error - this.center;
     const square = deviation * deviation;
     // A value near the double range (1e160 and up) overflows its standardised square (every
     // residual square is at most the total): the row is counted apart, as no finite mean holds it.

@@ -14,7 +14,8 @@ export class Reconstruction {
   private readonly d: number;
   private readonly k: number;
   private readonly mean: Float64Array;
-  private readonly scale: Float64Array;
+  /** 1 / scale: a row multiplies where the standard scaler divides (within an ulp of it). */
+  private readonly inverseScale: Float64Array;
   private readonly pcaMean: Float64Array;
   /** Row-major k x d. */
   private readonly components: Float64Array;
@@ -28,6 +29,7 @@ export class Reconstruction {
   private readonly m: number;
   private readonly columns: Int32Array;
   private readonly centred: Float64Array;
+  private readonly encodedRow: Float64Array;
   private readonly scores: Float64Array;
   /** The last row's residual (rebuild mode) or its coordinates W c (residual-basis mode). */
   private readonly last: Float64Array;
@@ -44,7 +46,7 @@ export class Reconstruction {
     this.d = d;
     this.k = k;
     this.mean = Float64Array.from(projection.scaler.mean);
-    this.scale = Float64Array.from(projection.scaler.scale);
+    this.inverseScale = Float64Array.from(projection.scaler.scale, (s) => 1 / s);
     this.pcaMean = Float64Array.from(projection.pca.mean);
     this.components = Float64Array.from(projection.pca.components.flat());
     this.transposed = new Float64Array(d * k);
@@ -56,6 +58,7 @@ export class Reconstruction {
     this.m = this.residualBasis === null ? 0 : residual!.length;
     this.columns = Int32Array.from(columns ?? this.features.map((_, j) => j));
     this.centred = new Float64Array(d);
+    this.encodedRow = new Float64Array(d);
     this.scores = new Float64Array(k);
     this.last = new Float64Array(this.residualBasis === null ? d : this.m);
   }
@@ -84,8 +87,18 @@ export class Reconstruction {
    * {@link addSquares}.
    */
   measure(row: FeatureRow): number {
-    const { d, k, centred, mean, scale, pcaMean, last } = this;
-    for (let j = 0; j < d; j++) centred[j] = (this.encoded(j, row) - mean[j]!) / scale[j]! - pcaMean[j]!;
+    const encoded = this.encodedRow;
+    for (let j = 0; j < this.d; j++) encoded[j] = this.encoded(j, row);
+    return this.measureEncoded(encoded);
+  }
+
+  /**
+   * {@link measure} of a row already imputed and encoded (numbers as they are, categories as
+   * their frequencies), in the model's feature order.
+   */
+  measureEncoded(encoded: Float64Array): number {
+    const { d, k, centred, mean, inverseScale, pcaMean, last } = this;
+    for (let j = 0; j < d; j++) centred[j] = (encoded[j]! - mean[j]!) * inverseScale[j]! - pcaMean[j]!;
     const basis = this.residualBasis;
     let sum = 0;
     if (basis !== null) {
