@@ -12,6 +12,8 @@ import type { Construct } from 'constructs';
 import type { DriftwatchConfig, ReportsBucketConfig } from './config/index.ts';
 import type { EndpointMonitor } from './constructs/endpoint-monitor.ts';
 import { EndpointStack } from './constructs/endpoint-stack.ts';
+import { HistoryTables } from './constructs/history-tables.ts';
+import { reportsKmsKeyArn } from './kms-grants.ts';
 
 /**
  * What the account's IAM principals may do with the topic key: administer it and use it for
@@ -74,6 +76,8 @@ export class DriftwatchStack extends Stack {
   readonly endpointStacks: readonly EndpointStack[];
   /** Each endpoint's monitor (the `monitor` of its nested stack), in config order. */
   readonly monitors: readonly EndpointMonitor[];
+  /** The Glue tables and Athena workgroup over the history; absent with `"history": false`. */
+  readonly history: HistoryTables | undefined;
 
   constructor(scope: Construct, id: string, props: DriftwatchStackProps) {
     super(scope, id, props);
@@ -81,6 +85,21 @@ export class DriftwatchStack extends Stack {
 
     this.reportsBucket = this.createOrImportReportsBucket(config.reportsBucket);
     this.topicKey = this.createTopicKey();
+    // In the parent stack, beside the bucket: one database over every endpoint's history.
+    this.history =
+      config.history === false
+        ? undefined
+        : new HistoryTables(this, 'History', {
+            reportsBucket: this.reportsBucket,
+            reportsPrefix: config.reportsBucket.prefix,
+            reportsKmsKeyArn: reportsKmsKeyArn(config),
+            endpoints: config.endpoints.map((e) => e.name),
+            schedules: config.endpoints.map((e) => e.scheduleName),
+            databaseName: config.history.database,
+            workgroupName: config.history.workgroup,
+            firstDay: config.history.firstDay,
+            resultsExpiration: Duration.days(config.history.resultsExpirationDays),
+          });
 
     this.endpointStacks = config.endpoints.map(
       (endpoint) =>

@@ -94,6 +94,26 @@ export class EndpointMetrics {
     return this.data(DRIFTWATCH_METRICS.multivariateDrift, Stats.MAXIMUM);
   }
 
+  /** nDCG of the window's feature-attribution ranking against the baseline's (0.9 and above: no drift). */
+  attributionNdcg(): Metric {
+    return this.data(DRIFTWATCH_METRICS.attributionNdcg, Stats.MINIMUM);
+  }
+
+  /** 1 when the window's attribution ranking drifted (nDCG below 0.9), else 0. */
+  attributionDrift(): Metric {
+    return this.data(DRIFTWATCH_METRICS.attributionDrift, Stats.MAXIMUM);
+  }
+
+  /** Rows the window's explanation sent to the endpoint. */
+  attributionModelRows(): Metric {
+    return this.data(DRIFTWATCH_METRICS.attributionModelRows, Stats.MAXIMUM);
+  }
+
+  /** 1 when explaining the window failed (the endpoint refused, throttled or timed out). */
+  attributionFailures(): Metric {
+    return this.data(DRIFTWATCH_METRICS.attributionFailures, Stats.MAXIMUM);
+  }
+
   /**
    * The window's significant bias violations, in Clarify's bias-metrics namespace (dimensions
    * Endpoint and MonitoringSchedule, as the monitor publishes them).

@@ -20,21 +20,24 @@ export interface ObjectKey {
  * to be the bucket's). A key listed twice is granted once, for the widest use.
  */
 export function grantObjectKeys(grantee: IGrantable, keys: readonly ObjectKey[]): void {
+  for (const statement of objectKeyStatements(keys)) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+}
+
+/** The statements {@link grantObjectKeys} grants, for a policy that is not a grantee's (a managed policy). */
+export function objectKeyStatements(keys: readonly ObjectKey[]): PolicyStatement[] {
   const uses = new Map<string, KeyUse>();
   for (const { keyArn, use } of keys) {
     if (keyArn === undefined) continue;
     uses.set(keyArn, uses.get(keyArn) === 'readWrite' ? 'readWrite' : use);
   }
-  for (const [keyArn, use] of uses) {
+  return [...uses].map(([keyArn, use]) => {
     const region = Arn.split(keyArn, ArnFormat.SLASH_RESOURCE_NAME).region;
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: use === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
-      }),
-    );
-  }
+    return new PolicyStatement({
+      actions: use === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+    });
+  });
 }
 
 /** The key of an existing SSE-KMS reports bucket (`reportsBucket.kmsKeyArn`), when the config names one. */

@@ -41,6 +41,17 @@ export function buildMonitorRuntimeConfig(
           },
         }
       : {}),
+    ...(endpoint.attribution
+      ? {
+          attribution: {
+            endpointName: endpoint.attribution.endpointName,
+            records: endpoint.attribution.records,
+            maxRows: endpoint.attribution.maxRows,
+            requestsPerSecond: endpoint.attribution.requestsPerSecond,
+            ...(endpoint.attribution.config ? { configUri: endpoint.attribution.config.uri } : {}),
+          },
+        }
+      : {}),
     reportsBucket: resources.reportsBucketName,
     reportsPrefix: resources.reportsPrefix,
     dataMetricsNamespace: resources.dataMetricsNamespace,

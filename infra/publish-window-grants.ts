@@ -2,7 +2,10 @@ import { Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { BIAS_METRICS_NAMESPACE } from '../functions/contracts/metric-names.ts';
+import {
+  BIAS_METRICS_NAMESPACE,
+  EXPLAINABILITY_METRICS_NAMESPACE,
+} from '../functions/contracts/metric-names.ts';
 import type { EndpointConfig } from './config/index.ts';
 import type { AlarmTopic } from './constructs/alarm-topic.ts';
 import type { MonitorNamespaces } from './endpoint-metrics.ts';
@@ -74,6 +77,7 @@ export function grantPublishWindow(fn: IFunction, targets: PublishWindowTargets)
             namespaces.data,
             namespaces.model,
             ...(mayPublishBias(endpoint) ? [BIAS_METRICS_NAMESPACE] : []),
+            ...(endpoint.attribution ? [EXPLAINABILITY_METRICS_NAMESPACE] : []),
           ],
         },
       },
@@ -82,7 +86,7 @@ export function grantPublishWindow(fn: IFunction, targets: PublishWindowTargets)
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      "cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the two driftwatch namespaces (and Clarify's bias-metrics namespace for an endpoint with a bias block, or a binary classifier with labels whose baseline folder may hold one).",
+      "cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the two driftwatch namespaces (and Clarify's bias-metrics namespace for an endpoint with a bias block, or a binary classifier with labels whose baseline folder may hold one; Clarify's explainability-metrics namespace for an endpoint with an attribution block).",
   });
 
   targets.topic.grantPublish(fn);

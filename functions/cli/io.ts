@@ -16,6 +16,11 @@ export interface Io {
    * change things (endpoint rollback) ask before; without it they need --yes.
    */
   prompt?: (question: string) => Promise<string | null>;
+  /**
+   * HTTP requests (run --pushgateway).
+   * @default the global fetch
+   */
+  fetch?: typeof fetch;
 }
 
 /** The process's own: stdout, stderr, the system clock and questions on the terminal. */

@@ -38,7 +38,9 @@ export async function main(argv: string[], given: Io = processIo): Promise<numbe
       const { endpointCommand } = await import('./endpoint-command.ts');
       return await endpointCommand(rest, io);
     }
-    throw new UsageError(`unknown command "${command}"; use baseline or run (driftwatch --help)`);
+    throw new UsageError(
+      `unknown command "${command}"; use baseline, run, report, endpoint or grafana (driftwatch --help)`,
+    );
   } catch (e) {
     if (e instanceof UsageError || e instanceof BaselineFileError || e instanceof TrainingDataError) {
       // Messages quote names and values from data: shown as text, never obeyed by the terminal.

@@ -72,11 +72,12 @@ import {
 import type { Io } from './io.ts';
 import { openFile, openStore } from './stores.ts';
 import { UsageError } from './usage.ts';
+import { EXPORT_OPTIONS, windowExports, writeWindowExports } from './window-exports.ts';
 
 /** Runs `driftwatch run`; returns the exit status. */
 export async function runCommand(
   args: string[],
-  io: Pick<Io, 'stdout' | 'stderr' | 'stderrIsTty' | 'now'>,
+  io: Pick<Io, 'stdout' | 'stderr' | 'stderrIsTty' | 'now' | 'fetch'>,
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -103,6 +104,7 @@ export async function runCommand(
       workers: { type: 'string' },
       'parallel-min-mb': { type: 'string' },
       ...EXPLAIN_OPTIONS,
+      ...EXPORT_OPTIONS,
     },
   });
   if (positionals.length) throw new UsageError(`run takes no positional arguments; got "${positionals[0]}"`);
@@ -132,6 +134,14 @@ export async function runCommand(
   const workers = positiveInt(values.workers, '--workers') ?? defaultWorkerCount();
   const parallelMinBytes = nonNegativeMb(values['parallel-min-mb'], '--parallel-min-mb');
   const explain = explainFlags(values);
+  const exports = windowExports(values, {
+    inputs: [
+      ['--baseline', values.baseline],
+      ['--capture', values.capture],
+      ['--ground-truth', values['ground-truth']],
+    ],
+    window: { start, end },
+  });
   const baselineStore = openStore(values.baseline);
   const baseline = await loadBaseline(baselineStore);
   const multivariate = await loadMultivariateModel(baselineStore, baseline);
@@ -210,8 +220,18 @@ export async function runCommand(
   }
   if (attribution !== null) await explainRunWindow(result, attribution, explain!, io);
   const written = (await writeReportFiles(openStore(values.out), '', result)).join(',');
+  // The report files first: the exports describe a window whose report exists.
+  const exported =
+    exports === null
+      ? { written: [], failures: [] }
+      : await writeWindowExports(exports, report, io.fetch ?? fetch);
   if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout(`${summaryTable(report)}\n${attributionText(report)}Wrote ${values.out}/{${written}}\n`);
+  else
+    io.stdout(
+      `${summaryTable(report)}\n${attributionText(report)}Wrote ${values.out}/{${written}}\n${exported.written.map((w) => `${w}\n`).join('')}`,
+    );
+  for (const failure of exported.failures) io.stderr(`driftwatch: ${failure}\n`);
+  if (exported.failures.length > 0) return 3;
   const violations =
     report.violations.length + (report.quality?.violations.length ?? 0) + (report.bias?.violations ?? 0);
   return values['fail-on-violation'] && violations > 0 ? 1 : 0;

@@ -17,9 +17,12 @@ Usage:
                  [--min-slice-support N] [--fail-on-violation] [--json]
                  [--explain-endpoint NAME [--explain-records N] [--explain-max-rows M]
                   [--explain-config FILE] [--explain-rate R] [--region REGION]]
+                 [--endpoint NAME --schedule NAME [--history DIR|s3://... [--model-version V]]
+                  [--prometheus FILE] [--pushgateway URL]]
   driftwatch report --reports DIR|s3://... [--out FILE]
   driftwatch endpoint history NAME --reports DIR|s3://... [--json]
   driftwatch endpoint rollback NAME --to CONFIG [--yes] [--region REGION]
+  driftwatch grafana [--config driftwatch.config.json] [--out FILE] [--region REGION]
 
 Commands:
   baseline   Profile a training set (CSV with a header, or JSON Lines) and write SageMaker-format
@@ -39,6 +42,10 @@ Commands:
   endpoint rollback  Shows what the endpoint serves and what endpoint config CONFIG would serve,
              asks for confirmation (unless --yes), then updates the endpoint to CONFIG
              (SageMaker UpdateEndpoint; AWS credentials and region from the usual places).
+  grafana    Write a Grafana dashboard (JSON, to import) for Grafana's CloudWatch data source from
+             the stack's configuration (default --config driftwatch.config.json): the CloudWatch
+             dashboard's panels, one row per endpoint, variables endpoint and feature
+             (default: standard output; --region sets the data source's region).
 
 Model quality:
   baseline --problem-type TYPE --label-column L (--probability-column P | --prediction-column P)
@@ -73,6 +80,19 @@ Feature attribution drift (SHAP, as SageMaker Clarify's explainability monitor):
              (default 200000) caps the model rows a window sends: fewer records are explained, and
              the report says why. --explain-rate R caps requests per second (default 10). An
              endpoint that fails does not fail the run: attribution.error says what failed.
+
+History, Prometheus (run; each needs --endpoint NAME --schedule NAME, the names the deployed
+monitor takes from its configuration, as partition values and labels):
+  --history DIR|s3://...  also writes the window's history, one line per feature and one per
+             window, to history/features|windows/endpoint=E/schedule=S/dt=YYYY-MM-DD/HH.jsonl
+             (JSON Lines; the tables the stack's Athena workgroup queries, or DuckDB's read_json
+             with hive_partitioning). Needs --start and --end; re-running a window replaces its
+             lines. --model-version V fills the model_version column.
+  --prometheus FILE  writes the window's metrics in Prometheus' text format 0.0.4 to FILE (a
+             .prom file in node_exporter's --collector.textfile.directory), replaced atomically.
+  --pushgateway URL  PUTs the same metrics to URL/metrics/job/driftwatch/endpoint/E/schedule/S,
+             replacing the group's previous push (scrape it with honor_labels: true). A failed
+             push exits 3 after the report files are written.
 
 Limits (run): --exact-cap N (numeric values kept exactly per feature, default 100000),
   --max-categories N (distinct values counted per feature, default 10000),

@@ -99,6 +99,17 @@ export const METRIC_NAMES = {
   multivariateReconstructionError: 'multivariate_reconstruction_error',
   /** 1 when the window's reconstruction error left the baseline's band (`multivariate.drifted`), else 0. */
   multivariateDrift: 'multivariate_drift',
+  /**
+   * nDCG of the window's feature-attribution ranking against the baseline's (report.json
+   * `attribution.ndcg`); published only when the window was explained.
+   */
+  attributionNdcg: 'attribution_ndcg',
+  /** 1 when the ranking drifted (nDCG below 0.9, `attribution.drifted`), else 0; only with an nDCG. */
+  attributionDrift: 'attribution_drift',
+  /** Rows sent to the explaining endpoint for the window (`attribution.modelRows`). */
+  attributionModelRows: 'attribution_model_rows',
+  /** 1 when explaining the window failed (`attribution.error`: refused, throttled, timed out), else 0. */
+  attributionFailures: 'attribution_failures',
   /** Records profiled in the window. */
   recordsProfiled: 'records_profiled',
   /** Records rejected (malformed, unreadable) in the window. */
@@ -130,3 +141,25 @@ export const BIAS_METRICS_NAMESPACE = 'aws/sagemaker/Endpoints/bias-metrics';
 
 /** A window's significant bias violations, in {@link BIAS_METRICS_NAMESPACE} (dimensions Endpoint, MonitoringSchedule). */
 export const BIAS_VIOLATIONS_METRIC = 'bias_violations';
+
+/** Clarify's explainability-metrics namespace for real-time endpoints (SageMaker's documentation). */
+export const EXPLAINABILITY_METRICS_NAMESPACE = 'aws/sagemaker/Endpoints/explainability-metrics';
+
+/**
+ * Clarify's feature attribution metrics: `feature_NAME` (a feature's global SHAP value) and
+ * `ExpectedValue`, with dimensions Endpoint, MonitoringSchedule, ExplainabilityMethod, Label and
+ * ValueType (SageMaker's "CloudWatch Metrics for Feature Drift Analysis").
+ */
+export const EXPLAINABILITY_METRICS = {
+  /** A feature's global SHAP value; the name is built as every per-feature name is ({@link metricName}). */
+  feature: (feature: string): string => metricName(`feature_${feature}`),
+  expectedValue: 'ExpectedValue',
+  dimensions: {
+    explainabilityMethod: 'ExplainabilityMethod',
+    label: 'Label',
+    valueType: 'ValueType',
+  },
+  /** The `ExplainabilityMethod` Clarify publishes (exact Shapley values are what Kernel SHAP estimates). */
+  method: 'KernelShap',
+  valueTypes: { global: 'GlobalShapValues', expected: 'ExpectedValue' },
+} as const;

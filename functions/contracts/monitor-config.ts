@@ -31,6 +31,13 @@ export interface MonitorRuntimeConfig {
    * @default - none: the baseline folder's `bias/analysis_config.json` and `bias/analysis.json`, when it has them
    */
   bias?: BiasLocation;
+  /**
+   * Feature attribution drift (the endpoint's `attribution` block): which endpoint explains the
+   * window's records and at what cost. The baseline folder's `explainability/` files say what is
+   * compared; without them each window's report says why it has no attribution.
+   * @default - none: windows are not explained
+   */
+  attribution?: AttributionSettings;
   /** Bucket and key prefix for reports: `PREFIX/reports/ENDPOINT/SCHEDULE/yyyy/mm/dd/hh/`. */
   reportsBucket: string;
   reportsPrefix: string;
@@ -64,6 +71,23 @@ export interface BiasLocation {
   analysisConfigUri: string;
   /** `s3://bucket/key` of the training data's `analysis.json` (the bias baseline). */
   analysisUri: string;
+}
+
+/** How a deployed monitor explains its windows (`MONITOR_CONFIG.attribution`). */
+export interface AttributionSettings {
+  /** The SageMaker endpoint InvokeEndpoint is called on: the monitored one, or a shadow serving the same model. */
+  endpointName: string;
+  /** Records explained at most per window (`--explain-records`). */
+  records: number;
+  /** Model rows one window may send at most (`--explain-max-rows`). */
+  maxRows: number;
+  /** InvokeEndpoint requests per second at most. */
+  requestsPerSecond: number;
+  /**
+   * `s3://bucket/key` of the explainability configuration (Clarify's `analysis_config.json`).
+   * @default - the configuration the baseline was explained with (its explain-settings.json)
+   */
+  configUri?: string;
 }
 
 /** Thrown for a `MONITOR_CONFIG` the monitor cannot run with; the message names the field. */
@@ -128,6 +152,7 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
   const bias = parseBiasLocation(c.bias, fields.fail);
   if (bias !== undefined && (problemType !== 'BinaryClassification' || groundTruthUri === undefined))
     fail('bias', 'absent unless problemType is BinaryClassification and groundTruthUri is set');
+  const attribution = parseAttributionSettings(c.attribution, fields.fail);
   const probabilityThreshold = optionalNumber('probabilityThreshold', 0, 1);
   const datasetDriftShare = optionalNumber('datasetDriftShare', 0, 1);
   const pricePerGbSecond = optionalNumber('pricePerGbSecond', 0, 1);
@@ -154,6 +179,7 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
     ...(problemType !== undefined ? { problemType: problemType as MonitorRuntimeConfig['problemType'] } : {}),
     ...(probabilityThreshold !== undefined ? { probabilityThreshold } : {}),
     ...(bias !== undefined ? { bias } : {}),
+    ...(attribution !== undefined ? { attribution } : {}),
     reportsBucket: str('reportsBucket'),
     reportsPrefix: str('reportsPrefix', true),
     dataMetricsNamespace: str('dataMetricsNamespace'),
@@ -194,4 +220,41 @@ function parseBiasLocation(
     return v as string;
   };
   return { analysisConfigUri: objectUri('analysisConfigUri'), analysisUri: objectUri('analysisUri') };
+}
+
+/** `MONITOR_CONFIG.attribution`: the explaining endpoint, the cost limits and the configuration, or absent. */
+function parseAttributionSettings(
+  value: unknown,
+  fail: (path: string, wants: string, got: unknown) => never,
+): AttributionSettings | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return fail(
+      'attribution',
+      'an object {"endpointName", "records", "maxRows", "requestsPerSecond", "configUri"?}',
+      value,
+    );
+  const o = value as JsonObject;
+  const endpointName = o.endpointName;
+  if (typeof endpointName !== 'string' || !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(endpointName))
+    fail('attribution.endpointName', 'a SageMaker endpoint name', endpointName);
+  const whole = (field: 'records' | 'maxRows', min: number): number => {
+    const v = o[field];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      fail(`attribution.${field}`, `a whole number of ${min} or more`, v);
+    return v as number;
+  };
+  const rate = o.requestsPerSecond;
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > 1000)
+    fail('attribution.requestsPerSecond', 'a number above 0 and at most 1000', rate);
+  const configUri = o.configUri;
+  if (configUri !== undefined && (typeof configUri !== 'string' || parseS3ObjectUri(configUri) === null))
+    fail('attribution.configUri', 'an S3 object URI (s3://bucket/path/explain-config.json)', configUri);
+  return {
+    endpointName: endpointName as string,
+    records: whole('records', 1),
+    maxRows: whole('maxRows', 1),
+    requestsPerSecond: rate as number,
+    ...(configUri !== undefined ? { configUri: configUri as string } : {}),
+  };
 }

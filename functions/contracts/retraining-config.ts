@@ -58,6 +58,8 @@ export interface RetrainingTriggerFlags {
   biasViolation?: boolean;
   /** A window summary whose multivariate drift was detected. @default false */
   multivariateDrift?: boolean;
+  /** A window summary whose feature attribution ranking drifted. @default false */
+  attributionDrift?: boolean;
   /** Names of the endpoint's alarms whose ALARM transition starts one. */
   alarms: string[];
 }
@@ -142,6 +144,7 @@ export function parseRetrainingConfig(text: string | undefined): RetrainingRunti
       qualityViolation: bool(on, 'qualityViolation', 'on.qualityViolation'),
       biasViolation: optionalBool(on, 'biasViolation', 'on.biasViolation'),
       multivariateDrift: optionalBool(on, 'multivariateDrift', 'on.multivariateDrift'),
+      attributionDrift: optionalBool(on, 'attributionDrift', 'on.attributionDrift'),
       alarms: alarms as string[],
     },
     action,

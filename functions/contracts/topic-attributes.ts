@@ -10,8 +10,10 @@
 /**
  * Attribute names. SNS allows letters, digits, `-`, `_` and single dots, and (for SQS subscribers)
  * 10 attributes per message: a summary uses 8, plus `biasViolations` when the report has a bias
- * section and `multivariateDrift` when it has a multivariate one (10 at most); counts beyond
- * these are in report.json.
+ * section, `multivariateDrift` when it has a multivariate one and `attributionDrift` when its
+ * feature attribution was measured. With all three, `windowEnd` is left out (the window is always
+ * an hour: readers take the start + 1 h), so a summary never has more than
+ * {@link MAX_SUMMARY_ATTRIBUTES}; counts beyond these are in report.json.
  */
 export const ATTRIBUTE = {
   kind: 'driftwatch.kind',
@@ -27,7 +29,15 @@ export const ATTRIBUTE = {
   biasViolations: 'driftwatch.biasViolations',
   /** The report's `multivariate.drifted`; absent without a multivariate section. */
   multivariateDrift: 'driftwatch.multivariateDrift',
+  /** The report's `attribution.drifted`; absent when the window's attribution was not measured (no nDCG). */
+  attributionDrift: 'driftwatch.attributionDrift',
 } as const;
+
+/** SNS delivers at most 10 message attributes to SQS subscribers. */
+export const MAX_SUMMARY_ATTRIBUTES = 10;
+
+/** A monitor window's length: the end a summary without `windowEnd` has. */
+const WINDOW_MS = 60 * 60 * 1000;
 
 /** Values of `driftwatch.kind`. */
 export type MessageKind = 'window-summary' | 'retraining';
@@ -48,6 +58,8 @@ export interface SummaryAttributes {
   biasViolations: number;
   /** Multivariate drift was detected; false when the summary does not say. */
   multivariateDrift: boolean;
+  /** The feature attribution ranking drifted; false when the summary does not say. */
+  attributionDrift: boolean;
 }
 
 /** Message attributes as a Lambda SNS event delivers them. */
@@ -86,15 +98,20 @@ export function readSummaryAttributes(attributes: DeliveredAttributes): SummaryA
   // Attributes added later: a summary from an older monitor (or a window without the section) has none.
   const optional = <T>(name: string, read: (name: string) => T, absent: T): T =>
     attributes[name]?.Value === undefined ? absent : read(name);
+  // Read in this order, so the first attribute missing is the one an error names.
+  const endpoint = get(ATTRIBUTE.endpoint);
+  const scheduleName = get(ATTRIBUTE.schedule);
+  const windowStart = date(ATTRIBUTE.windowStart);
   return {
-    endpoint: get(ATTRIBUTE.endpoint),
-    scheduleName: get(ATTRIBUTE.schedule),
-    windowStart: date(ATTRIBUTE.windowStart),
-    windowEnd: date(ATTRIBUTE.windowEnd),
+    endpoint,
+    scheduleName,
+    windowStart,
+    windowEnd: optional(ATTRIBUTE.windowEnd, date, new Date(windowStart.getTime() + WINDOW_MS)),
     reportLocation: get(ATTRIBUTE.report),
     datasetDrift: get(ATTRIBUTE.datasetDrift) === 'true',
     qualityViolations: count(ATTRIBUTE.qualityViolations),
     biasViolations: optional(ATTRIBUTE.biasViolations, count, 0),
     multivariateDrift: optional(ATTRIBUTE.multivariateDrift, (n) => get(n) === 'true', false),
+    attributionDrift: optional(ATTRIBUTE.attributionDrift, (n) => get(n) === 'true', false),
   };
 }

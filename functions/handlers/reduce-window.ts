@@ -11,7 +11,7 @@ import { deployedMonitorDeps } from '../pipeline/monitor-deps.ts';
 import type { MonitorDeps, WindowOutcome } from '../pipeline/monitor-run.ts';
 
 /** What the handler runs with, but for what each invocation's context says. */
-export type ReduceWindowHandlerDeps = Omit<MonitorDeps, 'memoryMb'>;
+export type ReduceWindowHandlerDeps = Omit<MonitorDeps, 'memoryMb' | 'remainingMs'>;
 
 /** The handler over the deps `deps` makes on the first invocation (tests pass s3rver's client and mocks). */
 export function createReduceWindowHandler(deps: () => ReduceWindowHandlerDeps) {
@@ -19,11 +19,20 @@ export function createReduceWindowHandler(deps: () => ReduceWindowHandlerDeps) {
   return async (event: unknown, context?: LambdaContext): Promise<WindowOutcome> => {
     built ??= deps();
     const d = built;
+    // The deadline bounds the window's explanation (feature attribution), as in the monitor.
+    const remaining = context?.getRemainingTimeInMillis;
     return logFailures(
       'fan-out reduce failed',
       { endpoint: d.config.endpoint, schedule: d.config.scheduleName },
       async () => {
-        return await reduceWindow({ ...d, memoryMb: memoryMbOf(context) }, event);
+        return await reduceWindow(
+          {
+            ...d,
+            memoryMb: memoryMbOf(context),
+            ...(remaining ? { remainingMs: () => remaining.call(context) } : {}),
+          },
+          event,
+        );
       },
     );
   };

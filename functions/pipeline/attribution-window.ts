@@ -1,6 +1,6 @@
 /**
- * Feature attribution for a baseline and for a window, shared by the CLI (and, later, the
- * monitor): which features the model takes, which background it is explained against, which
+ * Feature attribution for a baseline and for a window, shared by the CLI and the monitor
+ * (./monitor-attribution.ts): which features the model takes, which background it is explained against, which
  * rows are explained, and the explanation itself (engine/attribution). The model comes in as a
  * `BatchModel`, so a SageMaker endpoint, a stand-in or a function all do.
  */
@@ -74,14 +74,18 @@ export function planLabel(plan: ExplainPlan): string {
   return plan.config?.label ?? 'label0';
 }
 
-/** Explains `rows` (already drawn: at most `plan.records`) with `model`. Never throws for the model's failures. */
-export function explainRows(
+/**
+ * Explains `rows` (already drawn: at most `plan.records`) with `model`. Never throws for the
+ * model's failures; a failure once `plan.deadline` has passed (the request in flight aborted) is
+ * reported as `stoppedEarly`, not `error`.
+ */
+export async function explainRows(
   rows: readonly KeyedRow[],
   plan: ExplainPlan,
   model: BatchModel,
 ): Promise<ExplainResult> {
   const c = plan.config;
-  return explainRecords({
+  const result = await explainRecords({
     features: plan.features.map((f) => f.name),
     rows,
     background: plan.background,
@@ -93,6 +97,12 @@ export function explainRows(
     ...(c !== null ? { aggMethod: c.aggMethod } : {}),
     ...(plan.deadline ? { deadline: plan.deadline } : {}),
   });
+  // A request cut off at the deadline (the model's abort signal) is the deadline, not a failure.
+  if (result.error !== null && plan.deadline?.()) {
+    result.stoppedEarly = `deadline passed after ${result.recordsExplained.toLocaleString('en-US')} of ${result.recordsPlanned.toLocaleString('en-US')} records (the request in flight was stopped)`;
+    result.error = null;
+  }
+  return result;
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { MonitorRuntimeConfig } from '../contracts/monitor-config.ts';
 import { fanOutFolder, hourPath } from '../contracts/report-layout.ts';
 import { HOUR_MS } from '../contracts/time.ts';
+import type { RecordSampleJson } from '../engine/attribution/record-sampler.ts';
 import type { MultivariateScoreJson } from '../engine/multivariate/multivariate-score.ts';
 import type { WindowProfileJson } from '../engine/profile/window-profile.ts';
 import type { PartSummary } from '../engine/quality/prediction-part.ts';
@@ -94,6 +95,11 @@ export interface PartialProfile {
    * in parts written before the multivariate check existed).
    */
   multivariate?: MultivariateScoreJson | null;
+  /**
+   * The rows the part kept for feature attribution (its smallest seeded hashes); `null` when the
+   * endpoint's windows are not explained (absent in parts written before attribution existed).
+   */
+  attribution?: RecordSampleJson | null;
 }
 
 /** The event of one Reduce step. */

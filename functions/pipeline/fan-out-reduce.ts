@@ -1,13 +1,16 @@
 /**
  * The Reduce step of the fan-out (./fan-out.ts), once per planned window: merges the window's
- * partial profiles and publishes it as the monitor function publishes a window it profiled.
+ * partial profiles (and the rows they kept to explain, which it explains once) and publishes it
+ * as the monitor function publishes a window it profiled.
  */
+import { RecordSampler, type RecordSamplerSpec } from '../engine/attribution/record-sampler.ts';
 import { type Baseline, captureSchema } from '../engine/drift/baseline.ts';
 import type { MultivariateModel } from '../engine/multivariate/multivariate-model.ts';
 import { MultivariateScore } from '../engine/multivariate/multivariate-score.ts';
 import { WindowProfile } from '../engine/profile/window-profile.ts';
 import { WindowProfiler } from '../engine/profile/window-profiler.ts';
 import { applyMultivariate } from '../engine/report/window-result.ts';
+import { samplerSpec } from './attribution-window.ts';
 import { applyWindowBias } from './bias-window.ts';
 import {
   checkRunId,
@@ -19,6 +22,7 @@ import {
 } from './fan-out-contract.ts';
 import { reduceWindowQuality } from './fan-out-quality.ts';
 import { refreshIndex } from './index-refresh.ts';
+import { explainMonitorWindow, hasPlan } from './monitor-attribution.ts';
 import { type MonitorDeps, reportsStore } from './monitor-deps.ts';
 import { startRun } from './monitor-start.ts';
 import { publishWindow, type WindowOutcome } from './publish-window.ts';
@@ -44,20 +48,30 @@ function checkReduceEvent(event: unknown): ReduceWindowEvent {
 /** Partials read ahead of the merge: S3 round trips overlap, memory holds a few parts only. */
 const READ_AHEAD = 4;
 
+/** A window's partials merged. */
+export interface MergedPartials {
+  profile: WindowProfile;
+  parts: Omit<PartialProfile, 'profile' | 'multivariate' | 'attribution'>[];
+  multivariate: MultivariateScore | null;
+  /**
+   * The rows every part kept for feature attribution, merged (`null` without a sampler spec);
+   * a string when a part kept none though the spec asks for them (the baseline changed during the run).
+   */
+  attribution: RecordSampler | string | null;
+}
+
 /**
- * Reads a window's partials in item order and merges them into one profile. Every object must
- * be covered exactly once: a missing or overlapping part is an error naming it.
+ * Reads a window's partials in item order and merges them into one profile (and, with
+ * `attributionSpec`, the rows they kept to explain). Every object must be covered exactly once:
+ * a missing or overlapping part is an error naming it.
  */
 export async function mergePartials(
   deps: Pick<MonitorDeps, 's3' | 'config'>,
   baseline: Baseline,
   event: ReduceWindowEvent,
   multivariateModel?: MultivariateModel | null,
-): Promise<{
-  profile: WindowProfile;
-  parts: Omit<PartialProfile, 'profile' | 'multivariate'>[];
-  multivariate: MultivariateScore | null;
-}> {
+  attributionSpec?: RecordSamplerSpec | null,
+): Promise<MergedPartials> {
   const { config } = deps;
   const windowStart = new Date(event.window.start);
   const reports = reportsStore(deps);
@@ -73,7 +87,9 @@ export async function mergePartials(
   const merged = new WindowProfiler(captureSchema(baseline), windowOptions(windowStart)).profile;
   const model = multivariateModel ?? null;
   const multivariate = model === null ? null : new MultivariateScore(model);
-  const parts: Omit<PartialProfile, 'profile' | 'multivariate'>[] = [];
+  const parts: MergedPartials['parts'] = [];
+  const spec = attributionSpec ?? null;
+  let attribution: RecordSampler | string | null = spec === null ? null : new RecordSampler(spec);
   const read = (key: string) =>
     reports.getText(key).then((text) => {
       if (text === null) throw new Error(`${reports.location}${key}: disappeared while being read`);
@@ -101,15 +117,20 @@ export async function mergePartials(
         );
       multivariate!.merge(MultivariateScore.fromJSON(model, part.multivariate, `${keys[i]}: multivariate`));
     }
+    if (attribution instanceof RecordSampler) {
+      if (part.attribution) attribution.merge(RecordSampler.fromJSON(spec!, part.attribution));
+      else
+        attribution = `feature attribution drift not measured: ${reports.location}${keys[i]} kept no rows to explain (the baseline or the attribution block changed during the run); re-run the window`;
+    }
     next = part.first + part.objects;
-    const { profile: _, multivariate: __, ...summary } = part;
+    const { profile: _, multivariate: __, attribution: ___, ...summary } = part;
     parts.push(summary);
   }
   if (next !== event.window.objects)
     throw new Error(
       `${where}: the partials cover ${next} of the window's ${event.window.objects} objects; a profile worker did not finish: re-run the window`,
     );
-  return { profile: merged, parts, multivariate };
+  return { profile: merged, parts, multivariate, attribution };
 }
 
 /**
@@ -121,7 +142,13 @@ export async function reduceWindow(deps: MonitorDeps, event: unknown): Promise<W
   const { config } = deps;
   const reduceStarted = deps.now();
   const run = await startRun(deps);
-  const { profile, parts, multivariate } = await mergePartials(deps, run.baseline, e, run.multivariate.model);
+  const { profile, parts, multivariate, attribution } = await mergePartials(
+    deps,
+    run.baseline,
+    e,
+    run.multivariate.model,
+    hasPlan(run.attribution) ? samplerSpec(run.attribution.plan) : null,
+  );
   const result = evaluateWindow(run.baseline, profile, {
     baselinePath: run.baselinePath,
     now: reduceStarted,
@@ -154,6 +181,14 @@ export async function reduceWindow(deps: MonitorDeps, event: unknown): Promise<W
     result.modelQuality = { statistics: q.statistics, violations: q.violations };
     if (run.quality.bias) applyWindowBias(result, q.bias);
   }
+  // Explained once, here, on the rows the parts kept, within this function's time.
+  if (run.attribution !== null)
+    await explainMonitorWindow(
+      deps,
+      typeof attribution === 'string' ? { reason: attribution } : run.attribution,
+      result,
+      attribution instanceof RecordSampler ? attribution : null,
+    );
   const outcome = await publishWindow(deps, run, new Date(e.window.start), result, {
     objects: e.window.objects,
     started: new Date(e.plannedAt),

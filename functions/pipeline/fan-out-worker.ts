@@ -11,6 +11,7 @@ import { loadMultivariateModel } from '../sources/multivariate-store.ts';
 import { profileObjects } from '../sources/profile-capture.ts';
 import type { StoredObject } from '../stores/object-store.ts';
 import { S3Store } from '../stores/s3-store.ts';
+import { samplerSpec } from './attribution-window.ts';
 import {
   checkRunId,
   FanOutEventError,
@@ -26,6 +27,7 @@ import {
   partitionLabelFile,
   writePredictionPartitions,
 } from './fan-out-quality.ts';
+import { hasPlan, loadMonitorAttribution } from './monitor-attribution.ts';
 import { captureStore, type MonitorDeps, reportsStore } from './monitor-deps.ts';
 import { qualityPlanOf } from './monitor-start.ts';
 import { predictionSpec } from './quality-window.ts';
@@ -56,6 +58,11 @@ function checkItems(event: unknown): { items: ManifestItem[]; runId: string } {
       );
   }
   return { items, runId: checkRunId(e?.BatchInput?.runId) };
+}
+
+/** Whether a batch has capture items (a batch of label files only profiles nothing). */
+function runsHaveCapture(items: readonly ManifestItem[]): boolean {
+  return items.some((i) => !i.labels);
 }
 
 /**
@@ -109,6 +116,11 @@ export async function profileBatch(
   const reports = reportsStore(deps);
   const quality = await qualityOf(deps, baselineStore, baseline, items);
   const multivariate = await loadMultivariateModel(baselineStore, baseline);
+  // The reducer explains the merged rows; each part keeps its share of them.
+  const attribution = runsHaveCapture(items)
+    ? await loadMonitorAttribution(deps, baselineStore, baseline)
+    : null;
+  const attributionSpec = hasPlan(attribution) ? samplerSpec(attribution.plan) : null;
   for (const item of items.filter((i) => i.labels))
     await partitionLabelFile(reports, config, runId, quality!, item, item.partitions!);
   const runs = contiguousRuns(items.filter((i) => !i.labels));
@@ -119,6 +131,7 @@ export async function profileBatch(
     const rows = new WindowRows({
       ...(partitions !== undefined && quality !== null ? { predictions: predictionSpec(quality) } : {}),
       multivariate: multivariate.model,
+      attribution: attributionSpec,
     });
     const profiler = new WindowProfiler(captureSchema(baseline), {
       ...windowOptions(windowStart),
@@ -150,6 +163,7 @@ export async function profileBatch(
       profile: profile.toJSON(),
       quality: predictions === null ? null : summaryOf(predictions),
       multivariate: rows.multivariate()?.toJSON() ?? null,
+      attribution: rows.attributionSample()?.toJSON() ?? null,
     };
     await reports.putText(
       partialKey(config, runId, windowStart, partial.first),

@@ -6,6 +6,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { type MonitorRuntimeConfig, parseMonitorConfig } from '../contracts/monitor-config.ts';
 import { S3Store } from '../stores/s3-store.ts';
@@ -37,6 +38,11 @@ export interface MonitorDeps {
    */
   sagemaker?: SageMakerClient;
   /**
+   * Calls the endpoint that explains the windows (the `attribution` block's InvokeEndpoint).
+   * @default - none: a window of an endpoint with an attribution block says it could not be explained
+   */
+  sagemakerRuntime?: SageMakerRuntimeClient;
+  /**
    * Milliseconds left before the invocation is stopped: the handler passes Lambda's
    * `context.getRemainingTimeInMillis`. Only `runMonitor` stops early.
    * @default - no deadline
@@ -58,18 +64,35 @@ export function reportsStore(deps: Pick<MonitorDeps, 's3' | 'config'>): S3Store 
   return new S3Store(deps.s3, `s3://${deps.config.reportsBucket}/${deps.config.reportsPrefix}`);
 }
 
+/** SageMaker gives a model container 60 s to answer; a request still open after this has failed. */
+const INVOKE_REQUEST_TIMEOUT_MS = 70_000;
+
 /**
  * What a deployed monitor or fan-out reducer runs with: its config from `MONITOR_CONFIG`, the
  * AWS clients (the SDK retries throttling and 5xx itself) and the wall clock. Built once per
- * container, on the first invocation.
+ * container, on the first invocation. The SageMaker runtime client only with an `attribution`
+ * block: three attempts, so a throttled explanation backs off but does not eat the run's time.
  */
 export function deployedMonitorDeps(env: Readonly<Record<string, string | undefined>>) {
+  const config = parseMonitorConfig(env.MONITOR_CONFIG);
   return {
-    config: parseMonitorConfig(env.MONITOR_CONFIG),
+    config,
     s3: new S3Client({ maxAttempts: 5 }),
     cloudwatch: new CloudWatchClient({ maxAttempts: 5 }),
     sns: new SNSClient({ maxAttempts: 5 }),
     sagemaker: new SageMakerClient({ maxAttempts: 5 }),
+    ...(config.attribution
+      ? {
+          sagemakerRuntime: new SageMakerRuntimeClient({
+            maxAttempts: 3,
+            requestHandler: {
+              requestTimeout: INVOKE_REQUEST_TIMEOUT_MS,
+              connectionTimeout: 10_000,
+              throwOnRequestTimeout: true,
+            },
+          }),
+        }
+      : {}),
     now: () => new Date(),
   };
 }

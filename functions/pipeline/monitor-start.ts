@@ -1,6 +1,7 @@
 /**
  * What every window of one invocation shares, set up once: the data baseline, the quality plan
- * (when the endpoint has ground truth) and the cache of what SageMaker says the endpoint serves.
+ * (when the endpoint has ground truth), the attribution plan (with an attribution block) and the
+ * cache of what SageMaker says the endpoint serves.
  */
 import { BIAS_CONFIG_FILE, QUALITY_CONSTRAINTS_FILE } from '../contracts/baseline-layout.ts';
 import type { BiasLocation, MonitorRuntimeConfig } from '../contracts/monitor-config.ts';
@@ -20,6 +21,7 @@ import { loadMultivariateModel, type MultivariateBaseline } from '../sources/mul
 import { ServingModelCache } from '../sources/serving-model.ts';
 import { parseS3Uri } from '../stores/object-store.ts';
 import { S3Store } from '../stores/s3-store.ts';
+import { loadMonitorAttribution, type MonitorAttribution } from './monitor-attribution.ts';
 import type { MonitorDeps } from './monitor-deps.ts';
 import { planQuality, type QualityPlan } from './quality-window.ts';
 
@@ -32,6 +34,11 @@ export interface MonitorRun {
   quality: QualityPlan | null;
   /** The baseline's multivariate model, or why it has none (each window's report says). */
   multivariate: MultivariateBaseline;
+  /**
+   * How windows are explained (the endpoint's `attribution` block with the baseline's
+   * explainability files), or why they cannot be; `null` without an attribution block.
+   */
+  attribution: MonitorAttribution | null;
 }
 
 /** Loads the baselines and sets up the per-run reads every window of the invocation shares. */
@@ -44,6 +51,7 @@ export async function startRun(deps: MonitorDeps): Promise<MonitorRun> {
     servingModels: deps.sagemaker ? new ServingModelCache(deps.sagemaker) : null,
     quality: await qualityPlanOf(deps, baselineStore, baseline),
     multivariate: await loadMultivariateModel(baselineStore, baseline),
+    attribution: await loadMonitorAttribution(deps, baselineStore, baseline),
   };
 }
 

@@ -1,12 +1,15 @@
 /**
  * One window in the monitor function: list its capture objects (every variant, with the late
  * folder), profile them here, join its predictions to the labels when the run has a quality
- * plan, and publish it (./publish-window.ts).
+ * plan, explain its kept rows when the run has an attribution plan (./monitor-attribution.ts),
+ * and publish it (./publish-window.ts).
  */
 import { HOUR_MS } from '../contracts/time.ts';
 import { hourFolders } from '../engine/capture/capture-window.ts';
 import type { IncompleteWindow, Report } from '../engine/report/report-model.ts';
+import { samplerSpec } from './attribution-window.ts';
 import { applyWindowBias } from './bias-window.ts';
+import { explainMonitorWindow, hasPlan } from './monitor-attribution.ts';
 import { captureStore, DEFAULT_SAFETY_MARGIN_MS, type MonitorDeps } from './monitor-deps.ts';
 import type { MonitorRun } from './monitor-start.ts';
 import { publishWindow, type WindowOutcome } from './publish-window.ts';
@@ -54,6 +57,7 @@ export async function monitorWindow(
       now: started,
       multivariate: run.multivariate,
       ...(quality ? { predictions: quality.spec } : {}),
+      ...(hasPlan(run.attribution) ? { attribution: samplerSpec(run.attribution.plan) } : {}),
       ...(shouldStop ? { shouldStop } : {}),
     },
     selection,
@@ -72,6 +76,9 @@ export async function monitorWindow(
     result.modelQuality = { statistics: q.statistics, violations: q.violations };
     if (run.quality?.bias) applyWindowBias(result, q.bias);
   }
+  // Last, with what is left of the function's time: it stops at the deadline and says how far it got.
+  if (run.attribution !== null && result.objectsRead === result.objects.length)
+    await explainMonitorWindow(deps, run.attribution, result, result.attributionSample);
   return publishWindow(deps, run, windowStart, result, { objects: result.objectsRead, started });
 }
 

@@ -3,6 +3,8 @@
  * profiled in parts (./fan-out.ts): record what served the window, write its report files,
  * publish its metrics, send its summary (at most once per window), and log one line.
  */
+
+import { EXPLAINABILITY_METRICS_NAMESPACE } from '../contracts/metric-names.ts';
 import { reportFolder, SUMMARY_MARKER } from '../contracts/report-layout.ts';
 import { HOUR_MS } from '../contracts/time.ts';
 import type { BiasConfig } from '../engine/bias/analysis-config.ts';
@@ -12,6 +14,7 @@ import type { IncompleteWindow, Report } from '../engine/report/report-model.ts'
 import type { WindowResult } from '../engine/report/window-result.ts';
 import {
   biasMetricsForReport,
+  explainabilityMetricsForReport,
   incompleteWindowMetrics,
   metricsForReport,
   publishMetrics,
@@ -181,6 +184,16 @@ async function publishWindowMetrics(
           timestamp: windowStart,
         }),
       );
+    // Clarify's namespace: only for an endpoint with an attribution block (the role's condition).
+    if (config.attribution) {
+      const explain = explainabilityMetricsForReport(report, {
+        endpoint: config.endpoint,
+        scheduleName: config.scheduleName,
+        windowStart,
+      });
+      if (explain.length)
+        requests += await publishMetrics(deps.cloudwatch, EXPLAINABILITY_METRICS_NAMESPACE, explain);
+    }
   }
   return { requests, runSeconds, tooOld };
 }
@@ -264,6 +277,19 @@ function logWindow(deps: MonitorDeps, report: Report, outcome: WindowOutcome, me
               matched: report.quality.matched,
               unmatchedPredictions: report.quality.unmatchedPredictions,
               violations: report.quality.violations.length,
+            },
+          }
+        : {}),
+      ...(report.attribution
+        ? {
+            attribution: {
+              ndcg: report.attribution.ndcg,
+              drifted: report.attribution.drifted,
+              recordsExplained: report.attribution.recordsExplained,
+              modelRows: report.attribution.modelRows,
+              requests: report.attribution.requests,
+              stoppedEarly: report.attribution.stoppedEarly !== null,
+              failed: report.attribution.error !== null,
             },
           }
         : {}),

@@ -1,7 +1,7 @@
 /**
  * What the retraining Lambda does with each message of its endpoint's topic: decide whether it
  * asks for a retraining (a window summary with dataset drift, a model-quality violation, a
- * significant bias violation or multivariate drift, as `on` says, or the ALARM transition of a
+ * significant bias violation, multivariate or feature attribution drift, as `on` says, or the ALARM transition of a
  * named alarm), then claim the window, take the cooldown and start the
  * pipeline or training job, and publish a notice saying what was started or why nothing was.
  * Clients and the clock come in as parameters.
@@ -73,9 +73,10 @@ export function requestOf(
         `${s.biasViolations} significant bias violation${s.biasViolations === 1 ? ' was' : 's were'} found`,
       );
     if (on.multivariateDrift && s.multivariateDrift) causes.push('multivariate drift was detected');
+    if (on.attributionDrift && s.attributionDrift) causes.push('the feature attribution ranking drifted');
     if (causes.length === 0)
       return {
-        ignored: `the summary of ${hourLabel(s.windowStart)} has no dataset drift, model-quality or bias violation or multivariate drift that retraining.on names`,
+        ignored: `the summary of ${hourLabel(s.windowStart)} has no dataset drift, model-quality or bias violation, multivariate or feature attribution drift that retraining.on names`,
       };
     return {
       endpoint: config.endpoint,

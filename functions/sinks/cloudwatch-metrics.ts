@@ -4,7 +4,7 @@
  */
 
 import { type CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { METRIC_DIMENSIONS, METRIC_NAMES } from '../contracts/metric-names.ts';
+import { EXPLAINABILITY_METRICS, METRIC_DIMENSIONS, METRIC_NAMES } from '../contracts/metric-names.ts';
 import { canonicalMetricName, findMetricName } from '../contracts/quality-metric-names.ts';
 import { type AnalysisJson, parseAnalysisJson } from '../engine/bias/analysis-json.ts';
 import {
@@ -83,6 +83,7 @@ export function metricsForReport(report: Report, ctx: MetricContext): ReportMetr
     ...datum(METRIC_NAMES.datasetDriftShare, report.datasetDrift.share),
     ...datum(METRIC_NAMES.violations, report.violations.length, 'Count'),
     ...multivariateData(report, datum),
+    ...attributionData(report, datum),
     ...datum(METRIC_NAMES.recordsProfiled, report.records.profiled, 'Count'),
     ...datum(METRIC_NAMES.recordsRejected, report.records.rejected, 'Count'),
     ...datum(METRIC_NAMES.runDurationSeconds, ctx.runSeconds, 'Seconds'),
@@ -125,6 +126,77 @@ function multivariateData(
     ...(m.value === null ? [] : datum(METRIC_NAMES.multivariateReconstructionError, m.value)),
     ...datum(METRIC_NAMES.multivariateDrift, m.drifted ? 1 : 0, 'Count'),
   ];
+}
+
+/**
+ * The window's feature attribution: the nDCG and the drift flag when it was measured, and the
+ * model rows and the failure flag whenever the window was to be explained; nothing without an
+ * attribution section (no attribution block, or no explainability files in the baseline).
+ */
+function attributionData(
+  report: Report,
+  datum: (name: string, value: number, unit?: 'None' | 'Count') => MetricDatum[],
+): MetricDatum[] {
+  const a = report.attribution;
+  if (!a) return [];
+  return [
+    ...(a.ndcg === null
+      ? []
+      : [
+          ...datum(METRIC_NAMES.attributionNdcg, a.ndcg),
+          ...datum(METRIC_NAMES.attributionDrift, a.drifted ? 1 : 0, 'Count'),
+        ]),
+    ...datum(METRIC_NAMES.attributionModelRows, a.modelRows, 'Count'),
+    ...datum(METRIC_NAMES.attributionFailures, a.error === null ? 0 : 1, 'Count'),
+  ];
+}
+
+/**
+ * Clarify's feature attribution metrics of the window, for its explainability namespace: each
+ * feature's global SHAP value (`feature_NAME`, ValueType GlobalShapValues) and `ExpectedValue`,
+ * with Clarify's dimensions. Only the features of the baseline's explainability analysis get a
+ * metric (the report's `attribution.baseline`), never a name from captured data, each name once;
+ * nothing when the window has no global attributions.
+ */
+export function explainabilityMetricsForReport(
+  report: Report,
+  ctx: Pick<MetricContext, 'endpoint' | 'scheduleName' | 'windowStart'>,
+): MetricDatum[] {
+  const a = report.attribution;
+  if (!a || a.window === null) return [];
+  const { dimensions: d, valueTypes } = EXPLAINABILITY_METRICS;
+  const datum = (name: string, value: number, valueType: string): MetricDatum[] => {
+    const v = cloudWatchValue(value);
+    return v === null
+      ? []
+      : [
+          {
+            MetricName: name,
+            Dimensions: [
+              { Name: METRIC_DIMENSIONS.endpoint, Value: ctx.endpoint },
+              { Name: METRIC_DIMENSIONS.monitoringSchedule, Value: ctx.scheduleName },
+              { Name: d.explainabilityMethod, Value: EXPLAINABILITY_METRICS.method },
+              { Name: d.label, Value: a.label },
+              { Name: d.valueType, Value: valueType },
+            ],
+            Timestamp: ctx.windowStart,
+            Value: v,
+            Unit: 'None',
+          },
+        ];
+  };
+  const out: MetricDatum[] = [];
+  const names = new Set<string>();
+  for (const feature of Object.keys(a.baseline)) {
+    if (!Object.hasOwn(a.window, feature)) continue;
+    const name = EXPLAINABILITY_METRICS.feature(feature);
+    if (names.has(name)) continue;
+    names.add(name);
+    out.push(...datum(name, a.window[feature]!, valueTypes.global));
+  }
+  if (a.expectedValue.window !== null)
+    out.push(...datum(EXPLAINABILITY_METRICS.expectedValue, a.expectedValue.window, valueTypes.expected));
+  return out;
 }
 
 /**

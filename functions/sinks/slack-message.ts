@@ -147,24 +147,28 @@ function verdict(report: SlackReport): { title: string; detail: string } {
   if (report.bias) parts.push(`${plural(bias, 'significant bias violation')}.`);
   const multivariate = report.multivariate?.drifted === true;
   if (multivariate) parts.push('Multivariate drift detected.');
+  const attribution = report.attribution?.drifted === true;
+  if (attribution) parts.push('Feature attribution drift detected.');
   const title = dd.detected
     ? 'Dataset drift'
     : driftedCount > 0
       ? 'Feature drift'
       : multivariate
         ? 'Multivariate drift'
-        : quality > 0
-          ? 'Model-quality violations'
-          : bias > 0
-            ? 'Bias violations'
-            : 'Data-quality violations';
+        : attribution
+          ? 'Feature attribution drift'
+          : quality > 0
+            ? 'Model-quality violations'
+            : bias > 0
+              ? 'Bias violations'
+              : 'Data-quality violations';
   return { title, detail: parts.join(' ') };
 }
 
 /**
  * The message of a window summary: endpoint, hour, verdict, the drifted features with distance
  * and threshold, the other violations, the model-quality violations, the significant bias
- * violations, the multivariate verdict, and links to the report and the dashboard. `report` is report.json as read (`null` when it could not be read): it is
+ * violations, the multivariate and feature attribution verdicts, and links to the report and the dashboard. `report` is report.json as read (`null` when it could not be read): it is
  * checked with {@link readSlackReport} first, and when it is not a report the message says so
  * and carries the summary's text instead.
  */
@@ -212,7 +216,7 @@ export function summaryPayload(
             hourField,
             field(
               'Verdict',
-              `${summary.datasetDrift ? 'Dataset drift detected' : 'No dataset drift'}; ${plural(summary.qualityViolations, 'model-quality violation')}${summary.biasViolations ? `; ${plural(summary.biasViolations, 'significant bias violation')}` : ''}${summary.multivariateDrift ? '; multivariate drift detected' : ''}`,
+              `${summary.datasetDrift ? 'Dataset drift detected' : 'No dataset drift'}; ${plural(summary.qualityViolations, 'model-quality violation')}${summary.biasViolations ? `; ${plural(summary.biasViolations, 'significant bias violation')}` : ''}${summary.multivariateDrift ? '; multivariate drift detected' : ''}${summary.attributionDrift ? '; feature attribution drift detected' : ''}`,
             ),
           ],
         },
@@ -300,6 +304,28 @@ export function summaryPayload(
           .map((c) => `• ${code(c.feature)}: ${num(c.share * 100)}% of the error`)
       : [];
     blocks.push(section(lines(head, items, items.length)));
+  }
+
+  const attr = checked.attribution;
+  if (attr) {
+    const cost = `${attr.recordsExplained} of ${plural(attr.windowRows, 'row')} explained, ${plural(attr.modelRows, 'model row')} in ${plural(attr.requests, 'request')}${attr.endpoint === null ? '' : ` to ${code(attr.endpoint)}`}`;
+    const head =
+      attr.error !== null
+        ? `*Feature attribution* not measured: ${escapeMrkdwn(plain(clip(attr.error, 500)))} (${cost})`
+        : attr.ndcg === null
+          ? `*Feature attribution* not measured: no record explained (${cost})`
+          : `*Feature attribution* ${attr.drifted ? 'drifted' : 'held'}: nDCG ${num(attr.ndcg)} against the baseline's ranking (threshold ${num(attr.threshold)}), ${cost}`;
+    const items = attr.top.map(
+      (f) => `• ${code(f.feature)}: ${num(f.window)} (baseline ${value(f.baseline)})`,
+    );
+    blocks.push(section(lines(head, items, items.length)));
+    if (attr.stoppedEarly !== null)
+      blocks.push({
+        type: 'context',
+        elements: [
+          mrkdwn(`Explanation stopped early: ${escapeMrkdwn(plain(clip(attr.stoppedEarly, 500)))}.`),
+        ],
+      });
   }
 
   if (checked.modelChangedDuringWindow && checked.model?.lastModifiedTime)

@@ -63,10 +63,28 @@ export interface SlackReport {
     /** Largest share first, as report.json orders them; the summary shows the first few. */
     featureContributions: Array<{ feature: string; share: number; meanSquaredResidual: number }>;
   } | null;
+  /** The feature attribution verdict; `null` when the report has none (not explained, or an older report). */
+  attribution: {
+    /** The endpoint called; `null` for attributions read from captured outputs. */
+    endpoint: string | null;
+    ndcg: number | null;
+    threshold: number;
+    drifted: boolean;
+    windowRows: number;
+    recordsExplained: number;
+    modelRows: number;
+    requests: number;
+    stoppedEarly: string | null;
+    error: string | null;
+    /** The window's ranking, largest first (ties in the baseline's order), the first few only. */
+    top: Array<{ feature: string; window: number; baseline: number | null }>;
+  } | null;
 }
 
 /** Contributions read back from report.json: the summary shows a few, the rest are not looked at. */
 const MAX_CONTRIBUTIONS_READ = 10;
+/** Features of the attribution ranking the summary shows. */
+const MAX_RANKED_READ = 5;
 
 /**
  * The parts of a report.json a summary shows, each checked (a string is a string, a count a
@@ -94,6 +112,7 @@ export function readSlackReport(value: unknown): SlackReport {
   const model = fieldOf(o, 'model');
   const bias = fieldOf(o, 'bias');
   const multivariate = fieldOf(o, 'multivariate');
+  const attribution = fieldOf(o, 'attribution');
   return {
     records: {
       total: readCount(fieldOf(records, 'total'), 'report.records.total'),
@@ -155,6 +174,10 @@ export function readSlackReport(value: unknown): SlackReport {
       multivariate === null || multivariate === undefined
         ? null
         : readMultivariate(readObject(multivariate, 'report.multivariate')),
+    attribution:
+      attribution === null || attribution === undefined
+        ? null
+        : readAttribution(readObject(attribution, 'report.attribution')),
   };
 }
 
@@ -207,5 +230,53 @@ function readMultivariate(m: JsonObject): NonNullable<SlackReport['multivariate'
         }),
       };
     }),
+  };
+}
+
+/**
+ * report.json's `attribution`: the verdict, the cost, what stopped or failed it, and the top of
+ * the window's ranking. Every value of the rankings is checked (the names are data: they stay
+ * text for the message to escape).
+ */
+function readAttribution(a: JsonObject): NonNullable<SlackReport['attribution']> {
+  const path = 'report.attribution';
+  const count = (key: string) => readCount(fieldOf(a, key), at(path, key));
+  const text = (key: string) => {
+    const v = fieldOf(a, key);
+    return v === null ? null : readString(v, at(path, key));
+  };
+  const ranking = (key: string): Array<[string, number]> | null => {
+    const v = fieldOf(a, key);
+    if (v === null) return null;
+    const p = at(path, key);
+    return Object.entries(readObject(v, p)).map(([f, x]) => [f, readNumber(x, at(p, f))]);
+  };
+  const baseline = ranking('baseline') ?? [];
+  const window = ranking('window');
+  const baselineOf = new Map(baseline);
+  const order = new Map(baseline.map(([f], i) => [f, i]));
+  const top =
+    window === null
+      ? []
+      : [...window]
+          .sort(
+            ([fa, a], [fb, b]) =>
+              b - a ||
+              (order.get(fa) ?? Number.MAX_SAFE_INTEGER) - (order.get(fb) ?? Number.MAX_SAFE_INTEGER),
+          )
+          .slice(0, MAX_RANKED_READ)
+          .map(([feature, value]) => ({ feature, window: value, baseline: baselineOf.get(feature) ?? null }));
+  return {
+    endpoint: text('endpoint'),
+    ndcg: nullableNumber(fieldOf(a, 'ndcg'), at(path, 'ndcg')),
+    threshold: readNumber(fieldOf(a, 'threshold'), at(path, 'threshold')),
+    drifted: readBoolean(fieldOf(a, 'drifted'), at(path, 'drifted')),
+    windowRows: count('windowRows'),
+    recordsExplained: count('recordsExplained'),
+    modelRows: count('modelRows'),
+    requests: count('requests'),
+    stoppedEarly: text('stoppedEarly'),
+    error: text('error'),
+    top,
   };
 }

@@ -7,6 +7,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CONSTRAINT_VIOLATIONS_JSON, REPORT_HTML, REPORT_JSON } from '../contracts/report-layout.ts';
+import { rankFeatures } from '../engine/attribution/global-attribution.ts';
+import { attributionText } from '../engine/render/attribution-text.ts';
 import { terminalText } from '../engine/render/terminal-text.ts';
 import type { Report } from '../engine/report/report-model.ts';
 import { modelLabel } from '../engine/report/serving-window.ts';
@@ -69,7 +71,7 @@ function biasViolations(report: Report): number {
 
 /**
  * Whether a window needs a summary: any data or model-quality violation, significant bias
- * violation, or multivariate drift.
+ * violation, or multivariate drift (a drifted feature attribution ranking is a report violation).
  */
 export function hasViolations(report: Report): boolean {
   return (
@@ -120,6 +122,31 @@ function multivariateSummaryLines(m: NonNullable<Report['multivariate']>): strin
 
 const value = (x: number | null): string => (x === null ? '-' : num(x));
 
+/** Features of each ranking named in the attribution verdict. */
+const MAX_RANKED_FEATURES = 5;
+
+/**
+ * The feature attribution verdict's lines: the terminal's line (nDCG and verdict, or what failed,
+ * and the cost), how far a stopped explanation got, and the top of both rankings (names quoted).
+ */
+function attributionSummaryLines(report: Report): string[] {
+  const a = report.attribution!;
+  const lines = [attributionText(report).trimEnd()];
+  if (a.stoppedEarly !== null) lines.push(`  Stopped early: ${a.stoppedEarly}.`);
+  if (a.window !== null) {
+    const features = Object.keys(a.baseline);
+    const top = (o: Record<string, number>) => {
+      const values = features.map((f) => (Object.hasOwn(o, f) ? o[f]! : 0));
+      return rankFeatures(values)
+        .slice(0, MAX_RANKED_FEATURES)
+        .map((i) => `${quoted(features[i]!)} ${num(values[i]!)}`)
+        .join(', ');
+    };
+    lines.push(`  Ranking in the window: ${top(a.window)}`, `  Ranking in the baseline: ${top(a.baseline)}`);
+  }
+  return lines;
+}
+
 /**
  * The summary of a window. Feature names come from the user's data: they appear in the body
  * only, quoted so no name can start a line of its own, and never in the subject.
@@ -167,6 +194,7 @@ export function summaryMessage(report: Report, ctx: SummaryContext): SummaryMess
   }
   if (report.bias) lines.push('', ...biasSummaryLines(report.bias));
   if (report.multivariate) lines.push('', ...multivariateSummaryLines(report.multivariate));
+  if (report.attribution) lines.push('', ...attributionSummaryLines(report));
   if (report.modelChangedDuringWindow && report.model)
     lines.push(
       '',

@@ -11,6 +11,7 @@ const ALARM_KEYS = [
   'violations',
   'biasViolations',
   'multivariateDrift',
+  'attributionDrift',
   'quality',
   'noData',
   'health',
@@ -26,7 +27,8 @@ const RENAMED_HEALTH_KEYS: Readonly<Record<string, keyof HealthAlarmsConfig>> = 
 
 /**
  * An endpoint's `alarms`: each alarm's settings, defaults filled in, `false` where turned off.
- * `hasBias`: the endpoint has a `bias` block, without which there is no bias alarm.
+ * `hasBias`: the endpoint has a `bias` block, without which there is no bias alarm;
+ * `hasAttribution`: an `attribution` block, without which there is no attribution alarm.
  */
 export function parseAlarms(
   check: Checker,
@@ -35,6 +37,7 @@ export function parseAlarms(
   datasetDriftShare: number,
   problemType: ProblemType | undefined,
   hasBias = false,
+  hasAttribution = false,
 ): EndpointAlarmsConfig {
   const obj =
     value === undefined ? {} : (check.object(value, path, 'must be an object of alarm settings') ?? {});
@@ -49,6 +52,12 @@ export function parseAlarms(
     violations: setting('violations', ALARM_DEFAULTS.violations),
     biasViolations: biasAlarm(check, obj.biasViolations, `${path}.biasViolations`, hasBias),
     multivariateDrift: setting('multivariateDrift', ALARM_DEFAULTS.multivariateDrift),
+    attributionDrift: attributionAlarm(
+      check,
+      obj.attributionDrift,
+      `${path}.attributionDrift`,
+      hasAttribution,
+    ),
     quality: parseQualityAlarms(check, obj.quality, `${path}.quality`, problemType),
     noData: setting('noData', ALARM_DEFAULTS.noData),
     health: parseHealthAlarms(check, obj.health, `${path}.health`),
@@ -62,6 +71,23 @@ function biasAlarm(check: Checker, value: unknown, path: string, hasBias: boolea
     check.fail(
       path,
       'needs the endpoint\'s bias block (the bias_violations metric of a deployed bias configuration): add "bias": {"analysisConfig": "s3://..."}, or remove it',
+      value,
+    );
+  return false;
+}
+
+/** The attribution alarm: on by default with an `attribution` block; asking for it without one is a mistake. */
+function attributionAlarm(
+  check: Checker,
+  value: unknown,
+  path: string,
+  hasAttribution: boolean,
+): AlarmSetting {
+  if (hasAttribution) return check.alarmSetting(value, path, ALARM_DEFAULTS.attributionDrift);
+  if (value !== undefined && value !== false)
+    check.fail(
+      path,
+      'needs the endpoint\'s attribution block (the attribution_drift metric of explained windows): add "attribution": {}, or remove it',
       value,
     );
   return false;

@@ -19,6 +19,7 @@ export const ALARM_DEFAULTS: {
   readonly violations: AlarmSettings;
   readonly biasViolations: AlarmSettings;
   readonly multivariateDrift: AlarmSettings;
+  readonly attributionDrift: AlarmSettings;
   readonly noData: AlarmSettings;
   readonly quality: Omit<AlarmSettings, 'threshold'>;
   readonly health: Readonly<Record<keyof HealthAlarmsConfig, HealthAlarmDefault>>;
@@ -33,6 +34,8 @@ export const ALARM_DEFAULTS: {
   biasViolations: { threshold: 1, ...HOURLY },
   // The flag is 0 or 1: 1 is "the window's reconstruction error left the baseline's band".
   multivariateDrift: { threshold: 1, ...HOURLY },
+  // The flag is 0 or 1: 1 is "the nDCG of the window's attribution ranking fell below 0.9".
+  attributionDrift: { threshold: 1, ...HOURLY },
   // Missing is breaching and the current and previous hours are always empty at the top of the
   // hour (nothing published yet), so four periods must all breach: two complete windows in a row
   // were empty or never published.
@@ -65,4 +68,14 @@ export const DEFAULTS = {
   // Ten minutes after the hour, so capture files SageMaker flushes late are in S3 before the run.
   schedule: 'cron(10 * * * ? *)',
   datasetDriftShare: 0.5,
+} as const;
+
+/**
+ * Defaults of an endpoint's `attribution` block: the CLI's `--explain-records`,
+ * `--explain-max-rows` and the endpoint adapter's request rate.
+ */
+export const ATTRIBUTION_DEFAULTS = {
+  records: 100,
+  maxRows: 200_000,
+  requestsPerSecond: 10,
 } as const;

@@ -2,11 +2,11 @@ import { BIAS_ANALYSIS_FILE } from '../../functions/contracts/baseline-layout.ts
 import { isProblemType, PROBLEM_TYPES, type ProblemType } from '../../functions/contracts/problem-type.ts';
 import { parseAlarms } from './alarms.ts';
 import { BUCKET_NAME, type Checker } from './checker.ts';
-import { DEFAULTS } from './defaults.ts';
+import { ATTRIBUTION_DEFAULTS, DEFAULTS } from './defaults.ts';
 import { parseFanOutConfig } from './fan-out.ts';
 import { parseRetraining } from './retraining.ts';
 import { parseSlack } from './slack.ts';
-import type { BiasLocationConfig, EndpointConfig, S3Location, S3Object } from './types.ts';
+import type { AttributionConfig, BiasLocationConfig, EndpointConfig, S3Location, S3Object } from './types.ts';
 
 const ENDPOINT_KEYS = [
   'name',
@@ -20,6 +20,7 @@ const ENDPOINT_KEYS = [
   'problemType',
   'probabilityThreshold',
   'bias',
+  'attribution',
   'scheduleName',
   'schedule',
   'datasetDriftShare',
@@ -136,6 +137,10 @@ export function parseEndpoint(check: Checker, value: unknown, path: string): End
   const features = parseFeatures(check, obj.features, `${path}.features`);
   const bias =
     obj.bias === undefined ? undefined : parseBias(check, obj, `${path}.bias`, baseline, problemType);
+  const attribution =
+    obj.attribution === undefined
+      ? undefined
+      : parseAttribution(check, obj.attribution, `${path}.attribution`, name);
   const alarms = parseAlarms(
     check,
     obj.alarms,
@@ -143,13 +148,21 @@ export function parseEndpoint(check: Checker, value: unknown, path: string): End
     datasetDriftShare,
     problemType,
     obj.bias !== undefined,
+    obj.attribution !== undefined,
   );
   const emails = check.emails(obj.emails, `${path}.emails`);
   const slack = obj.slack === undefined ? undefined : parseSlack(check, obj.slack, `${path}.slack`, true);
   const retraining =
     obj.retraining === undefined
       ? undefined
-      : parseRetraining(check, obj.retraining, `${path}.retraining`, name, problemType);
+      : parseRetraining(
+          check,
+          obj.retraining,
+          `${path}.retraining`,
+          name,
+          problemType,
+          obj.attribution !== undefined,
+        );
   const fanOut = parseFanOutConfig(check, obj.fanOut, `${path}.fanOut`);
 
   if (!name || !capture || !baseline) return undefined;
@@ -162,6 +175,7 @@ export function parseEndpoint(check: Checker, value: unknown, path: string): End
     ...(problemType ? { problemType } : {}),
     ...(probabilityThreshold !== undefined ? { probabilityThreshold } : {}),
     ...(bias ? { bias } : {}),
+    ...(attribution ? { attribution } : {}),
     scheduleName: scheduleName ?? DEFAULTS.scheduleName,
     schedule,
     datasetDriftShare,
@@ -225,6 +239,82 @@ function parseBias(
     };
   }
   return analysisConfig && analysis ? { analysisConfig, baseline: analysis } : undefined;
+}
+
+const ATTRIBUTION_KEYS = [
+  'endpointName',
+  'records',
+  'maxRows',
+  'requestsPerSecond',
+  'config',
+  'kmsKeyArn',
+] as const;
+
+/**
+ * An endpoint's `attribution` block: the endpoint that explains the windows (by default the
+ * monitored one), how many records and model rows a window may cost, the request rate, and the
+ * explainability configuration object (by default the baseline's).
+ */
+function parseAttribution(
+  check: Checker,
+  value: unknown,
+  path: string,
+  endpointName: string | undefined,
+): AttributionConfig | undefined {
+  const obj = check.object(
+    value,
+    path,
+    'must be an object like {"endpointName": "my-shadow-endpoint", "records": 100, "maxRows": 200000, "requestsPerSecond": 10, "config": "s3://.../explain-config.json"} (every field optional)',
+  );
+  if (!obj) return undefined;
+  check.knownKeys(obj, path, ATTRIBUTION_KEYS);
+  const explaining =
+    obj.endpointName === undefined
+      ? endpointName
+      : check.sageMakerName(
+          obj.endpointName,
+          `${path}.endpointName`,
+          'the name of the SageMaker endpoint that explains the windows',
+        );
+  const whole = (field: 'records' | 'maxRows', fallback: number, example: string): number => {
+    const v = obj[field];
+    if (v === undefined) return fallback;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1) return v;
+    check.fail(`${path}.${field}`, `must be a whole number of 1 or more, like ${example}`, v);
+    return fallback;
+  };
+  const records = whole('records', ATTRIBUTION_DEFAULTS.records, '100');
+  const maxRows = whole('maxRows', ATTRIBUTION_DEFAULTS.maxRows, '200000');
+  let requestsPerSecond: number = ATTRIBUTION_DEFAULTS.requestsPerSecond;
+  if (obj.requestsPerSecond !== undefined) {
+    const v = obj.requestsPerSecond;
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 1000) requestsPerSecond = v;
+    else
+      check.fail(
+        `${path}.requestsPerSecond`,
+        'must be a number above 0 and at most 1000 (InvokeEndpoint requests per second the explanation may send)',
+        v,
+      );
+  }
+  const kmsKeyArn = check.kmsKeyArn(obj.kmsKeyArn, `${path}.kmsKeyArn`);
+  if (obj.kmsKeyArn !== undefined && obj.config === undefined)
+    check.fail(
+      `${path}.kmsKeyArn`,
+      'only applies with config: remove it, or set config to the s3:// URI of the file it encrypts',
+      obj.kmsKeyArn,
+    );
+  const config =
+    obj.config === undefined
+      ? undefined
+      : s3Object(check, obj.config, `${path}.config`, 's3://my-bucket/explainability/explain-config.json');
+  if (explaining === undefined) return undefined;
+  return {
+    endpointName: explaining,
+    records,
+    maxRows,
+    requestsPerSecond,
+    ...(config ? { config: kmsKeyArn ? { ...config, kmsKeyArn } : config } : {}),
+  };
 }
 
 /** An `s3://bucket/key` URI of one object; `undefined` (with the problem recorded) when it is not one. */

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Checker, ConfigError } from './checker.ts';
 import { DEFAULTS } from './defaults.ts';
 import { parseEndpoint } from './endpoint.ts';
+import { parseHistory } from './history.ts';
 import { parseReportsBucket } from './reports-bucket.ts';
 import { parseSlack } from './slack.ts';
 import type { DriftwatchConfig, EndpointConfig } from './types.ts';
@@ -18,15 +19,18 @@ export { ConfigError } from './checker.ts';
 export { ALARM_DEFAULTS, DEFAULTS, type HealthAlarmDefault } from './defaults.ts';
 export { featureThreshold } from './endpoint.ts';
 export { FAN_OUT_DEFAULTS } from './fan-out.ts';
+export { HISTORY_DEFAULTS } from './history.ts';
 export type {
   AlarmSetting,
   AlarmSettings,
+  AttributionConfig,
   BiasLocationConfig,
   DriftwatchConfig,
   EndpointAlarmsConfig,
   EndpointConfig,
   FanOutConfig,
   HealthAlarmsConfig,
+  HistoryConfig,
   ReportsBucketConfig,
   RetrainingAction,
   RetrainingConfig,
@@ -64,6 +68,7 @@ const TOP_KEYS = [
   'alarmEmails',
   'endpoints',
   'slack',
+  'history',
 ] as const;
 
 /**
@@ -85,6 +90,7 @@ export function parseConfig(json: unknown, fileName: string): DriftwatchConfig {
   const reportsBucket = parseReportsBucket(check, root.reportsBucket);
   const alarmEmails = check.emails(root.alarmEmails, 'alarmEmails');
   const slack = root.slack === undefined ? undefined : parseSlack(check, root.slack, 'slack', false);
+  const history = parseHistory(check, root.history, 'history');
 
   const endpoints: EndpointConfig[] = [];
   if (root.endpoints === undefined) {
@@ -120,5 +126,6 @@ export function parseConfig(json: unknown, fileName: string): DriftwatchConfig {
     alarmEmails,
     endpoints,
     ...(slack ? { slack } : {}),
+    history,
   };
 }

@@ -17,6 +17,7 @@ export function parseRetraining(
   path: string,
   endpointName: string | undefined,
   problemType: ProblemType | undefined,
+  hasAttribution = false,
 ): RetrainingConfig | undefined {
   const fix =
     'must be an object with "pipeline" or "trainingJob" (and optionally "on", "cooldownHours", "dryRun")';
@@ -36,7 +37,7 @@ export function parseRetraining(
     else
       check.fail(`${path}.cooldownHours`, 'must be a number of hours above 0 and at most 8760 (a year)', h);
   }
-  const on = parseRetrainingTriggers(check, obj.on, `${path}.on`, endpointName, problemType);
+  const on = parseRetrainingTriggers(check, obj.on, `${path}.on`, endpointName, problemType, hasAttribution);
 
   let action: RetrainingAction | undefined;
   if ((obj.pipeline === undefined) === (obj.trainingJob === undefined)) {
@@ -59,6 +60,7 @@ function parseRetrainingTriggers(
   path: string,
   endpointName: string | undefined,
   problemType: ProblemType | undefined,
+  hasAttribution: boolean,
 ): RetrainingTriggers | undefined {
   const obj =
     value === undefined
@@ -66,7 +68,7 @@ function parseRetrainingTriggers(
       : check.object(
           value,
           path,
-          'must be {"datasetDrift": true, "qualityViolation": true, "biasViolation": false, "multivariateDrift": false, "alarms": [...]}',
+          'must be {"datasetDrift": true, "qualityViolation": true, "biasViolation": false, "multivariateDrift": false, "attributionDrift": false, "alarms": [...]}',
         );
   if (!obj) return undefined;
   check.knownKeys(obj, path, [
@@ -74,10 +76,11 @@ function parseRetrainingTriggers(
     'qualityViolation',
     'biasViolation',
     'multivariateDrift',
+    'attributionDrift',
     'alarms',
   ]);
   const flag = (
-    key: 'datasetDrift' | 'qualityViolation' | 'biasViolation' | 'multivariateDrift',
+    key: 'datasetDrift' | 'qualityViolation' | 'biasViolation' | 'multivariateDrift' | 'attributionDrift',
     fallback: boolean,
   ): boolean => {
     const v = obj[key];
@@ -91,6 +94,14 @@ function parseRetrainingTriggers(
   // Off unless asked for: the newer monitors would otherwise start retrainings nobody configured.
   const biasViolation = flag('biasViolation', false);
   const multivariateDrift = flag('multivariateDrift', false);
+  const attributionDrift = flag('attributionDrift', false);
+  if (attributionDrift && !hasAttribution) {
+    check.fail(
+      `${path}.attributionDrift`,
+      'needs the endpoint\'s attribution block (no window is explained without it): add "attribution": {}, or remove it',
+      true,
+    );
+  }
   if (biasViolation && problemType !== 'BinaryClassification') {
     check.fail(
       `${path}.biasViolation`,
@@ -130,14 +141,21 @@ function parseRetrainingTriggers(
       });
     }
   }
-  if (!datasetDrift && !qualityViolation && !biasViolation && !multivariateDrift && alarms.length === 0) {
+  if (
+    !datasetDrift &&
+    !qualityViolation &&
+    !biasViolation &&
+    !multivariateDrift &&
+    !attributionDrift &&
+    alarms.length === 0
+  ) {
     check.fail(
       path,
       'turns every trigger off: list an alarm, or remove "retraining" to turn retraining off',
       value,
     );
   }
-  return { datasetDrift, qualityViolation, biasViolation, multivariateDrift, alarms };
+  return { datasetDrift, qualityViolation, biasViolation, multivariateDrift, attributionDrift, alarms };
 }
 
 function parsePipelineAction(check: Checker, value: unknown, path: string): RetrainingAction | undefined {

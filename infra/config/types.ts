@@ -48,6 +48,27 @@ export interface BiasLocationConfig {
   readonly baseline: S3Object;
 }
 
+/**
+ * Feature attribution drift of one endpoint (its `attribution` block): the monitor explains each
+ * window's records with an endpoint serving the model (InvokeEndpoint) and compares their
+ * ranking with the baseline folder's `explainability/` files.
+ */
+export interface AttributionConfig {
+  /** The endpoint called: the monitored one, or a shadow serving the same model. @default the monitored endpoint */
+  readonly endpointName: string;
+  /** Records explained per window at most (`--explain-records`). @default 100 */
+  readonly records: number;
+  /** Model rows one window may send at most (`--explain-max-rows`). @default 200000 */
+  readonly maxRows: number;
+  /** InvokeEndpoint requests per second at most. @default 10 */
+  readonly requestsPerSecond: number;
+  /**
+   * The explainability configuration (Clarify's `analysis_config.json`); its key is `kmsKeyArn`.
+   * @default none (the configuration the baseline was explained with)
+   */
+  readonly config?: S3Object;
+}
+
 /** When one CloudWatch alarm fires. Its comparison (above or below) is fixed by what it watches. */
 export interface AlarmSettings {
   /** The value the metric is compared with. */
@@ -120,6 +141,13 @@ export interface EndpointAlarmsConfig {
    */
   readonly multivariateDrift: AlarmSetting;
   /**
+   * `attribution_drift` (1 when the nDCG of the window's feature-attribution ranking against the
+   * baseline's fell below 0.9) at or above the threshold; only for an endpoint with an
+   * `attribution` block.
+   * @default 1 with an `attribution` block, else false
+   */
+  readonly attributionDrift: AlarmSetting;
+  /**
    * Model-quality alarms, keyed by SageMaker metric name (`accuracy`, `f1`, `rmse`, ...). Metrics
    * where higher is better alarm below the threshold, the others (errors, false rates) above it.
    * @default {} (no quality alarms)
@@ -162,6 +190,8 @@ export interface EndpointConfig {
    * @default none (the monitor reads the baseline folder's `bias/` files, when it has them)
    */
   readonly bias?: BiasLocationConfig;
+  /** Feature attribution drift: which endpoint explains the windows, at what cost. @default none (off) */
+  readonly attribution?: AttributionConfig;
   /** The `MonitoringSchedule` metric dimension and report path segment. @default "driftwatch-hourly" */
   readonly scheduleName: string;
   /** EventBridge Scheduler expression, in UTC. @default "cron(10 * * * ? *)" */
@@ -218,6 +248,8 @@ export interface RetrainingTriggers {
   readonly biasViolation: boolean;
   /** The window's multivariate drift was detected (`multivariate.drifted`). @default false */
   readonly multivariateDrift: boolean;
+  /** The window's feature attribution ranking drifted (`attribution.drifted`). @default false */
+  readonly attributionDrift: boolean;
   /** Names of this endpoint's alarms whose ALARM transition starts one. @default [] */
   readonly alarms: readonly string[];
 }
@@ -306,4 +338,29 @@ export interface DriftwatchConfig {
   readonly endpoints: readonly EndpointConfig[];
   /** Where every endpoint's alarms and summaries are posted in Slack. @default none */
   readonly slack?: SlackConfig;
+  /**
+   * The history as SQL tables: the Glue database and Athena workgroup over `history/` under the
+   * reports prefix; `false` when turned off.
+   * @default HISTORY_DEFAULTS (infra/config/history.ts)
+   */
+  readonly history: HistoryConfig | false;
+}
+
+/**
+ * The Glue database and Athena workgroup over the history (the `history` setting); the tables
+ * are `features` and `windows` (functions/contracts/history-schema.ts).
+ */
+export interface HistoryConfig {
+  /** The Glue database of the tables. @default "driftwatch_history" */
+  readonly database: string;
+  /** The Athena workgroup (its own results prefix, encryption, engine version 3). @default "driftwatch" */
+  readonly workgroup: string;
+  /** The first day (yyyy-MM-dd) the `dt` partition projects. @default "2024-01-01" */
+  readonly firstDay: string;
+  /**
+   * Days the workgroup's query results are kept (a lifecycle rule on `athena-results/` of a
+   * bucket the stack creates; an existing bucket needs the rule added by its owner).
+   * @default 30
+   */
+  readonly resultsExpirationDays: number;
 }

@@ -115,6 +115,13 @@ export class EndpointAlarms extends Construct {
           "The features moved together away from the baseline: a window's mean PCA reconstruction error (multivariate_reconstruction_error) left the baseline's band (multivariate_drift = 1). The window's report.html shows the error against the band and the features contributing most.",
       },
     );
+    // Only with an attribution block (parseAlarms leaves the setting false without one). A failed
+    // explanation publishes no flag, so the alarm keeps its state; attribution_failures shows it.
+    this.addIf('AttributionDrift', 'attribution-drift', metrics.attributionDrift(), alarms.attributionDrift, {
+      comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description: () =>
+        "The reasons behind the model's predictions moved: the nDCG of a window's feature-attribution ranking (SHAP values) against the baseline's fell below 0.9 (attribution_drift = 1). The window's report.html ranks the features' attributions in the baseline and in the window.",
+    });
     if (endpoint.problemType) {
       this.addIf('QualityViolations', 'quality-violations', metrics.qualityViolations(), alarms.violations, {
         comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

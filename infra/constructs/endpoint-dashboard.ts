@@ -131,6 +131,8 @@ export class EndpointDashboard extends Construct {
       }),
     );
 
+    if (endpoint.attribution) this.dashboard.addWidgets(...attributionRow(metrics));
+
     if (endpoint.problemType) {
       const names = [
         ...new Set([...HEADLINE_QUALITY_METRICS[endpoint.problemType], ...Object.keys(alarms.quality)]),
@@ -265,6 +267,35 @@ function biasRow(endpoint: EndpointConfig, metrics: EndpointMetrics): IWidget[] 
       alarm ? [line('alarm', alarm.threshold)] : [],
     ),
     ...BIAS_KEY_METRICS.map((m) => graph(m.title, [search(m.name)], THIRD)),
+  ];
+}
+
+/** The nDCG below which the attribution ranking counts as drifted (Clarify's, fixed). */
+const NDCG_THRESHOLD = 0.9;
+
+/** The feature attribution row: nDCG against 0.9, the endpoint rows each window cost, and failures. */
+function attributionRow(metrics: EndpointMetrics): IWidget[] {
+  return [
+    new GraphWidget({
+      title: 'Feature attribution: nDCG against the baseline ranking',
+      left: [labelled(metrics.attributionNdcg(), 'nDCG')],
+      leftYAxis: { min: 0, max: 1, showUnits: false },
+      leftAnnotations: [line('drift below', NDCG_THRESHOLD)],
+      width: THIRD,
+      height: HEIGHT,
+    }),
+    graph(
+      'Feature attribution: model rows sent',
+      [labelled(metrics.attributionModelRows(), 'model rows')],
+      THIRD,
+    ),
+    new GraphWidget({
+      title: 'Feature attribution: failed explanations',
+      left: [labelled(metrics.attributionFailures(), 'failed (1)')],
+      leftYAxis: { min: 0, max: 1, showUnits: false },
+      width: THIRD,
+      height: HEIGHT,
+    }),
   ];
 }
 

@@ -8,6 +8,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { grantExplainWindows } from '../attribution-grants.ts';
 import { grantReadBiasConfig } from '../bias-config-grants.ts';
 import type { EndpointConfig } from '../config/index.ts';
 import { EndpointMetrics, type MonitorNamespaces } from '../endpoint-metrics.ts';
@@ -95,7 +96,8 @@ export interface EndpointMonitorProps {
  * The function may read only the endpoint's capture, baseline and ground-truth prefixes, read and
  * write only its reports prefix, publish metrics only to the two namespaces, and publish only to
  * its topic. Of SageMaker it may only describe the endpoint, endpoint configs and models (to
- * record what served each window). With `fanOut` set, a {@link FanOut} state machine runs the
+ * record what served each window), and, with an `attribution` block, invoke the one endpoint that
+ * explains the windows. With `fanOut` set, a {@link FanOut} state machine runs the
  * windows and the schedule starts it instead of invoking the function.
  */
 export class EndpointMonitor extends Construct {
@@ -250,6 +252,8 @@ export class EndpointMonitor extends Construct {
 
     // The deployed bias configuration, when the endpoint has a bias block: exactly its two objects.
     grantReadBiasConfig(fn, endpoint);
+    // Feature attribution: InvokeEndpoint on the explaining endpoint only, and its config object.
+    grantExplainWindows(fn, endpoint, { invoke: true });
 
     grantPublishWindow(fn, {
       endpoint,

@@ -22,6 +22,7 @@ import {
 import { STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2 } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { fanOutFolder } from '../../functions/contracts/report-layout.ts';
+import { grantExplainWindows } from '../attribution-grants.ts';
 import { grantReadBiasConfig } from '../bias-config-grants.ts';
 import type { EndpointConfig, FanOutConfig } from '../config/index.ts';
 import type { MonitorNamespaces } from '../endpoint-metrics.ts';
@@ -397,6 +398,9 @@ export class FanOut extends Construct {
     // Both load the run's quality plan, whose bias configuration may be a deployed one.
     grantReadBiasConfig(worker, endpoint);
     grantReadBiasConfig(reduce, endpoint);
+    // Workers keep the rows to explain (they read the configuration); the reducer explains them.
+    grantExplainWindows(worker, endpoint, { invoke: false });
+    grantExplainWindows(reduce, endpoint, { invoke: true });
 
     // SSE-KMS objects: workers read capture and baseline and write partials; the reducer reads
     // partials and the baseline and writes reports.

@@ -31,6 +31,20 @@ export const ALL_HOSTILE: readonly string[] = [...Object.values(HOSTILE), LONG];
 
 const sides = <T>(baseline: T, current: T) => ({ baseline, current });
 
+/** An object with `names` as own fields, whatever they are (`__proto__` included), as report.json has them. */
+function hostileRecord(names: readonly string[], values: readonly number[]): Record<string, number> {
+  const o: Record<string, number> = {};
+  names.forEach((name, i) => {
+    Object.defineProperty(o, name, {
+      value: values[i],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  });
+  return o;
+}
+
 function numeric(): NumericMetrics {
   return {
     count: sides(1000, 200),
@@ -256,6 +270,36 @@ export function hostileReport(start = '2026-11-26T05:00:00.000Z'): Report {
         h.cell,
         h.entity,
       ].map((feature, i) => ({ feature, share: 1 / 2 ** (i + 1), meanSquaredResidual: 3 / (i + 1) })),
+    },
+    // Feature names of the explanation are the model's, read from the baseline: data too.
+    attribution: {
+      endpoint: h.title,
+      method: 'exact',
+      label: h.quote,
+      aggMethod: 'mean_abs',
+      seed: 7,
+      numSamples: null,
+      baseline: hostileRecord(
+        [h.script, h.img, LONG, h.svg, '__proto__', h.unicode],
+        [0.9, 0.5, 0.3, 0.2, 0.1, 0.05],
+      ),
+      window: hostileRecord(
+        [h.script, h.img, LONG, h.svg, '__proto__', h.unicode],
+        [0.1, 0.6, 0.2, 0.9, 0.3, 0.05],
+      ),
+      expectedValue: { baseline: 0.4, window: 0.45 },
+      ndcg: 0.62,
+      threshold: 0.9,
+      drifted: true,
+      windowRows: 200,
+      recordsPlanned: 100,
+      recordsExplained: 40,
+      modelRows: 2521,
+      requests: 3,
+      limitedBy: 'records',
+      reason: h.cell,
+      stoppedEarly: h.comment,
+      error: h.entity,
     },
     baseline: { source: 'driftwatch', path: h.quote },
     warnings: [h.style, LONG, h.comment],

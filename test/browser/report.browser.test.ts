@@ -12,7 +12,7 @@
  * Without /usr/bin/chromium the suite is skipped with a warning, except under CI (`CI` set),
  * where it fails: `.ci/run` installs Debian's chromium package.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,30 +21,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Io, main } from '../../functions/cli/main.ts';
 import { reportHtml } from '../../functions/engine/render/report-html.ts';
 import { trendsHtml } from '../../functions/engine/render/trends-html.ts';
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium, watchedPage } from './chromium-page.ts';
 import { hostileReport } from './hostile-report.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** Keep Chromium off the network and quiet (see the node machine notes); Playwright adds a fresh profile dir. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOTS = fileURLToPath(new URL('../.tmp/', import.meta.url));
-
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.CI)
-    throw new Error(
-      `${CHROMIUM} not found: the browser tests need Debian's chromium package (apt-get install chromium); .ci/run installs it`,
-    );
-  console.warn(`report.browser.test.ts skipped: ${CHROMIUM} not found (apt-get install chromium to run it)`);
-}
+const haveChromium = requireChromium('report.browser.test.ts');
 
 const quietIo: Io = {
   stdout: () => {},
@@ -62,48 +43,6 @@ async function cli(...argv: string[]): Promise<void> {
     },
   });
   expect(code, `driftwatch ${argv.join(' ')}\n${stderr}`).toBe(0);
-}
-
-/** What a page did while it was open. */
-interface PageLog {
-  errors: string[];
-  requests: string[];
-  dialogs: string[];
-}
-
-/** A page that blocks and records every request but its own document, and records errors and dialogs. */
-async function watchedPage(browser: Browser, url: string): Promise<{ page: Page; log: PageLog }> {
-  const log: PageLog = { errors: [], requests: [], dialogs: [] };
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    javaScriptEnabled: true,
-  });
-  const page = await context.newPage();
-  const record = (requested: string) => {
-    if (requested !== url && !log.requests.includes(requested)) log.requests.push(requested);
-  };
-  // route sees what goes to the network; the request event also sees what the CSP stopped first.
-  await page.route('**', (route) => {
-    if (route.request().url() === url) return route.continue();
-    record(route.request().url());
-    return route.abort('blockedbyclient');
-  });
-  page.on('request', (r) => record(r.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') log.errors.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => log.errors.push(`pageerror: ${e.message}`));
-  page.on('dialog', (d) => {
-    log.dialogs.push(`${d.type()}: ${d.message()}`);
-    void d.dismiss();
-  });
-  // Injected by the driver, not by the page, so the page's CSP does not apply to it. (Strings, not
-  // functions: the project's TypeScript has no DOM library.)
-  await page.addInitScript(
-    "window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));",
-  );
-  await page.goto(url, { waitUntil: 'load' });
-  return { page, log };
 }
 
 /** Every chart's box and the marks in it. */

@@ -24,6 +24,8 @@ import { handler } from '../../functions/handlers/retraining.ts';
 import { type RetrainingDeps, requestOf, runRetraining } from '../../functions/pipeline/retraining-run.ts';
 import { topicMessages } from '../../functions/sources/topic-message.ts';
 import {
+  attributionSection,
+  attributionViolation,
   biasSection,
   driftViolation,
   feature,
@@ -85,6 +87,7 @@ function config(over: Partial<RetrainingRuntimeConfig> = {}): RetrainingRuntimeC
       qualityViolation: true,
       biasViolation: false,
       multivariateDrift: false,
+      attributionDrift: false,
       alarms: ['driftwatch-churn-xgb-quality-auc'],
     },
     action: {
@@ -267,7 +270,7 @@ describe('what asks for a retraining', () => {
     expect(
       outcomes.map((o) => (o.outcome === 'ignored' ? o.why : `${o.outcome}: ${o.request.reason}`)),
     ).toEqual([
-      'the summary of 2026-11-26 01:00 UTC has no dataset drift, model-quality or bias violation or multivariate drift that retraining.on names',
+      'the summary of 2026-11-26 01:00 UTC has no dataset drift, model-quality or bias violation, multivariate or feature attribution drift that retraining.on names',
       'alarm driftwatch-churn-xgb-memory is not in retraining.on.alarms',
       'alarm driftwatch-churn-xgb-quality-auc went to OK, not ALARM',
       'a retraining message asks for no retraining',
@@ -324,6 +327,33 @@ describe('what asks for a retraining', () => {
     expect(starts()).toHaveLength(2);
   });
 
+  it('feature attribution drift, only when retraining.on names it', async () => {
+    const moved = report([feature('plan')], [attributionViolation()], { attribution: attributionSection() });
+    const off = config();
+    const on = config({
+      on: { datasetDrift: false, qualityViolation: false, attributionDrift: true, alarms: [] },
+    });
+
+    const [ignored] = await runRetraining(
+      deps(off, '2026-11-26T08:00:00Z'),
+      summary('2026-11-26T01:00:00Z', moved),
+    );
+    const [started] = await runRetraining(
+      deps(on, '2026-11-26T08:00:00Z'),
+      summary('2026-11-26T02:00:00Z', moved),
+    );
+
+    expect(ignored?.outcome).toBe('ignored');
+    expect(started?.outcome === 'started' && started.request.reason).toBe(
+      'the feature attribution ranking drifted in the window of 2026-11-26 02:00 UTC',
+    );
+    expect(started?.outcome === 'started' && started.request.window).toEqual({
+      start: new Date('2026-11-26T02:00:00Z'),
+      end: new Date('2026-11-26T03:00:00Z'),
+    });
+    expect(starts()).toHaveLength(1);
+  });
+
   it('reads a summary from an older monitor, without the bias and multivariate attributes, as neither', () => {
     const c = config({
       on: {
@@ -340,7 +370,7 @@ describe('what asks for a retraining', () => {
 
     expect(request).toEqual({
       ignored:
-        'the summary of 2026-11-26 04:00 UTC has no dataset drift, model-quality or bias violation or multivariate drift that retraining.on names',
+        'the summary of 2026-11-26 04:00 UTC has no dataset drift, model-quality or bias violation, multivariate or feature attribution drift that retraining.on names',
     });
   });
 

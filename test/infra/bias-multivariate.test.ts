@@ -345,6 +345,7 @@ describe('retraining on bias violations and multivariate drift', () => {
       qualityViolation: true,
       biasViolation: false,
       multivariateDrift: false,
+      attributionDrift: false,
       alarms: [],
     });
     const runtime = buildRetrainingRuntimeConfig(
@@ -357,6 +358,7 @@ describe('retraining on bias violations and multivariate drift', () => {
       qualityViolation: false,
       biasViolation: true,
       multivariateDrift: true,
+      attributionDrift: false,
       alarms: [],
     });
     expect(parseRetrainingConfig(JSON.stringify(runtime)).on).toEqual(runtime.on);

@@ -111,6 +111,23 @@ const CONFIGS = {
       ],
     },
   ),
+  'feature attribution with a shadow endpoint, a configuration object with its own key, fan-out and retraining':
+    testConfig({
+      endpoints: [
+        {
+          name: 'Churn-Attr',
+          captureUri: 's3://cap-bucket/c',
+          baselineUri: 's3://cap-bucket/b',
+          attribution: {
+            endpointName: 'Churn-Shadow',
+            config: 's3://cfg-bucket/churn/explain-config.json',
+            kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/explain',
+          },
+          fanOut: true,
+          retraining: { on: { attributionDrift: true }, pipeline: { name: 'churn-retrain' } },
+        },
+      ],
+    }),
   'Slack webhook notifier and pipeline retraining, then Chatbot and training-job retraining': testConfig({
     slack: {
       webhookSecret: 'driftwatch/slack-webhook',

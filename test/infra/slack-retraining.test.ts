@@ -247,6 +247,7 @@ describe('retraining with a SageMaker pipeline', () => {
         qualityViolation: true,
         biasViolation: false,
         multivariateDrift: false,
+        attributionDrift: false,
         alarms: ['driftwatch-churn-endpoint-quality-auc'],
       },
       action: {
@@ -442,6 +443,7 @@ describe('the config', () => {
         qualityViolation: true,
         biasViolation: false,
         multivariateDrift: false,
+        attributionDrift: false,
         alarms: [],
       },
       action: {

@@ -438,7 +438,10 @@ describe('reports bucket', () => {
         DestinationBucketName: { Ref: logicalId('AWS::S3::Bucket', 'AccessLogsBucket') },
       },
       LifecycleConfiguration: {
-        Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 }, Status: 'Enabled' })],
+        // Also the Athena results' expiry (test/infra/history-tables.test.ts).
+        Rules: Match.arrayWith([
+          Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 }, Status: 'Enabled' }),
+        ]),
       },
     });
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });

@@ -8,12 +8,15 @@ import type { Report } from '../../functions/engine/report/report-model.ts';
 import {
   batchMetrics,
   datumBytes,
+  explainabilityMetricsForReport,
   incompleteWindowMetrics,
   MAX_METRICS_PER_REQUEST,
   metricsForReport,
   publishMetrics,
 } from '../../functions/sinks/cloudwatch-metrics.ts';
 import {
+  attributionSection,
+  attributionViolation,
   feature,
   multivariateResult,
   multivariateViolation,
@@ -168,6 +171,120 @@ describe('metricsForReport', () => {
     expect(multivariate(unscored)).toEqual([value('multivariate_drift', 0, 'Count')]);
     expect(multivariate(report([feature('plan')], [], { multivariate: null }))).toEqual([]);
     expect(multivariate(report([feature('plan')]))).toEqual([]);
+  });
+
+  it('publishes the attribution nDCG, drift flag, model rows and failure flag in the data namespace', async () => {
+    const drifted = report([feature('plan')], [attributionViolation()], {
+      attribution: attributionSection(),
+    });
+    const failed = report([feature('plan')], [], {
+      attribution: attributionSection({
+        window: null,
+        ndcg: null,
+        drifted: false,
+        modelRows: 1,
+        error: 'model call 1 failed',
+      }),
+    });
+    const cloudwatch = mockClient(CloudWatchClient);
+    cloudwatch.on(PutMetricDataCommand).resolves({});
+
+    await publishMetrics(
+      cloudwatch as unknown as CloudWatchClient,
+      'aws/sagemaker/Endpoints/data-metrics',
+      metricsForReport(drifted, CONTEXT).data,
+    );
+
+    const requests = cloudwatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
+    expect(requests).toEqual([
+      {
+        Namespace: 'aws/sagemaker/Endpoints/data-metrics',
+        MetricData: [
+          value('feature_baseline_drift_plan', 0.05),
+          value('feature_non_null_plan', 1),
+          value('unknown_features', 0, 'Count'),
+          value('dataset_drift_share', 0),
+          value('violations', 1, 'Count'),
+          value('attribution_ndcg', 0.6123),
+          value('attribution_drift', 1, 'Count'),
+          value('attribution_model_rows', 701, 'Count'),
+          value('attribution_failures', 0, 'Count'),
+          value('records_profiled', 118, 'Count'),
+          value('records_rejected', 2, 'Count'),
+          value('run_duration_seconds', 12.5, 'Seconds'),
+          value('run_cost_usd', 0.00016),
+        ],
+      },
+    ]);
+    const attribution = (r: Report) =>
+      metricsForReport(r, CONTEXT).data.filter((d) => d.MetricName?.startsWith('attribution_'));
+    // Failed: no verdict to publish, the failure counted; not explained (null, absent): nothing.
+    expect(attribution(failed)).toEqual([
+      value('attribution_model_rows', 1, 'Count'),
+      value('attribution_failures', 1, 'Count'),
+    ]);
+    expect(attribution(report([feature('plan')], [], { attribution: null }))).toEqual([]);
+    expect(attribution(report([feature('plan')]))).toEqual([]);
+  });
+
+  it("gives Clarify's feature_NAME and ExpectedValue only for the baseline analysis's features, each name once and valid", () => {
+    const dimensions = (valueType: string) => [
+      ...DIMENSIONS,
+      { Name: 'ExplainabilityMethod', Value: 'KernelShap' },
+      { Name: 'Label', Value: 'label0' },
+      { Name: 'ValueType', Value: valueType },
+    ];
+    const explained = (MetricName: string, Value: number, valueType = 'GlobalShapValues') => ({
+      MetricName,
+      Dimensions: dimensions(valueType),
+      Timestamp: WINDOW_START,
+      Value,
+      Unit: 'None',
+    });
+    const long = 'x'.repeat(300);
+    const baseline: Record<string, number> = { 'Day Mins': 0.7, 'prix €': 0.2, [long]: 0.1 };
+    Object.defineProperty(baseline, '__proto__', {
+      value: 0.05,
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
+    // The window holds a key the baseline never had (a hand-edited report): it mints no metric.
+    const window: Record<string, number> = { 'Day Mins': 0.1, 'prix €': 0.3, [long]: 0.4, invented: 9 };
+    Object.defineProperty(window, '__proto__', {
+      value: 0.6,
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
+    const r = report([feature('plan')], [], {
+      attribution: attributionSection({
+        baseline,
+        window,
+        expectedValue: { baseline: 0.31, window: Number.NaN },
+      }),
+    });
+
+    const data = explainabilityMetricsForReport(r, CONTEXT);
+
+    expect(data).toEqual([
+      explained('feature_Day Mins', 0.1),
+      explained(metricName('feature_prix €'), 0.3),
+      explained(metricName(`feature_${long}`), 0.4),
+      explained('feature___proto__', 0.6),
+    ]);
+    expect(metricName('feature_prix €')).toBe(`feature_prix __${metricNameHash('feature_prix €')}`);
+    expect(data.every((d) => d.MetricName!.length <= 255)).toBe(true);
+    const ok = report([feature('plan')], [], { attribution: attributionSection() });
+    expect(explainabilityMetricsForReport(ok, CONTEXT).at(-1)).toEqual(
+      explained('ExpectedValue', 0.35, 'ExpectedValue'),
+    );
+    expect(
+      explainabilityMetricsForReport(
+        report([feature('plan')], [], { attribution: attributionSection({ window: null, ndcg: null }) }),
+        CONTEXT,
+      ),
+    ).toEqual([]);
   });
 
   it("publishes model quality under SageMaker's names, in the model namespace's list", () => {

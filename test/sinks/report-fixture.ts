@@ -5,7 +5,11 @@ import type { Violation } from '../../functions/engine/drift/checks.ts';
 import type { FeatureDrift } from '../../functions/engine/drift/compare.ts';
 import type { NumericMetrics } from '../../functions/engine/drift/numeric-drift.ts';
 import type { MultivariateResult } from '../../functions/engine/multivariate/multivariate-score.ts';
-import type { Report, WindowCheckViolation } from '../../functions/engine/report/report-model.ts';
+import type {
+  AttributionReport,
+  Report,
+  WindowCheckViolation,
+} from '../../functions/engine/report/report-model.ts';
 
 const sides = <T>(baseline: T, current: T) => ({ baseline, current });
 
@@ -149,5 +153,45 @@ export function multivariateViolation(): WindowCheckViolation {
     feature_name: '*',
     constraint_check_type: 'multivariate_drift_check',
     description: 'mean reconstruction error 1.23 is above the upper threshold 1.08',
+  };
+}
+
+/**
+ * A drifted feature attribution section: three features whose ranking reversed, every record of
+ * the window explained (exact values, 3 features: 7 model rows a record, plus v(∅)).
+ */
+export function attributionSection(over: Partial<AttributionReport> = {}): AttributionReport {
+  return {
+    endpoint: 'churn-shadow',
+    method: 'exact',
+    label: 'label0',
+    aggMethod: 'mean_abs',
+    seed: 20261206,
+    numSamples: null,
+    baseline: { 'Day Mins': 0.7, plan: 0.5, age: 0.05 },
+    window: { 'Day Mins': 0.1, plan: 0.2, age: 0.7 },
+    expectedValue: { baseline: 0.31, window: 0.35 },
+    ndcg: 0.6123,
+    threshold: 0.9,
+    drifted: true,
+    windowRows: 118,
+    recordsPlanned: 100,
+    recordsExplained: 100,
+    modelRows: 701,
+    requests: 2,
+    limitedBy: 'records',
+    reason: 'explaining 100 of 118 rows, as the records setting (--explain-records) asks',
+    stoppedEarly: null,
+    error: null,
+    ...over,
+  };
+}
+
+/** The report.json entry of a drifted attribution ranking. */
+export function attributionViolation(): WindowCheckViolation {
+  return {
+    feature_name: '*',
+    constraint_check_type: 'feature_attribution_drift_check',
+    description: "Feature attribution drift: the nDCG of the window's feature ranking is 0.6123, below 0.9",
   };
 }

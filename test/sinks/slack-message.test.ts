@@ -16,6 +16,8 @@ import {
 } from '../../functions/sinks/slack-message.ts';
 import { readSlackReport } from '../../functions/sinks/slack-report.ts';
 import {
+  attributionSection,
+  attributionViolation,
   biasSection,
   driftViolation,
   feature,
@@ -35,6 +37,7 @@ const SUMMARY: SummaryAttributes = {
   qualityViolations: 0,
   biasViolations: 0,
   multivariateDrift: false,
+  attributionDrift: false,
 };
 
 type Section = { type: string; text?: { text: string }; fields?: { text: string }[] };
@@ -129,6 +132,72 @@ describe('summaryPayload', () => {
 
     expect((payload.blocks[1] as Section).fields![2]!.text).toBe(
       '*Verdict*\nNo dataset drift; 0 model-quality violations; 2 significant bias violations; multivariate drift detected',
+    );
+  });
+
+  it('gives the attribution verdict: nDCG, cost, the top of the window ranking against the baseline', () => {
+    const r = report([feature('plan')], [attributionViolation()], { attribution: attributionSection() });
+
+    const payload = summaryPayload({ ...SUMMARY, datasetDrift: false, attributionDrift: true }, r, '', LINKS);
+
+    expect((payload.blocks[0] as { text: { text: string } }).text.text).toBe(
+      ':warning: Feature attribution drift on churn-xgb',
+    );
+    expect((payload.blocks[1] as Section).fields![2]!.text).toBe(
+      '*Verdict*\nNo dataset drift: 0 of 1 monitored features drifted (share 0, dataset drift from 0.5). Feature attribution drift detected.',
+    );
+    const texts = payload.blocks.map((b) => (b as Section).text?.text ?? '');
+    expect(texts).toContain(
+      "*Feature attribution* drifted: nDCG 0.6123 against the baseline's ranking (threshold 0.9), 100 of 118 rows explained, 701 model rows in 2 requests to `churn-shadow`\n• `age`: 0.7 (baseline 0.05)\n• `plan`: 0.2 (baseline 0.5)\n• `Day Mins`: 0.1 (baseline 0.7)",
+    );
+  });
+
+  it('says what failed or stopped an explanation, names inert, and refuses a malformed attribution', () => {
+    const name = 'x`<!channel>\n<https://evil.example|click>';
+    const failed = report([feature('plan')], [], {
+      attribution: attributionSection({
+        window: null,
+        ndcg: null,
+        drifted: false,
+        recordsExplained: 0,
+        modelRows: 1,
+        requests: 1,
+        error: 'request 1 failed: <!here> ThrottlingException',
+      }),
+    });
+    const stopped = report([feature('plan')], [attributionViolation()], {
+      attribution: attributionSection({
+        baseline: { [name]: 0.9, b: 0.1 },
+        window: { [name]: 0.5, b: 0.6 },
+        stoppedEarly: 'deadline passed after 65 of 100 records',
+      }),
+    });
+    const malformed = {
+      ...report([feature('plan')]),
+      attribution: { ...attributionSection(), window: { plan: '0.4' } },
+    };
+
+    const failedTexts = summaryPayload(SUMMARY, failed, '', LINKS).blocks.map(
+      (b) => (b as Section).text?.text ?? '',
+    );
+    const stoppedPayload = summaryPayload(SUMMARY, stopped, '', LINKS);
+
+    expect(failedTexts).toContain(
+      '*Feature attribution* not measured: request 1 failed: &lt;!here&gt; ThrottlingException (0 of 118 rows explained, 1 model row in 1 request to `churn-shadow`)',
+    );
+    expectInert(stoppedPayload);
+    const texts = stoppedPayload.blocks.map((b) => (b as Section).text?.text ?? '');
+    expect(texts.find((t) => t.startsWith('*Feature attribution*'))).toContain(
+      '• `b`: 0.6 (baseline 0.1)\n• `x?&lt;!channel&gt;?&lt;https://evil.example|click&gt;`: 0.5 (baseline 0.9)',
+    );
+    expect(JSON.stringify(stoppedPayload)).toContain(
+      'Explanation stopped early: deadline passed after 65 of 100 records.',
+    );
+    expect(JSON.stringify(summaryPayload(SUMMARY, malformed, 'the summary', LINKS))).toContain(
+      'report.json is not a driftwatch report',
+    );
+    expect(JSON.stringify(summaryPayload(SUMMARY, malformed, 'the summary', LINKS))).toContain(
+      'report.attribution.window.plan',
     );
   });
 

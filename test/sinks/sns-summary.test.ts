@@ -7,6 +7,8 @@ import type { Report } from '../../functions/engine/report/report-model.ts';
 import { claimObject, sendWindowSummary, summaryMessage } from '../../functions/sinks/sns-summary.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.ts';
 import {
+  attributionSection,
+  attributionViolation,
   biasSection,
   driftViolation,
   feature,
@@ -89,6 +91,70 @@ describe('summaryMessage', () => {
       '  "age": 10% (mean squared residual 0.37)',
       '',
       'Records: 120 read, 118 profiled, 2 rejected.',
+    ]);
+  });
+
+  it('gives the attribution verdict: nDCG, cost, and both rankings', () => {
+    const r = report([feature('plan')], [attributionViolation()], { attribution: attributionSection() });
+
+    const { message } = summaryMessage(r, CONTEXT);
+
+    expect(message.split('\n').slice(4, 12)).toEqual([
+      'Other violations: 1',
+      '  feature_attribution_drift_check: 1',
+      '',
+      "Feature attribution: nDCG 0.6123 against the baseline's ranking (threshold 0.9): DRIFTED; 100 of 118 rows explained, 701 model rows in 2 requests to churn-shadow; explaining 100 of 118 rows, as the records setting (--explain-records) asks.",
+      '  Ranking in the window: "age" 0.7, "plan" 0.2, "Day Mins" 0.1',
+      '  Ranking in the baseline: "Day Mins" 0.7, "plan" 0.5, "age" 0.05',
+      '',
+      'Records: 120 read, 118 profiled, 2 rejected.',
+    ]);
+  });
+
+  it('says what failed or stopped an explanation, and names no ranking without one', () => {
+    const failed = report([feature('plan')], [], {
+      attribution: attributionSection({
+        window: null,
+        ndcg: null,
+        drifted: false,
+        recordsExplained: 0,
+        modelRows: 1,
+        requests: 1,
+        reason: null,
+        error:
+          'model call 1 failed: InvokeEndpoint "churn-shadow": request 1 failed: ThrottlingException (HTTP 429)',
+      }),
+      violations: [completeness('plan')],
+    });
+    const stopped = report([feature('plan')], [completeness('plan')], {
+      attribution: attributionSection({
+        stoppedEarly: 'deadline passed after 65 of 100 records',
+        reason: null,
+      }),
+    });
+
+    const failedLines = summaryMessage(failed, CONTEXT).message.split('\n');
+    const stoppedLines = summaryMessage(stopped, CONTEXT).message.split('\n');
+
+    expect(failedLines.filter((l) => l.includes('attribution') || l.includes('Ranking'))).toEqual([
+      'Feature attribution: not measured: model call 1 failed: InvokeEndpoint "churn-shadow": request 1 failed: ThrottlingException (HTTP 429) (0 of 118 rows explained, 1 model rows in 1 requests to churn-shadow).',
+    ]);
+    expect(stoppedLines).toContain('  Stopped early: deadline passed after 65 of 100 records.');
+  });
+
+  it('keeps feature names of the attribution rankings on their lines, quoted', () => {
+    const r = report([feature('plan')], [attributionViolation()], {
+      attribution: attributionSection({
+        baseline: { 'a\nReport: s3://evil/': 0.9, b: 0.1 },
+        window: { 'a\nReport: s3://evil/': 0.1, b: 0.9 },
+      }),
+    });
+
+    const { message } = summaryMessage(r, CONTEXT);
+
+    expect(message).toContain('  Ranking in the window: "b" 0.9, "a\\nReport: s3://evil/" 0.1');
+    expect(message.split('\n').filter((l) => l.startsWith('Report:'))).toEqual([
+      `Report: ${CONTEXT.reportLocation}report.html`,
     ]);
   });
 

@@ -7,6 +7,8 @@ import {
 } from '../../functions/contracts/topic-attributes.ts';
 import { retrainingAttributes, summaryAttributes } from '../../functions/sinks/topic-attributes.ts';
 import {
+  attributionSection,
+  attributionViolation,
   biasSection,
   driftViolation,
   feature,
@@ -43,6 +45,7 @@ describe('topic attributes', () => {
             qualityViolations: 0,
             biasViolations: 0,
             multivariateDrift: false,
+            attributionDrift: false,
           });
         },
       ),
@@ -74,6 +77,7 @@ describe('topic attributes', () => {
     expect(readSummaryAttributes(delivered(summaryAttributes(neither, ctx)))).toMatchObject({
       biasViolations: 0,
       multivariateDrift: false,
+      attributionDrift: false,
     });
     expect(() =>
       readSummaryAttributes({
@@ -81,6 +85,47 @@ describe('topic attributes', () => {
         'driftwatch.biasViolations': { Type: 'Number', Value: '-1' },
       }),
     ).toThrow('message attribute driftwatch.biasViolations is not a count: "-1"');
+  });
+
+  it("carry the attribution verdict when it was measured, leaving out windowEnd to stay within SNS's 10", () => {
+    const ctx = {
+      endpoint: 'churn-xgb',
+      scheduleName: 'hourly',
+      windowStart: new Date('2026-11-26T05:00:00Z'),
+      windowEnd: new Date('2026-11-26T06:00:00Z'),
+      reportLocation: 's3://b/r/',
+    };
+    const every = report([feature('plan')], [multivariateViolation(), attributionViolation()], {
+      bias: biasSection({ violations: 2 }),
+      multivariate: multivariateResult(),
+      attribution: attributionSection(),
+    });
+    const alone = report([feature('plan')], [attributionViolation()], { attribution: attributionSection() });
+    const failed = report([feature('plan')], [], {
+      attribution: attributionSection({ window: null, ndcg: null, drifted: false, error: 'refused' }),
+    });
+
+    const written = summaryAttributes(every, ctx);
+
+    expect(Object.keys(written)).toHaveLength(10);
+    expect(written['driftwatch.windowEnd']).toBeUndefined();
+    expect(written['driftwatch.attributionDrift']).toEqual({ DataType: 'String', StringValue: 'true' });
+    expect(readSummaryAttributes(delivered(written))).toEqual({
+      ...ctx,
+      datasetDrift: false,
+      qualityViolations: 0,
+      biasViolations: 2,
+      multivariateDrift: true,
+      attributionDrift: true,
+    });
+    const aloneWritten = summaryAttributes(alone, ctx);
+    expect(Object.keys(aloneWritten)).toHaveLength(9);
+    expect(aloneWritten['driftwatch.windowEnd']).toEqual({
+      DataType: 'String',
+      StringValue: '2026-11-26T06:00:00.000Z',
+    });
+    expect(summaryAttributes(failed, ctx)['driftwatch.attributionDrift']).toBeUndefined();
+    expect(readSummaryAttributes(delivered(summaryAttributes(failed, ctx))).attributionDrift).toBe(false);
   });
 
   it('name the kind of message, and a summary without its attributes is refused by name', () => {

@@ -18,8 +18,9 @@ import type { MultivariateResult } from '../multivariate/multivariate-score.ts';
 import type { RocCurve } from '../quality/binary-curves.ts';
 import type { BinaryQualityMetrics, QualityMetrics } from '../quality/types.ts';
 import type { WindowQuality } from '../quality/window-quality.ts';
-import type { Report } from '../report/report-model.ts';
+import type { AttributionReport, Report } from '../report/report-model.ts';
 import { rejectReasonText } from '../report/window-result.ts';
+import { attributionBars, attributionRows, MAX_ATTRIBUTION_BARS, ndcgChart } from './attribution-charts.ts';
 import {
   categoricalOverlay,
   distanceBar,
@@ -249,6 +250,11 @@ function verdict(r: Report): string {
   const extra = [
     ...(r.bias ? [`${biasViolations} significant bias violation${biasViolations === 1 ? '' : 's'}.`] : []),
     ...(r.multivariate ? [`Multivariate drift ${multivariate ? 'detected' : 'not detected'}.`] : []),
+    ...(r.attribution && r.attribution.ndcg !== null
+      ? [
+          `Feature attribution ranking ${r.attribution.drifted ? 'drifted' : 'held'} (nDCG ${fmt(r.attribution.ndcg)}, threshold ${fmt(r.attribution.threshold)}).`,
+        ]
+      : []),
   ];
   const icon = level === 'good' ? '✓' : '!';
   return `<section class="verdict ${level}" id="verdict"><div class="icon" aria-hidden="true">${icon}</div><div>
@@ -538,6 +544,51 @@ ${stat('Components', count(m.components), `explain ${pct(m.explainedVariance)} o
 ${bars}`;
 }
 
+/**
+ * The feature attribution section: the nDCG against its threshold, what was explained and what it
+ * cost, what stopped or failed the explanation, and the features' global attributions in the
+ * baseline and in the window, ranked (bars for the first few, a table of every one).
+ */
+function attributionSection(a: AttributionReport): string {
+  const method =
+    a.method === 'exact'
+      ? 'exact Shapley values'
+      : `Kernel SHAP, ${count(a.numSamples ?? 0)} coalitions a record`;
+  const verdictText =
+    a.error !== null
+      ? 'not measured: the explanation failed'
+      : a.ndcg === null
+        ? 'not measured: no record explained'
+        : a.drifted
+          ? `below ${fmt(a.threshold)}: the ranking drifted`
+          : `at or above ${fmt(a.threshold)}: the ranking held`;
+  const stats = `<section class="stats">
+${stat('nDCG', fmt(a.ndcg), verdictText, a.drifted || a.error !== null)}
+${stat('Records explained', `${count(a.recordsExplained)} / ${count(a.windowRows)}`, `${count(a.recordsPlanned)} planned; ${method}, seed ${a.seed}`)}
+${stat('Model rows', count(a.modelRows), `${count(a.requests)} requests${a.endpoint === null ? '' : ` to ${a.endpoint}`}`)}
+${stat('Expected value', fmt(a.expectedValue.window), `baseline ${fmt(a.expectedValue.baseline)}; ${a.aggMethod}, label ${a.label}`)}
+</section>`;
+  const notes = [
+    ...(a.error !== null ? [`The explanation failed: ${a.error}`] : []),
+    ...(a.stoppedEarly !== null ? [`The explanation stopped early: ${a.stoppedEarly}`] : []),
+    ...(a.reason !== null ? [`Fewer records than rows: ${a.reason}`] : []),
+  ];
+  const rows = attributionRows(a);
+  const table = rows
+    .map(
+      (r) =>
+        `<tr><td class="name" title="${e(r.feature)}">${e(truncate(r.feature, 40))}</td>${numCell(r.baseline, fmt(r.baseline))}${numCell(r.baselineRank, String(r.baselineRank))}${numCell(r.window, fmt(r.window))}${numCell(r.windowRank, r.windowRank === null ? '–' : String(r.windowRank))}</tr>`,
+    )
+    .join('\n');
+  return `${stats}
+${notes.length ? `<ul class="notes">${notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>` : ''}
+${a.ndcg === null ? '' : `<div class="panel"><h3>nDCG of the window's ranking against the baseline's</h3>${ndcgChart(a.ndcg, a.threshold, a.drifted)}</div>`}
+<div class="panel sub"><h3>Global attributions, ranked (top ${e(count(Math.min(MAX_ATTRIBUTION_BARS, rows.length)))} of ${e(count(rows.length))})</h3>${attributionBars(rows)}</div>
+<div class="panel"><table class="sortable" id="attribution"><thead><tr>${sortHead('Feature', false)}${sortHead('Baseline', true)}${sortHead('Baseline rank', true)}${sortHead('Window', true)}${sortHead('Window rank', true)}</tr></thead><tbody>
+${table}
+</tbody></table></div>`;
+}
+
 function rejectedSection(r: Report): string {
   const entries = Object.entries(r.records.rejectedByReason).sort((a, b) => b[1] - a[1]);
   const outside =
@@ -590,6 +641,7 @@ ${stat('Violations', count(r.violations.length + qViolations), `${r.violations.l
 ${qualityHeadline(r.quality)}
 ${r.bias ? stat('Bias violations', count(r.bias.violations), `significant, of ${count(r.bias.facets.length)} checks`, r.bias.violations > 0) : ''}
 ${r.multivariate ? stat('Multivariate error', fmt(r.multivariate.value), `band ${fmt(r.multivariate.lowerThreshold)} – ${fmt(r.multivariate.upperThreshold)}`, r.multivariate.drifted) : ''}
+${r.attribution ? stat('Attribution nDCG', fmt(r.attribution.ndcg), r.attribution.ndcg === null ? 'not measured' : `drift below ${fmt(r.attribution.threshold)}`, r.attribution.drifted) : ''}
 </section>
 <h2>Drift by feature</h2>
 ${r.features.length ? driftTable(r) : '<p class="none">The report has no features.</p>'}
@@ -606,6 +658,12 @@ ${
     ? ''
     : `<h2>Multivariate drift</h2>
 ${r.multivariate === null ? '<p class="none">Not measured: the baseline has no multivariate model (build the baseline with driftwatch baseline to get one).</p>' : multivariateSection(r.multivariate)}`
+}
+${
+  r.attribution === undefined
+    ? ''
+    : `<h2>Feature attribution drift</h2>
+${r.attribution === null ? '<p class="none">Not measured for this window (the warnings say why).</p>' : attributionSection(r.attribution)}`
 }
 ${
   r.bias === undefined

@@ -12,6 +12,7 @@ import { escapeHtml as e } from './html-escape.ts';
 import { featureOrder, htmlPage, type ReportContext, timeText, windowText } from './report-html.ts';
 import { COLOURS, count, fmt, pct, SERIES_COLOURS, truncate } from './svg-chart.ts';
 import {
+  DENSE_WINDOWS,
   driftHeatmap,
   type HeatRow,
   type TrendSeries,
@@ -89,6 +90,8 @@ function axisWindows(windows: readonly TrendInput[]): TrendWindow[] {
     const s = starts[i];
     return {
       label: s === null || s === undefined ? `#${i + 1}` : oneDay ? s.slice(11) : s.slice(5),
+      start: w.report.window.start,
+      end: w.report.window.end,
       name: windowText(w.report.window),
       href: relativeHref(w.path),
     };
@@ -191,16 +194,17 @@ function latestFeature(windows: readonly TrendInput[], name: string): FeatureDri
   return undefined;
 }
 
-function featureTrend(windows: readonly TrendInput[], axis: readonly TrendWindow[], s: DriftStreak): string {
-  const latest = latestFeature(windows, s.name);
-  const rows = windows.map((w) => w.report.features.find((f) => f.name === s.name));
+/** The feature's distance chart over `windows`. */
+function featureChart(windows: readonly TrendInput[], axis: readonly TrendWindow[], name: string): string {
+  const latest = latestFeature(windows, name);
+  const rows = windows.map((w) => w.report.features.find((f) => f.name === name));
   const values = rows.map((f) => (f?.distance === undefined ? null : f.distance));
   const threshold = latest?.threshold ?? null;
   const pValue = latest !== undefined && isPValueDistance(latest);
   const metric = latest?.distanceMetric ?? 'distance';
-  const chart = trendLineChart(
+  return trendLineChart(
     'feature-trend',
-    `${s.name}: ${metric} over time against its threshold`,
+    `${name}: ${metric} over time against its threshold`,
     axis,
     [{ name: metric, colour: COLOURS.current, values, alarms: rows.map((f) => f?.drifted === true) }],
     {
@@ -214,6 +218,10 @@ function featureTrend(windows: readonly TrendInput[], axis: readonly TrendWindow
           : { value: threshold, label: `${pValue ? 'drift below' : 'threshold'} ${fmt(threshold)}` },
     },
   );
+}
+
+/** A feature's card: its name, where its drift stands (over every window), and its chart per range. */
+function featureTrend(axis: readonly TrendWindow[], s: DriftStreak, chart: string): string {
   const status = s.driftedNow
     ? `<span class="pill drift">drifting since ${e(axis[s.since!]!.label)}</span>`
     : s.lastDrifted !== null
@@ -240,10 +248,14 @@ function qualitySeries(windows: readonly TrendInput[]): { series: TrendSeries[];
     const v = (w.report.quality?.metrics as unknown as Record<string, unknown> | null | undefined)?.[key];
     return typeof v === 'number' ? v : null;
   };
+  // A point whose metric violates its constraint is marked as a drifted point is.
+  const violated = (w: TrendInput, key: string) =>
+    (w.report.quality?.violations ?? []).some((v) => v.metric_name === key);
   const series: TrendSeries[] = keys.map((key, i) => ({
     name: key,
     colour: SERIES_COLOURS[i % SERIES_COLOURS.length]!,
     values: windows.map((w) => value(w, key)),
+    alarms: windows.map((w) => violated(w, key)),
   }));
   if (firstEstimate)
     series.push({
@@ -333,6 +345,135 @@ ${rows}
 </tbody></table></div>`;
 }
 
+/** A range of the page's charts: the last day, the last week, or every window. */
+export interface RangeView {
+  id: 'day' | 'week' | 'all';
+  /** What the switch says (`Last day`). */
+  name: string;
+  /** The index of the range's first window (of the windows in time order). */
+  from: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The ranges worth offering: the last day and the last week (windows starting within 24 hours
+ * or 7 days of the latest window's end), each only when it leaves windows out and holds fewer
+ * than the next; and every window. One range (all) when the windows span a day or less, or have
+ * no times.
+ */
+export function rangeViews(windows: readonly TrendInput[]): RangeView[] {
+  const all: RangeView = { id: 'all', name: `All ${windows.length}`, from: 0 };
+  const last = windows.at(-1)?.report.window;
+  const lastTime = Date.parse(last?.end ?? last?.start ?? '');
+  if (Number.isNaN(lastTime)) return [all];
+  const within = (ms: number) =>
+    windows.findIndex(
+      (w) => w.report.window.start !== null && Date.parse(w.report.window.start) >= lastTime - ms,
+    );
+  const day = within(DAY_MS);
+  const week = within(7 * DAY_MS);
+  const views: RangeView[] = [];
+  if (day > 0) views.push({ id: 'day', name: 'Last day', from: day });
+  if (week > 0 && (day < 0 || week < day)) views.push({ id: 'week', name: 'Last week', from: week });
+  return views.length === 0 ? [all] : [...views, all];
+}
+
+/** The charts of one range. */
+interface RangeCharts {
+  heatmap: string;
+  share: string;
+  records: string;
+  quality: string;
+  multivariate: string;
+  bias: string;
+  /** One per feature, in the page's feature order. */
+  features: string[];
+}
+
+function rangeCharts(
+  view: RangeView,
+  windows: readonly TrendInput[],
+  axis: readonly TrendWindow[],
+  heat: readonly HeatRow[],
+  order: readonly string[],
+): RangeCharts {
+  const lastReport = windows.at(-1)!.report;
+  const none = (what: string) =>
+    `<p class="none">No window${view.id === 'all' ? '' : ` of the ${view.name.toLowerCase()}`} has ${what}.</p>`;
+  const quality = qualitySeries(windows);
+  return {
+    heatmap: driftHeatmap(
+      axis,
+      heat.map((r) => ({ name: r.name, cells: r.cells.slice(view.from) })),
+    ),
+    share: trendLineChart(
+      'dataset-drift-share',
+      'share of monitored features drifted, per window',
+      axis,
+      [
+        {
+          name: 'drifted share',
+          colour: COLOURS.current,
+          values: windows.map((w) => w.report.datasetDrift.share),
+          alarms: windows.map((w) => w.report.datasetDrift.detected),
+        },
+      ],
+      {
+        yDomain: [0, 1],
+        yFormat: pct,
+        threshold: {
+          value: lastReport.datasetDrift.threshold,
+          label: `dataset drift at ${pct(lastReport.datasetDrift.threshold)}`,
+        },
+      },
+    ),
+    records: trendStackedBars('records', 'records per window, profiled and rejected', axis, [
+      { name: 'profiled', colour: COLOURS.current, values: windows.map((w) => w.report.records.profiled) },
+      { name: 'rejected', colour: COLOURS.drift, values: windows.map((w) => w.report.records.rejected) },
+    ]),
+    quality:
+      quality === null
+        ? '<p class="none">No window has model-quality results (driftwatch run --ground-truth).</p>'
+        : trendLineChart('quality', 'model quality metrics per window', axis, quality.series, {
+            yDomain: quality.rates ? [0, 1] : undefined,
+            showLegend: true,
+            width: 1080,
+            height: 240,
+          }),
+    multivariate: multivariateTrend(windows, axis) ?? none('a multivariate result'),
+    bias: biasTrend(windows, axis) ?? none('a bias result'),
+    features: order.map((name) => featureChart(windows, axis, name)),
+  };
+}
+
+/**
+ * The range switch's radio buttons and their style: no script (the page's CSP allows none but
+ * the table sorter), CSS shows the charts of the checked range. They precede `.ranged`, which
+ * the style selects through; the labels inside it are what a reader sees and clicks.
+ */
+function rangeSwitch(views: readonly RangeView[]): string {
+  const radios = views
+    .map(
+      (v) =>
+        `<input type="radio" class="range-radio" name="range" id="range-${v.id}" aria-label="${e(`charts: ${v.name.toLowerCase()}`)}"${v.id === 'all' ? ' checked' : ''}>`,
+    )
+    .join('');
+  const shown = views.map((v) => `#range-${v.id}:checked~.ranged .r-${v.id}`).join(',');
+  const picked = views.map((v) => `#range-${v.id}:checked~.ranged label[for=range-${v.id}]`).join(',');
+  const focused = views.map((v) => `#range-${v.id}:focus-visible~.ranged label[for=range-${v.id}]`).join(',');
+  return `<style>.range-radio{position:absolute;opacity:0;width:1px;height:1px;margin:0}.ranged .range{display:none}${shown}{display:block}.range-pick{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:24px 0 0}.range-pick label{border:1px solid var(--line);background:var(--card);border-radius:999px;padding:3px 12px;font-size:13px;cursor:pointer}${picked}{background:var(--ink);border-color:var(--ink);color:#fff}${focused}{outline:2px solid var(--blue);outline-offset:2px}</style>${radios}
+`;
+}
+
+/** The labels a reader clicks to switch range. */
+function rangePicker(views: readonly RangeView[]): string {
+  return `<div class="range-pick" id="range-pick"><span class="meta">Charts show:</span>${views
+    .map((v) => `<label for="range-${v.id}">${e(v.id === 'all' ? `${v.name} windows` : v.name)}</label>`)
+    .join('')}</div>
+`;
+}
+
 /** index.html over `windows` (sorted here by window start). */
 export function trendsHtml(input: readonly TrendInput[], title = 'Drift trends'): string {
   const windows = [...input].sort(byWindowStart);
@@ -356,46 +497,17 @@ export function trendsHtml(input: readonly TrendInput[], title = 'Drift trends')
   const datasetDriftWindows = windows.filter((w) => w.report.datasetDrift.detected).length;
   const lastReport = windows.at(-1)!.report;
 
-  const share = trendLineChart(
-    'dataset-drift-share',
-    'share of monitored features drifted, per window',
-    axis,
-    [
-      {
-        name: 'drifted share',
-        colour: COLOURS.current,
-        values: windows.map((w) => w.report.datasetDrift.share),
-        alarms: windows.map((w) => w.report.datasetDrift.detected),
-      },
-    ],
-    {
-      yDomain: [0, 1],
-      yFormat: pct,
-      threshold: {
-        value: lastReport.datasetDrift.threshold,
-        label: `dataset drift at ${pct(lastReport.datasetDrift.threshold)}`,
-      },
-    },
-  );
-  const records = trendStackedBars('records', 'records per window, profiled and rejected', axis, [
-    { name: 'profiled', colour: COLOURS.current, values: windows.map((w) => w.report.records.profiled) },
-    { name: 'rejected', colour: COLOURS.drift, values: windows.map((w) => w.report.records.rejected) },
-  ]);
-  const quality = qualitySeries(windows);
-  const qualityChart =
-    quality === null
-      ? '<p class="none">No window has model-quality results (driftwatch run --ground-truth).</p>'
-      : trendLineChart('quality', 'model quality metrics per window', axis, quality.series, {
-          yDomain: quality.rates ? [0, 1] : undefined,
-          showLegend: true,
-          width: 1080,
-          height: 240,
-        });
-
-  const bias = biasTrend(windows, axis);
-  const multivariate = multivariateTrend(windows, axis);
-  const order = heatRows(windows, axis, streaks).map((r) => r.name);
+  const views = rangeViews(windows);
+  const heat = heatRows(windows, axis, streaks);
+  const order = heat.map((r) => r.name);
   const byName = new Map(streaks.map((s) => [s.name, s] as const));
+  const charts = views.map((v) => rangeCharts(v, windows.slice(v.from), axis.slice(v.from), heat, order));
+  const ranged = (part: (c: RangeCharts) => string) =>
+    views.length === 1
+      ? part(charts[0]!)
+      : views.map((v, i) => `<div class="range r-${v.id}">${part(charts[i]!)}</div>`).join('');
+  const anyBias = windows.some((w) => w.report.bias !== undefined);
+  const anyMultivariate = windows.some((w) => w.report.multivariate);
 
   const body = `<header class="top"><div class="kicker">driftwatch · trends</div>
 <h1>${e(heading)}</h1>
@@ -407,23 +519,33 @@ ${latestVerdict(windows, axis, streaks)}
 <div class="stat${datasetDriftWindows ? ' bad' : ''}"><div class="k">Dataset drift</div><div class="v">${e(count(datasetDriftWindows))}</div><div class="s">windows past the share threshold</div></div>
 <div class="stat"><div class="k">Records, latest</div><div class="v">${e(count(lastReport.records.total))}</div><div class="s">${e(count(lastReport.records.rejected))} rejected</div></div>
 </section>
-<h2>Drift by feature and window</h2>
-<div class="panel">${driftHeatmap(axis, heatRows(windows, axis, streaks))}
+${views.length === 1 ? '' : rangeSwitch(views)}<div class="ranged">
+${views.length === 1 ? '' : rangePicker(views)}<h2>Drift by feature and window</h2>
+<div class="panel">${ranged((c) => c.heatmap)}
 <p class="meta">Each cell is a feature in a window, linked to the window's report: grey to amber below the threshold, red past it (darker is further).</p></div>
 <div class="quality">
-<div><h2>Dataset drift share</h2><div class="panel">${share}</div></div>
-<div><h2>Records per window</h2><div class="panel">${records}</div></div>
+<div><h2>Dataset drift share</h2><div class="panel">${ranged((c) => c.share)}</div></div>
+<div><h2>Records per window</h2><div class="panel">${ranged((c) => c.records)}</div></div>
 </div>
 <h2>Model quality</h2>
-<div class="panel">${qualityChart}</div>
-${multivariate === null ? '' : `<h2>Multivariate drift</h2>\n<div class="panel">${multivariate}</div>`}
-${bias === null ? '' : `<h2>Bias</h2>\n<div class="panel">${bias}</div>`}
+<div class="panel">${ranged((c) => c.quality)}</div>
+${anyMultivariate ? `<h2>Multivariate drift</h2>\n<div class="panel">${ranged((c) => c.multivariate)}</div>` : ''}
+${anyBias ? `<h2>Bias</h2>\n<div class="panel">${ranged((c) => c.bias)}</div>` : ''}
 <h2>Drift distance over time, by feature</h2>
 <section class="features trends">
-${order.map((name) => featureTrend(windows, axis, byName.get(name)!)).join('\n')}
+${order
+  .map((name, f) =>
+    featureTrend(
+      axis,
+      byName.get(name)!,
+      ranged((c) => c.features[f]!),
+    ),
+  )
+  .join('\n')}
 </section>
+</div>
 <h2>Windows</h2>
 ${windowsTable(windows, axis)}
-<footer>Built by driftwatch report from ${e(plural(windows.length, 'report.json'))}. Points and cells link to each window's report.html.</footer>`;
+<footer>Built by driftwatch report from ${e(plural(windows.length, 'report.json'))}. Points and cells link to each window's report.html${windows.length > DENSE_WINDOWS ? '; past a few dozen windows only drifted and violating points are marked' : ''}.</footer>`;
   return htmlPage(heading, body, true);
 }

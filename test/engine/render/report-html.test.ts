@@ -17,6 +17,7 @@ import { trendsHtml } from '../../../functions/engine/render/trends-html.ts';
 import type { Report } from '../../../functions/engine/report/report-model.ts';
 import { ALL_HOSTILE, HOSTILE, hostileReport, LONG } from '../../browser/hostile-report.ts';
 import {
+  attributionSection,
   biasSection,
   feature as fixtureFeature,
   report as fixtureReport,
@@ -357,6 +358,83 @@ describe('report.html content', () => {
     expect(bars.slice(0, bars.indexOf('</svg>'))).toContain(
       `<title>${escapeHtml(HOSTILE.svg)}: mean squared residual 3`,
     );
+  });
+
+  it('shows the attribution nDCG against 0.9, the cost, and both rankings as bars and a table', () => {
+    const out = reportHtml(plainReport([feature('a', {})], { attribution: attributionSection() }));
+
+    expect(out).toContain('<h2>Feature attribution drift</h2>');
+    expect(out).toMatch(
+      /<div class="stat bad"><div class="k">nDCG<\/div><div class="v">0\.612<\/div><div class="s">below 0\.9: the ranking drifted<\/div>/,
+    );
+    expect(out).toContain('<div class="k">Records explained</div><div class="v">100 / 118</div>');
+    expect(out).toContain(
+      '<div class="k">Model rows</div><div class="v">701</div><div class="s">2 requests to churn-shadow</div>',
+    );
+    expect(out).toContain('aria-label="nDCG 0.612 against the threshold 0.9: below, drifted"');
+    expect(out).toContain('Feature attribution ranking drifted (nDCG 0.612, threshold 0.9).');
+    const bars = out.slice(out.indexOf('data-chart="attribution-bars"'));
+    expect(
+      [...bars.slice(0, bars.indexOf('</svg>')).matchAll(/<text[^>]*class="label"[^>]*>([^<]*)</g)].map(
+        (m) => m[1],
+      ),
+    ).toEqual(['age', 'plan', 'Day Mins']);
+    expect(out).toContain('<title>age: baseline 0.05 (#3), window 0.7 (#1)</title>');
+    const table = out.slice(
+      out.indexOf('id="attribution"'),
+      out.indexOf('</table>', out.indexOf('id="attribution"')),
+    );
+    expect([...table.matchAll(/<tr><td class="name" title="([^"]*)"/g)].map((m) => m[1])).toEqual([
+      'age',
+      'plan',
+      'Day Mins',
+    ]);
+    expect(out).toContain('Fewer records than rows: explaining 100 of 118 rows');
+  });
+
+  it('says what failed or stopped an explanation, and null as not measured', () => {
+    const failed = reportHtml(
+      plainReport([feature('a', {})], {
+        attribution: attributionSection({
+          window: null,
+          ndcg: null,
+          drifted: false,
+          error: 'model call 1 failed: ThrottlingException (HTTP 429)',
+          stoppedEarly: 'deadline passed after 0 of 100 records',
+          reason: null,
+        }),
+      }),
+    );
+    const none = reportHtml(plainReport([feature('a', {})], { attribution: null }));
+
+    expect(failed).toContain('not measured: the explanation failed');
+    expect(failed).toContain(
+      '<li>The explanation failed: model call 1 failed: ThrottlingException (HTTP 429)</li>',
+    );
+    expect(failed).toContain(
+      '<li>The explanation stopped early: deadline passed after 0 of 100 records</li>',
+    );
+    expect(failed).not.toContain('data-chart="attribution-ndcg"');
+    expect(none).toContain(
+      '<h2>Feature attribution drift</h2>\n<p class="none">Not measured for this window',
+    );
+    expect(reportHtml(plainReport([feature('a', {})]))).not.toContain('<h2>Feature attribution drift</h2>');
+  });
+
+  it('escapes hostile feature names in the attribution bars and table', () => {
+    const out = reportHtml(hostileReport());
+    const table = out.slice(
+      out.indexOf('id="attribution"'),
+      out.indexOf('</table>', out.indexOf('id="attribution"')),
+    );
+    const bars = out.slice(out.indexOf('data-chart="attribution-bars"'));
+
+    expect(table).toContain(`title="${escapeHtml(HOSTILE.svg)}"`);
+    expect(table).toContain('title="__proto__"');
+    expect(bars.slice(0, bars.indexOf('</svg>'))).toContain(
+      `<title>${escapeHtml(HOSTILE.svg)}: baseline 0.2 (#4), window 0.9 (#1)</title>`,
+    );
+    expect(out).toContain(`<li>The explanation failed: ${escapeHtml(HOSTILE.entity)}</li>`);
   });
 
   it('shows the endpoint and model version when the report carries them', () => {
