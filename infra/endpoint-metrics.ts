@@ -94,6 +94,16 @@ export class EndpointMetrics {
     return this.data(DRIFTWATCH_METRICS.multivariateDrift, Stats.MAXIMUM);
   }
 
+  /** The baseline's band around the reconstruction error: `upper` or `lower` threshold. */
+  multivariateThreshold(which: 'upper' | 'lower'): Metric {
+    return this.data(
+      which === 'upper'
+        ? DRIFTWATCH_METRICS.multivariateUpperThreshold
+        : DRIFTWATCH_METRICS.multivariateLowerThreshold,
+      Stats.MAXIMUM,
+    );
+  }
+
   /** nDCG of the window's feature-attribution ranking against the baseline's (0.9 and above: no drift). */
   attributionNdcg(): Metric {
     return this.data(DRIFTWATCH_METRICS.attributionNdcg, Stats.MINIMUM);

@@ -15,6 +15,20 @@ export interface MonitorResources {
   readonly reportsPrefix: string;
   /** The endpoint's topic, for the window summaries. */
   readonly topicArn: string;
+  /**
+   * The memory (MB) every part of a window is profiled within ({@link profileMemoryMb}): the
+   * profile limits derive from it at run time.
+   */
+  readonly profileMemoryMb: number;
+}
+
+/**
+ * The memory a window's parts are profiled within: the monitor function's, or the fan-out
+ * worker's when the endpoint fans out and it is smaller (both profile parts of windows, and all
+ * parts must be profiled alike to merge).
+ */
+export function profileMemoryMb(monitorMemoryMb: number, workerMemoryMb?: number): number {
+  return workerMemoryMb === undefined ? monitorMemoryMb : Math.min(monitorMemoryMb, workerMemoryMb);
 }
 
 /** The `MONITOR_CONFIG` the monitor Lambda of `endpoint` receives; optional fields only when set. */
@@ -62,6 +76,7 @@ export function buildMonitorRuntimeConfig(
     ...(endpoint.fanOut
       ? { fanOut: { maxObjects: endpoint.fanOut.maxObjects, maxBytes: endpoint.fanOut.maxBytes } }
       : {}),
+    profileMemoryMb: resources.profileMemoryMb,
   };
 }
 

@@ -9,6 +9,7 @@ import {
 import type { EndpointConfig } from './config/index.ts';
 import type { AlarmTopic } from './constructs/alarm-topic.ts';
 import type { MonitorNamespaces } from './endpoint-metrics.ts';
+import { grantHistoryWrite } from './history-grants.ts';
 import { acknowledgePrefixWildcards } from './iam-acknowledgements.ts';
 import { grantDescribeServingModel } from './serving-model-grants.ts';
 
@@ -34,6 +35,8 @@ export interface PublishWindowTargets {
   readonly reportsBucket: IBucket;
   /** The endpoint's reports prefix, `[PREFIX/]reports/ENDPOINT/SCHEDULE`. */
   readonly reportKeys: string;
+  /** The key prefix before `reports/` (and `history/`), without slashes; `''` for the bucket root. */
+  readonly reportsPrefix: string;
   /** The namespaces the metrics go to. */
   readonly namespaces: MonitorNamespaces;
   /** The endpoint's topic, for the window summaries. */
@@ -42,8 +45,9 @@ export interface PublishWindowTargets {
 
 /**
  * Lets `fn` publish an endpoint's windows as the monitor does (the fan-out reducer publishes the
- * windows it merges the same way): read and write only the endpoint's reports, put metrics only to
- * the two namespaces, publish only to its topic, and describe the model serving the endpoint.
+ * windows it merges the same way): read and write only the endpoint's reports, write its history
+ * lines, put metrics only to the two namespaces, publish only to its topic, and describe the
+ * model serving the endpoint.
  */
 export function grantPublishWindow(fn: IFunction, targets: PublishWindowTargets): void {
   const { endpoint, reportsBucket, reportKeys, namespaces } = targets;
@@ -88,6 +92,9 @@ export function grantPublishWindow(fn: IFunction, targets: PublishWindowTargets)
     reason:
       "cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the two driftwatch namespaces (and Clarify's bias-metrics namespace for an endpoint with a bias block, or a binary classifier with labels whose baseline folder may hold one; Clarify's explainability-metrics namespace for an endpoint with an attribution block).",
   });
+
+  // Each complete window's history lines (sinks/history-writer.ts): put only, its two folders.
+  grantHistoryWrite(role, reportsBucket, targets.reportsPrefix, endpoint.name, endpoint.scheduleName);
 
   targets.topic.grantPublish(fn);
   grantDescribeServingModel(fn, endpoint.name);

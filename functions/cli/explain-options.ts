@@ -12,8 +12,8 @@ import {
   ExplainConfigError,
   parseExplainConfig,
 } from '../engine/attribution/explain-config.ts';
-import { type AttributionFeature, modelValue } from '../engine/attribution/record-sampler.ts';
-import { splitCsvRecord } from '../engine/capture/csv.ts';
+import type { AttributionFeature } from '../engine/attribution/record-sampler.ts';
+import { BackgroundError, configBackground as readBackground } from '../pipeline/attribution-window.ts';
 import type { ExplainFlags } from './flags.ts';
 import { openFile } from './stores.ts';
 import { UsageError } from './usage.ts';
@@ -49,44 +49,25 @@ export function parseConfig(json: unknown, file: string): ExplainConfig {
 }
 
 /**
- * The background rows the configuration names (`methods.shap.baseline`: rows, or an S3 object
- * of CSV rows without a header, as Clarify reads it), each one value per feature; `null` when it
- * names none.
+ * The background rows the configuration names (pipeline/attribution-window.ts reads them; a
+ * local file or an S3 object here), each one value per feature; `null` when it names none.
  */
 export async function configBackground(
   config: ExplainConfig,
   features: readonly AttributionFeature[],
   file: string,
 ): Promise<ModelValue[][] | null> {
-  const source = config.baseline;
-  if (source === null) return null;
-  let rows: ModelValue[][];
-  let where: string;
-  if ('rows' in source) {
-    rows = source.rows;
-    where = `${file}: methods.shap.baseline`;
-  } else {
-    where = `${source.uri} (${file}: methods.shap.baseline)`;
-    const { store, key } = openFile(source.uri);
-    const text = await store.getText(key);
-    if (text === null) throw new UsageError(`${where}: no such object`);
-    const fields: string[] = [];
-    rows = text
-      .split(/\r?\n/)
-      .filter((line) => line.trim() !== '')
-      .map((line) => {
-        const n = splitCsvRecord(line, fields);
-        return fields.slice(0, n).map((v, i) => modelValue(v, features[i]?.kind ?? 'numeric'));
-      });
-    if (rows.length === 0) throw new UsageError(`${where}: holds no rows`);
+  try {
+    return await readBackground(config, features, file, async (uri, where) => {
+      const { store, key } = openFile(uri);
+      const text = await store.getText(key);
+      if (text === null) throw new UsageError(`${where}: no such object`);
+      return text;
+    });
+  } catch (e) {
+    if (e instanceof BackgroundError) throw new UsageError(e.message);
+    throw e;
   }
-  rows.forEach((row, i) => {
-    if (row.length !== features.length)
-      throw new UsageError(
-        `${where}: row ${i} has ${row.length} values but the model takes ${features.length} features (${features.map((f) => JSON.stringify(f.name)).join(', ')}); give one value per feature, in that order`,
-      );
-  });
-  return rows;
 }
 
 /** The endpoint as a model, and how to let go of its client. */

@@ -31,6 +31,7 @@ import {
   samplerSpec,
 } from '../pipeline/attribution-window.ts';
 import { applyWindowBias, type BiasPlan } from '../pipeline/bias-window.ts';
+import { baselineMemoryLimits } from '../pipeline/profile-limits.ts';
 import {
   loadBiasBaseline,
   loadQualityBaseline,
@@ -97,6 +98,7 @@ export async function runCommand(
       'max-categories': { type: 'string' },
       'max-line-bytes': { type: 'string' },
       'max-columns': { type: 'string' },
+      'memory-mb': { type: 'string' },
       'dataset-drift-share': { type: 'string' },
       'label-lookback-hours': { type: 'string' },
       'quality-constraints': { type: 'string' },
@@ -130,8 +132,11 @@ export async function runCommand(
   const maxCategories = positiveInt(values['max-categories'], '--max-categories');
   const maxLineBytes = positiveInt(values['max-line-bytes'], '--max-line-bytes');
   const maxColumns = positiveInt(values['max-columns'], '--max-columns');
+  const memoryMb = positiveInt(values['memory-mb'], '--memory-mb');
   const datasetDriftShare = fraction(values['dataset-drift-share'], '--dataset-drift-share');
-  const workers = positiveInt(values.workers, '--workers') ?? defaultWorkerCount();
+  // --memory-mb bounds one profiling thread: each worker thread would hold its own worst case.
+  const workers =
+    positiveInt(values.workers, '--workers') ?? (memoryMb !== undefined ? 1 : defaultWorkerCount());
   const parallelMinBytes = nonNegativeMb(values['parallel-min-mb'], '--parallel-min-mb');
   const explain = explainFlags(values);
   const exports = windowExports(values, {
@@ -144,6 +149,18 @@ export async function runCommand(
   });
   const baselineStore = openStore(values.baseline);
   const baseline = await loadBaseline(baselineStore);
+  // --memory-mb derives the limits not given explicitly; without it, the profiler's defaults.
+  const derived = memoryMb === undefined ? null : baselineMemoryLimits(memoryMb, baseline);
+  if (derived !== null && derived.worstCaseMb > memoryMb!)
+    io.stderr(
+      `driftwatch: warning: --memory-mb ${memoryMb} is below what the smallest limits need (${derived.worstCaseMb} MB at worst); a hostile window may run out of memory\n`,
+    );
+  const limits = {
+    maxLineBytes: maxLineBytes ?? derived?.maxLineBytes,
+    maxColumns: maxColumns ?? derived?.maxColumns,
+    exactCap: exactCap ?? derived?.limits.exactCap,
+    maxCategories: maxCategories ?? derived?.limits.maxCategories,
+  };
   const multivariate = await loadMultivariateModel(baselineStore, baseline);
   const attribution = explain === null ? null : await attributionRunOf(explain, baselineStore, baseline);
   const qualityRun = await qualityRunOf(values, baselineStore);
@@ -158,7 +175,7 @@ export async function runCommand(
             constraints: qualityRun.constraints,
             labelLookbackHours: qualityRun.labelLookbackHours,
             minSliceSupport: qualityRun.minSliceSupport,
-            maxLineBytes,
+            maxLineBytes: limits.maxLineBytes,
             bias: qualityRun.bias,
           }),
         );
@@ -179,11 +196,11 @@ export async function runCommand(
       start,
       end,
       limits: {
-        ...(exactCap !== undefined ? { exactCap } : {}),
-        ...(maxCategories !== undefined ? { maxCategories } : {}),
+        ...(limits.exactCap !== undefined ? { exactCap: limits.exactCap } : {}),
+        ...(limits.maxCategories !== undefined ? { maxCategories: limits.maxCategories } : {}),
       },
-      maxLineBytes,
-      maxColumns,
+      maxLineBytes: limits.maxLineBytes,
+      maxColumns: limits.maxColumns,
       datasetDriftShare,
       now: io.now(),
       multivariate,

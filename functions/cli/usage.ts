@@ -97,6 +97,9 @@ monitor takes from its configuration, as partition values and labels):
 Limits (run): --exact-cap N (numeric values kept exactly per feature, default 100000),
   --max-categories N (distinct values counted per feature, default 10000),
   --max-line-bytes N (default 33554432), --max-columns N (default 2000),
+  --memory-mb N (derive the four limits above from N MB of memory, as the deployed monitor does
+  from its function's: 512 MB gives 5.2 MiB lines and 664 columns; flags given explicitly win;
+  N bounds one thread, so --workers then defaults to 1),
   --dataset-drift-share X (default 0.5), --workers N (threads profiling files of a window of
   --parallel-min-mb M or more, default 128; default one per core).
 

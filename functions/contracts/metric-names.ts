@@ -100,6 +100,13 @@ export const METRIC_NAMES = {
   /** 1 when the window's reconstruction error left the baseline's band (`multivariate.drifted`), else 0. */
   multivariateDrift: 'multivariate_drift',
   /**
+   * The baseline's band the reconstruction error is compared with (`multivariate.upperThreshold`
+   * and `lowerThreshold`), published with each value so a dashboard draws the band: it is the
+   * baseline's, unknown when the stack is built, and changes when the baseline is remade.
+   */
+  multivariateUpperThreshold: 'multivariate_upper_threshold',
+  multivariateLowerThreshold: 'multivariate_lower_threshold',
+  /**
    * nDCG of the window's feature-attribution ranking against the baseline's (report.json
    * `attribution.ndcg`); published only when the window was explained.
    */

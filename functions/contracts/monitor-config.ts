@@ -63,6 +63,14 @@ export interface MonitorRuntimeConfig {
    * quality is joined in partitions of about `joinPartitionBytes` of capture each.
    */
   fanOut?: { maxObjects: number; maxBytes: number; joinPartitionBytes?: number };
+  /**
+   * The memory (MB) every part of a window is profiled within: the smaller of the monitor
+   * function's and the fan-out worker's. The line, column and per-feature limits derive from it
+   * and the baseline's features (engine/profile/memory-limits.ts), alike in the monitor, the
+   * workers and the reducer, so the parts of a window merge into the whole.
+   * @default - none: the CLI's limits (32 MB lines, 2,000 columns, 100,000 exact values, 10,000 categories)
+   */
+  profileMemoryMb?: number;
 }
 
 /** The S3 objects of a deployed bias configuration. */
@@ -89,6 +97,10 @@ export interface AttributionSettings {
    */
   configUri?: string;
 }
+
+/** The memory sizes Lambda offers, in MB: the range of `profileMemoryMb`. */
+const MIN_MEMORY_MB = 128;
+const MAX_MEMORY_MB = 10_240;
 
 /** Thrown for a `MONITOR_CONFIG` the monitor cannot run with; the message names the field. */
 export class MonitorConfigError extends Error {}
@@ -168,6 +180,18 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
         !positive((fanOut as JsonObject).joinPartitionBytes)))
   )
     fail('fanOut', 'an object {"maxObjects", "maxBytes", "joinPartitionBytes"?} of positive whole numbers');
+  const profileMemoryMb = c.profileMemoryMb;
+  if (
+    profileMemoryMb !== undefined &&
+    (typeof profileMemoryMb !== 'number' ||
+      !Number.isInteger(profileMemoryMb) ||
+      profileMemoryMb < MIN_MEMORY_MB ||
+      profileMemoryMb > MAX_MEMORY_MB)
+  )
+    fail(
+      'profileMemoryMb',
+      `a whole number of MB from ${MIN_MEMORY_MB} to ${MAX_MEMORY_MB} (a Lambda function's memory)`,
+    );
 
   return {
     endpoint: str('endpoint'),
@@ -201,6 +225,7 @@ export function parseMonitorConfig(text: string | undefined): MonitorRuntimeConf
           },
         }
       : {}),
+    ...(profileMemoryMb !== undefined ? { profileMemoryMb: profileMemoryMb as number } : {}),
   };
 }
 

@@ -11,10 +11,12 @@ import type { ExplainConfig } from '../engine/attribution/explain-config.ts';
 import { type ExplainResult, explainRecords, type KeyedRow } from '../engine/attribution/explain-records.ts';
 import {
   type AttributionFeature,
+  modelValue,
   RecordSampler,
   type RecordSamplerSpec,
 } from '../engine/attribution/record-sampler.ts';
 import { DEFAULT_ATTRIBUTION_SEED } from '../engine/attribution/record-selection.ts';
+import { splitCsvRecord } from '../engine/capture/csv.ts';
 import type { Baseline } from '../engine/drift/baseline.ts';
 import { applyAttribution, type WindowResult } from '../engine/report/window-result.ts';
 import { readTrainingRows } from '../sources/training-data.ts';
@@ -154,4 +156,47 @@ export async function explainWindow(
     windowRows: sample.seen,
     candidates: rows.length,
   });
+}
+
+/** A background the configuration names that cannot be used; the message names where and why. */
+export class BackgroundError extends Error {}
+
+/**
+ * The background rows the configuration names (`methods.shap.baseline`: rows, or an object of
+ * CSV rows without a header, as Clarify reads it, which `readText` fetches), one value per
+ * feature; `null` when it names none. The CLI and the monitor read it here, each with its own
+ * reader and error type.
+ */
+export async function configBackground(
+  config: ExplainConfig,
+  features: readonly AttributionFeature[],
+  file: string,
+  readText: (uri: string, where: string) => Promise<string>,
+): Promise<ModelValue[][] | null> {
+  const source = config.baseline;
+  if (source === null) return null;
+  let rows: ModelValue[][];
+  let where: string;
+  if ('rows' in source) {
+    rows = source.rows;
+    where = `${file}: methods.shap.baseline`;
+  } else {
+    where = `${source.uri} (${file}: methods.shap.baseline)`;
+    const fields: string[] = [];
+    rows = (await readText(source.uri, where))
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== '')
+      .map((line) => {
+        const n = splitCsvRecord(line, fields);
+        return fields.slice(0, n).map((v, i) => modelValue(v, features[i]?.kind ?? 'numeric'));
+      });
+    if (rows.length === 0) throw new BackgroundError(`${where}: holds no rows`);
+  }
+  rows.forEach((row, i) => {
+    if (row.length !== features.length)
+      throw new BackgroundError(
+        `${where}: row ${i} has ${row.length} values but the model takes ${features.length} features (${features.map((f) => JSON.stringify(f.name)).join(', ')}); give one value per feature, in that order`,
+      );
+  });
+  return rows;
 }

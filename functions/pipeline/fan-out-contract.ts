@@ -11,6 +11,7 @@ import type { MultivariateScoreJson } from '../engine/multivariate/multivariate-
 import type { WindowProfileJson } from '../engine/profile/window-profile.ts';
 import type { PartSummary } from '../engine/quality/prediction-part.ts';
 import type { JoinPartitionEvent, WindowQualityPlan } from './fan-out-quality.ts';
+import type { WindowLimits } from './profile-limits.ts';
 import { windowProfilerOptions } from './run-window.ts';
 
 /** What the state machine's Plan step sends the monitor function. */
@@ -152,10 +153,14 @@ export function partialKey(
   return `${partialsFolder(config, runId, windowStart)}part-${String(first).padStart(7, '0')}.json`;
 }
 
-/** The profiler settings of the hour starting at `windowStart` (the monitor's: default limits). */
-export function windowOptions(windowStart: Date) {
+/**
+ * The profiler settings of the hour starting at `windowStart`, bounded by `limits` (the run's
+ * configuredLimits in profile-limits.ts, as the monitor function profiles a whole window).
+ */
+export function windowOptions(windowStart: Date, limits: WindowLimits) {
   return windowProfilerOptions({
     start: windowStart.toISOString(),
     end: new Date(windowStart.getTime() + HOUR_MS).toISOString(),
+    ...limits,
   });
 }

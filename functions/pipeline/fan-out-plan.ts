@@ -21,6 +21,7 @@ import { type MonitorDeps, reportsStore } from './monitor-deps.ts';
 import { windowsOfEvent } from './monitor-event.ts';
 import { type MonitorRun, startRun } from './monitor-start.ts';
 import { listWindow, monitorWindow } from './monitor-window.ts';
+import { warnUnfitLimits } from './profile-limits.ts';
 import type { WindowSelection } from './run-window.ts';
 
 /** Whether a window is past the thresholds and is profiled in parts. */
@@ -70,6 +71,7 @@ export async function planMonitor(deps: MonitorDeps, request: FanOutRequest): Pr
   const plannedAt = deps.now();
   const windows = windowsOfEvent(request.event, config, plannedAt);
   const run = await startRun(deps);
+  warnUnfitLimits(deps, run.baseline);
   const items: ManifestItem[] = [];
   const planned: FanOutWindow[] = [];
   const joins: FanOutPlan['joins'] = [];

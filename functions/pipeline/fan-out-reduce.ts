@@ -25,6 +25,7 @@ import { refreshIndex } from './index-refresh.ts';
 import { explainMonitorWindow, hasPlan } from './monitor-attribution.ts';
 import { type MonitorDeps, reportsStore } from './monitor-deps.ts';
 import { startRun } from './monitor-start.ts';
+import { configuredLimits } from './profile-limits.ts';
 import { publishWindow, type WindowOutcome } from './publish-window.ts';
 import { evaluateWindow } from './run-window.ts';
 
@@ -84,7 +85,10 @@ export async function mergePartials(
     throw new Error(`${where}: no partial profiles; the profile workers wrote none (see the Map run)`);
 
   // The empty profile a whole-window run starts from, so the merge ends where that run would.
-  const merged = new WindowProfiler(captureSchema(baseline), windowOptions(windowStart)).profile;
+  const merged = new WindowProfiler(
+    captureSchema(baseline),
+    windowOptions(windowStart, configuredLimits(config, baseline)),
+  ).profile;
   const model = multivariateModel ?? null;
   const multivariate = model === null ? null : new MultivariateScore(model);
   const parts: MergedPartials['parts'] = [];

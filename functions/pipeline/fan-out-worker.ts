@@ -30,6 +30,7 @@ import {
 import { hasPlan, loadMonitorAttribution } from './monitor-attribution.ts';
 import { captureStore, type MonitorDeps, reportsStore } from './monitor-deps.ts';
 import { qualityPlanOf } from './monitor-start.ts';
+import { configuredLimits } from './profile-limits.ts';
 import { predictionSpec } from './quality-window.ts';
 
 /** What a profile worker needs. */
@@ -121,6 +122,8 @@ export async function profileBatch(
     ? await loadMonitorAttribution(deps, baselineStore, baseline)
     : null;
   const attributionSpec = hasPlan(attribution) ? samplerSpec(attribution.plan) : null;
+  // The monitor's limits, so this part merges with the others into the whole window.
+  const limits = configuredLimits(config, baseline);
   for (const item of items.filter((i) => i.labels))
     await partitionLabelFile(reports, config, runId, quality!, item, item.partitions!);
   const runs = contiguousRuns(items.filter((i) => !i.labels));
@@ -134,7 +137,7 @@ export async function profileBatch(
       attribution: attributionSpec,
     });
     const profiler = new WindowProfiler(captureSchema(baseline), {
-      ...windowOptions(windowStart),
+      ...windowOptions(windowStart, limits),
       rows: rows.sink,
     });
     const objects: StoredObject[] = run.map((i) => ({ key: i.key, size: i.size }));

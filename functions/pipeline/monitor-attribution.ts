@@ -14,20 +14,20 @@ import { EXPLAIN_ANALYSIS_FILE, EXPLAIN_SETTINGS_FILE } from '../contracts/basel
 import type { AttributionSettings } from '../contracts/monitor-config.ts';
 import { parseS3ObjectUri } from '../contracts/s3-uri.ts';
 import { alignBaseline, type GlobalExplanation } from '../engine/attribution/attribution-analysis.ts';
-import type { ModelValue } from '../engine/attribution/batch-model.ts';
 import { type ExplainConfig, parseExplainConfig } from '../engine/attribution/explain-config.ts';
-import {
-  type AttributionFeature,
-  modelValue,
-  type RecordSampler,
-} from '../engine/attribution/record-sampler.ts';
-import { splitCsvRecord } from '../engine/capture/csv.ts';
+import type { RecordSampler } from '../engine/attribution/record-sampler.ts';
 import type { Baseline } from '../engine/drift/baseline.ts';
 import { applyAttribution, type WindowResult } from '../engine/report/window-result.ts';
 import { EndpointModel } from '../sources/endpoint-model.ts';
 import { loadExplainAnalysis, loadExplainSettings } from '../sources/explain-baseline-store.ts';
 import { S3Store } from '../stores/s3-store.ts';
-import { attributionFeatures, type ExplainPlan, explainWindow, planLabel } from './attribution-window.ts';
+import {
+  attributionFeatures,
+  configBackground,
+  type ExplainPlan,
+  explainWindow,
+  planLabel,
+} from './attribution-window.ts';
 import { DEFAULT_SAFETY_MARGIN_MS, type MonitorDeps } from './monitor-deps.ts';
 
 /** Prefix of every reason a window has no attribution. */
@@ -101,8 +101,11 @@ async function planOf(
       `${settingsFile}: the model's feature ${JSON.stringify(lost.name)} is not an input feature of the baseline; rebuild the baseline with driftwatch baseline --explain-endpoint`,
     );
   const background =
-    (config === null ? null : await configBackground(deps, config, explain.features, configFile)) ??
-    explain.background;
+    (config === null
+      ? null
+      : await configBackground(config, explain.features, configFile, (uri, where) =>
+          readObjectText(deps, uri, where),
+        )) ?? explain.background;
   const plan: ExplainPlan = {
     endpoint: settings.endpointName,
     features: explain.features,
@@ -139,44 +142,6 @@ async function readJsonObject(deps: Pick<MonitorDeps, 's3'>, uri: string, field:
       `${uri} (${field}): not JSON (${(e as Error).message}); give Clarify's analysis_config.json`,
     );
   }
-}
-
-/**
- * The configuration's background rows (`methods.shap.baseline`: rows, or an S3 object of CSV rows
- * without a header, as Clarify reads it), one value per feature; `null` when it names none.
- */
-async function configBackground(
-  deps: Pick<MonitorDeps, 's3'>,
-  config: ExplainConfig,
-  features: readonly AttributionFeature[],
-  file: string,
-): Promise<ModelValue[][] | null> {
-  const source = config.baseline;
-  if (source === null) return null;
-  let rows: ModelValue[][];
-  let where: string;
-  if ('rows' in source) {
-    rows = source.rows;
-    where = `${file}: methods.shap.baseline`;
-  } else {
-    where = `${source.uri} (${file}: methods.shap.baseline)`;
-    const fields: string[] = [];
-    rows = (await readObjectText(deps, source.uri, `${file}: methods.shap.baseline`))
-      .split(/\r?\n/)
-      .filter((line) => line.trim() !== '')
-      .map((line) => {
-        const n = splitCsvRecord(line, fields);
-        return fields.slice(0, n).map((v, i) => modelValue(v, features[i]?.kind ?? 'numeric'));
-      });
-    if (rows.length === 0) throw new Error(`${where}: holds no rows`);
-  }
-  rows.forEach((row, i) => {
-    if (row.length !== features.length)
-      throw new Error(
-        `${where}: row ${i} has ${row.length} values but the model takes ${features.length} features; give one value per feature, in the baseline's order`,
-      );
-  });
-  return rows;
 }
 
 /** The explanation's share of the function's time: a deadline asked before each batch and a signal for the request in flight. */

@@ -29,6 +29,7 @@ import { DEFAULT_SAFETY_MARGIN_MS, type MonitorDeps } from './monitor-deps.ts';
 import { type BackfillEvent, windowsOfEvent } from './monitor-event.ts';
 import { startRun } from './monitor-start.ts';
 import { listWindow, monitorWindow } from './monitor-window.ts';
+import { warnUnfitLimits } from './profile-limits.ts';
 import type { WindowOutcome } from './publish-window.ts';
 
 // The monitor's names, for the handlers, the fan-out steps and the tests, from where they live.
@@ -86,6 +87,7 @@ export async function runMonitor(deps: MonitorDeps, event: unknown): Promise<Mon
   const { config } = deps;
   const windows = windowsOfEvent(event, config, deps.now());
   const run = await startRun(deps);
+  warnUnfitLimits(deps, run.baseline);
   const shouldStop = deadlineOf(deps);
   const outcomes: WindowOutcome[] = [];
   let left: number[] = [];

@@ -23,6 +23,7 @@ import { parseS3Uri } from '../stores/object-store.ts';
 import { S3Store } from '../stores/s3-store.ts';
 import { loadMonitorAttribution, type MonitorAttribution } from './monitor-attribution.ts';
 import type { MonitorDeps } from './monitor-deps.ts';
+import { configuredLimits, type WindowLimits } from './profile-limits.ts';
 import { planQuality, type QualityPlan } from './quality-window.ts';
 
 /** What every window of one invocation shares: the baselines, and SageMaker read once. */
@@ -39,6 +40,8 @@ export interface MonitorRun {
    * explainability files), or why they cannot be; `null` without an attribution block.
    */
   attribution: MonitorAttribution | null;
+  /** What every window of the run is profiled within (MONITOR_CONFIG.profileMemoryMb and the baseline). */
+  limits: WindowLimits;
 }
 
 /** Loads the baselines and sets up the per-run reads every window of the invocation shares. */
@@ -52,6 +55,7 @@ export async function startRun(deps: MonitorDeps): Promise<MonitorRun> {
     quality: await qualityPlanOf(deps, baselineStore, baseline),
     multivariate: await loadMultivariateModel(baselineStore, baseline),
     attribution: await loadMonitorAttribution(deps, baselineStore, baseline),
+    limits: configuredLimits(deps.config, baseline),
   };
 }
 
@@ -121,6 +125,8 @@ export async function qualityPlanOf(
     groundTruth: new S3Store(deps.s3, groundTruthUriOf(config)),
     problemType: config.problemType,
     threshold: config.probabilityThreshold,
+    // Label lines are bounded like capture lines, within the same memory.
+    maxLineBytes: configuredLimits(config, baseline).maxLineBytes,
     bias,
   });
 }

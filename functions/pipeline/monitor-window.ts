@@ -52,6 +52,7 @@ export async function monitorWindow(
       baselinePath: run.baselinePath,
       capture: captureStore(deps),
       ...window,
+      ...run.limits,
       datasetDriftShare: config.datasetDriftShare,
       featureThresholds: config.featureThresholds,
       now: started,

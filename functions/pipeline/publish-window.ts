@@ -19,6 +19,7 @@ import {
   metricsForReport,
   publishMetrics,
 } from '../sinks/cloudwatch-metrics.ts';
+import { writeHistory } from '../sinks/history-writer.ts';
 import { hourLabel, writeReportFiles } from '../sinks/report-writer.ts';
 import {
   type SummaryContext,
@@ -59,6 +60,8 @@ export interface WindowOutcome {
   incomplete?: IncompleteWindow;
   /** The predictions of the window matched to a label so far; absent without ground truth. */
   labelsMatched?: number;
+  /** `failed` when the window's history lines could not be written (the error is logged). */
+  history?: 'failed';
 }
 
 /** How a window was processed, for its metrics and log line. */
@@ -115,6 +118,9 @@ export async function publishWindow(
     result,
     `driftwatch report: ${config.endpoint} ${hourLabel(windowStart)}`,
   );
+  // A complete window's lines in the history tables (Athena, DuckDB): after its report files, as
+  // they are its source. A failed write is logged and the window goes on: the report is written.
+  const history = report.incomplete ? 'incomplete' : await writeWindowHistory(deps, reports, report);
   const bias =
     run.quality?.bias && result.bias
       ? { config: run.quality.bias.config, analysis: result.bias.analysis }
@@ -132,8 +138,32 @@ export async function publishWindow(
     : await sendSummary(deps, reports, `${folder}${SUMMARY_MARKER}`, report, summaryContext);
 
   const outcome = windowOutcome(report, info, summaryContext, metrics, summary);
+  if (history === 'failed') outcome.history = history;
   logWindow(deps, report, outcome, metrics);
   return outcome;
+}
+
+/**
+ * Writes the window's history lines under the reports prefix (`[PREFIX/]history/...`, the Glue
+ * tables' locations): `written`, or `failed` with an error log line naming the cause.
+ */
+async function writeWindowHistory(
+  deps: MonitorDeps,
+  reports: S3Store,
+  report: Report,
+): Promise<'written' | 'failed'> {
+  const { config } = deps;
+  try {
+    await writeHistory(reports, report, {
+      endpoint: config.endpoint,
+      schedule: config.scheduleName,
+      variants: config.variants,
+    });
+    return 'written';
+  } catch (e) {
+    logger(deps.log).error('window history not written', { error: (e as Error).message });
+    return 'failed';
+  }
 }
 
 /**

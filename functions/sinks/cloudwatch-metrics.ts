@@ -125,6 +125,8 @@ function multivariateData(
   return [
     ...(m.value === null ? [] : datum(METRIC_NAMES.multivariateReconstructionError, m.value)),
     ...datum(METRIC_NAMES.multivariateDrift, m.drifted ? 1 : 0, 'Count'),
+    ...datum(METRIC_NAMES.multivariateUpperThreshold, m.upperThreshold),
+    ...datum(METRIC_NAMES.multivariateLowerThreshold, m.lowerThreshold),
   ];
 }
 

@@ -14,6 +14,9 @@ const RUNTIME = Runtime.NODEJS_24_X;
 const ESBUILD_TARGET = 'node24';
 
 /** Properties of a {@link DriftwatchFunction}. */
+/** A function's memory in MB unless its props say otherwise. */
+export const DEFAULT_MEMORY_MB = 1024;
+
 export interface DriftwatchFunctionProps {
   /** Absolute path of the handler's entry file; it must export `handler`. */
   readonly entry: string;
@@ -90,7 +93,7 @@ export class DriftwatchFunction extends NodejsFunction {
       ...(props.description ? { description: props.description } : {}),
       runtime: RUNTIME,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 1024,
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: props.timeout ?? Duration.minutes(5),
       ...(props.reservedConcurrentExecutions !== undefined
         ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }

@@ -119,11 +119,16 @@ export class EndpointDashboard extends Construct {
       this.dashboard.addWidgets(...featureWidgets.slice(i, i + 3));
 
     if (endpoint.bias) this.dashboard.addWidgets(...biasRow(endpoint, metrics));
-    // Thresholds are the baseline's (its multivariate.json in S3), unknown here: value and flag only.
+    // The band is the baseline's (its multivariate.json), unknown here: the monitor publishes it
+    // with each value, so the widget draws the value between its thresholds.
     this.dashboard.addWidgets(
       new GraphWidget({
-        title: 'Multivariate drift: reconstruction error and drift flag',
-        left: [labelled(metrics.multivariateReconstructionError(), 'reconstruction error')],
+        title: 'Multivariate drift: reconstruction error against the baseline band',
+        left: [
+          labelled(metrics.multivariateReconstructionError(), 'reconstruction error'),
+          labelled(metrics.multivariateThreshold('upper'), 'upper threshold'),
+          labelled(metrics.multivariateThreshold('lower'), 'lower threshold'),
+        ],
         right: [labelled(metrics.multivariateDrift(), 'outside the baseline band (1)')],
         rightYAxis: { min: 0, max: 1, showUnits: false },
         width: FULL,

@@ -14,14 +14,14 @@ import type { EndpointConfig } from '../config/index.ts';
 import { EndpointMetrics, type MonitorNamespaces } from '../endpoint-metrics.ts';
 import { acknowledgePrefixWildcards } from '../iam-acknowledgements.ts';
 import { grantObjectKeys } from '../kms-grants.ts';
-import { buildMonitorRuntimeConfig, reportsKeyPrefix } from '../monitor-runtime-config.ts';
+import { buildMonitorRuntimeConfig, profileMemoryMb, reportsKeyPrefix } from '../monitor-runtime-config.ts';
 import { grantPublishWindow } from '../publish-window-grants.ts';
 import { joinKey, listPrefix, readObjects } from '../s3-grants.ts';
 import { AlarmTopic } from './alarm-topic.ts';
-import { DriftwatchFunction } from './driftwatch-function.ts';
+import { DEFAULT_MEMORY_MB, DriftwatchFunction } from './driftwatch-function.ts';
 import { EndpointAlarms } from './endpoint-alarms.ts';
 import { EndpointDashboard } from './endpoint-dashboard.ts';
-import { FanOut } from './fan-out.ts';
+import { DEFAULT_WORKER_MEMORY_MB, FanOut } from './fan-out.ts';
 import { MonitorSchedule } from './monitor-schedule.ts';
 
 /**
@@ -141,6 +141,10 @@ export class EndpointMonitor extends Construct {
       reportsBucketName: props.reportsBucket.bucketName,
       reportsPrefix,
       topicArn: this.topic.topicArn,
+      profileMemoryMb: profileMemoryMb(
+        props.memorySize ?? DEFAULT_MEMORY_MB,
+        endpoint.fanOut ? DEFAULT_WORKER_MEMORY_MB : undefined,
+      ),
     });
     const monitorConfigJson = Stack.of(this).toJsonString(runtimeConfig);
     checkEnvironmentSize(endpoint, JSON.stringify(runtimeConfig));
@@ -259,6 +263,7 @@ export class EndpointMonitor extends Construct {
       endpoint,
       reportsBucket: props.reportsBucket,
       reportKeys: reportsKeyPrefix(reportsPrefix, endpoint),
+      reportsPrefix,
       namespaces: props.namespaces,
       topic,
     });

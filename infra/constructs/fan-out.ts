@@ -74,7 +74,8 @@ export interface FanOutProps {
    */
   readonly reduceEntry?: string;
   /**
-   * Memory of the profile worker in MB (CPU scales with it).
+   * Memory of the profile worker in MB (CPU scales with it). The profile limits derive from
+   * `MONITOR_CONFIG.profileMemoryMb`, which must not exceed it (EndpointMonitor sets it so).
    * @default 2048
    */
   readonly workerMemorySize?: number;
@@ -142,7 +143,7 @@ export class FanOut extends Construct {
       entry: props.workerEntry ?? HANDLER_ENTRIES.profileWorker,
       description: `driftwatch: profiles a batch of one large window of ${endpoint.name} capture (fan-out)`,
       environment,
-      memorySize: props.workerMemorySize ?? 2048,
+      memorySize: props.workerMemorySize ?? DEFAULT_WORKER_MEMORY_MB,
       timeout,
       logRetention,
     });
@@ -391,6 +392,7 @@ export class FanOut extends Construct {
       endpoint,
       reportsBucket: bucket,
       reportKeys,
+      reportsPrefix: props.reportsPrefix ?? '',
       namespaces: props.namespaces,
       topic: props.topic,
     });
@@ -479,6 +481,9 @@ const MAX_BATCH_BYTES = 256 * 1024;
 const MAX_INLINE_MAP_CONCURRENCY = 40;
 
 /** The folder under `[PREFIX/]fan-out/ENDPOINT/SCHEDULE/` the Distributed Map writes its results to. */
+/** The profile worker's memory in MB unless `workerMemorySize` says otherwise. */
+export const DEFAULT_WORKER_MEMORY_MB = 2048;
+
 export const MAP_RESULTS_FOLDER = 'map-results';
 
 /**

@@ -481,6 +481,49 @@ describe('driftwatch run', () => {
       rejectedByReason: { line_too_long: 1 },
     });
   });
+
+  it('--memory-mb derives the limits from memory; a limit given explicitly wins', async () => {
+    // Prepare: a 2 MB line, past the 1.1 MB lines of 256 MB (engine/profile/memory-limits.ts).
+    const dir = join(root, 'memory-mb');
+    mkdirSync(dir, { recursive: true });
+    const long = captureLine({
+      input: csvSide(`30,1000.5,${'x'.repeat(2_000_000)}`),
+      output: csvSide('0.5'),
+    });
+    writeFileSync(join(dir, 'capture.jsonl'), captureFile([long]));
+    const run = (out: string, ...more: string[]) =>
+      cli('run', '--baseline', baselineDir, '--capture', dir, '--out', join(root, out), '--json', ...more);
+
+    // Act
+    const derived = await run('out-memory', '--memory-mb', '256');
+    const explicit = await run('out-memory-explicit', '--memory-mb', '256', '--max-line-bytes', '4194304');
+    const tiny = await run('out-memory-tiny', '--memory-mb', '128');
+
+    // Assert
+    expect(derived.code).toBe(0);
+    expect(JSON.parse(derived.stdout).records).toMatchObject({
+      total: 1,
+      rejectedByReason: { line_too_long: 1 },
+    });
+    expect(derived.stderr).not.toContain('warning');
+    expect(explicit.code).toBe(0);
+    expect(JSON.parse(explicit.stdout).records).toMatchObject({ total: 1, profiled: 1, rejected: 0 });
+    // Below what the limits' floors need: a warning, and the run goes on.
+    expect(tiny.code).toBe(0);
+    expect(tiny.stderr).toContain(
+      'driftwatch: warning: --memory-mb 128 is below what the smallest limits need (186 MB at worst)',
+    );
+  });
+
+  it('--memory-mb that is not a positive whole number exits 2 before anything is written', async () => {
+    const out = join(root, 'out-memory-bad');
+
+    const r = await runCli(baselineDir, out, '--memory-mb', '0.5');
+
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--memory-mb must be a positive whole number; got "0.5"');
+    expect(existsSync(out)).toBe(false);
+  });
 });
 
 describe('driftwatch run against SageMaker-format baseline files only', () => {

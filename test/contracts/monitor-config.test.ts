@@ -77,4 +77,18 @@ describe('MONITOR_CONFIG', () => {
     expect(parseMonitorConfig(JSON.stringify({ ...VALID, fanOut: withJoin })).fanOut).toEqual(withJoin);
     expect(parse({ fanOut: { ...fanOut, joinPartitionBytes: 0.5 } })).toThrow('joinPartitionBytes');
   });
+
+  it('reads the profiling memory, absent in configs written before it, and names a wrong one', () => {
+    expect(parseMonitorConfig(JSON.stringify({ ...VALID, profileMemoryMb: 1024 })).profileMemoryMb).toBe(
+      1024,
+    );
+    expect(parseMonitorConfig(JSON.stringify(VALID))).not.toHaveProperty('profileMemoryMb');
+    expect(parse({ profileMemoryMb: 64 })).toThrow(
+      "MONITOR_CONFIG.profileMemoryMb must be a whole number of MB from 128 to 10240 (a Lambda function's memory); got 64",
+    );
+    expect(parse({ profileMemoryMb: '1024' })).toThrow(
+      'MONITOR_CONFIG.profileMemoryMb must be a whole number',
+    );
+    expect(parse({ profileMemoryMb: 1024.5 })).toThrow('got 1024.5');
+  });
 });

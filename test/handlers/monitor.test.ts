@@ -80,10 +80,14 @@ function fakes(reportsPrefix: string, startIso: string, over: Partial<MonitorRun
 }
 
 /** Every key under a reports prefix, and the text of each. */
-async function reportObjects(reportsPrefix: string): Promise<Map<string, string>> {
+/** The objects under `PREFIX/reports/` (`history: true`: under `PREFIX/history/`), by key below PREFIX. */
+async function reportObjects(reportsPrefix: string, history = false): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const listing = await s3.client.send(
-    new ListObjectsV2Command({ Bucket: REPORTS_BUCKET, Prefix: `${reportsPrefix}/` }),
+    new ListObjectsV2Command({
+      Bucket: REPORTS_BUCKET,
+      Prefix: `${reportsPrefix}/${history ? 'history' : 'reports'}/`,
+    }),
   );
   for (const o of listing.Contents ?? []) {
     const res = await s3.client.send(new GetObjectCommand({ Bucket: REPORTS_BUCKET, Key: o.Key! }));
@@ -200,6 +204,19 @@ describe('the monitor Lambda', () => {
       INDEX,
     ]);
     expect(written.get(INDEX)).toContain('href="2026/11/26/05/report.html"');
+    // The window's history lines, beside the reports, where the Glue tables read them.
+    const history = await reportObjects('scheduled', true);
+    const partition = `endpoint=${ENDPOINT}/schedule=${SCHEDULE}/dt=2026-11-26/05.jsonl`;
+    expect([...history.keys()]).toEqual([`history/features/${partition}`, `history/windows/${partition}`]);
+    const windowLine = JSON.parse(history.get(`history/windows/${partition}`)!.trim());
+    expect(windowLine).toMatchObject({
+      window_start: '2026-11-26 05:00:00.000',
+      records_profiled: 3304,
+      violations: 3,
+    });
+    expect(history.get(`history/features/${partition}`)!.trim().split('\n')).toHaveLength(
+      JSON.parse(written.get(`${folder}report.json`)!).features.length,
+    );
     const report = JSON.parse(written.get(`${folder}report.json`)!) as Report;
     expect(report).toMatchObject({
       window: { start: '2026-11-26T05:00:00.000Z', end: '2026-11-26T06:00:00.000Z' },

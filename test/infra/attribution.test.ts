@@ -43,6 +43,7 @@ const RESOURCES = {
   reportsBucketName: 'reports',
   reportsPrefix: '',
   topicArn: 'arn:aws:sns:us-east-1:123456789012:t',
+  profileMemoryMb: 1024,
 };
 
 describe('the attribution block of the config', () => {

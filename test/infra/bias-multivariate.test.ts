@@ -138,6 +138,7 @@ describe('the bias block of the config', () => {
       reportsBucketName: 'reports',
       reportsPrefix: '',
       topicArn: 'arn:aws:sns:us-east-1:123456789012:t',
+      profileMemoryMb: 1024,
     };
 
     const runtime = buildMonitorRuntimeConfig(config.endpoints[0]!, resources);
@@ -289,7 +290,9 @@ describe('a stack with a bias block', () => {
       ],
     });
     expect(titled(credit, 'Bias: disparate impact per facet value (ideal 1)')).toBeDefined();
-    expect(titled(credit, 'Multivariate drift: reconstruction error and drift flag')).toMatchObject({
+    expect(
+      titled(credit, 'Multivariate drift: reconstruction error against the baseline band'),
+    ).toMatchObject({
       metrics: [
         [
           DATA_NS,
@@ -299,6 +302,24 @@ describe('a stack with a bias block', () => {
           'MonitoringSchedule',
           'driftwatch-hourly',
           { label: 'reconstruction error', period: 3600, stat: 'Maximum' },
+        ],
+        [
+          DATA_NS,
+          'multivariate_upper_threshold',
+          'Endpoint',
+          'credit',
+          'MonitoringSchedule',
+          'driftwatch-hourly',
+          { label: 'upper threshold', period: 3600, stat: 'Maximum' },
+        ],
+        [
+          DATA_NS,
+          'multivariate_lower_threshold',
+          'Endpoint',
+          'credit',
+          'MonitoringSchedule',
+          'driftwatch-hourly',
+          { label: 'lower threshold', period: 3600, stat: 'Maximum' },
         ],
         [
           DATA_NS,
@@ -313,7 +334,7 @@ describe('a stack with a bias block', () => {
       yAxis: { right: { min: 0, max: 1, showUnits: false } },
     });
     expect(titled(quiet, 'Bias: significant violations per window')).toBeUndefined();
-    expect(titled(quiet, 'Multivariate drift: reconstruction error and drift flag')).toBeDefined();
+    expect(titled(quiet, 'Multivariate drift: reconstruction error against the baseline band')).toBeDefined();
   });
 });
 

@@ -70,6 +70,9 @@ const fn = {
 const FAN_OUT_OBJECTS = '<ReportsBucket4E7C5994.Arn>/fan-out/churn-endpoint/driftwatch-hourly/*';
 const MAP_RESULTS = '<ReportsBucket4E7C5994.Arn>/fan-out/churn-endpoint/driftwatch-hourly/map-results/*';
 const REPORT_OBJECTS = '<ReportsBucket4E7C5994.Arn>/reports/churn-endpoint/driftwatch-hourly/*';
+const HISTORY_OBJECTS = ['features', 'windows'].map(
+  (t) => `<ReportsBucket4E7C5994.Arn>/history/${t}/endpoint=churn-endpoint/schedule=driftwatch-hourly/*`,
+);
 const BASELINE_OBJECTS = 'arn:<AWS::Partition>:s3:::baseline-bucket/baselines/churn/*';
 const CAPTURE_OBJECTS = 'arn:<AWS::Partition>:s3:::capture-bucket/datacapture/churn-endpoint/*';
 const LABEL_OBJECTS = 'arn:<AWS::Partition>:s3:::labels-bucket/ground-truth/*';
@@ -233,6 +236,9 @@ describe('the fan-out state machine', () => {
       expect(configOf(id)).toEqual(configOf(fn.monitor));
     }
     expect(configOf(fn.monitor).fanOut).toEqual({ maxObjects: 1500, maxBytes: 512 * 1024 * 1024 });
+    // Every part of a window is profiled within the smaller of the monitor's and the worker's memory.
+    expect(functions[fn.monitor]!.MemorySize).toBe(1024);
+    expect(configOf(fn.monitor).profileMemoryMb).toBe(1024);
   });
 
   it('alarms on failed, timed-out or aborted executions, to the endpoint topic', () => {
@@ -329,7 +335,8 @@ describe('least privilege with fan-out', () => {
     expect(granted('FanOutReduceFunctionRole', 's3:GetObject')).toEqual(
       [BASELINE_OBJECTS, FAN_OUT_OBJECTS, REPORT_OBJECTS].sort(),
     );
-    expect(granted('FanOutReduceFunctionRole', 's3:PutObject')).toEqual([REPORT_OBJECTS]);
+    // The reports, and the window's history lines (put only).
+    expect(granted('FanOutReduceFunctionRole', 's3:PutObject')).toEqual([...HISTORY_OBJECTS, REPORT_OBJECTS]);
     expect(granted('FanOutReduceFunctionRole', 'sns:Publish')).toEqual([
       `<${logicalId('AWS::SNS::Topic', 'churnendpoint')}>`,
     ]);
@@ -338,7 +345,9 @@ describe('least privilege with fan-out', () => {
     ]);
     expect(granted('FanOutReduceFunctionRole', 's3:DeleteObject')).toEqual([]);
     // The plan step (the monitor) writes the manifest, under the same prefix only.
-    expect(granted('MonitorFunctionRole', 's3:PutObject')).toEqual([FAN_OUT_OBJECTS, REPORT_OBJECTS].sort());
+    expect(granted('MonitorFunctionRole', 's3:PutObject')).toEqual(
+      [FAN_OUT_OBJECTS, ...HISTORY_OBJECTS, REPORT_OBJECTS].sort(),
+    );
   });
 });
 

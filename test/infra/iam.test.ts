@@ -166,8 +166,10 @@ describe('the monitor function reads and writes only its own prefixes', () => {
     ]);
   });
 
-  it('writes only its reports prefix', () => {
+  it('writes only its reports prefix and its history folders (put only)', () => {
     expect(resources('s3:PutObject')).toEqual([
+      '<ReportsBucket4E7C5994.Arn>/history/features/endpoint=churn-endpoint/schedule=driftwatch-hourly/*',
+      '<ReportsBucket4E7C5994.Arn>/history/windows/endpoint=churn-endpoint/schedule=driftwatch-hourly/*',
       '<ReportsBucket4E7C5994.Arn>/reports/churn-endpoint/driftwatch-hourly/*',
     ]);
     expect(resources('s3:DeleteObject')).toEqual([]);

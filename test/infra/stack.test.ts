@@ -65,7 +65,10 @@ describe('monitor function', () => {
       topicArn: `<${logicalId('AWS::SNS::Topic', 'churnendpoint')}>`,
       datasetDriftShare: 0.5,
       featureThresholds: { income: 0.25, tenure: 0.3 },
+      // The monitor function's memory (MemorySize 1024, no fan-out): the profile limits derive from it.
+      profileMemoryMb: 1024,
     });
+    expect(fn.MemorySize).toBe(1024);
   });
 
   it('sends runs that fail after two retries to the dead-letter queue', () => {
@@ -106,6 +109,7 @@ describe('schedule', () => {
       reportsBucketName: 'reports',
       reportsPrefix: '',
       topicArn: 'arn:aws:sns:eu-west-1:123456789012:t',
+      profileMemoryMb: 1024,
     });
     // What Scheduler delivers for the 05:10 run, retried at 07:30.
     const delivered = JSON.parse(

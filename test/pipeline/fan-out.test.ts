@@ -36,8 +36,9 @@ afterAll(async () => {
   await s3?.stop();
 });
 
+/** The config as the stack writes it: the limits derive from the monitor's 1,024 MB (the defaults for this baseline). */
 function config(reportsPrefix: string, fanOut?: MonitorRuntimeConfig['fanOut']): MonitorRuntimeConfig {
-  return monitorConfig(reportsPrefix, fanOut ? { fanOut } : {});
+  return monitorConfig(reportsPrefix, { profileMemoryMb: 1024, ...(fanOut ? { fanOut } : {}) });
 }
 
 /** Deps with CloudWatch and SNS mocked and a clock that starts at `startIso` and moves 1.5 s a reading. */
@@ -159,6 +160,63 @@ describe('a window profiled in parts and merged', () => {
     expect(runDuration).toBeGreaterThan(1.5 * 23);
     const log = JSON.parse(parts.logs.at(-1)!);
     expect(log).toMatchObject({ message: 'window monitored', fanOut: { runId: 'exec-1', parts: 23 } });
+  });
+
+  it('profiles every part with the limits derived from the configured memory, and warns once a run when they do not fit it', async () => {
+    // Prepare: 128 MB, below what the limits' floors need (1 MB lines, 100 columns, 1,000 exact values a feature).
+    const small = { profileMemoryMb: 128 };
+    const whole = fakes(monitorConfig('small-whole', small), '2026-11-26T06:10:00Z');
+    const parts = fakes(
+      monitorConfig('small-parts', { ...small, fanOut: { maxObjects: 1000, maxBytes: 1 << 30 } }),
+      '2026-11-26T06:10:00Z',
+    );
+
+    // Act: the whole window in the monitor, and in 23 parts merged by the reducer.
+    await runMonitor(whole.deps, {});
+    const plan = (await planMonitor(parts.deps, { fanOut: { runId: 'exec-small' }, event: {} })).fanOut!;
+    const worker = createProfileWorkerHandler(() => parts.deps);
+    for (const batch of batches(await manifestOf(plan), 48, 'exec-small').reverse()) await worker(batch);
+    await createReduceWindowHandler(() => parts.deps)({
+      runId: 'exec-small',
+      plannedAt: plan.plannedAt,
+      window: plan.windows[0],
+    });
+
+    // Assert: every part was profiled with the derived limits, not the defaults.
+    const partKeys = await keysUnder(`small-parts/fan-out/${ENDPOINT}/${SCHEDULE}/exec-small/partials/`);
+    expect(partKeys).toHaveLength(23);
+    for (const key of [partKeys[0]!, partKeys[22]!])
+      expect((JSON.parse(await getText(key)) as PartialProfile).profile.limits).toEqual({
+        exactCap: 1000,
+        maxCategories: 200,
+      });
+    // The numeric features pass 1,000 values, so both sketch them (sketches merged from parts
+    // differ from one built in a stream in their last digits, as at the default 100,000).
+    const wholeReport = JSON.parse(await getText(`small-whole/${HOUR_FOLDER}report.json`)) as Report;
+    const partsReport = JSON.parse(await getText(`small-parts/${HOUR_FOLDER}report.json`)) as Report;
+    const methods = (r: Report) => r.features.map((f) => [f.name, f.method, f.count]);
+    expect(wholeReport.records).toMatchObject({ total: 3305, profiled: 3304, rejected: 1 });
+    expect(wholeReport.features.filter((f) => f.method !== 'exact').map((f) => f.name)).toEqual([
+      'tenure',
+      'charges',
+      'score',
+    ]);
+    expect(methods(partsReport)).toEqual(methods(wholeReport));
+    expect(partsReport.records).toEqual(wholeReport.records);
+    // One warning a run: the monitor's, and the Plan step's (not the workers' or the reducer's).
+    const warnings = (logs: string[]) =>
+      logs.map((l) => JSON.parse(l)).filter((l) => l.level === 'warn' && 'profileMemoryMb' in l);
+    const expected = {
+      profileMemoryMb: 128,
+      // 150 MB runtime + 20 MB (a 1 MB line) + 15.6 MB (100 columns) + the fixture's few features.
+      worstCaseMb: 186,
+      maxLineBytes: 1024 * 1024,
+      maxColumns: 100,
+      exactCap: 1000,
+      maxCategories: 200,
+    };
+    expect(warnings(whole.logs)).toEqual([expect.objectContaining(expected)]);
+    expect(warnings(parts.logs)).toEqual([expect.objectContaining(expected)]);
   });
 
   it('plans only the windows past the thresholds, monitors the others itself, and splits batches at window boundaries', async () => {

@@ -154,6 +154,8 @@ describe('metricsForReport', () => {
           value('violations', 1, 'Count'),
           value('multivariate_reconstruction_error', 1.23),
           value('multivariate_drift', 1, 'Count'),
+          value('multivariate_upper_threshold', 1.08),
+          value('multivariate_lower_threshold', 0.95),
           value('records_profiled', 118, 'Count'),
           value('records_rejected', 2, 'Count'),
           value('run_duration_seconds', 12.5, 'Seconds'),
@@ -163,12 +165,19 @@ describe('metricsForReport', () => {
     ]);
     const multivariate = (r: Report) =>
       metricsForReport(r, CONTEXT).data.filter((d) => d.MetricName?.startsWith('multivariate_'));
+    // The band goes with the value, so a dashboard draws it (the stack cannot know it).
     expect(multivariate(calm)).toEqual([
       value('multivariate_reconstruction_error', 1.01),
       value('multivariate_drift', 0, 'Count'),
+      value('multivariate_upper_threshold', 1.08),
+      value('multivariate_lower_threshold', 0.95),
     ]);
-    // No rows: the flag but no value; no model (null) or an older report (absent): nothing.
-    expect(multivariate(unscored)).toEqual([value('multivariate_drift', 0, 'Count')]);
+    // No rows: the flag and band but no value; no model (null) or an older report (absent): nothing.
+    expect(multivariate(unscored)).toEqual([
+      value('multivariate_drift', 0, 'Count'),
+      value('multivariate_upper_threshold', 1.08),
+      value('multivariate_lower_threshold', 0.95),
+    ]);
     expect(multivariate(report([feature('plan')], [], { multivariate: null }))).toEqual([]);
     expect(multivariate(report([feature('plan')]))).toEqual([]);
   });

@@ -48,7 +48,7 @@ export interface MemoryLimits {
 
 /**
  * The limits of a window profiled within `memoryMb`, for a baseline with `numeric` and
- * `categorical` features. Below about 400 MB the limits reach their floors (1 MB lines, 100
+ * `categorical` features. Below about 250 MB the limits reach their floors (1 MB lines, 100
  * columns, 1,000 exact values, 200 categories) and the worst case may not fit: the caller
  * should say so.
  */

@@ -170,10 +170,13 @@ describe('LineSplitter', () => {
       return performance.now() - t0;
     };
 
-    const whole = time([bytes]);
-    const chunked = time(chunks);
+    // The best of three of each, so a busy machine (CI running other test files) does not decide;
+    // a quadratic carry copies about 1.1 GB here and takes seconds, far past the bound.
+    const best = (parts: Uint8Array[]) => Math.min(time(parts), time(parts), time(parts));
+    const whole = best([bytes]);
+    const chunked = best(chunks);
 
-    expect(chunked).toBeLessThan(2 * whole + 100);
+    expect(chunked).toBeLessThan(4 * whole + 250);
   });
 
   // Regression: a CRLF line of exactly the limit was accepted in one chunk but rejected when
