@@ -332,10 +332,12 @@ export function grafanaDashboard(input: GrafanaDashboardInput): GrafanaDashboard
     }
 
     panel(
-      'Multivariate drift: reconstruction error and drift flag',
+      'Multivariate drift: reconstruction error against the baseline band',
       [
         target(data(METRIC_NAMES.multivariateReconstructionError, 'Maximum', 'reconstruction error'), 0),
-        target(data(METRIC_NAMES.multivariateDrift, 'Maximum', 'outside the baseline band (1)'), 1),
+        target(data(METRIC_NAMES.multivariateUpperThreshold, 'Maximum', 'upper threshold'), 1),
+        target(data(METRIC_NAMES.multivariateLowerThreshold, 'Maximum', 'lower threshold'), 2),
+        target(data(METRIC_NAMES.multivariateDrift, 'Maximum', 'outside the baseline band (1)'), 3),
       ],
       FULL,
     );

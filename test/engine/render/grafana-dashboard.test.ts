@@ -123,6 +123,17 @@ describe('grafanaDashboard', () => {
         m,
       ]),
     );
+    // The band travels with each value (the baseline's, unknown to the dashboard).
+    expect(
+      byTitle
+        .get('Multivariate drift: reconstruction error against the baseline band')!
+        .map((t) => t.metricName),
+    ).toEqual([
+      'multivariate_reconstruction_error',
+      'multivariate_upper_threshold',
+      'multivariate_lower_threshold',
+      'multivariate_drift',
+    ]);
     expect(byTitle.get('Bias: significant violations per window')![0]).toMatchObject({
       namespace: 'aws/sagemaker/Endpoints/bias-metrics',
       metricName: 'bias_violations',
