@@ -121,6 +121,8 @@ export class WindowProfiler {
   private readonly tapIndex = new Map<string, number>();
   /** The current row's tapped values, reused row after row. */
   private readonly tapValues: unknown[];
+  /** 1 where tap `t` wants text even for a decimal. */
+  private readonly tapText: Uint8Array;
   /** The spans handed to the sink on the fast path: the key, and one per text tap. */
   private readonly keySpan = new ByteSpan();
   private readonly tapSpans: ByteSpan[];
@@ -150,6 +152,7 @@ export class WindowProfiler {
       this.tapIndex.set(`${t.role}\u0000${t.name}`, i);
     });
     this.tapValues = new Array<unknown>(taps.length);
+    this.tapText = Uint8Array.from(taps, (t) => (t.text ? 1 : 0));
     this.tapSpans = taps.map(() => new ByteSpan());
   }
 
@@ -166,7 +169,7 @@ export class WindowProfiler {
 
   /** Whether tap `t` wants text even for a decimal. */
   private wantsText(t: number): boolean {
-    return this.sink!.taps[t]!.text;
+    return this.tapText[t] === 1;
   }
 
   /** A line splitter for one file, feeding this profiler; the file counts once its `end` is called. */
@@ -406,10 +409,26 @@ export class WindowProfiler {
       for (let c = 0; c < side.columns; c++) {
         const end = ends[c]!;
         const f = slots![c]!;
-        f.addField(status[c]!, values[c]!, bytes, start, end);
+        const st = status[c]!;
+        f.addField(st, values[c]!, bytes, start, end);
         f.stamp = stamp;
-        if (tapping && (this.tapOf(f) >= 0 || (output && c === 0)))
-          this.tap(f, c, this.fieldValue(f, status[c]!, values[c]!, bytes, start, end));
+        if (tapping) {
+          // The hot path of a tapped window: one lookup, no calls (fieldValue's rules inline).
+          const t = this.tapOf(f);
+          if (t >= 0) {
+            const v =
+              st === FieldStatus.Empty
+                ? ''
+                : this.tapText[t] === 1
+                  ? this.tapSpans[t]!.set(bytes, start, end)
+                  : st === FieldStatus.Other
+                    ? asciiText(bytes, start, end)
+                    : values[c]!;
+            this.tapValues[t] = v;
+            if (output && c === 0) this.firstOutput = v;
+          } else if (output && c === 0)
+            this.firstOutput = this.fieldValue(f, st, values[c]!, bytes, start, end);
+        }
         start = end + 1;
       }
       return;
