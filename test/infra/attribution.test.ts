@@ -7,10 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseMonitorConfig } from '../../functions/contracts/monitor-config.ts';
 import { parseRetrainingConfig } from '../../functions/contracts/retraining-config.ts';
-import { ConfigError, parseConfig } from '../../infra/config/index.ts';
+import { parseConfig } from '../../infra/config/index.ts';
 import { buildRetrainingRuntimeConfig } from '../../infra/drift-actions.ts';
 import { buildMonitorRuntimeConfig } from '../../infra/monitor-runtime-config.ts';
-import { buildStack, renderTokens, resourcesOf, testConfig } from './stack-fixtures.ts';
+import { buildStack, problemsOf, renderTokens, resourcesOf, testConfig } from './stack-fixtures.ts';
 
 const FILE = 'test.config.json';
 const KEY = 'arn:aws:kms:us-east-1:123456789012:key/1111aaaa-2222-3333-4444-555566667777';
@@ -25,16 +25,6 @@ function endpoint(fields: Record<string, unknown> = {}): Record<string, unknown>
     baselineUri: 's3://base-bucket/b',
     ...fields,
   };
-}
-
-function problemsOf(json: unknown): readonly string[] {
-  try {
-    parseConfig(json, FILE);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
 }
 
 const RESOURCES = {

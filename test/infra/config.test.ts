@@ -2,29 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  ALARM_DEFAULTS,
-  ConfigError,
-  DEFAULTS,
-  loadConfigFile,
-  parseConfig,
-} from '../../infra/config/index.ts';
+import { ALARM_DEFAULTS, DEFAULTS, loadConfigFile, parseConfig } from '../../infra/config/index.ts';
+import { problemsOf as configProblems } from './stack-fixtures.ts';
 
 const FILE = 'driftwatch.config.json';
 const minimal = {
   endpoints: [{ name: 'ep', captureUri: 's3://cap-bucket/capture', baselineUri: 's3://base-bucket/base' }],
 };
 
-/** The problems `parseConfig` reports for `json` (fails the test when it accepts it). */
-function problemsOf(json: unknown): readonly string[] {
-  try {
-    parseConfig(json, FILE);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
+/** The problems `parseConfig` reports for `json`, read as FILE. */
+const problemsOf = (json: unknown) => configProblems(json, FILE);
 
 function withEndpoint(fields: Record<string, unknown>): unknown {
   return { endpoints: [{ ...minimal.endpoints[0], ...fields }] };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { App, type AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { type DriftwatchConfig, parseConfig } from '../../infra/config/index.ts';
+import { ConfigError, type DriftwatchConfig, parseConfig } from '../../infra/config/index.ts';
 import { DriftwatchStack } from '../../infra/driftwatch-stack.ts';
 
 /** The feature flags `cdk synth` runs with, so tests build the stack the CLI builds. */
@@ -117,4 +117,15 @@ export function renderTokens(value: unknown): string {
   if (getAtt) return `<${getAtt[0]}.${getAtt[1]}>`;
   if (typeof node.Ref === 'string') return `<${node.Ref}>`;
   throw new Error(`cannot render ${JSON.stringify(value)}`);
+}
+
+/** The problems `parseConfig` reports for `json` (read as `file`); fails the test when it accepts it. */
+export function problemsOf(json: unknown, file = 'test.config.json'): readonly string[] {
+  try {
+    parseConfig(json, file);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the config to be rejected');
 }
