@@ -130,6 +130,7 @@ export function dashboardInput(json: unknown, file: string): GrafanaDashboardInp
       datasetDriftShare: number(own(raw, 'datasetDriftShare'), DASHBOARD_CONFIG_DEFAULTS.datasetDriftShare),
       ...(problemType !== undefined ? { problemType } : {}),
       hasBias: own(raw, 'bias') !== undefined,
+      hasAttribution: own(raw, 'attribution') !== undefined,
     };
   });
   return {

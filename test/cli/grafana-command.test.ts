@@ -101,6 +101,7 @@ describe("the command's config reader", () => {
           datasetDriftShare: e.datasetDriftShare,
           problemType: e.problemType,
           hasBias: e.hasBias,
+          hasAttribution: e.hasAttribution,
         })),
       ).toEqual(
         stack.endpoints.map((e) => ({
@@ -112,6 +113,7 @@ describe("the command's config reader", () => {
           datasetDriftShare: e.datasetDriftShare,
           problemType: e.problemType,
           hasBias: e.bias !== undefined,
+          hasAttribution: e.attribution !== undefined,
         })),
       );
     }

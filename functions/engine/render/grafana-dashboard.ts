@@ -38,6 +38,8 @@ export interface GrafanaEndpoint {
   problemType?: ProblemType;
   /** A bias configuration: the bias panels. */
   hasBias: boolean;
+  /** Feature attribution drift is monitored (an `attribution` block): its panels. @default false */
+  hasAttribution?: boolean;
 }
 
 /** What the dashboard is built from. */
@@ -341,6 +343,24 @@ export function grafanaDashboard(input: GrafanaDashboardInput): GrafanaDashboard
       ],
       FULL,
     );
+
+    if (e.hasAttribution) {
+      panel(
+        'Feature attribution: nDCG against the baseline ranking (drift below 0.9)',
+        [target(data(METRIC_NAMES.attributionNdcg, 'Minimum', 'nDCG'), 0)],
+        THIRD,
+      );
+      panel(
+        'Feature attribution: model rows sent',
+        [target(data(METRIC_NAMES.attributionModelRows, 'Sum', 'model rows'), 0)],
+        THIRD,
+      );
+      panel(
+        'Feature attribution: failed explanations',
+        [target(data(METRIC_NAMES.attributionFailures, 'Sum', 'failures'), 0)],
+        THIRD,
+      );
+    }
 
     if (e.problemType) {
       const metrics = publishedQualityMetrics(e.problemType);

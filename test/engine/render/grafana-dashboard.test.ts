@@ -25,6 +25,7 @@ const CHURN: GrafanaEndpoint = {
   featureThresholds: new Map([['Day Mins', 0.2]]),
   problemType: 'BinaryClassification',
   hasBias: true,
+  hasAttribution: true,
 };
 const FRAUD: GrafanaEndpoint = {
   name: 'fraud',
@@ -122,6 +123,14 @@ describe('grafanaDashboard', () => {
         'aws/sagemaker/Endpoints/model-metrics',
         m,
       ]),
+    );
+    expect(
+      byTitle
+        .get('Feature attribution: nDCG against the baseline ranking (drift below 0.9)')!
+        .map((t) => [t.metricName, t.statistic]),
+    ).toEqual([['attribution_ndcg', 'Minimum']]);
+    expect(byTitle.get('Feature attribution: failed explanations')![0]!.metricName).toBe(
+      'attribution_failures',
     );
     // The band travels with each value (the baseline's, unknown to the dashboard).
     expect(
