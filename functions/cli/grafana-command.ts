@@ -15,7 +15,7 @@ import {
   type GrafanaDashboardInput,
   type GrafanaEndpoint,
   grafanaDashboard,
-} from '../engine/render/grafana-dashboard.ts';
+} from '../engine/export/grafana-dashboard.ts';
 import type { Io } from './io.ts';
 import { UsageError } from './usage.ts';
 

@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { HistoryNameError, historyKey, historyPartitionValue } from '../contracts/history-schema.ts';
 import { isS3Uri } from '../contracts/s3-uri.ts';
-import { prometheusText } from '../engine/render/prometheus-text.ts';
+import { prometheusText } from '../engine/export/prometheus-text.ts';
 import type { Report } from '../engine/report/report-model.ts';
 import { writeHistory } from '../sinks/history-writer.ts';
 import { writePrometheusTextfile } from '../sinks/prometheus-textfile.ts';

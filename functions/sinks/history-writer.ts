@@ -5,7 +5,7 @@
  */
 
 import { historyJsonLines, historyKey } from '../contracts/history-schema.ts';
-import { type HistoryContext, historyRecords } from '../engine/report/history-records.ts';
+import { type HistoryContext, historyRecords } from '../engine/export/history-records.ts';
 import type { Report } from '../engine/report/report-model.ts';
 import type { ObjectStore } from '../stores/object-store.ts';
 

@@ -4,7 +4,7 @@
  * (the previous window's) with this window's.
  */
 
-import { PROMETHEUS_TEXT_CONTENT_TYPE } from '../engine/render/prometheus-text.ts';
+import { PROMETHEUS_TEXT_CONTENT_TYPE } from '../engine/export/prometheus-text.ts';
 
 /** The Pushgateway job every driftwatch push goes under. */
 export const PUSHGATEWAY_JOB = 'driftwatch';

@@ -44,6 +44,18 @@ export const ENGINE_LAYERS: Readonly<Record<string, readonly string[]>> = {
     'capture',
     'stats',
   ],
+  export: [
+    'report',
+    'quality',
+    'bias',
+    'multivariate',
+    'attribution',
+    'drift',
+    'sagemaker',
+    'profile',
+    'capture',
+    'stats',
+  ],
   render: [
     'report',
     'quality',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_CONFIG_DEFAULTS, dashboardInput } from '../../functions/cli/grafana-command.ts';
-import type { GrafanaDashboard } from '../../functions/engine/render/grafana-dashboard.ts';
+import type { GrafanaDashboard } from '../../functions/engine/export/grafana-dashboard.ts';
 import { ALARM_DEFAULTS, DEFAULTS, parseConfig } from '../../infra/config/index.ts';
 import { cliRunner } from '../support/cli-run.ts';
 

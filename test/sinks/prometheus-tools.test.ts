@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prometheusText } from '../../functions/engine/render/prometheus-text.ts';
+import { prometheusText } from '../../functions/engine/export/prometheus-text.ts';
 import { writePrometheusTextfile } from '../../functions/sinks/prometheus-textfile.ts';
 import { pushMetrics } from '../../functions/sinks/pushgateway.ts';
 import {

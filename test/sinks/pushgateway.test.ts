@@ -1,6 +1,6 @@
 /** The Pushgateway push with a recording fetch: the URL of the group, the request, the errors. */
 import { describe, expect, it } from 'vitest';
-import { PROMETHEUS_TEXT_CONTENT_TYPE } from '../../functions/engine/render/prometheus-text.ts';
+import { PROMETHEUS_TEXT_CONTENT_TYPE } from '../../functions/engine/export/prometheus-text.ts';
 import { groupingSegment, pushgatewayUrl, pushMetrics } from '../../functions/sinks/pushgateway.ts';
 
 /** A fetch that records its calls and answers `status`. */

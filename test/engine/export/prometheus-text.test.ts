@@ -7,7 +7,7 @@ import {
   escapeLabelValue,
   formatSampleValue,
   prometheusText,
-} from '../../../functions/engine/render/prometheus-text.ts';
+} from '../../../functions/engine/export/prometheus-text.ts';
 import type { Report } from '../../../functions/engine/report/report-model.ts';
 import {
   biasSection,

@@ -1,7 +1,7 @@
 /** A report as history records: one per baseline feature, one per window, null where a monitor did not run. */
 import { describe, expect, it } from 'vitest';
 import { historyLine } from '../../../functions/contracts/history-schema.ts';
-import { historyRecords } from '../../../functions/engine/report/history-records.ts';
+import { historyRecords } from '../../../functions/engine/export/history-records.ts';
 import type { Report } from '../../../functions/engine/report/report-model.ts';
 import {
   biasSection,

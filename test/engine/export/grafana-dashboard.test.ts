@@ -15,7 +15,7 @@ import {
   type GrafanaPanel,
   grafanaDashboard,
   publishedQualityMetrics,
-} from '../../../functions/engine/render/grafana-dashboard.ts';
+} from '../../../functions/engine/export/grafana-dashboard.ts';
 
 const CHURN: GrafanaEndpoint = {
   name: 'xgb-churn',

@@ -7,8 +7,8 @@
 import type { FeatureHistoryRecord, WindowHistoryRecord } from '../../contracts/history-schema.ts';
 import { REPORT_METRICS } from '../../contracts/quality-metric-names.ts';
 import { isBaselineFeature } from '../drift/compare.ts';
-import { featurePValue, missingShare } from './feature-values.ts';
-import type { Report } from './report-model.ts';
+import { featurePValue, missingShare } from '../report/feature-values.ts';
+import type { Report } from '../report/report-model.ts';
 
 /** What the records are about, besides the report. */
 export interface HistoryContext {
