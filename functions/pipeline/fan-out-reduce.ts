@@ -10,6 +10,7 @@ import { MultivariateScore } from '../engine/multivariate/multivariate-score.ts'
 import { WindowProfile } from '../engine/profile/window-profile.ts';
 import { WindowProfiler } from '../engine/profile/window-profiler.ts';
 import { applyMultivariate } from '../engine/report/window-result.ts';
+import { windowMultivariate } from '../sources/multivariate-store.ts';
 import { samplerSpec } from './attribution-window.ts';
 import { applyWindowBias } from './bias-window.ts';
 import {
@@ -160,15 +161,7 @@ export async function reduceWindow(deps: MonitorDeps, event: unknown): Promise<W
     featureThresholds: config.featureThresholds,
     ...(e.window.skipped ? { skipped: e.window.skipped } : {}),
   });
-  applyMultivariate(
-    result,
-    multivariate !== null
-      ? { score: multivariate }
-      : {
-          reason:
-            run.multivariate.model === null ? run.multivariate.reason : 'multivariate drift not measured',
-        },
-  );
+  applyMultivariate(result, windowMultivariate(run.multivariate, multivariate));
   if (run.quality !== null && e.window.quality) {
     const summaries = parts.flatMap((p) => (p.quality ? [p.quality] : []));
     const q = await reduceWindowQuality(

@@ -13,7 +13,7 @@ import { WindowProfiler, type WindowProfilerOptions } from '../engine/profile/wi
 import type { PredictionPart, PredictionSpec } from '../engine/quality/prediction-part.ts';
 import { applyMultivariate, buildWindowResult, type WindowResult } from '../engine/report/window-result.ts';
 import { WindowRows } from '../engine/report/window-rows.ts';
-import type { MultivariateBaseline } from '../sources/multivariate-store.ts';
+import { type MultivariateBaseline, windowMultivariate } from '../sources/multivariate-store.ts';
 import { profileInParallel } from '../sources/parallel-profile.ts';
 import { profileObjects, selectCaptureObjects } from '../sources/profile-capture.ts';
 import type { ObjectStore, StoredObject } from '../stores/object-store.ts';
@@ -217,14 +217,6 @@ export async function runWindow(o: RunWindowOptions, selection?: WindowSelection
     ...(skippedFiles.length ? { skipped: { count: skippedFiles.length, first: skippedFiles[0]! } } : {}),
   });
   if (o.multivariate !== undefined)
-    applyMultivariate(
-      result,
-      multivariate !== null ? { score: multivariate } : { reason: reasonOf(o.multivariate) },
-    );
+    applyMultivariate(result, windowMultivariate(o.multivariate, multivariate));
   return { ...result, predictionParts, objects, skippedFiles, objectsRead, attributionSample };
-}
-
-/** Why a window has no multivariate score. */
-function reasonOf(m: MultivariateBaseline): string {
-  return m.model === null ? m.reason : 'multivariate drift not measured';
 }

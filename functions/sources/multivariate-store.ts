@@ -8,13 +8,24 @@ import type { Baseline } from '../engine/drift/baseline.ts';
 import { type FitColumn, MultivariateFitter } from '../engine/multivariate/multivariate-fit.ts';
 import { type MultivariateModel, parseMultivariateModel } from '../engine/multivariate/multivariate-model.ts';
 import { featureValue } from '../engine/multivariate/multivariate-rows.ts';
+import type { MultivariateScore } from '../engine/multivariate/multivariate-score.ts';
 import type { FeatureValue } from '../engine/multivariate/row-values.ts';
+import type { WindowMultivariate } from '../engine/report/window-result.ts';
 import { BaselineFileError } from '../engine/sagemaker/baseline-error.ts';
 import type { ObjectStore } from '../stores/object-store.ts';
 import { readTrainingRows } from './training-data.ts';
 
 /** A baseline's multivariate model, or why there is none (for the report's warnings). */
 export type MultivariateBaseline = { model: MultivariateModel } | { model: null; reason: string };
+
+/** A window's multivariate outcome from its baseline and its merged score (`null`: not scored). */
+export function windowMultivariate(
+  baseline: MultivariateBaseline,
+  score: MultivariateScore | null,
+): WindowMultivariate {
+  if (score !== null) return { score };
+  return { reason: baseline.model === null ? baseline.reason : 'multivariate drift not measured' };
+}
 
 /**
  * Fits the multivariate model on the training file the baseline was built from: its input
